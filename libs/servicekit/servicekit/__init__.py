@@ -1,0 +1,1 @@
+"""Infrastructure shared by every service. It holds plumbing only, never business rules."""
