@@ -10,6 +10,7 @@ Records no handler can accept go to the dead-letter topic with the reason, and t
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -102,10 +103,8 @@ class IdempotentConsumer:
         self.stats.dead_lettered += 1
 
     def _record_position(self, tracking: Tracking) -> None:
-        try:
+        with contextlib.suppress(IntegrityError):  # a redelivery raced us to it: recorded either way
             self.app.record_position(tracking)
-        except IntegrityError:
-            pass  # a redelivery raced us to it: the position is recorded either way
 
 
 def subscribe(broker: KafkaBroker, consumer: IdempotentConsumer, *, session_timeout_ms: int,
@@ -113,7 +112,7 @@ def subscribe(broker: KafkaBroker, consumer: IdempotentConsumer, *, session_time
     """Attach the consumer to the broker: one subscriber over all the topics its handlers need."""
 
     async def on_record(msg: KafkaMessage) -> None:
-        record = msg.raw_message
+        record: Any = msg.raw_message
         tracking = consumer.tracking_for(record.topic, record.partition, record.offset)
         try:
             envelope = decode(list(record.headers or ()), record.value)

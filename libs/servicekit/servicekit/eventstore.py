@@ -9,9 +9,9 @@ from uuid import UUID
 from eventsourcing.application import Application, ProcessingEvent
 from eventsourcing.persistence import (
     IntegrityError,
+    JSONTranscoder,
     ProcessRecorder,
     Tracking,
-    Transcoder,
     Transcoding,
 )
 
@@ -45,7 +45,7 @@ class TrackedApplication(Application[UUID]):
         assert isinstance(recorder, ProcessRecorder)
         return recorder
 
-    def register_transcodings(self, transcoder: Transcoder) -> None:
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
         transcoder.register(DateAsISO())
 

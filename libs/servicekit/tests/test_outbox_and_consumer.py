@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from datetime import UTC, datetime
 from typing import Any
@@ -67,10 +68,8 @@ def translate(domain_event: Any) -> ApplicationSubmitted | None:
 def ensure_topics(bootstrap: str) -> None:
     admin = KafkaAdminClient(bootstrap_servers=bootstrap)
     for name, partitions in partition_counts().items():
-        try:
+        with contextlib.suppress(TopicAlreadyExistsError):
             admin.create_topics([NewTopic(name, partitions, 1)])
-        except TopicAlreadyExistsError:
-            pass
     admin.close()
 
 
@@ -140,7 +139,7 @@ async def test_consumer_applies_each_event_once_and_dead_letters_garbage(databas
         try:
             app.repository.get(seen_id)
             return []
-        except Exception:  # noqa: BLE001 - AggregateNotFound
+        except Exception:
             return [Seen(envelope.event.application_id)]
 
     group = f"g-{uuid4().hex[:8]}"

@@ -1,0 +1,42 @@
+# The two commands: `make up` and `make test`. Everything else is a step they call.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PACKAGES := contracts libs/servicekit services/applications services/reviews services/credentials \
+            services/notifications services/gateway deploy/devstack
+STAMP := $(VENV)/.installed
+
+.PHONY: up test env lint typecheck imports unit contracts-export clean
+
+$(STAMP): requirements-dev.txt $(foreach p,$(PACKAGES),$(p)/pyproject.toml)
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=...)")'
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements-dev.txt $(foreach p,$(PACKAGES),-e ./$(p))
+	@touch $(STAMP)
+
+env: $(STAMP)
+
+## Start engines (unless DATABASE_URL / KAFKA_BOOTSTRAP_SERVERS / SMTP_URL are set), every service and the gateway.
+up: env
+	$(PY) -m devstack up --data-dir .data
+
+## Lint, type-check, check import boundaries, then run the whole suite against real engines.
+test: env lint typecheck imports
+	$(PY) -m pytest -q
+
+lint: env
+	$(VENV)/bin/ruff check .
+
+typecheck: env
+	$(VENV)/bin/mypy -p endorsement_contracts -p servicekit -p devstack -p applications -p reviews \
+	  -p credentials -p notifications -p gateway
+
+imports: env
+	$(VENV)/bin/lint-imports
+
+contracts-export: env
+	$(PY) -m endorsement_contracts.export
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache

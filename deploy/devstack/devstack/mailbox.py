@@ -1,0 +1,78 @@
+"""A directory of received e-mails, one `.eml` file each, written atomically.
+
+The SMTP sink writes here; tests read here. Standard library only.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import uuid
+from collections.abc import Callable
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
+from pathlib import Path
+
+MessagePredicate = Callable[[EmailMessage], bool]
+_SUFFIX = ".eml"
+
+
+def store_message(mail_dir: Path, raw: bytes) -> Path:
+    """Write `raw` as `<mail_dir>/<time>-<id>.eml`: temp file, fsync, rename (never half-read)."""
+    mail_dir.mkdir(parents=True, exist_ok=True)
+    name = f"{time.time_ns():020d}-{uuid.uuid4().hex}{_SUFFIX}"
+    tmp = mail_dir / f".{name}.tmp"
+    with tmp.open("wb") as out:
+        out.write(raw)
+        out.flush()
+        os.fsync(out.fileno())
+    final = mail_dir / name
+    tmp.replace(final)
+    return final
+
+
+def message_paths(mail_dir: Path) -> list[Path]:
+    """Stored messages, oldest first (names start with the receive time in ns)."""
+    if not mail_dir.exists():
+        return []
+    return sorted(
+        p for p in mail_dir.iterdir() if p.suffix == _SUFFIX and not p.name.startswith(".")
+    )
+
+
+def read_message(path: Path) -> EmailMessage:
+    with path.open("rb") as source:
+        message = BytesParser(policy=policy.default).parse(source)
+    assert isinstance(message, EmailMessage)  # noqa: S101 - guaranteed by policy.default
+    return message
+
+
+def read_messages(mail_dir: Path) -> list[EmailMessage]:
+    """Every message received so far, oldest first."""
+    return [read_message(p) for p in message_paths(mail_dir)]
+
+
+def wait_for_messages(
+    mail_dir: Path,
+    predicate: MessagePredicate | None = None,
+    count: int = 1,
+    timeout: float = 10.0,
+) -> list[EmailMessage]:
+    """Wait until at least `count` messages match `predicate` (all match when None); return them.
+
+    Raises TimeoutError listing the subjects present when the deadline passes.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        messages = read_messages(mail_dir)
+        matching = [m for m in messages if predicate is None or predicate(m)]
+        if len(matching) >= count:
+            return matching
+        if time.monotonic() >= deadline:
+            subjects = [str(m.get("Subject", "")) for m in messages]
+            raise TimeoutError(
+                f"{len(matching)}/{count} matching messages in {mail_dir} after {timeout:.0f} s; "
+                f"subjects present: {subjects}"
+            )
+        time.sleep(0.05)
