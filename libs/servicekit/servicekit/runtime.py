@@ -25,6 +25,7 @@ from .postgres import asyncpg_server_settings
 from .problems import install_problem_handlers
 from .projection import Projection, ProjectionRunner
 from .settings import ServiceSettings
+from .topics import ensure_topics
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +67,7 @@ async def _lifespan(service: Service, api: FastAPI) -> AsyncIterator[None]:
     pool = await asyncpg.create_pool(settings.database_url, min_size=1, max_size=10,
                                      server_settings=asyncpg_server_settings(service.schema))
     api.state.pool = pool
+    await asyncio.to_thread(ensure_topics, settings.kafka_bootstrap_servers)
     runners = [ProjectionRunner(service.app, pool, p) for p in service.projections]
     api.state.projections = runners
     for runner in runners:
@@ -103,6 +105,8 @@ async def _lifespan(service: Service, api: FastAPI) -> AsyncIterator[None]:
         await broker.stop()
         for thread in service.threads:
             await asyncio.to_thread(thread.join, 10)
+        for relay in service.relays:
+            await asyncio.to_thread(relay.producer.close, 5)
         await pool.close()
         service.app.close()
 
