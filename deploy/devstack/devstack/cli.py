@@ -23,10 +23,21 @@ def main(argv: list[str] | None = None) -> int:
     engines = commands.add_parser(
         "engines", help="start the engines, print their env, run until Ctrl-C"
     )
-    engines.add_argument("--mode", choices=MODES, default="up")
-    engines.add_argument("--data-dir", type=Path, default=Path(".data"))
+    engines.add_argument(
+        "--mode",
+        choices=MODES,
+        default="up",
+        help="up: persistent data under the data dir; test: throw-away engines",
+    )
+    engines.add_argument(
+        "--data-dir",
+        type=Path,
+        default=Path(".data"),
+        help="data, logs/<name>.log, ports.json and engines.env go here (default: .data)",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="devstack: %(message)s", stream=sys.stderr)
+    logging.getLogger("kafka").setLevel(logging.WARNING)
     return run_engines(args.data_dir, args.mode)
 
 
@@ -35,6 +46,8 @@ def run_engines(data_dir: Path, mode: Mode) -> int:
 
     The same lines are written to `<data_dir>/engines.env` while the engines run.
     """
+    # Also when started in the background, where SIGINT is inherited as "ignored".
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
     try:
         engines = start_engines(data_dir, mode)

@@ -65,7 +65,8 @@ def start_engines(data_dir: Path, mode: Mode, supervisor: Supervisor | None = No
     """Start PostgreSQL, a Kafka-compatible broker and an SMTP sink, each unless configured.
 
     `mode="up"`: data persists under `data_dir` (postgres/, seaweedfs/, mail/) and ports are
-    remembered in `data_dir/ports.json`. `mode="test"`: throw-away engines on fresh ports.
+    remembered in `data_dir/ports.json`. `mode="test"`: throw-away engines on fresh ports
+    (PostgreSQL data in a private temp dir removed on stop; mail in `data_dir/mail`).
     Child logs go to `data_dir/logs/<name>.log`. Pass a `supervisor` to add more children
     (services) to the same one. On failure, whatever was started is stopped again.
     """

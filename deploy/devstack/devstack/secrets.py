@@ -1,0 +1,59 @@
+"""Development secrets: generated once per data directory, kept in `secrets.json` (mode 0600).
+
+Production takes the same values from its own secret store through the environment (see README).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import (
+    Encoding,
+    NoEncryption,
+    PrivateFormat,
+    PublicFormat,
+)
+
+
+@dataclass(frozen=True)
+class StackSecrets:
+    gateway_private_key: str
+    gateway_public_key: str
+    seed_password: str
+    signing_keys: dict[str, list[str]]
+    """Per tenant, hex Ed25519 seeds; the newest (last) signs."""
+
+
+def generate(tenants: list[str]) -> StackSecrets:
+    key = Ed25519PrivateKey.generate()
+    return StackSecrets(
+        gateway_private_key=key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption()).decode(),
+        gateway_public_key=key.public_key().public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo).decode(),
+        seed_password=secrets.token_urlsafe(12),
+        signing_keys={tenant: [secrets.token_hex(32)] for tenant in tenants},
+    )
+
+
+def load_or_create(path: Path, tenants: list[str]) -> StackSecrets:
+    """Read the secrets file, adding keys for tenants that appeared since; create it when missing."""
+    if path.exists():
+        stored = StackSecrets(**json.loads(path.read_text()))
+        missing = [t for t in tenants if t not in stored.signing_keys]
+        if not missing:
+            return stored
+        keys = dict(stored.signing_keys) | {t: [secrets.token_hex(32)] for t in missing}
+        result = StackSecrets(**{**asdict(stored), "signing_keys": keys})
+    else:
+        result = generate(tenants)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".tmp")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        json.dump(asdict(result), handle, indent=2)
+    temporary.replace(path)
+    return result

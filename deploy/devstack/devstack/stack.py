@@ -1,0 +1,186 @@
+"""The whole platform as local processes: engines, then every service, then the gateway.
+
+`make up` and the end-to-end tests use this same launcher, so what the tests exercise is what people run.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import socket
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from devstack.engines import Engines, start_engines
+from devstack.mode import Mode
+from devstack.ports import PortRegistry
+from devstack.postgres import create_database, drop_database
+from devstack.processes import ChildSpec, Supervisor
+from devstack.readiness import http_ok, wait_until_ready
+from devstack.secrets import StackSecrets, generate, load_or_create
+from devstack.topics import ensure_topics
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+SERVICES = ("applications", "reviews", "credentials", "notifications")
+GATEWAY = "gateway"
+UP_PORTS = {"gateway": 8000, "applications": 8001, "reviews": 8002, "credentials": 8003, "notifications": 8004}
+TOPICS = {
+    "endorsement.applications.v1": 6,
+    "endorsement.reviews.v1": 6,
+    "endorsement.credentials.v1": 6,
+    "endorsement.deadletter.v1": 1,
+}
+
+
+@dataclass
+class Stack:
+    engines: Engines
+    secrets: StackSecrets
+    ports: dict[str, int]
+    database_url: str
+    tenants_dir: Path
+    env_by_process: dict[str, dict[str, str]] = field(default_factory=dict)
+    owns_database: bool = False
+    startup_seconds: float = 0.0
+
+    @property
+    def supervisor(self) -> Supervisor:
+        return self.engines.supervisor
+
+    def url(self, name: str) -> str:
+        return f"http://127.0.0.1:{self.ports[name]}"
+
+    @property
+    def gateway_url(self) -> str:
+        return self.url(GATEWAY)
+
+    def kill(self, name: str, sig: int = 9) -> None:
+        self.supervisor.kill(name, sig)
+
+    def restart(self, name: str, timeout: float = 60) -> None:
+        self.supervisor.restart(name)
+        wait_until_ready(name, http_ok(f"{self.url(name)}/healthz"), timeout)
+
+    def start_process(self, name: str, extra_env: dict[str, str] | None = None) -> None:
+        """(Re)start one service, optionally with extra environment (fault injection in tests)."""
+        env = {**self.env_by_process[name], **(extra_env or {})}
+        spec = ChildSpec(name=name, argv=[sys.executable, "-m", name], env=env, cwd=REPO_ROOT,
+                         stop_timeout=15)
+        if name in self.supervisor.pids():
+            self.supervisor.stop(name)
+        self.supervisor.start(spec)
+
+    def wait_healthy(self, names: list[str], timeout: float = 90) -> None:
+        for name in names:
+            wait_until_ready(name, http_ok(f"{self.url(name)}/healthz"), timeout,
+                             still_alive=functools.partial(self.is_running, name))
+
+    def is_running(self, name: str) -> bool:
+        return name in self.supervisor.pids()
+
+    def stop(self) -> None:
+        try:
+            self.engines.stop()
+        finally:
+            if self.owns_database:
+                drop_database(self.database_url)
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def tenant_slugs(tenants_dir: Path) -> list[str]:
+    slugs = []
+    for path in sorted(tenants_dir.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text())
+        slugs.append(str(data["slug"]))
+    return slugs
+
+
+def start_stack(data_dir: Path, mode: Mode, *, tenants_dir: Path | None = None) -> Stack:
+    """Start engines (unless configured), create topics, then every service and the gateway."""
+    started = time.monotonic()
+    data_dir = data_dir.resolve()
+    tenants_dir = (tenants_dir or REPO_ROOT / "config" / "tenants").resolve()
+    slugs = tenant_slugs(tenants_dir)
+    broker_is_ours = not os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
+    engines = start_engines(data_dir, mode)
+    try:
+        stack = _start_services(engines, data_dir, mode, tenants_dir, slugs, broker_is_ours)
+    except BaseException:
+        engines.stop()
+        raise
+    stack.startup_seconds = time.monotonic() - started
+    return stack
+
+
+def _start_services(engines: Engines, data_dir: Path, mode: Mode, tenants_dir: Path, slugs: list[str],
+                    broker_is_ours: bool) -> Stack:
+    if mode == "up":
+        secrets = load_or_create(data_dir / "secrets.json", slugs)
+        ports = dict(UP_PORTS)
+        busy = [f"{name} ({port})" for name, port in ports.items() if not port_is_free(port)]
+        if busy:
+            raise RuntimeError(f"ports already in use: {', '.join(busy)}; is another `make up` running?")
+        database_url, owns_database = engines.database_url, False
+    else:
+        secrets = generate(slugs)
+        registry = PortRegistry(None)
+        ports = {name: registry.port(f"service-{name}") for name in UP_PORTS}
+        database_url, owns_database = create_database(engines.database_url, "e2e"), True
+    ensure_topics(engines.kafka_bootstrap, TOPICS)
+    stack = Stack(engines=engines, secrets=secrets, ports=ports, database_url=database_url,
+                  tenants_dir=tenants_dir, owns_database=owns_database)
+    common = _common_env(stack, mode, broker_is_ours)
+    for name in SERVICES:
+        stack.env_by_process[name] = {**common, "PORT": str(ports[name])}
+    stack.env_by_process["credentials"]["CREDENTIALS_SIGNING_KEYS"] = json.dumps(secrets.signing_keys)
+    stack.env_by_process["notifications"]["SMTP_URL"] = engines.smtp_url
+    stack.env_by_process[GATEWAY] = {
+        **common,
+        "PORT": str(ports[GATEWAY]),
+        "GATEWAY_SIGNING_KEY": secrets.gateway_private_key,
+        "GATEWAY_SEED_PASSWORD": secrets.seed_password,
+        **{f"{name.upper()}_URL": stack.url(name) for name in SERVICES},
+    }
+    try:
+        for name in SERVICES:
+            stack.supervisor.start(ChildSpec(name=name, argv=[sys.executable, "-m", name],
+                                             env=stack.env_by_process[name], cwd=REPO_ROOT, stop_timeout=15))
+        stack.wait_healthy(list(SERVICES))
+        stack.start_process(GATEWAY)
+        stack.wait_healthy([GATEWAY])
+    except BaseException:
+        if owns_database:
+            engines.stop()
+            drop_database(database_url)
+        raise
+    return stack
+
+
+def _common_env(stack: Stack, mode: Mode, broker_is_ours: bool) -> dict[str, str]:
+    env = {
+        "DATABASE_URL": stack.database_url,
+        "KAFKA_BOOTSTRAP_SERVERS": stack.engines.kafka_bootstrap,
+        "GATEWAY_PUBLIC_KEY": stack.secrets.gateway_public_key,
+        "TENANTS_DIR": str(stack.tenants_dir),
+        "PUBLIC_BASE_URL": stack.gateway_url,
+        "PYTHONUNBUFFERED": "1",
+    }
+    if broker_is_ours:
+        env["KAFKA_ENABLE_IDEMPOTENCE"] = "false"  # tansu: aiokafka's idempotent producer fails to start
+    if mode == "test":
+        env |= {"KAFKA_SESSION_TIMEOUT_MS": "6000", "KAFKA_HEARTBEAT_INTERVAL_MS": "1000"}
+    return env

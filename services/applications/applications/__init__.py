@@ -1,0 +1,1 @@
+"""The applications service: applicants start, complete and submit applications for endorsement."""

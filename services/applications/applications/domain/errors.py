@@ -1,0 +1,93 @@
+"""Refusals with stable codes. Each family tells the ports how to answer; the code tells clients why."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar
+
+from .requirements import UnmetRequirement
+
+
+class DomainError(Exception):
+    """A command was refused; nothing was changed."""
+
+    code: ClassVar[str] = "REFUSED"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidRequest(DomainError):
+    """The command's data breaks a rule."""
+
+
+class StateConflict(DomainError):
+    """The command does not fit the application's current status."""
+
+
+class Forbidden(DomainError):
+    """The actor may see the application but not do this to it."""
+
+
+class NotFound(DomainError):
+    """No such application, or none the actor may see (the two are indistinguishable on purpose)."""
+
+
+# Starting an application
+class UnknownCategory(InvalidRequest):
+    code = "UNKNOWN_CATEGORY"
+
+
+class InvalidApplicant(InvalidRequest):
+    code = "INVALID_APPLICANT"
+
+
+# Editing
+class NotEditable(StateConflict):
+    code = "NOT_EDITABLE"
+
+
+class InvalidDetails(InvalidRequest):
+    code = "INVALID_DETAILS"
+
+
+# Submitting
+class AlreadySubmitted(StateConflict):
+    code = "ALREADY_SUBMITTED"
+
+
+class NotSubmittable(StateConflict):
+    code = "NOT_SUBMITTABLE"
+
+
+# Withdrawing
+class NotWithdrawable(StateConflict):
+    code = "NOT_WITHDRAWABLE"
+
+
+class InvalidWithdrawalReason(InvalidRequest):
+    code = "INVALID_WITHDRAWAL_REASON"
+
+
+# Access
+class ApplicationNotFound(NotFound):
+    code = "APPLICATION_NOT_FOUND"
+
+
+class NotTheApplicant(Forbidden):
+    code = "NOT_THE_APPLICANT"
+
+
+class RoleRequired(Forbidden):
+    code = "FORBIDDEN"
+
+
+class RequirementsNotMet(InvalidRequest):
+    """Submission refused: `unmet` lists every requirement still open."""
+
+    code = "REQUIREMENTS_NOT_MET"
+
+    def __init__(self, unmet: Sequence[UnmetRequirement]) -> None:
+        super().__init__(f"{len(unmet)} requirement(s) not met: " + ", ".join(u.code for u in unmet))
+        self.unmet = tuple(unmet)

@@ -1,0 +1,1 @@
+"""Ports into the applications service."""

@@ -1,0 +1,117 @@
+"""HTTP API. Commands are plain `def` routes (the event store is synchronous); listings read the projection."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+import asyncpg
+from fastapi import APIRouter, Depends, FastAPI, Query, Request, Response
+from pydantic import ValidationError
+from servicekit.identity import CurrentIdentity, Identity
+from servicekit.problems import Problem
+
+from ..application import ApplicationsService
+from ..domain import Actor, Applicant, Status
+from ..projections.queries import ListFilter, list_applications
+from .problems import install_domain_error_handler
+from .schemas import (
+    ApplicantIdentity,
+    ApplicationOut,
+    ApplicationPage,
+    ApplicationSummary,
+    DetailsPatch,
+    StartApplication,
+    Withdrawal,
+    problems,
+)
+
+router = APIRouter(prefix="/applications", tags=["applications"])
+
+
+def _service(request: Request) -> ApplicationsService:
+    service: ApplicationsService = request.app.state.applications
+    return service
+
+
+def _pool(request: Request) -> asyncpg.Pool:
+    pool: asyncpg.Pool = request.app.state.pool
+    return pool
+
+
+def _actor(identity: CurrentIdentity) -> Actor:
+    return Actor(account_id=identity.account_id, tenant=identity.tenant, roles=identity.roles)
+
+
+Service = Annotated[ApplicationsService, Depends(_service)]
+Pool = Annotated[asyncpg.Pool, Depends(_pool)]
+CurrentActor = Annotated[Actor, Depends(_actor)]
+
+
+def _applicant(identity: Identity) -> Applicant:
+    try:
+        checked = ApplicantIdentity(name=identity.name, email=identity.email)
+    except ValidationError as exc:
+        raise Problem(422, "Invalid request", "the account's name or email address cannot be used on an "
+                      f"application: {exc.errors()[0]['msg']}", code="INVALID_APPLICANT") from None
+    return Applicant(account_id=identity.account_id, name=checked.name, email=str(checked.email))
+
+
+@router.post("", status_code=201, response_model=ApplicationOut, responses=problems(403, 422))
+def start_application(body: StartApplication, identity: CurrentIdentity, actor: CurrentActor, service: Service,
+                      response: Response) -> ApplicationOut:
+    """Open a draft application in one of the association's categories (applicants only)."""
+    actor.ensure_applicant()
+    application = service.start(actor, _applicant(identity), body.category)
+    response.headers["Location"] = f"/applications/{application.id}"
+    return ApplicationOut.of(application)
+
+
+@router.get("", response_model=ApplicationPage, responses=problems(403, 422))
+async def list_applications_route(
+    *,
+    actor: CurrentActor,
+    pool: Pool,
+    status: Status | None = None,
+    category: Annotated[str | None, Query(max_length=16)] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> ApplicationPage:
+    """Applicants see their own applications; coordinators see all of their association's."""
+    where = ListFilter(tenant=actor.tenant, applicant_account_id=actor.listing_scope(),
+                       status=status.value if status else None, category=category)
+    page = await list_applications(pool, where, limit=limit, offset=offset)
+    return ApplicationPage(items=[ApplicationSummary.of(row) for row in page.items], total=page.total,
+                           limit=limit, offset=offset)
+
+
+@router.get("/{application_id}", response_model=ApplicationOut, responses=problems(404, 422))
+def get_application(application_id: UUID, actor: CurrentActor, service: Service) -> ApplicationOut:
+    return ApplicationOut.of(service.get(application_id, actor))
+
+
+@router.patch("/{application_id}", response_model=ApplicationOut, responses=problems(403, 404, 409, 422))
+def update_details(application_id: UUID, body: DetailsPatch, actor: CurrentActor, service: Service) -> ApplicationOut:
+    """Change the entered details while the application is a draft."""
+    return ApplicationOut.of(service.update_details(application_id, actor, body.changes()))
+
+
+@router.post("/{application_id}/submit", response_model=ApplicationOut, responses=problems(403, 404, 409, 422))
+def submit_application(application_id: UUID, actor: CurrentActor, service: Service) -> ApplicationOut:
+    """Submit for review; refused with every unmet requirement listed."""
+    return ApplicationOut.of(service.submit(application_id, actor))
+
+
+@router.post("/{application_id}/withdraw", response_model=ApplicationOut, responses=problems(403, 404, 409, 422))
+def withdraw_application(application_id: UUID, body: Withdrawal, actor: CurrentActor,
+                         service: Service) -> ApplicationOut:
+    return ApplicationOut.of(service.withdraw(application_id, actor, body.reason))
+
+
+def create_api(service: ApplicationsService) -> FastAPI:
+    api = FastAPI(title="Applications service", version="0.1.0",
+                  description="Applicants start, complete and submit applications for endorsement.")
+    api.state.applications = service
+    api.include_router(router)
+    install_domain_error_handler(api)
+    return api

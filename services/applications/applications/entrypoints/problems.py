@@ -1,0 +1,38 @@
+"""Domain refusals as RFC 9457 problems: the family picks the status, the code is passed through."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from servicekit.problems import Problem, problem_response
+
+from ..domain import DomainError, Forbidden, InvalidRequest, NotFound, StateConflict
+from ..domain.errors import RequirementsNotMet
+
+STATUS_BY_FAMILY: tuple[tuple[type[DomainError], int, str], ...] = (
+    (InvalidRequest, 422, "Invalid request"),
+    (StateConflict, 409, "Conflict"),
+    (Forbidden, 403, "Forbidden"),
+    (NotFound, 404, "Not found"),
+)
+
+
+def problem_for(error: DomainError) -> Problem:
+    status, title = 409, "Refused"
+    for family, family_status, family_title in STATUS_BY_FAMILY:
+        if isinstance(error, family):
+            status, title = family_status, family_title
+            break
+    errors = None
+    if isinstance(error, RequirementsNotMet):
+        title = "Requirements not met"
+        errors = [{"code": u.code, "message": u.message, "field": u.field} for u in error.unmet]
+    return Problem(status, title, error.message, code=error.code, errors=errors)
+
+
+def install_domain_error_handler(api: FastAPI) -> None:
+    async def on_domain_error(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, DomainError)
+        return problem_response(problem_for(exc), request.url.path)
+
+    api.add_exception_handler(DomainError, on_domain_error)

@@ -1,0 +1,140 @@
+"""Fixtures for integration tests on the real engines: the service built by `bootstrap.build`, tokens, topics."""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from uuid import UUID, uuid4
+
+import httpx
+import pytest
+from applications.bootstrap import build
+from applications.config import ApplicationsSettings
+from endorsement_contracts import APPLICATIONS, partition_counts
+from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
+from kafka.admin import NewTopic
+from kafka.errors import TopicAlreadyExistsError
+from servicekit.identity import Identity, issue_token
+from servicekit.runtime import Service, attach
+
+REPO_TENANTS = Path(__file__).resolve().parents[4] / "config" / "tenants"
+SECOND_TENANT = """
+slug: lakes-aimh
+name: Great Lakes Association for Infant Mental Health
+categories:
+  ECFA: Early Childhood Family Associate
+  ECMHS: Early Childhood Mental Health Specialist
+"""
+
+
+@pytest.fixture(scope="session")
+def tenants_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The repository's tenant file plus a second association, to show a new file needs no code change."""
+    folder = tmp_path_factory.mktemp("tenants")
+    shutil.copy(REPO_TENANTS / "itmhca.yaml", folder / "itmhca.yaml")
+    (folder / "lakes-aimh.yaml").write_text(SECOND_TENANT, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="session")
+def topics(kafka_bootstrap: str) -> str:
+    """Every contract topic, created explicitly with its partition count (tansu would auto-create 4)."""
+    admin = KafkaAdminClient(bootstrap_servers=kafka_bootstrap, client_id="applications-tests")
+    try:
+        existing = set(admin.list_topics())
+        missing = {t: n for t, n in partition_counts().items() if t not in existing}
+        if missing:
+            with contextlib.suppress(TopicAlreadyExistsError):  # another test session raced us to it
+                admin.create_topics([NewTopic(t, n, 1) for t, n in missing.items()])
+    finally:
+        admin.close()
+    return kafka_bootstrap
+
+
+@pytest.fixture
+def settings(database_url: str, topics: str, gateway_keys: tuple[str, str], tenants_dir: Path) -> ApplicationsSettings:
+    return ApplicationsSettings(
+        database_url=database_url,
+        kafka_bootstrap_servers=topics,
+        kafka_enable_idempotence=False,
+        gateway_public_key=gateway_keys[1],
+        port=8001,
+        tenants_dir=str(tenants_dir),
+        relay_poll_seconds=0.05,
+    )
+
+
+@dataclass
+class Person:
+    """Someone calling the API with a gateway-signed token."""
+
+    tenant: str
+    roles: frozenset[str]
+    private_key: str
+    account_id: UUID = field(default_factory=uuid4)
+    name: str = "Dana Reyes"
+    email: str = "dana@example.org"
+
+    @property
+    def headers(self) -> dict[str, str]:
+        identity = Identity(account_id=self.account_id, tenant=self.tenant, roles=self.roles, email=self.email,
+                            name=self.name)
+        return {"Authorization": f"Bearer {issue_token(identity, self.private_key)}"}
+
+
+@pytest.fixture
+def person(gateway_keys: tuple[str, str]) -> Callable[..., Person]:
+    def make(tenant: str = "itmhca", *roles: str, **fields: Any) -> Person:
+        fields.setdefault("private_key", gateway_keys[0])
+        return Person(tenant=tenant, roles=frozenset(roles or ("applicant",)), **fields)
+
+    return make
+
+
+@dataclass
+class Running:
+    service: Service
+    http: httpx.AsyncClient
+
+    async def catch_up(self) -> None:
+        for runner in self.service.api.state.projections:
+            await runner.catch_up()
+
+
+@pytest.fixture
+async def running(settings: ApplicationsSettings) -> AsyncIterator[Running]:
+    """The service as `python -m applications` builds it, with its lifespan (pool, relay, projection) running."""
+    service = build(settings)
+    attach(service)
+    async with service.api.router.lifespan_context(service.api):
+        transport = httpx.ASGITransport(app=service.api)
+        async with httpx.AsyncClient(transport=transport, base_url="http://applications") as http:
+            yield Running(service, http)
+
+
+@pytest.fixture
+def read_records() -> Callable[..., list[Any]]:
+    return _read_records
+
+
+def _read_records(bootstrap: str, key: str, *, count: int, timeout: float = 15.0) -> list[Any]:
+    """The records on the applications topic keyed `key`, read from the start by a plain kafka-python consumer."""
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, consumer_timeout_ms=500,
+                             client_id="applications-tests-reader")
+    partitions = [TopicPartition(APPLICATIONS.name, p) for p in range(APPLICATIONS.partitions)]
+    consumer.assign(partitions)
+    consumer.seek_to_beginning(*partitions)
+    found: list[Any] = []
+    deadline = time.monotonic() + timeout
+    try:
+        while len(found) < count and time.monotonic() < deadline:
+            for batch in consumer.poll(timeout_ms=200).values():
+                found.extend(r for r in batch if r.key == key.encode())
+    finally:
+        consumer.close()
+    return found

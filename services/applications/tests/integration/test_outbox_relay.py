@@ -1,0 +1,107 @@
+"""The outbox relay on the real broker: a submission is published once as a CloudEvent, and again
+with the same `ce_id` if the relay dies between publishing and recording its position."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+from uuid import UUID, uuid4
+
+import pytest
+from applications.bootstrap import build_relay, open_service
+from applications.config import ApplicationsSettings
+from applications.domain import Actor, Applicant
+from endorsement_contracts import APPLICATIONS, ApplicationSubmitted, decode
+from servicekit.outbox import kafka_producer
+
+if TYPE_CHECKING:
+    from conftest import Person, Running
+
+
+def headers_of(record: Any) -> dict[str, str]:
+    return {name: value.decode() for name, value in record.headers}
+
+
+async def test_a_submission_through_the_api_reaches_the_broker_as_a_cloudevent(
+    running: Running, person: Callable[..., Person], read_records: Callable[..., list[Any]], topics: str
+) -> None:
+    dana = person("itmhca", "applicant", name="Dana Reyes", email="dana@example.org")
+    created = await running.http.post("/applications", json={"category": "IMHM-R/F"}, headers=dana.headers)
+    application_id = created.json()["id"]
+    await running.http.patch(f"/applications/{application_id}", headers=dana.headers,
+                             json={"statement": "Professor of early childhood.", "ethics_attested": True,
+                                   "county": "Pima"})
+    submitted = await running.http.post(f"/applications/{application_id}/submit", headers=dana.headers)
+    assert submitted.status_code == 200
+
+    app = running.service.app
+    for _ in range(200):  # the lifespan's relay thread publishes on its own
+        if app.position("outbox") == app.recorder.max_notification_id():
+            break
+        await asyncio.sleep(0.05)
+    records = await asyncio.to_thread(read_records, topics, application_id, count=2, timeout=2.0)
+
+    assert len(records) == 1  # drafts and detail changes stay private
+    record = records[0]
+    assert record.topic == APPLICATIONS.name
+    assert record.key == application_id.encode()
+    headers = headers_of(record)
+    assert headers["ce_specversion"] == "1.0"
+    assert UUID(headers["ce_id"])
+    assert headers["ce_source"] == "/services/applications"
+    assert headers["ce_type"] == "ApplicationSubmitted.v1"
+    assert datetime.fromisoformat(headers["ce_time"]) == datetime.fromisoformat(submitted.json()["submitted_at"])
+    assert headers["content-type"] == "application/json"
+    assert (headers["ce_subject"], headers["ce_tenant"]) == (application_id, "itmhca")
+
+    event = decode(list(record.headers), record.value).event
+    assert isinstance(event, ApplicationSubmitted)
+    assert str(event.application_id) == application_id
+    assert (event.applicant.account_id, event.applicant.name, event.applicant.email) == (
+        dana.account_id, "Dana Reyes", "dana@example.org")
+    assert (event.category, event.category_name) == ("IMHM-R/F", "Infant Mental Health Mentor - Research/Faculty")
+    assert event.submission_number == 1
+    assert event.rule_set_version == "itmhca/IMHM-R/F/skeleton-1"
+    assert event.details == {"statement": "Professor of early childhood.", "county": "Pima",
+                             "ethics_attested": "true"}
+
+
+def test_a_relay_that_dies_before_recording_republishes_with_the_same_ce_id(
+    settings: ApplicationsSettings, read_records: Callable[..., list[Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = open_service(settings)
+    producer = kafka_producer(settings.kafka_bootstrap_servers, enable_idempotence=False)
+    try:
+        account = uuid4()
+        dana = Actor(account, "itmhca", frozenset({"applicant"}))
+        application = app.start(dana, Applicant(account, "Dana Reyes", "dana@example.org"), "IFA")
+        app.update_details(application.id, dana, {"statement": "Child care.", "ethics_attested": True})
+        app.submit(application.id, dana)
+
+        def crash(*_: object) -> None:
+            raise RuntimeError("killed after publishing, before recording the position")
+
+        monkeypatch.setattr(app, "record_position", crash)
+        with pytest.raises(RuntimeError, match="killed"):
+            build_relay(app, producer).run_once()
+        monkeypatch.undo()
+        assert app.position("outbox") == 0
+
+        restarted = build_relay(app, producer)
+        assert restarted.run_once() == 3
+        assert restarted.run_once() == 0
+        assert app.position("outbox") == 3
+    finally:
+        producer.close()
+        app.close()
+
+    records = read_records(settings.kafka_bootstrap_servers, str(application.id), count=3, timeout=2.0)
+
+    assert len(records) == 2
+    first, second = (headers_of(r) for r in records)
+    assert first["ce_id"] == second["ce_id"]
+    assert first == second
+    assert records[0].value == records[1].value
+    assert records[0].key == records[1].key == str(application.id).encode()

@@ -1,0 +1,1 @@
+"""The notifications service: emails every person who must act on a step of their endorsement."""

@@ -1,0 +1,16 @@
+"""The notifications domain: emails queued in response to platform events, then sent or failed."""
+
+from .email import Cause, Email, EmailContent, EmailStatus, Recipient
+from .errors import EmailAlreadyFinal, EmailNotFound, InvalidEmail, NotificationError
+
+__all__ = [
+    "Cause",
+    "Email",
+    "EmailAlreadyFinal",
+    "EmailContent",
+    "EmailNotFound",
+    "EmailStatus",
+    "InvalidEmail",
+    "NotificationError",
+    "Recipient",
+]

@@ -1,0 +1,27 @@
+"""Domain refusals, each with a stable code that the HTTP port maps to a status."""
+
+from __future__ import annotations
+
+
+class NotificationError(Exception):
+    """A rule of the notifications domain was broken."""
+
+    code = "NOTIFICATION_ERROR"
+
+
+class InvalidEmail(NotificationError):
+    """The email cannot be queued as given (e.g. a header value spanning lines)."""
+
+    code = "INVALID_EMAIL"
+
+
+class EmailAlreadyFinal(NotificationError):
+    """The email was already sent or permanently failed; its outcome cannot change."""
+
+    code = "EMAIL_ALREADY_FINAL"
+
+
+class EmailNotFound(NotificationError):
+    """No email with that id (in the caller's tenant)."""
+
+    code = "EMAIL_NOT_FOUND"

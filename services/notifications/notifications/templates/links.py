@@ -1,0 +1,21 @@
+"""Links in emails, all built from the public base URL of the platform."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from uuid import UUID
+
+
+@dataclass(frozen=True)
+class Links:
+    base_url: str
+
+    def application(self, application_id: UUID) -> str:
+        return f"{self._base}/applications/{application_id}"
+
+    def endorsement(self, endorsement_id: UUID) -> str:
+        return f"{self._base}/endorsements/{endorsement_id}"
+
+    @property
+    def _base(self) -> str:
+        return self.base_url.rstrip("/")

@@ -1,0 +1,179 @@
+"""Real engines for the notifications integration tests: an SMTP server that keeps messages, topics, settings."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, suppress
+from dataclasses import dataclass, field
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+from uuid import uuid4
+
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, Envelope, Session
+from endorsement_contracts import partition_counts
+from kafka.admin import KafkaAdminClient, NewTopic
+from kafka.errors import TopicAlreadyExistsError
+from notifications.bootstrap import build
+from notifications.config import Settings
+from servicekit.runtime import Service, attach
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Received:
+    envelope_from: str
+    envelope_to: list[str]
+    raw: bytes
+
+    @property
+    def message(self) -> EmailMessage:
+        parsed = message_from_bytes(self.raw, policy=policy.default)
+        assert isinstance(parsed, EmailMessage)
+        return parsed
+
+    def text(self) -> str:
+        part = self.message.get_body(("plain",))
+        assert part is not None
+        return str(part.get_content())
+
+    def html(self) -> str:
+        part = self.message.get_body(("html",))
+        assert part is not None
+        return str(part.get_content())
+
+
+@dataclass
+class Mailbox:
+    """An aiosmtpd server on a fixed port that keeps what it accepts; it can be down, and refuse recipients."""
+
+    port: int = field(default_factory=free_port)
+    received: list[Received] = field(default_factory=list)
+    refused: dict[str, str] = field(default_factory=dict)
+    controller: Controller | None = None
+
+    @property
+    def url(self) -> str:
+        return f"smtp://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port, enable_SMTPUTF8=True)
+        self.controller.start()
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+    def to(self, address: str) -> list[Received]:
+        return [r for r in self.received if address in r.envelope_to]
+
+    async def handle_RCPT(self, server: SMTP, session: Session, envelope: Envelope, address: str,
+                          rcpt_options: list[str]) -> str:
+        if address in self.refused:
+            return self.refused[address]
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        self.received.append(Received(str(envelope.mail_from), list(envelope.rcpt_tos),
+                                      bytes(envelope.original_content or b"")))
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def mailbox() -> Iterator[Mailbox]:
+    """A running SMTP server."""
+    box = Mailbox()
+    box.start()
+    yield box
+    box.stop()
+
+
+@pytest.fixture
+def stopped_mailbox() -> Iterator[Mailbox]:
+    """An SMTP server that is down until the test starts it."""
+    box = Mailbox()
+    yield box
+    box.stop()
+
+
+@pytest.fixture(scope="session")
+def topics(kafka_bootstrap: str) -> str:
+    """The platform's topics, created with their partition counts; returns the bootstrap servers."""
+    admin = KafkaAdminClient(bootstrap_servers=kafka_bootstrap, client_id="notifications-tests")
+    try:
+        for name, partitions in partition_counts().items():
+            with suppress(TopicAlreadyExistsError):
+                admin.create_topics([NewTopic(name, num_partitions=partitions, replication_factor=1)])
+    finally:
+        admin.close()
+    return kafka_bootstrap
+
+
+@pytest.fixture
+def make_settings(database_url: str, gateway_keys: tuple[str, str], tenants_dir: Path) -> Callable[..., Settings]:
+    def make(**overrides: Any) -> Settings:
+        values: dict[str, Any] = {
+            "database_url": database_url,
+            "kafka_bootstrap_servers": "127.0.0.1:1",
+            "kafka_enable_idempotence": False,
+            "kafka_session_timeout_ms": 6000,
+            "kafka_heartbeat_interval_ms": 1000,
+            "kafka_fetch_max_wait_ms": 20,
+            "gateway_public_key": gateway_keys[1],
+            "tenants_dir": str(tenants_dir),
+            "consumer_group": f"notifications-test-{uuid4().hex[:8]}",
+            "smtp_timeout_seconds": 2.0,
+            "mail_poll_seconds": 0.05,
+            "mail_retry_max_seconds": 0.4,
+            "public_base_url": "https://endorse.example.org",
+        }
+        values.update(overrides)
+        return Settings(**values)
+
+    return make
+
+
+async def eventually(check: Callable[[], Any] | Callable[[], Awaitable[Any]], within: float = 20.0) -> Any:
+    """Poll until `check()` returns something truthy; fail with the last value after `within` seconds."""
+    deadline = time.monotonic() + within
+    while True:
+        result = check()
+        if asyncio.iscoroutine(result):
+            result = await result
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {within}s (last: {result!r})")
+        await asyncio.sleep(0.05)
+
+
+@pytest.fixture
+def wait() -> Callable[..., Awaitable[Any]]:
+    return eventually
+
+
+@asynccontextmanager
+async def _running(settings: Settings) -> AsyncIterator[Service]:
+    service = build(settings)
+    attach(service)
+    async with service.api.router.lifespan_context(service.api):
+        yield service
+
+
+@pytest.fixture
+def running() -> Callable[[Settings], AbstractAsyncContextManager[Service]]:
+    """Run the service as `serve()` would (lifespan: pool, projections, consumer, sender), without a port."""
+    return _running

@@ -1,0 +1,114 @@
+"""Records on the real broker become exactly one email each, through PostgreSQL to a real SMTP server."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Any
+from uuid import uuid4
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from endorsement_contracts import DEAD_LETTER, ApplicationSubmitted, EndorsementGranted, IntegrationEvent, encode
+from notifications.config import Settings
+from servicekit.runtime import Service
+
+Wait = Callable[..., Awaitable[Any]]
+Running = Callable[[Settings], AbstractAsyncContextManager[Service]]
+
+
+@asynccontextmanager
+async def producer(bootstrap: str) -> AsyncIterator[AIOKafkaProducer]:
+    client = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=False, acks="all")
+    await client.start()
+    try:
+        yield client
+    finally:
+        await client.stop()
+
+
+async def publish(client: AIOKafkaProducer, event: IntegrationEvent, event_id: str) -> None:
+    record = encode(event, event_id=event_id, source="/tests/notifications")
+    await client.send_and_wait(record.topic, value=record.value, key=record.key, headers=record.headers)
+
+
+async def dead_letters_for(bootstrap: str, event_id: str, wait: Wait) -> list[dict[str, str]]:
+    """The dead-letter records of the event with CloudEvents id `event_id` (read without a consumer group)."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    await consumer.start()
+    found: list[dict[str, str]] = []
+    try:
+        partition = TopicPartition(DEAD_LETTER.name, 0)
+        consumer.assign([partition])
+        await consumer.seek_to_beginning(partition)
+
+        async def look() -> list[dict[str, str]]:
+            for records in (await consumer.getmany(timeout_ms=200)).values():
+                for record in records:
+                    headers = {name: (value or b"").decode() for name, value in record.headers}
+                    if headers.get("ce_id") == event_id:
+                        found.append(headers)
+            return found
+
+        return list(await wait(look))
+    finally:
+        await consumer.stop()
+
+
+async def test_each_record_becomes_exactly_one_email(
+    *, topics: str, make_settings: Callable[..., Settings], running: Running, mailbox: Any,
+    submitted: Callable[..., ApplicationSubmitted], granted: Callable[..., EndorsementGranted], wait: Wait,
+) -> None:
+    settings = make_settings(kafka_bootstrap_servers=topics, smtp_url=mailbox.url)
+    event = submitted()
+    applicant = event.applicant.email
+    async with running(settings), producer(topics) as kafka:
+        # given an applicant submitted
+        await publish(kafka, event, "ce-submitted-1")
+        # then exactly one email reaches them, with the right subject and bodies
+        [received] = await wait(lambda: mailbox.to(applicant))
+        message = received.message
+        assert message["Subject"] == "We received your Infant Family Specialist endorsement application"
+        assert message["To"].addresses[0].display_name == "Zoë Ñúñez-Łukasiewicz"
+        assert message["From"].addresses[0].display_name == "Infant Toddler Mental Health Coalition of Arizona"
+        assert message["Reply-To"] == "azendorsement@gmail.com"
+        assert received.envelope_from == "no-reply@endorsement.example"
+        assert "Dear Zoë Ñúñez-Łukasiewicz," in received.text()
+        assert f"https://endorse.example.org/applications/{event.application_id}" in received.text()
+        assert "Infant Toddler Mental Health Coalition of Arizona received your application" in received.html()
+
+        # when the same record arrives twice more, is republished at a new offset (and under another id),
+        # and then the applicant resubmits (same key: same partition, so after the copies) and is endorsed
+        await publish(kafka, event, "ce-submitted-1")
+        await publish(kafka, event, "ce-submitted-1")
+        await publish(kafka, event, "ce-republished-with-another-id")
+        resubmitted = submitted(application_id=event.application_id, applicant=event.applicant, submission_number=2)
+        await publish(kafka, resubmitted, "ce-submitted-2")
+        await publish(kafka, granted(application_id=event.application_id, applicant=event.applicant), "ce-granted")
+        # then the copies caused nothing: only the resubmission and the endorsement add an email each
+        await wait(lambda: len(mailbox.to(applicant)) == 3)
+        subjects = sorted(r.message["Subject"] for r in mailbox.to(applicant))
+        assert subjects == [
+            "We received your Infant Family Specialist endorsement application",
+            "We received your Infant Family Specialist endorsement application",
+            "You are endorsed: Infant Mental Health Specialist",
+        ]
+        assert sum("resubmitted application" in r.text() for r in mailbox.to(applicant)) == 1
+        assert len({r.message["Message-ID"] for r in mailbox.to(applicant)}) == 3
+    assert len(mailbox.to(applicant)) == 3
+
+
+async def test_an_event_of_an_unknown_association_is_dead_lettered_and_mails_nobody(
+    *, topics: str, make_settings: Callable[..., Settings], running: Running, mailbox: Any,
+    submitted: Callable[..., ApplicationSubmitted], wait: Wait,
+) -> None:
+    settings = make_settings(kafka_bootstrap_servers=topics, smtp_url=mailbox.url)
+    stranger, known = submitted(tenant="nowhere"), submitted()
+    stranger_id = str(uuid4())
+    async with running(settings), producer(topics) as kafka:
+        await publish(kafka, stranger, stranger_id)
+        await publish(kafka, known, str(uuid4()))
+        [dead] = await dead_letters_for(topics, stranger_id, wait)
+        assert "UNKNOWN_TENANT" in dead["dlq_reason"]
+        assert dead["dlq_consumer_group"] == settings.consumer_group
+        await wait(lambda: mailbox.to(known.applicant.email))  # and the consumer carried on
+        assert mailbox.to(stranger.applicant.email) == []

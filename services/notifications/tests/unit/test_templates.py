@@ -1,0 +1,123 @@
+"""Templates: the right facts in both bodies, HTML escaped, non-ASCII intact, dates in the tenant's zone."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from uuid import UUID
+
+import pytest
+from endorsement_contracts import ApplicationSubmitted, EndorsementGranted
+from notifications.config import Tenant
+from notifications.entrypoints.consumer import application_submitted, endorsement_granted
+from notifications.templates import TEMPLATES, EmailTemplate, Links, long_date, render
+
+LINKS = Links("https://endorse.example.org/")
+VALUES = {
+    "applicant_name": "Zoë Ñúñez",
+    "category_name": "Infant Family Specialist",
+    "submission": "application",
+    "submitted_on": "March 1, 2025",
+    "application_url": "https://endorse.example.org/applications/1",
+    "tenant_name": "ITMHCA",
+    "contact_email": "azendorsement@gmail.com",
+}
+
+
+def test_application_submitted_tells_the_applicant_what_arrived_when_and_where_to_follow_it(
+    submitted: Callable[..., ApplicationSubmitted], itmhca: Tenant
+) -> None:
+    # given an application submitted at 03:30 UTC on March 1, which is still February 28 in Phoenix
+    event = submitted()
+    # when its notice is rendered
+    notice = application_submitted(event, itmhca, LINKS)
+    content = render(notice.kind, {**notice.values, "tenant_name": itmhca.name, "contact_email": itmhca.contact_email})
+    # then both bodies carry the facts, and the date is the tenant's local date
+    link = f"https://endorse.example.org/applications/{event.application_id}"
+    assert content.subject == "We received your Infant Family Specialist endorsement application"
+    for body in (content.text_body, content.html_body):
+        assert "Zoë Ñúñez-Łukasiewicz" in body
+        assert "Infant Toddler Mental Health Coalition of Arizona" in body
+        assert "February 28, 2025" in body
+        assert link in body
+        assert "azendorsement@gmail.com" in body
+    assert f'<a href="{link}">' in content.html_body
+    assert notice.recipient.address == event.applicant.email
+    assert (notice.about, notice.occurrence) == (event.application_id, 1)
+
+
+def test_a_resubmission_says_so(submitted: Callable[..., ApplicationSubmitted], itmhca: Tenant) -> None:
+    notice = application_submitted(submitted(submission_number=2), itmhca, LINKS)
+    assert notice.values["submission"] == "resubmitted application"
+    assert notice.occurrence == 2
+
+
+def test_endorsement_granted_gives_the_category_effective_and_renewal_dates(
+    granted: Callable[..., EndorsementGranted], itmhca: Tenant
+) -> None:
+    event = granted()
+    notice = endorsement_granted(event, itmhca, LINKS)
+    content = render(notice.kind, {**notice.values, "tenant_name": itmhca.name, "contact_email": itmhca.contact_email})
+    assert content.subject == "You are endorsed: Infant Mental Health Specialist"
+    assert "effective June 2, 2025" in content.text_body
+    assert "renewal by December 15, 2026" in content.text_body
+    assert f"https://endorse.example.org/endorsements/{event.endorsement_id}" in content.html_body
+    assert "Søren O&#x27;Brien" in content.html_body  # the apostrophe is escaped in HTML only
+    assert "Søren O'Brien" in content.text_body
+    assert (notice.about, notice.occurrence) == (event.application_id, event.endorsement_id)
+
+
+def test_values_are_escaped_in_html_and_left_alone_in_text_and_subject() -> None:
+    # given values that look like markup
+    hostile = {**VALUES, "applicant_name": '<script>alert("x")</script> & Co', "category_name": "IFS <b>"}
+    # when rendered
+    content = render("application-submitted", hostile)
+    # then the HTML shows them as text, never as markup, also in the <title>
+    assert "<script>" not in content.html_body
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Co" in content.html_body
+    assert "<title>We received your IFS &lt;b&gt; endorsement application</title>" in content.html_body
+    assert "IFS <b>" not in content.html_body
+    # and the plain text and the subject read exactly as given
+    assert '<script>alert("x")</script> & Co' in content.text_body
+    assert content.subject == "We received your IFS <b> endorsement application"
+
+
+def test_braces_in_values_are_not_template_syntax() -> None:
+    content = render("application-submitted", {**VALUES, "applicant_name": "{tenant_name} {0}"})
+    assert "Dear {tenant_name} {0}," in content.text_body
+
+
+def test_a_missing_value_is_an_error_not_a_blank() -> None:
+    values = {k: v for k, v in VALUES.items() if k != "submitted_on"}
+    with pytest.raises(KeyError, match="submitted_on"):
+        render("application-submitted", values)
+
+
+@pytest.mark.parametrize("kind", sorted(TEMPLATES))
+def test_every_template_renders_a_complete_page_with_its_footer(kind: str) -> None:
+    template = TEMPLATES[kind]
+    values = {name: f"<{name}>" for name in template.placeholders() - {"subject", "body"}}
+    content = template.render(values)
+    assert content.html_body.startswith("<!DOCTYPE html>")
+    assert '<meta charset="utf-8">' in content.html_body
+    assert "&lt;tenant_name&gt;" in content.html_body
+    assert "<tenant_name>" in content.text_body
+    assert "{" not in content.subject
+
+
+def test_a_template_knows_its_placeholders() -> None:
+    template = EmailTemplate(subject="{a}", text="{b}", html="{c}")
+    assert {"a", "b", "c", "tenant_name", "contact_email"} <= template.placeholders()
+
+
+def test_long_dates_do_not_depend_on_the_locale() -> None:
+    from datetime import date
+
+    assert long_date(date(2026, 12, 15)) == "December 15, 2026"
+    assert long_date(date(2025, 1, 1)) == "January 1, 2025"
+
+
+def test_links_are_built_from_the_public_base_url() -> None:
+    application_id = UUID(int=1)
+    assert Links("http://127.0.0.1:8000/").application(application_id) == (
+        f"http://127.0.0.1:8000/applications/{application_id}"
+    )
