@@ -19,7 +19,7 @@ env: $(STAMP)
 
 ## Start engines (unless DATABASE_URL / KAFKA_BOOTSTRAP_SERVERS / SMTP_URL are set), every service and the gateway.
 up: env
-	$(PY) -m devstack up --data-dir .data
+	$(PY) -m devstack.up --data-dir .data
 
 ## Lint, type-check, check import boundaries, then run the whole suite against real engines.
 test: env lint typecheck imports

@@ -1,0 +1,97 @@
+"""What an applicant, a coordinator, an employer and a partner do, over the wire only."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+from kafka import KafkaConsumer, TopicPartition
+
+TENANT = "itmhca"
+COORDINATOR = "coordinator@itmhca.example"
+
+
+def login(client: httpx.Client, email: str, password: str) -> dict[str, str]:
+    response = client.post("/auth/login", json={"tenant": TENANT, "email": email, "password": password})
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+def sign_up_applicant(client: httpx.Client, name: str) -> tuple[str, dict[str, str]]:
+    email = f"applicant-{uuid.uuid4().hex[:8]}@example.org"
+    password = "correct horse battery staple"
+    response = client.post("/auth/signup", json={"tenant": TENANT, "email": email, "name": name, "password": password})
+    assert response.status_code == 201, response.text
+    return email, login(client, email, password)
+
+
+def submit_application(client: httpx.Client, auth: dict[str, str], category: str = "IFS") -> str:
+    created = client.post("/applications", json={"category": category}, headers=auth)
+    assert created.status_code == 201, created.text
+    application_id = str(created.json()["id"])
+    details = {"statement": "Home visiting with families of infants for three years.", "ethics_attested": True}
+    patched = client.patch(f"/applications/{application_id}", json=details, headers=auth)
+    assert patched.status_code == 200, patched.text
+    submitted = client.post(f"/applications/{application_id}/submit", headers=auth)
+    assert submitted.status_code == 200, submitted.text
+    assert submitted.json()["status"] == "submitted"
+    return application_id
+
+
+def eventually(probe: Callable[[], Any], timeout: float = 60, what: str = "condition") -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = probe()
+        if result:
+            return result
+        time.sleep(0.1)
+    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+
+
+def review_case(client: httpx.Client, auth: dict[str, str], application_id: str, timeout: float = 60) -> dict[str, Any]:
+    def probe() -> dict[str, Any] | None:
+        response = client.get(f"/reviews/cases/by-application/{application_id}", headers=auth)
+        return response.json() if response.status_code == 200 else None
+
+    found: dict[str, Any] = eventually(probe, timeout, f"the review case of {application_id}")
+    return found
+
+
+def approve(client: httpx.Client, auth: dict[str, str], case_id: str) -> dict[str, Any]:
+    response = client.post(f"/reviews/cases/{case_id}/approve", json={}, headers=auth)
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def records(bootstrap: str, topic: str, match: Callable[[Any], bool], *, at_least: int = 1,
+            timeout: float = 60, settle: float = 0.0) -> list[Any]:
+    """Every record on `topic` (all partitions, from the beginning) that `match` accepts.
+
+    A plain kafka-python consumer with assigned partitions: what any partner would run.
+    """
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False,
+                             consumer_timeout_ms=300)
+    try:
+        partitions = consumer.partitions_for_topic(topic) or set()
+        consumer.assign([TopicPartition(topic, p) for p in partitions])
+        consumer.seek_to_beginning()
+        found: list[Any] = []
+        deadline = time.monotonic() + timeout
+        settle_until: float | None = None
+        while time.monotonic() < deadline:
+            found.extend(r for r in consumer if match(r))
+            if len(found) >= at_least:
+                settle_until = settle_until or time.monotonic() + settle
+                if time.monotonic() >= settle_until:
+                    return found
+        raise AssertionError(f"found {len(found)} matching records on {topic}, wanted {at_least}")
+    finally:
+        consumer.close()
+
+
+def header(record: Any, name: str) -> str:
+    return dict(record.headers)[name].decode()
