@@ -1,0 +1,1 @@
+"""PostgreSQL tables (asyncpg) and password hashing (argon2)."""

@@ -1,0 +1,82 @@
+"""Rows of gateway.accounts; every function works on the caller's connection (and transaction)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+import asyncpg
+
+from ..domain.accounts import Account
+
+Connection = asyncpg.Connection | asyncpg.pool.PoolConnectionProxy
+
+COLUMNS = "id, tenant, email, name, roles, seeded, disabled_at, created_at"
+
+
+def to_account(row: asyncpg.Record) -> Account:
+    return Account(
+        id=row["id"],
+        tenant=row["tenant"],
+        email=row["email"],
+        name=row["name"],
+        roles=frozenset(row["roles"]),
+        created_at=row["created_at"],
+        seeded=row["seeded"],
+        disabled=row["disabled_at"] is not None,
+    )
+
+
+async def insert(conn: Connection, account: Account, password_hash: str) -> bool:
+    """Add the account; False when its email is already taken in its tenant."""
+    inserted = await conn.fetchval(
+        """
+        INSERT INTO gateway.accounts (id, tenant, email, name, roles, password_hash, seeded, created_at, updated_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)
+        ON CONFLICT (tenant, email) DO NOTHING
+        RETURNING true
+        """,
+        account.id, account.tenant, account.email, account.name, sorted(account.roles), password_hash,
+        account.seeded, account.created_at,
+    )
+    return bool(inserted)
+
+
+async def get_with_hash(conn: Connection, tenant: str, email: str) -> tuple[Account, str] | None:
+    row = await conn.fetchrow(
+        f"SELECT {COLUMNS}, password_hash FROM gateway.accounts WHERE tenant = $1 AND email = $2", tenant, email
+    )
+    return None if row is None else (to_account(row), row["password_hash"])
+
+
+async def get_all_in(conn: Connection, tenant: str) -> list[Account]:
+    rows = await conn.fetch(f"SELECT {COLUMNS} FROM gateway.accounts WHERE tenant = $1", tenant)
+    return [to_account(row) for row in rows]
+
+
+async def get_seeded(conn: Connection) -> list[Account]:
+    rows = await conn.fetch(f"SELECT {COLUMNS} FROM gateway.accounts WHERE seeded")
+    return [to_account(row) for row in rows]
+
+
+async def update_password_hash(conn: Connection, account_id: UUID, password_hash: str, now: datetime) -> None:
+    await conn.execute(
+        "UPDATE gateway.accounts SET password_hash = $2, updated_at = $3 WHERE id = $1", account_id, password_hash, now
+    )
+
+
+async def update_profile(
+    conn: Connection, account_id: UUID, name: str, roles: frozenset[str], now: datetime
+) -> None:
+    """Set name and roles and enable the account (staff listed again in a tenant file)."""
+    await conn.execute(
+        "UPDATE gateway.accounts SET name = $2, roles = $3, disabled_at = NULL, updated_at = $4 WHERE id = $1",
+        account_id, name, sorted(roles), now,
+    )
+
+
+async def disable(conn: Connection, account_id: UUID, now: datetime) -> None:
+    await conn.execute(
+        "UPDATE gateway.accounts SET disabled_at = $2, updated_at = $2 WHERE id = $1 AND disabled_at IS NULL",
+        account_id, now,
+    )

@@ -1,0 +1,60 @@
+"""The gateway's own schema: a connection pool and idempotent DDL applied at start-up."""
+
+from __future__ import annotations
+
+import asyncpg
+from servicekit.postgres import asyncpg_server_settings
+
+SCHEMA = "gateway"
+# Any constant shared by concurrently starting gateways, so only one runs the DDL at a time.
+MIGRATION_LOCK = 0x6761_7465_7761_7921
+
+DDL = """
+CREATE SCHEMA IF NOT EXISTS gateway;
+
+CREATE TABLE IF NOT EXISTS gateway.accounts (
+    id            uuid PRIMARY KEY,
+    tenant        text NOT NULL,
+    email         text NOT NULL,
+    name          text NOT NULL,
+    roles         text[] NOT NULL,
+    password_hash text NOT NULL,
+    seeded        boolean NOT NULL DEFAULT false,
+    disabled_at   timestamptz,
+    created_at    timestamptz NOT NULL,
+    updated_at    timestamptz NOT NULL,
+    CONSTRAINT accounts_tenant_email_key UNIQUE (tenant, email)
+);
+
+CREATE TABLE IF NOT EXISTS gateway.sessions (
+    token_digest bytea PRIMARY KEY,
+    account_id   uuid NOT NULL REFERENCES gateway.accounts (id) ON DELETE CASCADE,
+    created_at   timestamptz NOT NULL,
+    expires_at   timestamptz NOT NULL,
+    revoked_at   timestamptz
+);
+CREATE INDEX IF NOT EXISTS sessions_account_id_idx ON gateway.sessions (account_id);
+CREATE INDEX IF NOT EXISTS sessions_expires_at_idx ON gateway.sessions (expires_at);
+
+CREATE TABLE IF NOT EXISTS gateway.login_failures (
+    tenant         text NOT NULL,
+    email          text NOT NULL,
+    client         text NOT NULL,
+    failures       integer NOT NULL,
+    window_started timestamptz NOT NULL,
+    PRIMARY KEY (tenant, email, client)
+);
+"""
+
+
+async def create_pool(database_url: str) -> asyncpg.Pool:
+    return await asyncpg.create_pool(
+        database_url, min_size=1, max_size=10, server_settings=asyncpg_server_settings(SCHEMA)
+    )
+
+
+async def migrate(pool: asyncpg.Pool) -> None:
+    """Create or complete the schema; safe to run on every start and from several processes."""
+    async with pool.acquire() as conn, conn.transaction():
+        await conn.execute("SELECT pg_advisory_xact_lock($1)", MIGRATION_LOCK)
+        await conn.execute(DDL)

@@ -1,0 +1,111 @@
+"""Accounts and sessions: sign up, log in (throttled), log out, and who a bearer token belongs to."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+import asyncpg
+
+from ..adapters import accounts_table, login_failures_table, sessions_table
+from ..adapters.passwords import Passwords
+from ..domain.accounts import APPLICANT, Account, check_password_policy, normalise_email
+from ..domain.errors import EmailTaken, InvalidCredentials, InvalidSession, TooManyAttempts, UnknownTenant
+from ..domain.sessions import ActiveSession, IssuedSession, new_session_token, token_digest
+from ..domain.throttle import AttemptKey, LoginThrottle
+from ..tenants import TenantDirectory
+from .clock import Clock
+
+WRONG_CREDENTIALS = "the email or password is not correct"
+
+
+class AuthService:
+    def __init__(
+        self,
+        pool: asyncpg.Pool,
+        *,
+        tenants: TenantDirectory,
+        passwords: Passwords,
+        clock: Clock,
+        session_ttl: timedelta,
+        throttle: LoginThrottle,
+    ) -> None:
+        self._pool = pool
+        self._tenants = tenants
+        self._passwords = passwords
+        self._clock = clock
+        self._session_ttl = session_ttl
+        self._throttle = throttle
+
+    def require_tenant(self, slug: str) -> None:
+        if self._tenants.get(slug) is None:
+            raise UnknownTenant(f"there is no tenant {slug!r}")
+
+    async def sign_up(self, tenant: str, email: str, name: str, password: str) -> Account:
+        self.require_tenant(tenant)
+        email = normalise_email(email)
+        check_password_policy(password, email)
+        account = Account(id=uuid.uuid4(), tenant=tenant, email=email, name=name.strip(),
+                          roles=frozenset({APPLICANT}), created_at=self._clock())
+        password_hash = await self._passwords.hash(password)
+        async with self._pool.acquire() as conn:
+            if not await accounts_table.insert(conn, account, password_hash):
+                raise EmailTaken(f"an account with this email already exists in {tenant}")
+        return account
+
+    async def log_in(self, tenant: str, email: str, password: str, client: str) -> IssuedSession:
+        self.require_tenant(tenant)
+        email = normalise_email(email)
+        key = AttemptKey(tenant, email, client)
+        now = self._clock()
+        async with self._pool.acquire() as conn:
+            window = await login_failures_table.get(conn, key)
+            retry_after = self._throttle.retry_after_seconds(window, now)
+            if retry_after is not None:
+                raise TooManyAttempts("too many failed attempts; try again later", retry_after)
+            found = await accounts_table.get_with_hash(conn, tenant, email)
+        if found is None:
+            await self._passwords.verify_dummy(password)
+            await self._record_failure(key)
+            raise InvalidCredentials(WRONG_CREDENTIALS)
+        account, password_hash = found
+        if not await self._passwords.verify(password_hash, password) or account.disabled:
+            await self._record_failure(key)
+            raise InvalidCredentials(WRONG_CREDENTIALS)
+        return await self._open_session(account, password_hash, password, key)
+
+    async def authenticate(self, token: str) -> ActiveSession:
+        async with self._pool.acquire() as conn:
+            session = await sessions_table.get_active(conn, token_digest(token), self._clock())
+        if session is None:
+            raise InvalidSession("the session is unknown, expired or ended; log in again")
+        return session
+
+    async def log_out(self, session: ActiveSession) -> None:
+        async with self._pool.acquire() as conn:
+            await sessions_table.revoke(conn, session.digest, self._clock())
+
+    async def delete_stale_records(self) -> None:
+        now = self._clock()
+        async with self._pool.acquire() as conn:
+            await sessions_table.delete_expired(conn, now)
+            await login_failures_table.delete_expired(conn, now - self._throttle.window)
+
+    async def _open_session(
+        self, account: Account, password_hash: str, password: str, key: AttemptKey
+    ) -> IssuedSession:
+        new_hash = await self._passwords.hash(password) if self._passwords.needs_rehash(password_hash) else None
+        token = new_session_token()
+        now = self._clock()
+        expires_at = now + self._session_ttl
+        async with self._pool.acquire() as conn, conn.transaction():
+            if new_hash is not None:
+                await accounts_table.update_password_hash(conn, account.id, new_hash, now)
+            await login_failures_table.clear(conn, key)
+            await sessions_table.insert(conn, token_digest(token), account.id, now, expires_at)
+        return IssuedSession(token=token, expires_at=expires_at, account=account)
+
+    async def _record_failure(self, key: AttemptKey) -> None:
+        now = self._clock()
+        async with self._pool.acquire() as conn:
+            await login_failures_table.record(conn, key, now=now, expired_before=now - self._throttle.window)

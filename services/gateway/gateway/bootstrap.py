@@ -1,0 +1,96 @@
+"""Composition root: settings and tenant files in, a ready FastAPI application out."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import timedelta
+
+import httpx
+from argon2 import PasswordHasher
+from fastapi import FastAPI
+from servicekit.problems import install_problem_handlers
+
+from . import __doc__ as package_doc
+from .adapters.database import create_pool, migrate
+from .adapters.passwords import Passwords
+from .application.auth import AuthService
+from .application.clock import Clock, system_clock
+from .application.identity_tokens import IdentitySigner
+from .application.seeding import seed_staff
+from .config import GatewaySettings
+from .domain.throttle import LoginThrottle
+from .entrypoints import auth_api, health_api
+from .entrypoints.errors import install_gateway_error_handler
+from .entrypoints.forwarding_api import forwarding_router
+from .entrypoints.middleware import BodyLimitMiddleware, RequestIdMiddleware
+from .entrypoints.portal_api import portal_router
+from .entrypoints.runtime import Runtime
+from .forwarding.proxy import Forwarder
+from .tenants import TenantDirectory, load_tenants
+
+VERSION = "0.1.0"
+DESCRIPTION = f"""{package_doc}
+
+Accounts and sessions live here (`/auth/*`). Everything else is forwarded to the services with a
+short-lived identity token the gateway signs; a client's own `Authorization` header never reaches them:
+
+* `/applications`, `/applications/…` → applications service (session required)
+* `/reviews/…` → reviews service (session required)
+* `/notifications/…` → notifications service (session required)
+* `/credentials/…`, `/tenants/{{slug}}/did.json`, `/status-lists/…` → credentials service (public)
+
+Refusals are RFC 9457 problem documents with a stable `code`.
+"""
+
+
+class ConfigurationError(Exception):
+    """Settings and tenant files do not fit together; the gateway must not start."""
+
+
+def build(
+    settings: GatewaySettings,
+    *,
+    tenants: TenantDirectory | None = None,
+    password_hasher: PasswordHasher | None = None,
+    clock: Clock = system_clock,
+) -> FastAPI:
+    tenants = tenants if tenants is not None else load_tenants(settings.tenants_dir)
+    if tenants.lists_staff and settings.gateway_seed_password is None:
+        raise ConfigurationError("GATEWAY_SEED_PASSWORD is required: the tenant files list staff accounts")
+    passwords = Passwords(password_hasher)
+    seed_password = settings.gateway_seed_password.get_secret_value() if settings.gateway_seed_password else None
+
+    @asynccontextmanager
+    async def lifespan(api: FastAPI) -> AsyncIterator[None]:
+        pool = await create_pool(settings.database_url)
+        try:
+            await migrate(pool)
+            await seed_staff(pool, tenants, passwords, seed_password, clock)
+            throttle = LoginThrottle(settings.login_max_failures,
+                                     timedelta(minutes=settings.login_failure_window_minutes))
+            auth = AuthService(pool, tenants=tenants, passwords=passwords, clock=clock,
+                               session_ttl=timedelta(hours=settings.session_ttl_hours), throttle=throttle)
+            await auth.delete_stale_records()
+            async with httpx.AsyncClient(timeout=settings.upstream_timeout_seconds, trust_env=False,
+                                         follow_redirects=False) as client:
+                api.state.runtime = Runtime(
+                    settings=settings, tenants=tenants, pool=pool, client=client, auth=auth,
+                    signer=IdentitySigner(settings.gateway_signing_key.get_secret_value()),
+                    forwarder=Forwarder(client, settings.upstream_urls()),
+                )
+                yield
+        finally:
+            await pool.close()
+
+    api = FastAPI(title="Endorsement API gateway", version=VERSION, description=DESCRIPTION, lifespan=lifespan,
+                  docs_url=None, redoc_url=None)  # the bundled docs pages load scripts from a CDN
+    install_problem_handlers(api)
+    install_gateway_error_handler(api)
+    api.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    api.add_middleware(RequestIdMiddleware)
+    api.include_router(auth_api.router)
+    api.include_router(health_api.router)
+    api.include_router(portal_router(tenants))
+    api.include_router(forwarding_router())
+    return api

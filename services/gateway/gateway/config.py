@@ -1,0 +1,75 @@
+"""The gateway's settings, read from the environment; anything missing or unsafe stops start-up."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlparse
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import load_pem_private_key
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from .domain.accounts import MIN_PASSWORD_LENGTH
+
+UPSTREAM_NAMES = ("applications", "reviews", "credentials", "notifications")
+
+
+class GatewaySettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore", hide_input_in_errors=True)
+
+    database_url: str = Field(description="PostgreSQL URL; the gateway keeps its tables in schema `gateway`.")
+    gateway_signing_key: SecretStr = Field(description="Ed25519 private key (PEM) that signs identity tokens.")
+    gateway_seed_password: SecretStr | None = Field(
+        default=None, description="Initial password of the staff accounts listed in the tenant files."
+    )
+    tenants_dir: Path = Path("config/tenants")
+    applications_url: str = "http://127.0.0.1:8001"
+    reviews_url: str = "http://127.0.0.1:8002"
+    credentials_url: str = "http://127.0.0.1:8003"
+    notifications_url: str = "http://127.0.0.1:8004"
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    session_ttl_hours: int = Field(default=12, ge=1, le=24 * 30)
+    upstream_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    health_timeout_seconds: float = Field(default=2.0, gt=0, le=30)
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+    login_max_failures: int = Field(default=10, ge=1)
+    login_failure_window_minutes: int = Field(default=15, ge=1)
+
+    @field_validator("database_url")
+    @classmethod
+    def _postgres_url(cls, value: str) -> str:
+        if urlparse(value).scheme not in ("postgres", "postgresql"):
+            raise ValueError("DATABASE_URL must be a postgresql:// URL")
+        return value
+
+    @field_validator("gateway_signing_key")
+    @classmethod
+    def _ed25519_private_key(cls, value: SecretStr) -> SecretStr:
+        pem = value.get_secret_value().replace("\\n", "\n").strip() + "\n"
+        try:
+            key = load_pem_private_key(pem.encode(), password=None)
+        except (ValueError, TypeError) as exc:
+            raise ValueError("GATEWAY_SIGNING_KEY must be an unencrypted PEM private key") from exc
+        if not isinstance(key, Ed25519PrivateKey):
+            raise ValueError("GATEWAY_SIGNING_KEY must be an Ed25519 key")
+        return SecretStr(pem)
+
+    @field_validator("gateway_seed_password")
+    @classmethod
+    def _strong_seed_password(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < MIN_PASSWORD_LENGTH:
+            raise ValueError(f"GATEWAY_SEED_PASSWORD must have at least {MIN_PASSWORD_LENGTH} characters")
+        return value
+
+    @field_validator("applications_url", "reviews_url", "credentials_url", "notifications_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        url = urlparse(value)
+        if url.scheme not in ("http", "https") or not url.hostname:
+            raise ValueError("service URLs must be http(s)://host[:port]")
+        return value.rstrip("/")
+
+    def upstream_urls(self) -> dict[str, str]:
+        return {name: str(getattr(self, f"{name}_url")) for name in UPSTREAM_NAMES}

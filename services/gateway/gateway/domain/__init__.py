@@ -1,0 +1,1 @@
+"""Accounts, sessions and login throttling as plain rules; no framework or driver imports here."""

@@ -1,0 +1,35 @@
+"""What exists while the gateway runs (pool, HTTP client, use cases), as routes reach it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+import asyncpg
+import httpx
+from fastapi import Depends, Request
+
+from ..application.auth import AuthService
+from ..application.identity_tokens import IdentitySigner
+from ..config import GatewaySettings
+from ..forwarding.proxy import Forwarder
+from ..tenants import TenantDirectory
+
+
+@dataclass(frozen=True)
+class Runtime:
+    settings: GatewaySettings
+    tenants: TenantDirectory
+    pool: asyncpg.Pool
+    client: httpx.AsyncClient
+    auth: AuthService
+    signer: IdentitySigner
+    forwarder: Forwarder
+
+
+def get_runtime(request: Request) -> Runtime:
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]

@@ -1,0 +1,52 @@
+"""Sends one request on to a service and hands back its answer; transport failures become problems."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+
+import httpx
+from servicekit.problems import Problem
+from starlette.requests import Request
+from starlette.responses import Response
+
+from .targets import has_dot_segment, target_url
+
+log = logging.getLogger(__name__)
+
+FORWARDED_REQUEST_HEADERS = ("content-type", "accept", "idempotency-key", "x-request-id")
+RETURNED_RESPONSE_HEADERS = ("content-type", "location", "retry-after")
+
+
+class Forwarder:
+    def __init__(self, client: httpx.AsyncClient, upstream_urls: Mapping[str, str]) -> None:
+        self._client = client
+        self._urls = dict(upstream_urls)
+
+    async def forward(self, request: Request, upstream: str, identity_token: str | None) -> Response:
+        """Pass the request on; the client's own Authorization header never reaches the service."""
+        raw_path: bytes = request.scope.get("raw_path") or request.url.path.encode()
+        if has_dot_segment(raw_path):
+            raise Problem(400, "Invalid path", "paths with '.' or '..' segments are not forwarded",
+                          code="INVALID_PATH")
+        url = target_url(self._urls[upstream], raw_path, request.scope.get("query_string", b""))
+        headers = {name: request.headers[name] for name in FORWARDED_REQUEST_HEADERS if name in request.headers}
+        if identity_token is not None:
+            headers["authorization"] = f"Bearer {identity_token}"
+        body = await request.body()
+        try:
+            answer = await self._client.request(request.method, url, content=body or None, headers=headers)
+        except httpx.TimeoutException as exc:
+            log.warning("%s %s: %s timed out (%s)", request.method, request.url.path, upstream, type(exc).__name__)
+            raise Problem(504, "Service timed out", f"the {upstream} service did not answer in time; "
+                          "the request may or may not have been carried out", code="UPSTREAM_TIMEOUT") from exc
+        except httpx.ConnectError as exc:
+            log.warning("%s %s: %s unreachable", request.method, request.url.path, upstream)
+            raise Problem(503, "Service unavailable", f"the {upstream} service is not reachable; nothing was "
+                          "changed, please retry", code="UPSTREAM_UNAVAILABLE") from exc
+        except httpx.TransportError as exc:
+            log.warning("%s %s: %s failed (%s)", request.method, request.url.path, upstream, type(exc).__name__)
+            raise Problem(502, "Bad gateway", f"the {upstream} service gave no usable answer",
+                          code="UPSTREAM_ERROR") from exc
+        returned = {name: answer.headers[name] for name in RETURNED_RESPONSE_HEADERS if name in answer.headers}
+        return Response(content=answer.content, status_code=answer.status_code, headers=returned)

@@ -1,0 +1,187 @@
+"""The gateway on a fresh database, in front of small real services served by uvicorn on free ports."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import AsyncExitStack
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+from argon2 import PasswordHasher
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+from gateway.bootstrap import build
+from gateway.config import GatewaySettings
+
+REPO = Path(__file__).resolve().parents[4]
+TENANTS_DIR = REPO / "config" / "tenants"
+SEED_PASSWORD = "seed-password-for-tests"
+APPLICANT_PASSWORD = "correct horse battery"
+COORDINATOR = "coordinator@itmhca.example"
+FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+UPSTREAM_NAMES = ("applications", "reviews", "credentials", "notifications")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class FakeService:
+    """A small real HTTP service that records what reached it."""
+
+    name: str
+    url: str = ""
+    received: list[dict[str, Any]] = field(default_factory=list)
+    healthy: bool = True
+
+    def app(self) -> FastAPI:
+        app = FastAPI()
+
+        @app.get("/healthz")
+        async def healthz() -> JSONResponse:
+            status = "ok" if self.healthy else "failing"
+            return JSONResponse({"status": status}, status_code=200 if self.healthy else 503)
+
+        @app.api_route("/{path:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+        async def anything(request: Request) -> Response:
+            body = await request.body()
+            self.received.append({
+                "method": request.method, "path": request.url.path, "query": request.url.query,
+                "headers": dict(request.headers), "body": body,
+            })
+            if request.url.path.endswith("/slow"):
+                await asyncio.sleep(2)
+            if request.url.path.endswith("/problem"):
+                problem = {"type": "about:blank", "title": "Conflict", "status": 409, "code": "UPSTREAM_SAID_NO"}
+                return JSONResponse(problem, status_code=409, media_type="application/problem+json")
+            if request.method == "POST":
+                return JSONResponse({"service": self.name, "created": True}, status_code=201,
+                                    headers={"location": f"{request.url.path}/123", "x-internal": "secret"})
+            return JSONResponse({"service": self.name, "path": request.url.path})
+
+        return app
+
+
+@pytest.fixture(scope="session")
+def fake_services() -> Iterator[dict[str, FakeService]]:
+    services = {name: FakeService(name) for name in UPSTREAM_NAMES}
+    servers: list[tuple[uvicorn.Server, threading.Thread]] = []
+    for service in services.values():
+        port = free_port()
+        service.url = f"http://127.0.0.1:{port}"
+        server = uvicorn.Server(uvicorn.Config(service.app(), host="127.0.0.1", port=port, log_level="warning",
+                                               lifespan="off"))
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        servers.append((server, thread))
+    deadline = time.monotonic() + 10
+    while not all(server.started for server, _ in servers):
+        assert time.monotonic() < deadline, "fake services did not start"
+        time.sleep(0.02)
+    yield services
+    for server, thread in servers:
+        server.should_exit = True
+        thread.join(5)
+
+
+@pytest.fixture
+def upstreams(fake_services: dict[str, FakeService]) -> dict[str, FakeService]:
+    for service in fake_services.values():
+        service.received.clear()
+        service.healthy = True
+    return fake_services
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, delta: timedelta) -> None:
+        self.now += delta
+
+
+@dataclass
+class Gateway:
+    app: FastAPI
+    client: httpx.AsyncClient
+    stack: AsyncExitStack
+
+    async def client_from(self, address: str) -> httpx.AsyncClient:
+        transport = httpx.ASGITransport(self.app, client=(address, 4321))
+        return await self.stack.enter_async_context(httpx.AsyncClient(transport=transport, base_url="http://gateway"))
+
+    async def sign_up(self, email: str = "ada@example.org", password: str = APPLICANT_PASSWORD) -> dict[str, Any]:
+        body = {"tenant": "itmhca", "email": email, "name": "Ada Applicant", "password": password}
+        answer = await self.client.post("/auth/signup", json=body)
+        assert answer.status_code == 201, answer.text
+        result: dict[str, Any] = answer.json()
+        return result
+
+    async def log_in(self, email: str = "ada@example.org", password: str = APPLICANT_PASSWORD) -> str:
+        answer = await self.client.post("/auth/login", json={"tenant": "itmhca", "email": email, "password": password})
+        assert answer.status_code == 200, answer.text
+        token: str = answer.json()["access_token"]
+        return token
+
+
+MakeGateway = Callable[..., Awaitable[Gateway]]
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def settings_for(
+    database_url: str, gateway_keys: tuple[str, str], fake_services: dict[str, FakeService]
+) -> Callable[..., GatewaySettings]:
+    def settings(**overrides: Any) -> GatewaySettings:
+        values: dict[str, Any] = {
+            "database_url": database_url,
+            "gateway_signing_key": gateway_keys[0],
+            "gateway_seed_password": SEED_PASSWORD,
+            "tenants_dir": TENANTS_DIR,
+            **{f"{name}_url": service.url for name, service in fake_services.items()},
+        }
+        values.update(overrides)
+        return GatewaySettings(**values)
+
+    return settings
+
+
+@pytest.fixture
+async def make_gateway(
+    settings_for: Callable[..., GatewaySettings], clock: Clock
+) -> AsyncIterator[MakeGateway]:
+    """Start a gateway (lifespan included); several may run one after another on the same database."""
+    async with AsyncExitStack() as stack:
+
+        async def make(hasher: PasswordHasher = FAST_HASHER, **overrides: Any) -> Gateway:
+            app = build(settings_for(**overrides), password_hasher=hasher, clock=clock)
+            await stack.enter_async_context(app.router.lifespan_context(app))
+            client = await stack.enter_async_context(
+                httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://gateway"))
+            return Gateway(app, client, stack)
+
+        yield make
+
+
+@pytest.fixture
+async def gateway(make_gateway: MakeGateway, upstreams: dict[str, FakeService]) -> Gateway:
+    return await make_gateway()

@@ -1,0 +1,53 @@
+"""Password policy, login throttling windows and forwarding targets, without engines."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from gateway.domain.accounts import check_password_policy, normalise_email
+from gateway.domain.errors import WeakPassword
+from gateway.domain.throttle import FailureWindow, LoginThrottle
+from gateway.forwarding.targets import has_dot_segment, target_url
+
+NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+
+
+def test_emails_are_compared_without_case_or_surrounding_space() -> None:
+    assert normalise_email("  Ada@Example.ORG ") == "ada@example.org"
+
+
+@pytest.mark.parametrize("password", ["", "short", "elevenchars", "ADA@example.org", " ada@example.org "])
+def test_weak_passwords_are_refused(password: str) -> None:
+    with pytest.raises(WeakPassword):
+        check_password_policy(password, "ada@example.org")
+
+
+def test_a_twelve_character_password_is_enough() -> None:
+    check_password_policy("twelve chars", "ada@example.org")
+
+
+def test_throttling_starts_at_the_limit_and_ends_with_the_window() -> None:
+    throttle = LoginThrottle(max_failures=10, window=timedelta(minutes=15))
+    assert throttle.retry_after_seconds(None, NOW) is None
+    assert throttle.retry_after_seconds(FailureWindow(9, NOW), NOW) is None
+    assert throttle.retry_after_seconds(FailureWindow(10, NOW), NOW) == 900
+    assert throttle.retry_after_seconds(FailureWindow(10, NOW - timedelta(minutes=14, seconds=59.5)), NOW) == 1
+    assert throttle.retry_after_seconds(FailureWindow(50, NOW - timedelta(minutes=15)), NOW) is None
+
+
+def test_targets_keep_path_and_query_byte_for_byte() -> None:
+    url = target_url("http://svc:8001", b"/applications/a%20b", b"x=1&y=%2F")
+    assert str(url) == "http://svc:8001/applications/a%20b?x=1&y=%2F"
+    assert str(target_url("http://svc:8001/base/", b"/reviews/1", b"")) == "http://svc:8001/base/reviews/1"
+
+
+@pytest.mark.parametrize(("raw", "dotted"), [
+    (b"/credentials/../admin", True),
+    (b"/credentials/%2e%2e/admin", True),
+    (b"/credentials/%2E/x", True),
+    (b"/credentials/a..b/c", False),
+    (b"/credentials/verify", False),
+])
+def test_dot_segments_are_recognised_even_encoded(raw: bytes, dotted: bool) -> None:
+    assert has_dot_segment(raw) is dotted
