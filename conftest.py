@@ -8,11 +8,13 @@ Each test that asks for `database_url` gets a fresh database on that server.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from devstack.engines import Engines, start_engines
+from devstack.kafka import start_tansu
+from devstack.ports import PortRegistry
 from devstack.postgres import fresh_database
 
 
@@ -37,6 +39,25 @@ def database_url(postgres_server_url: str) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def kafka_bootstrap(engines: Engines) -> str:
     return engines.kafka_bootstrap
+
+
+@pytest.fixture(scope="session")
+def private_broker(engines: Engines) -> Callable[[str], str]:
+    """Start (once per name) a broker of its own, so one service's tests never read another's records.
+
+    A service's tests/conftest.py overrides `kafka_bootstrap` with `private_broker("<service>")`.
+    With KAFKA_BOOTSTRAP_SERVERS set, everyone shares that broker (tests filter what they read).
+    """
+    started: dict[str, str] = {}
+
+    def broker(name: str) -> str:
+        if os.environ.get("KAFKA_BOOTSTRAP_SERVERS"):
+            return engines.kafka_bootstrap
+        if name not in started:
+            started[name] = start_tansu(engines.supervisor, PortRegistry(None).port(name), name=f"tansu-{name}")
+        return started[name]
+
+    return broker
 
 
 @pytest.fixture(scope="session")

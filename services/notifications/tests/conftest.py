@@ -70,3 +70,9 @@ def granted() -> Callable[..., EndorsementGranted]:
         return EndorsementGranted(**fields)
 
     return make
+
+
+@pytest.fixture(scope="session")
+def kafka_bootstrap(private_broker: Callable[[str], str]) -> str:
+    """This service's tests get a broker of their own (see the root conftest)."""
+    return private_broker("notifications")
