@@ -41,20 +41,28 @@ class EndorsementAward:
     issuer_name: str
     category_code: str
     category_name: str
-    designation: str
+    designation: str | None
     holder_email: str
     holder_name: str | None
     awarded_at: datetime
     valid_from: datetime
     valid_until: datetime
     identity_salt: str = field(default_factory=new_identity_salt)
+    endorsement_name: str | None = None
+    """The credential's display name (e.g. "<category> Endorsement"); the category name when absent."""
+    achievement_description: str | None = None
+    criteria_narrative: str | None = None
 
     def __post_init__(self) -> None:
         if not self.issuer_did.startswith("did:") or not self.issuer_did.endswith(f":tenants:{self.tenant_slug}"):
             raise ValueError("issuer_did must be the tenant's did:web (...:tenants:<slug>)")
-        for name in ("issuer_name", "category_code", "category_name", "designation", "identity_salt"):
+        for name in ("issuer_name", "category_code", "category_name", "identity_salt"):
             if not getattr(self, name).strip():
                 raise ValueError(f"{name} must not be empty")
+        for name in ("designation", "endorsement_name", "achievement_description", "criteria_narrative"):
+            value = getattr(self, name)
+            if value is not None and not value.strip():
+                raise ValueError(f"{name} must not be empty when given")
         if "@" not in self.holder_email:
             raise ValueError("holder_email must be an e-mail address")
         moments = (self.awarded_at, self.valid_from, self.valid_until)
@@ -62,6 +70,10 @@ class EndorsementAward:
             raise ValueError("awarded_at, valid_from and valid_until must be timezone-aware")
         if self.valid_from > self.valid_until:
             raise ValueError("valid_from must not be after valid_until")
+
+    @property
+    def display_name(self) -> str:
+        return self.endorsement_name or self.category_name
 
     @property
     def achievement_id(self) -> str:
@@ -92,7 +104,7 @@ def build_open_badge_credential(award: EndorsementAward) -> dict[str, Any]:
         "id": award.credential_id.urn,
         "type": list(CREDENTIAL_TYPES),
         "issuer": {"id": award.issuer_did, "type": ["Profile"], "name": award.issuer_name},
-        "name": award.category_name,
+        "name": award.display_name,
         "validFrom": format_timestamp(award.valid_from),
         "validUntil": format_timestamp(award.valid_until),
         "awardedDate": format_timestamp(award.awarded_at),
@@ -105,13 +117,24 @@ def _achievement(award: EndorsementAward) -> dict[str, Any]:
         "id": award.achievement_id,
         "type": ["Achievement"],
         "achievementType": ACHIEVEMENT_TYPE,
-        "name": award.category_name,
+        "name": award.display_name,
         "humanCode": award.category_code,
-        "description": (f"Endorsement in {award.category_name}, conferring the designation {award.designation}."),
-        "criteria": {
-            "narrative": (
-                f"Awarded by {award.issuer_name} to applicants whose endorsement application for "
-                f"{award.category_name} ({award.category_code}) was reviewed and approved."
-            )
-        },
+        "description": _description(award),
+        "criteria": {"narrative": award.criteria_narrative or _default_criteria(award)},
     }
+
+
+def _description(award: EndorsementAward) -> str:
+    if award.achievement_description is None:
+        designation = f", conferring the designation {award.designation}" if award.designation else ""
+        return f"Endorsement in {award.category_name}{designation}."
+    if award.designation:
+        return f"{award.achievement_description} Designation: {award.designation}."
+    return award.achievement_description
+
+
+def _default_criteria(award: EndorsementAward) -> str:
+    return (
+        f"Awarded by {award.issuer_name} to applicants whose endorsement application for "
+        f"{award.category_name} ({award.category_code}) was reviewed and approved."
+    )

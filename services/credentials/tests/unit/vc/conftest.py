@@ -1,8 +1,6 @@
 """Fixtures for the verifiable-credential core: test vectors, keys, a sample award."""
 
-import importlib.util
 import json
-import sys
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -10,10 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-if importlib.util.find_spec("credentials") is None:  # the service is not pip-installed yet
-    sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
-
 from credentials.vc.loader import OfflineDocumentLoader
 from credentials.vc.multikey import Ed25519KeyPair
 from credentials.vc.openbadge import EndorsementAward

@@ -88,3 +88,34 @@ def test_every_award_of_a_category_shares_one_achievement(award: EndorsementAwar
 def test_inconsistent_awards_are_refused(award: EndorsementAward, changes: dict[str, object], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         dataclasses.replace(award, **changes)  # type: ignore[arg-type]
+
+
+def test_the_tenants_wording_replaces_the_defaults(award: EndorsementAward) -> None:
+    worded = dataclasses.replace(
+        award,
+        endorsement_name="Ingénierie structurelle Endorsement®",
+        achievement_description="Awarded under licence.",
+        criteria_narrative="Met every requirement.",
+    )
+    credential = build_open_badge_credential(worded)
+    achievement = credential["credentialSubject"]["achievement"]
+    assert credential["name"] == achievement["name"] == "Ingénierie structurelle Endorsement®"
+    assert achievement["description"] == "Awarded under licence. Designation: Ing. Struct.®."
+    assert achievement["criteria"] == {"narrative": "Met every requirement."}
+    assert achievement["id"] == award.achievement_id  # the wording does not change what is achieved
+    canonicalize(credential)  # every term is still defined
+
+
+def test_the_designation_is_optional(award: EndorsementAward) -> None:
+    plain = build_open_badge_credential(dataclasses.replace(award, designation=None))
+    assert plain["credentialSubject"]["achievement"]["description"] == f"Endorsement in {award.category_name}."
+    worded = dataclasses.replace(award, designation=None, achievement_description="Awarded under licence.")
+    assert build_open_badge_credential(worded)["credentialSubject"]["achievement"]["description"] == (
+        "Awarded under licence."
+    )
+
+
+@pytest.mark.parametrize("name", ["designation", "endorsement_name", "achievement_description", "criteria_narrative"])
+def test_given_wording_must_not_be_blank(award: EndorsementAward, name: str) -> None:
+    with pytest.raises(ValueError, match=name):
+        dataclasses.replace(award, **{name: " "})  # type: ignore[arg-type]

@@ -1,0 +1,1 @@
+"""Adapters between the application and the outside: keys, signing."""

@@ -1,0 +1,88 @@
+"""Settings from the environment and the tenant data this service needs (config/tenants/*.yaml)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import Field, SecretStr
+from servicekit.settings import ServiceSettings
+
+
+class ConfigurationError(RuntimeError):
+    """The service cannot start with this configuration."""
+
+
+class CredentialsSettings(ServiceSettings):
+    port: int = 8003
+    credentials_signing_keys: dict[str, list[SecretStr]] = Field(
+        description='JSON {"<tenant>": ["<Ed25519 seed as hex or multibase>", ...]}: the newest key last signs; '
+        "every listed key is published in the tenant's DID document.",
+    )
+    credentials_consumer_group: str = Field(
+        default="credentials", description="Kafka consumer group of the grant consumer (tests use their own)."
+    )
+    public_base_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="Where the gateway is reachable from outside: gives the issuers' did:web and verification URLs.",
+    )
+
+
+@dataclass(frozen=True)
+class TenantProfile:
+    """An association as the credentials it issues present it."""
+
+    slug: str
+    name: str
+    timezone: ZoneInfo
+    categories: Mapping[str, str]
+    issuer_name: str
+    endorsement_name_template: str
+    description: str | None
+    criteria: str | None
+
+    def endorsement_name(self, category_name: str) -> str:
+        return self.endorsement_name_template.format(category_name=category_name)
+
+
+def load_tenants(directory: str | Path) -> dict[str, TenantProfile]:
+    """Every tenant file in `directory`, by slug; raises ConfigurationError on a missing or bad file."""
+    folder = Path(directory)
+    files = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+    if not files:
+        raise ConfigurationError(f"no tenant files (*.yaml) in {folder}")
+    tenants = [_read_tenant(path) for path in files]
+    return {tenant.slug: tenant for tenant in tenants}
+
+
+def _read_tenant(path: Path) -> TenantProfile:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return _tenant_from(data)
+    except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError, ZoneInfoNotFoundError) as error:
+        raise ConfigurationError(f"tenant file {path} is not usable: {error!r}") from error
+
+
+def _tenant_from(data: Mapping[str, Any]) -> TenantProfile:
+    section: Mapping[str, Any] = data.get("credentials") or {}
+    name = str(data["name"])
+    template = str(section.get("endorsement_name_template", "{category_name}"))
+    template.format(category_name="check")  # a broken template fails at start-up, not at issue time
+    return TenantProfile(
+        slug=str(data["slug"]),
+        name=name,
+        timezone=ZoneInfo(str(data["timezone"])),
+        categories={str(code): str(label) for code, label in dict(data["categories"]).items()},
+        issuer_name=str(section.get("issuer_name", name)),
+        endorsement_name_template=template,
+        description=_text(section.get("description")),
+        criteria=_text(section.get("criteria")),
+    )
+
+
+def _text(value: Any) -> str | None:
+    return (str(value).strip() or None) if value is not None else None

@@ -1,0 +1,1 @@
+"""Credentials as the platform issues them: aggregates, value objects and rules, free of frameworks."""

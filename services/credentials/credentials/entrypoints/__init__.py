@@ -1,0 +1,1 @@
+"""How the outside reaches the credentials service: HTTP routes and integration-event handlers."""
