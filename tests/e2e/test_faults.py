@@ -30,8 +30,8 @@ def granted_and_waiting(stack: Stack, gateway: httpx.Client) -> str:
     _, applicant = sign_up_applicant(gateway, "Kai")
     application_id = submit_application(gateway, applicant)
     coordinator = login(gateway, COORDINATOR, stack.secrets.seed_password)
-    endorsement_id = str(approve(gateway, coordinator, review_case(gateway, coordinator, application_id)["id"])
-                         ["endorsement_id"])
+    case = review_case(gateway, coordinator, application_id)
+    endorsement_id = str(approve(gateway, coordinator, case["id"])["decision"]["endorsement_id"])
     records(stack.engines.kafka_bootstrap, REVIEWS_TOPIC,
             lambda r: json.loads(r.value).get("endorsement_id") == endorsement_id)
     return endorsement_id

@@ -35,7 +35,7 @@ def test_applicant_to_verified_credential(stack: Stack, gateway: httpx.Client, m
     coordinator = login(gateway, COORDINATOR, stack.secrets.seed_password)
     case = review_case(gateway, coordinator, application_id)
     decision = approve(gateway, coordinator, case["id"])
-    endorsement_id = decision["endorsement_id"]
+    endorsement_id = decision["decision"]["endorsement_id"]
 
     issued = records(stack.engines.kafka_bootstrap, PARTNER_TOPIC,
                      lambda r: json.loads(r.value).get("endorsement_id") == endorsement_id)

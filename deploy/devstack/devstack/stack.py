@@ -84,11 +84,15 @@ class Stack:
         return name in self.supervisor.pids()
 
     def stop(self) -> None:
+        """Stop the gateway and the services, drop the test database if we made it, then the engines."""
         try:
-            self.engines.stop()
-        finally:
+            for name in (GATEWAY, *reversed(SERVICES)):
+                if self.is_running(name):
+                    self.supervisor.stop(name)
             if self.owns_database:
                 drop_database(self.database_url)
+        finally:
+            self.engines.stop()
 
 
 def port_is_free(port: int) -> bool:

@@ -20,6 +20,7 @@ FORWARDED_ROUTES = (
     ForwardedRoute("/applications/{path:path}", "applications", authenticated=True),
     ForwardedRoute("/reviews/{path:path}", "reviews", authenticated=True),
     ForwardedRoute("/notifications/{path:path}", "notifications", authenticated=True),
+    ForwardedRoute("/credentials", "credentials", authenticated=False),
     ForwardedRoute("/credentials/{path:path}", "credentials", authenticated=False),
     ForwardedRoute("/tenants/{slug}/did.json", "credentials", authenticated=False),
     ForwardedRoute("/status-lists/{path:path}", "credentials", authenticated=False),
