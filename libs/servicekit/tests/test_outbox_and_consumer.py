@@ -178,7 +178,7 @@ async def test_consumer_applies_each_event_once_and_dead_letters_garbage(databas
     assert consumer.stats.duplicates >= 1
     assert consumer.stats.dead_lettered >= 1
     dead = [r for r in read_all(kafka_bootstrap, DEAD_LETTER.name, 1)
-            if dict(r.headers).get("dlq_consumer_group") == group.encode()]
+            if dict(r.headers).get("dlq_consumer_group") == group.encode() and r.key == key]
     assert len(dead) == 1
     assert b"missing CloudEvents headers" in dict(dead[0].headers)["dlq_reason"]
     assert dead[0].value == b"garbage"

@@ -1,0 +1,39 @@
+"""Composition root: builds the reviews service from its settings."""
+
+from __future__ import annotations
+
+from endorsement_contracts import ApplicationSubmitted
+from servicekit.consumer import IdempotentConsumer
+from servicekit.eventstore import open_application
+from servicekit.outbox import OutboxRelay, kafka_producer
+from servicekit.runtime import Service
+
+from .application import Reviews
+from .config import EVENT_SOURCE, SCHEMA, SERVICE_NAME, ReviewsSettings, TenantCatalog, load_tenants
+from .entrypoints.api import create_api
+from .entrypoints.consumer import on_application_submitted
+from .projections import ReviewCasesProjection
+from .translation import Translator
+
+
+def build(settings: ReviewsSettings, *, tenants: TenantCatalog | None = None) -> Service:
+    """Everything the process runs; tests call it too (then `servicekit.runtime.attach` and the lifespan)."""
+    catalog = tenants if tenants is not None else load_tenants(settings.tenants_dir)
+    reviews = open_application(Reviews, settings.database_url, SCHEMA)
+    consumer = IdempotentConsumer(
+        reviews,
+        group_id=settings.reviews_consumer_group,
+        handlers={ApplicationSubmitted: on_application_submitted(reviews, catalog)},
+    )
+    producer = kafka_producer(settings.kafka_bootstrap_servers, enable_idempotence=settings.kafka_enable_idempotence)
+    relay = OutboxRelay(reviews, Translator(reviews), producer, source=EVENT_SOURCE)
+    return Service(
+        name=SERVICE_NAME,
+        schema=SCHEMA,
+        settings=settings,
+        app=reviews,
+        api=create_api(reviews, catalog),
+        consumer=consumer,
+        relays=[relay],
+        projections=[ReviewCasesProjection()],
+    )

@@ -1,0 +1,1 @@
+"""Ports: the HTTP API and the integration-event consumer."""

@@ -1,0 +1,65 @@
+"""On real PostgreSQL: a record's effects are saved once, however often and wherever it is delivered."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from uuid import uuid4
+
+import pytest
+from endorsement_contracts import APPLICATIONS, ApplicationSubmitted, Envelope, Person, decode, encode
+from reviews.application import Reviews
+from reviews.config import SCHEMA, TenantCatalog, load_tenants
+from reviews.domain import review_case_id
+from reviews.entrypoints.consumer import on_application_submitted
+from servicekit.consumer import IdempotentConsumer, RejectedMessage
+from servicekit.eventstore import open_application
+
+TENANTS_DIR = Path(__file__).resolve().parents[4] / "config" / "tenants"
+
+
+def envelope_of(*, tenant: str = "itmhca", category: str = "IFS") -> Envelope:
+    event = ApplicationSubmitted(
+        tenant=tenant, occurred_at=datetime.now(UTC), application_id=uuid4(), submission_number=1,
+        applicant=Person(account_id=uuid4(), name="Ana Applicant", email="ana@example.org"),
+        category=category, category_name="Some Category", rule_set_version="v1",
+    )
+    record = encode(event, event_id=uuid4(), source="/services/applications")
+    return decode(record.headers, record.value)
+
+
+def test_a_redelivered_or_republished_submission_opens_its_case_once(database_url: str) -> None:
+    reviews = open_application(Reviews, database_url, SCHEMA)
+    tenants: TenantCatalog = load_tenants(TENANTS_DIR)
+    consumer = IdempotentConsumer(reviews, group_id="reviews",
+                                  handlers={ApplicationSubmitted: on_application_submitted(reviews, tenants)})
+    envelope = envelope_of()
+    event = envelope.event
+    assert isinstance(event, ApplicationSubmitted)
+    at_offset_7 = consumer.tracking_for(APPLICATIONS.name, 2, 7)
+    # when the record is delivered, redelivered at the same offset, and republished at a new one
+    outcomes = [consumer.process(envelope, at_offset_7), consumer.process(envelope, at_offset_7),
+                consumer.process(envelope, consumer.tracking_for(APPLICATIONS.name, 2, 9))]
+    # then it is processed once, and one case exists with one event
+    assert outcomes == ["processed", "duplicate", "duplicate"]
+    case_id = review_case_id(event.application_id, 1)
+    assert [type(e).__name__ for e in reviews.events.get(case_id)] == ["Opened"]
+    assert reviews.get_case(case_id, "itmhca").applicant.email == "ana@example.org"
+    assert reviews.position(f"reviews/{APPLICATIONS.name}/2") == 10
+    reviews.close()
+
+
+@pytest.mark.parametrize(("tenant", "category", "reason"), [
+    ("nowhere", "IFS", "unknown tenant 'nowhere'"),
+    ("itmhca", "ECMHS", "tenant 'itmhca' does not award category 'ECMHS'"),
+])
+def test_a_submission_this_service_cannot_accept_is_rejected_with_nothing_saved(
+    database_url: str, tenant: str, category: str, reason: str
+) -> None:
+    reviews = open_application(Reviews, database_url, SCHEMA)
+    handle = on_application_submitted(reviews, load_tenants(TENANTS_DIR))
+    with pytest.raises(RejectedMessage) as rejected:
+        handle(envelope_of(tenant=tenant, category=category))
+    assert rejected.value.reason == reason
+    assert reviews.process_recorder.select_notifications(start=1, limit=10) == []
+    reviews.close()

@@ -1,0 +1,103 @@
+"""Given/when/then for the use cases, on in-memory persistence (the same code runs on PostgreSQL in integration)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from uuid import uuid4
+
+import pytest
+from reviews.application import Reviews, Submission
+from reviews.config import Tenant
+from reviews.domain import Actor, CaseNotFound, CaseNotOpen, InvalidEffectiveDate, ReviewCase, Status
+
+COORDINATOR = Actor(account_id=uuid4(), name="Cora Coordinator")
+
+
+def opened(reviews: Reviews, submission: Submission) -> ReviewCase:
+    case = reviews.case_for(submission)
+    assert case is not None
+    reviews.save(case)
+    return case
+
+
+def test_a_submission_opens_one_case_and_a_repeat_opens_none(reviews: Reviews, submission: Submission) -> None:
+    # given a submission whose case was opened
+    case = opened(reviews, submission)
+    # when the same submission arrives again
+    again = reviews.case_for(submission)
+    # then there is nothing to open; a resubmission opens its own case
+    assert again is None
+    resubmitted = reviews.case_for(replace(submission, submission_number=2))
+    assert resubmitted is not None
+    assert resubmitted.id != case.id
+
+
+def test_a_case_is_invisible_to_other_tenants(reviews: Reviews, submission: Submission) -> None:
+    case = opened(reviews, submission)
+    assert reviews.get_case(case.id, "itmhca").id == case.id
+    with pytest.raises(CaseNotFound):
+        reviews.get_case(case.id, "other-assoc")
+    with pytest.raises(CaseNotFound):
+        reviews.get_case(uuid4(), "itmhca")
+
+
+def test_approval_defaults_to_today_on_the_associations_clock(reviews: Reviews, submission: Submission,
+                                                              itmhca: Tenant) -> None:
+    # given an open case, and a moment that is already 2025 in UTC but still 2024 in Phoenix
+    case = opened(reviews, submission)
+    now = datetime(2025, 1, 1, 5, 0, tzinfo=UTC)
+    # when the coordinator approves without an effective date
+    case_file = reviews.approve(case.id, tenant=itmhca, by=COORDINATOR, now=now)
+    # then it takes effect on Phoenix's date, and the first renewal is next year's Dec 15
+    approved = case_file.case
+    assert approved.status is Status.APPROVED
+    assert approved.effective_date == date(2024, 12, 31)
+    assert approved.renewal_date == date(2025, 12, 15)
+    assert [e.action for e in case_file.history] == ["opened", "approved"]
+    assert reviews.get_case(case.id, "itmhca").status is Status.APPROVED
+
+
+def test_approval_with_a_date_uses_it_for_the_renewal(reviews: Reviews, submission: Submission,
+                                                      itmhca: Tenant) -> None:
+    case = opened(reviews, submission)
+    case_file = reviews.approve(case.id, tenant=itmhca, by=COORDINATOR, effective_date=date(2025, 1, 2),
+                                designation="Clinical", now=datetime(2025, 3, 1, tzinfo=UTC))
+    assert case_file.case.effective_date == date(2025, 1, 2)
+    assert case_file.case.renewal_date == date(2026, 12, 15)
+    assert case_file.case.designation == "Clinical"
+
+
+def test_refused_approvals_change_nothing(reviews: Reviews, submission: Submission, itmhca: Tenant) -> None:
+    # given an open case
+    case = opened(reviews, submission)
+    now = datetime(2025, 3, 1, tzinfo=UTC)
+    # when approved with a future date, then refused and still open
+    with pytest.raises(InvalidEffectiveDate):
+        reviews.approve(case.id, tenant=itmhca, by=COORDINATOR, effective_date=date(2025, 3, 2), now=now)
+    assert reviews.get_case(case.id, "itmhca").version == 1
+    # when approved twice, then the second is refused and the first decision stands
+    reviews.approve(case.id, tenant=itmhca, by=COORDINATOR, now=now)
+    with pytest.raises(CaseNotOpen):
+        reviews.approve(case.id, tenant=itmhca, by=Actor(uuid4(), "Someone Else"), now=now)
+    stored = reviews.get_case(case.id, "itmhca")
+    assert stored.version == 2
+    assert stored.decided_by == COORDINATOR
+
+
+def test_the_case_file_lists_who_did_what_and_when(reviews: Reviews, submission: Submission,
+                                                   itmhca: Tenant) -> None:
+    case = opened(reviews, submission)
+    reviews.approve(case.id, tenant=itmhca, by=COORDINATOR, designation="Clinical",
+                    now=datetime(2025, 3, 1, tzinfo=UTC))
+    history = reviews.case_file(case.id, "itmhca").history
+    opened_entry, approved_entry = history
+    assert (opened_entry.version, opened_entry.action, opened_entry.by_role) == (1, "opened", "applicant")
+    assert opened_entry.by_account_id == submission.applicant.account_id
+    assert opened_entry.details["submission_number"] == "1"
+    assert (approved_entry.version, approved_entry.action, approved_entry.by_role) == (2, "approved", "coordinator")
+    assert approved_entry.by_account_id == COORDINATOR.account_id
+    assert approved_entry.by_name == COORDINATOR.name
+    assert approved_entry.details["designation"] == "Clinical"
+    assert approved_entry.details["renewal_date"] == "2026-12-15"
+    assert opened_entry.at <= approved_entry.at
