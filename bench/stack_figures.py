@@ -23,7 +23,7 @@ from devstack.stack import start_stack
 from kafka import KafkaConsumer, TopicPartition
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "e2e"))
-from stack_client import COORDINATOR, approve, login, review_case, sign_up_applicant, submit_application  # noqa: E402
+from stack_client import COORDINATOR, approve, login, review_case, sign_up_applicant, submit_application
 
 
 def rss_mb(pid: int) -> float:
