@@ -19,6 +19,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data-dir", type=Path, default=Path(".data"))
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGINT, _interrupt)  # also when started with SIGINT ignored (background jobs)
     print("starting engines and services ...", flush=True)
     try:
         stack = start_stack(args.data_dir, "up")
@@ -42,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _report(stack: Stack) -> None:
     print(f"\nready in {stack.startup_seconds:.1f} s\n", flush=True)
-    print(f"  gateway        {stack.gateway_url}   (health: {stack.gateway_url}/healthz, API: /docs)")
+    print(f"  gateway        {stack.gateway_url}   (health: {stack.gateway_url}/healthz, OpenAPI: /openapi.json)")
     for name in SERVICES:
         print(f"  {name:<14} {stack.url(name)}")
     engines = stack.engines
