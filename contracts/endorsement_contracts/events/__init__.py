@@ -7,7 +7,13 @@ from . import applications, credentials, reviews
 from .applications import ApplicationSubmitted
 from .common import CATEGORY_PATTERN, CategoryCode, Person
 from .credentials import CredentialIssued
-from .reviews import EndorsementGranted
+from .reviews import (
+    EndorsementGranted,
+    EndorsementLapsed,
+    EndorsementReinstated,
+    EndorsementRevoked,
+    RenewalApproved,
+)
 
 ALL_EVENTS: tuple[type[IntegrationEvent], ...] = (*applications.EVENTS, *reviews.EVENTS, *credentials.EVENTS)
 EVENTS_BY_TYPE: dict[str, type[IntegrationEvent]] = {e.type_name(): e for e in ALL_EVENTS}
@@ -20,5 +26,9 @@ __all__ = [
     "CategoryCode",
     "CredentialIssued",
     "EndorsementGranted",
+    "EndorsementLapsed",
+    "EndorsementReinstated",
+    "EndorsementRevoked",
     "Person",
+    "RenewalApproved",
 ]
