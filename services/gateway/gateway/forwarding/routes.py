@@ -24,6 +24,7 @@ FORWARDED_ROUTES = (
     ForwardedRoute("/credentials/{path:path}", "credentials", authenticated=False),
     ForwardedRoute("/tenants/{slug}/did.json", "credentials", authenticated=False),
     ForwardedRoute("/status-lists/{path:path}", "credentials", authenticated=False),
+    ForwardedRoute("/registry/{path:path}", "credentials", authenticated=False),
 )
 
 FORWARDED_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]

@@ -65,7 +65,9 @@ async def test_each_prefix_reaches_its_own_service(gateway: Gateway, upstreams: 
         "/applications/7/documents": "applications",
         "/reviews/assignments/3": "reviews",
         "/notifications/inbox": "notifications",
+        "/credentials": "credentials",
         "/credentials/abc": "credentials",
+        "/registry/itmhca": "credentials",
         "/tenants/itmhca/did.json": "credentials",
         "/status-lists/itmhca/1": "credentials",
     }
