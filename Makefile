@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PACKAGES := contracts libs/servicekit services/applications services/reviews services/credentials \
-            services/notifications services/gateway deploy/devstack
+            services/notifications services/gateway deploy/devstack examples/partner_client
 STAMP := $(VENV)/.installed
 
 .PHONY: up test env lint typecheck imports unit contracts-export clean
@@ -30,7 +30,7 @@ lint: env
 
 typecheck: env
 	$(VENV)/bin/mypy -p endorsement_contracts -p servicekit -p devstack -p applications -p reviews \
-	  -p credentials -p notifications -p gateway
+	  -p credentials -p notifications -p gateway -p partner_client
 
 imports: env
 	$(VENV)/bin/lint-imports

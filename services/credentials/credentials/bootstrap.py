@@ -14,6 +14,7 @@ from credentials.application import Clock, CredentialsApplication, utc_now
 from credentials.config import CredentialsSettings, TenantProfile, load_tenants
 from credentials.entrypoints.api import create_api
 from credentials.entrypoints.consumer import build_consumer
+from credentials.entrypoints.public_pages import with_public_pages
 from credentials.projections.credentials import CredentialsProjection
 from credentials.translation import SOURCE, translate
 
@@ -47,7 +48,7 @@ def build(settings: CredentialsSettings, *, clock: Clock = utc_now) -> Service:
         schema=SCHEMA,
         settings=settings,
         app=app,
-        api=create_api(app, issuers),
+        api=with_public_pages(create_api(app, issuers), app, issuers),
         consumer=build_consumer(app, settings.credentials_consumer_group),
         relays=[OutboxRelay(app, translate, producer, source=SOURCE)],
         projections=[CredentialsProjection()],

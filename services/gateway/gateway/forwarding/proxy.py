@@ -14,8 +14,25 @@ from .targets import has_dot_segment, target_url
 
 log = logging.getLogger(__name__)
 
-FORWARDED_REQUEST_HEADERS = ("content-type", "accept", "idempotency-key", "x-request-id")
-RETURNED_RESPONSE_HEADERS = ("content-type", "location", "retry-after")
+FORWARDED_REQUEST_HEADERS = (
+    "content-type",
+    "accept",
+    "idempotency-key",
+    "x-request-id",
+    "if-none-match",
+    "if-match",
+)
+RETURNED_RESPONSE_HEADERS = (
+    "content-type",
+    "location",
+    "retry-after",
+    "cache-control",
+    "etag",
+    "vary",
+    "content-security-policy",
+    "referrer-policy",
+    "content-disposition",
+)
 
 
 class Forwarder:
