@@ -14,11 +14,17 @@ from kafka.consumer.fetcher import ConsumerRecord
 Header = tuple[str, bytes]
 
 
-def produce(bootstrap: str, topic: str, key: bytes, value: bytes, headers: list[Header]) -> int:
-    """Send one record with acks=all; return the partition it went to."""
+def produce(
+    bootstrap: str, topic: str, key: bytes, value: bytes, headers: list[Header], timeout: float = 45.0
+) -> int:
+    """Send one record with acks=all; return the partition it went to.
+
+    The timeout is generous: right after a restart, tansu on SeaweedFS S3 can take well over
+    15 s for its first acknowledged write when the machine is busy (seen under the full suite).
+    """
     producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=0)
     try:
-        metadata = producer.send(topic, key=key, value=value, headers=headers).get(timeout=15)
+        metadata = producer.send(topic, key=key, value=value, headers=headers).get(timeout=timeout)
         partition: int = metadata.partition
         return partition
     finally:
