@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable
+from datetime import date, timedelta
 from typing import Any
 
 import httpx
@@ -35,10 +36,38 @@ def submit_application(client: httpx.Client, auth: dict[str, str], category: str
     details = {"statement": "Home visiting with families of infants for three years.", "ethics_attested": True}
     patched = client.patch(f"/applications/{application_id}", json=details, headers=auth)
     assert patched.status_code == 200, patched.text
+    for method, path, body in complete_ifs_calls():
+        response = client.request(method, f"/applications/{application_id}/{path}", json=body, headers=auth)
+        assert response.status_code in (200, 201), (path, response.text)
     submitted = client.post(f"/applications/{application_id}/submit", headers=auth)
     assert submitted.status_code == 200, submitted.text
     assert submitted.json()["status"] == "submitted"
     return application_id
+
+
+def complete_ifs_calls(today: date | None = None) -> list[tuple[str, str, dict[str, Any]]]:
+    """What an Infant Family Specialist application needs under every ITMHCA IFS rule version."""
+    today = today or date.today()
+
+    def day(days_ago: int) -> str:
+        return (today - timedelta(days=days_ago)).isoformat()
+
+    return [
+        ("PUT", "membership", {"association": "ITMHCA", "member_id": "AZ-1001",
+                               "expires_on": (today + timedelta(days=365)).isoformat()}),
+        ("POST", "education", {"kind": "degree", "level": "bachelor", "field": "Child development",
+                               "institution": "Arizona State University", "year": today.year - 6}),
+        ("POST", "work", {"employer": "Early Head Start", "role": "Home visitor", "start": day(1095), "paid": True,
+                          "supervised": True, "families_served": 12, "age_band": "0-3",
+                          "activities": ["direct_service"]}),
+        ("POST", "training", {"title": "Foundations of infant mental health", "provider": "ITMHCA",
+                              "completed_on": day(60), "hours": 30,
+                              "competencies": ["theoretical_foundations", "tf_attachment_trauma_loss"]}),
+        ("POST", "rsc", {"provider_name": "Rita Moreno", "provider_category": "IMHM-C", "hours": 24,
+                         "start": day(400), "end": day(10), "format": "individual"}),
+        ("PUT", "fees/registration", {"amount_cents": 2000, "reference": "REG-1001", "paid_on": day(30)}),
+        ("PUT", "fees/processing", {"amount_cents": 10000, "reference": "PROC-1001", "paid_on": day(2)}),
+    ]
 
 
 def eventually(probe: Callable[[], Any], timeout: float = 60, what: str = "condition") -> Any:

@@ -4,15 +4,31 @@ from __future__ import annotations
 
 from ..base import IntegrationEvent
 from . import applications, credentials, reviews
-from .applications import ApplicationSubmitted
+from .applications import ApplicationSubmitted, RequirementOutcome
 from .common import CATEGORY_PATTERN, CategoryCode, Person
-from .credentials import CredentialIssued
+from .credentials import (
+    CredentialChanged,
+    CredentialExpired,
+    CredentialIssued,
+    CredentialReinstated,
+    CredentialRenewed,
+    CredentialRevoked,
+    CredentialSuspended,
+    StatusListReference,
+)
 from .reviews import (
+    ApplicationDeferred,
+    ApprovedForExam,
+    EndorsementDenied,
     EndorsementGranted,
     EndorsementLapsed,
     EndorsementReinstated,
     EndorsementRevoked,
+    ExamScored,
+    InformationRequested,
     RenewalApproved,
+    ReviewerAssigned,
+    ReviewOpened,
 )
 
 ALL_EVENTS: tuple[type[IntegrationEvent], ...] = (*applications.EVENTS, *reviews.EVENTS, *credentials.EVENTS)
@@ -22,13 +38,28 @@ __all__ = [
     "ALL_EVENTS",
     "CATEGORY_PATTERN",
     "EVENTS_BY_TYPE",
+    "ApplicationDeferred",
     "ApplicationSubmitted",
+    "ApprovedForExam",
     "CategoryCode",
+    "CredentialChanged",
+    "CredentialExpired",
     "CredentialIssued",
+    "CredentialReinstated",
+    "CredentialRenewed",
+    "CredentialRevoked",
+    "CredentialSuspended",
+    "EndorsementDenied",
     "EndorsementGranted",
     "EndorsementLapsed",
     "EndorsementReinstated",
     "EndorsementRevoked",
+    "ExamScored",
+    "InformationRequested",
     "Person",
     "RenewalApproved",
+    "RequirementOutcome",
+    "ReviewOpened",
+    "ReviewerAssigned",
+    "StatusListReference",
 ]

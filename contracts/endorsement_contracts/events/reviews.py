@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import ClassVar
+from typing import Annotated, ClassVar, Literal
 from uuid import UUID
 
-from pydantic import Field
+from pydantic import AwareDatetime, EmailStr, Field, StringConstraints
 
 from ..base import IntegrationEvent
 from ..topics import REVIEWS
@@ -32,7 +32,9 @@ class EndorsementGranted(IntegrationEvent):
     effective_date: date
     renewal_date: date
     granted_by: UUID
-
+    emerging_until: date | None = Field(
+        default=None, description="When emerging: the date by which the remaining requirements must be met."
+    )
 
 
 class RenewalApproved(IntegrationEvent):
@@ -96,7 +98,148 @@ class EndorsementRevoked(IntegrationEvent):
     revoked_by: UUID
 
 
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
+
+
+class ReviewOpened(IntegrationEvent):
+    """A submission was received for review: its review case is open."""
+
+    event_type: ClassVar[str] = "ReviewOpened"
+    version: ClassVar[int] = 1
+    topic: ClassVar[str] = REVIEWS.name
+    key_field: ClassVar[str] = "application_id"
+
+    review_case_id: UUID
+    application_id: UUID
+    submission_number: int = Field(ge=1)
+    applicant: Person
+    category: CategoryCode = Field(pattern=CATEGORY_PATTERN)
+    category_name: str
+    rule_set_version: str
+    received_at: AwareDatetime
+
+
+class ReviewerAssigned(IntegrationEvent):
+    """A coordinator assigned an eligible, unconflicted reviewer to a review case."""
+
+    event_type: ClassVar[str] = "ReviewerAssigned"
+    version: ClassVar[int] = 1
+    topic: ClassVar[str] = REVIEWS.name
+    key_field: ClassVar[str] = "application_id"
+
+    review_case_id: UUID
+    application_id: UUID
+    category: CategoryCode = Field(pattern=CATEGORY_PATTERN)
+    reviewer_email: EmailStr
+    reviewer_name: str = Field(min_length=1, max_length=200)
+    slot: int = Field(ge=1, le=2, description="1 for the first reviewer, 2 for the second.")
+    assigned_by: UUID
+
+
+class InformationRequested(IntegrationEvent):
+    """The review needs more from the applicant: the case waits until the application is resubmitted."""
+
+    event_type: ClassVar[str] = "InformationRequested"
+    version: ClassVar[int] = 1
+    topic: ClassVar[str] = REVIEWS.name
+    key_field: ClassVar[str] = "application_id"
+
+    review_case_id: UUID
+    application_id: UUID
+    submission_number: int = Field(ge=1, description="The submission the request is about.")
+    applicant: Person
+    category: CategoryCode = Field(pattern=CATEGORY_PATTERN)
+    stage: Literal["completeness", "review"] = Field(
+        description="`completeness`: returned as incomplete before review; `review`: a reviewer or coordinator "
+        "asks for more during review."
+    )
+    items: list[Reason] = Field(min_length=1, max_length=50, description="What the applicant must add or change.")
+    message: str | None = Field(default=None, max_length=4000)
+    requested_by: UUID
+    requested_by_role: Literal["coordinator", "reviewer"]
+
+
+class ApplicationDeferred(IntegrationEvent):
+    """The review deferred the application: the applicant may amend it and ask for re-review from a date."""
+
+    event_type: ClassVar[str] = "ApplicationDeferred"
+    version: ClassVar[int] = 1
+    topic: ClassVar[str] = REVIEWS.name
+    key_field: ClassVar[str] = "application_id"
+
+    review_case_id: UUID
+    application_id: UUID
+    applicant: Person
+    category: CategoryCode = Field(pattern=CATEGORY_PATTERN)
+    reasons: list[Reason] = Field(min_length=1, max_length=50)
+    recommendations: list[Reason] = Field(
+        default_factory=list, max_length=50, description="Recommended training and reflective supervision."
+    )
+    earliest_rereview_on: date
+    deferred_by: UUID
+
+
+class ApprovedForExam(IntegrationEvent):
+    """The review approved the applicant to sit the exam their category's rule set requires."""
+
+    event_type: ClassVar[str] = "ApprovedForExam"
+    version: ClassVar[int] = 1
+    topic: ClassVar[str] = REVIEWS.name
+    key_field: ClassVar[str] = "application_id"
+
+    review_case_id: UUID
+    application_id: UUID
+    applicant: Person
+    category: CategoryCode = Field(pattern=CATEGORY_PATTERN)
+    category_name: str
+    approved_by: UUID
+
+
+class ExamScored(IntegrationEvent):
+    """An exam attempt's reconciled result. It carries no identity of the examinee beyond the case."""
+
+    event_type: ClassVar[str] = "ExamScored"
+    version: ClassVar[int] = 1
+    topic: ClassVar[str] = REVIEWS.name
+    key_field: ClassVar[str] = "application_id"
+
+    review_case_id: UUID
+    application_id: UUID
+    category: CategoryCode = Field(pattern=CATEGORY_PATTERN)
+    attempt: int = Field(ge=1)
+    taken_on: date
+    part1_percent: int | None = Field(default=None, ge=0, le=100)
+    part1_passed: bool | None = None
+    part2_passed: bool | None = None
+    passed: bool = Field(description="Every part has now been passed.")
+    retake_eligible_on: date | None = Field(default=None, description="When failed: the earliest retake date.")
+    recorded_by: UUID
+
+
+class EndorsementDenied(IntegrationEvent):
+    """The review denied the application (only where the association's policy allows denial)."""
+
+    event_type: ClassVar[str] = "EndorsementDenied"
+    version: ClassVar[int] = 1
+    topic: ClassVar[str] = REVIEWS.name
+    key_field: ClassVar[str] = "application_id"
+
+    review_case_id: UUID
+    application_id: UUID
+    applicant: Person
+    category: CategoryCode = Field(pattern=CATEGORY_PATTERN)
+    reasons: list[Reason] = Field(min_length=1, max_length=50)
+    denied_by: UUID
+
+
 EVENTS: tuple[type[IntegrationEvent], ...] = (
+    ReviewOpened,
+    ReviewerAssigned,
+    InformationRequested,
+    ApplicationDeferred,
+    ApprovedForExam,
+    ExamScored,
+    EndorsementDenied,
     EndorsementGranted,
     RenewalApproved,
     EndorsementLapsed,

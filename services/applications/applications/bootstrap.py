@@ -14,16 +14,18 @@ from .application import ApplicationsService
 from .config import EVENT_SOURCE, SCHEMA, SERVICE_NAME, ApplicationsSettings, load_tenants
 from .entrypoints.api import create_api
 from .projections.applications_table import ApplicationsTable
+from .rulesets import load_rule_book
 from .translation import Translator
 
 PRODUCER_CLOSE_SECONDS = 10.0
 
 
 def open_service(settings: ApplicationsSettings) -> ApplicationsService:
-    """The event-sourced application on PostgreSQL, in the service's own schema."""
+    """The event-sourced application on PostgreSQL, in the service's own schema; tenant and rule data first."""
     tenants = load_tenants(settings.tenants_dir)
+    rules, competencies = load_rule_book(settings.rulesets_dir, {t.slug: t.categories.keys() for t in tenants})
     ensure_schema(settings.database_url, SCHEMA)
-    return ApplicationsService(tenants, env=eventsourcing_env(settings.database_url, SCHEMA))
+    return ApplicationsService(tenants, rules, competencies, env=eventsourcing_env(settings.database_url, SCHEMA))
 
 
 def build_relay(app: ApplicationsService, producer: KafkaProducer) -> OutboxRelay:

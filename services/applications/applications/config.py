@@ -1,4 +1,7 @@
-"""Settings from the environment and tenant (association) data from `TENANTS_DIR`; both fail fast."""
+"""Settings from the environment and tenant (association) data from `TENANTS_DIR`; both fail fast.
+
+Rule sets (`RULESETS_DIR`) are loaded by `applications.rulesets`.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 from servicekit.settings import ServiceSettings
 
 from .domain import CategoryOffer
@@ -19,11 +23,14 @@ SCHEMA = "applications"
 EVENT_SOURCE = "/services/applications"
 
 TENANT_SLUG = r"^[a-z][a-z0-9-]{1,39}$"
+UTC_ZONE = ZoneInfo("UTC")
 CATEGORY_CODE = r"^[A-Z][A-Z/\-]{1,15}$"  # the integration contracts' pattern, so every category can be published
 
 
 class ApplicationsSettings(ServiceSettings):
     port: int = 8001
+    rulesets_dir: str = Field(default="config/rulesets",
+                              description="Directory of rule sets per tenant and category, and competencies.yaml.")
 
 
 class TenantDataError(Exception):
@@ -42,6 +49,16 @@ class _TenantFile(BaseModel):
     slug: str = Field(pattern=TENANT_SLUG)
     name: DisplayName
     categories: dict[CategoryCode, DisplayName] = Field(min_length=1)
+    timezone: str = "UTC"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
 
 
 @dataclass(frozen=True)
@@ -49,6 +66,8 @@ class Tenant:
     slug: str
     name: str
     categories: Mapping[str, str]
+    timezone: ZoneInfo = UTC_ZONE
+    """The association's time zone: its dates (rule versions in force, "today") are local dates."""
 
     @property
     def offer(self) -> CategoryOffer:
@@ -100,4 +119,5 @@ def _load_tenant(path: Path) -> Tenant:
         raise TenantDataError(f"{path}: invalid tenant data: {problems}") from exc
     if data.slug != path.stem:
         raise TenantDataError(f"{path}: slug {data.slug!r} does not match the file name")
-    return Tenant(slug=data.slug, name=data.name, categories=MappingProxyType(dict(data.categories)))
+    return Tenant(slug=data.slug, name=data.name, categories=MappingProxyType(dict(data.categories)),
+                  timezone=ZoneInfo(data.timezone))

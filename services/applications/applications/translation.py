@@ -6,6 +6,7 @@ from collections.abc import Callable
 from uuid import UUID
 
 from endorsement_contracts import ApplicationSubmitted, IntegrationEvent, Person
+from endorsement_contracts.events import RequirementOutcome
 from eventsourcing.domain import DomainEventProtocol
 
 from .domain import Application
@@ -38,4 +39,7 @@ class Translator:
             category_name=application.category_name,
             rule_set_version=submitted.rule_set_version,
             details=application.details.as_strings(),
+            requirement_report=[RequirementOutcome(code=line["code"], met=line["met"], detail=line["detail"])
+                                for line in application.requirement_report] or None,
+            exam_required=application.exam_required,
         )

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import UTC, datetime
+
 from endorsement_contracts import ApplicationSubmitted
 from servicekit.consumer import IdempotentConsumer
 from servicekit.eventstore import open_application
@@ -12,13 +15,19 @@ from .application import Reviews
 from .config import EVENT_SOURCE, SCHEMA, SERVICE_NAME, ReviewsSettings, TenantCatalog, load_tenants
 from .entrypoints.api import create_api
 from .entrypoints.consumer import on_application_submitted
-from .projections import ReviewCasesProjection
+from .lapse_sweep import LapseSweep, PoolBridge, projection_candidates
+from .projections import EndorsementsProjection, ReviewCasesProjection
 from .translation import Translator
 
 
-def build(settings: ReviewsSettings, *, tenants: TenantCatalog | None = None) -> Service:
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def build(settings: ReviewsSettings, *, tenants: TenantCatalog | None = None,
+          clock: Callable[[], datetime] = utc_now) -> Service:
     """Everything the process runs; tests call it too (then `servicekit.runtime.attach` and the lifespan)."""
-    catalog = tenants if tenants is not None else load_tenants(settings.tenants_dir)
+    catalog = tenants if tenants is not None else load_tenants(settings.tenants_dir, settings.reviews_config_dir)
     reviews = open_application(Reviews, settings.database_url, SCHEMA)
     consumer = IdempotentConsumer(
         reviews,
@@ -27,13 +36,20 @@ def build(settings: ReviewsSettings, *, tenants: TenantCatalog | None = None) ->
     )
     producer = kafka_producer(settings.kafka_bootstrap_servers, enable_idempotence=settings.kafka_enable_idempotence)
     relay = OutboxRelay(reviews, Translator(reviews), producer, source=EVENT_SOURCE)
+    bridge = PoolBridge()
+    sweep = LapseSweep(reviews, catalog, projection_candidates(bridge), interval=settings.lapse_sweep_seconds,
+                       clock=clock)
+    api = create_api(reviews, catalog, clock)
+    api.state.lapse_sweep = sweep
     return Service(
         name=SERVICE_NAME,
         schema=SCHEMA,
         settings=settings,
         app=reviews,
-        api=create_api(reviews, catalog),
+        api=api,
         consumer=consumer,
         relays=[relay],
-        projections=[ReviewCasesProjection()],
+        projections=[ReviewCasesProjection(), EndorsementsProjection()],
+        background=[sweep.run_forever],
+        on_pool=[bridge.attach],
     )

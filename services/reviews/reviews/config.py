@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from types import MappingProxyType
@@ -14,7 +14,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 from servicekit.settings import ServiceSettings
 
-from .domain import FirstRenewal, RenewalRule
+from .domain import DEFAULT_POLICY, FirstRenewal, MonthDay, RenewalRule, RenewalTerms, Reviewer, ReviewPolicy
+from .review_config import ReviewData, ReviewDataError, load_review_data
 
 SERVICE_NAME = "reviews"
 SCHEMA = "reviews"
@@ -29,6 +30,10 @@ class ReviewsSettings(ServiceSettings):
     port: int = 8002
     reviews_consumer_group: str = Field(default=CONSUMER_GROUP, min_length=1,
                                         description="Kafka consumer group; tests use their own.")
+    reviews_config_dir: str | None = Field(
+        default=None, description="Directory of review data files (default: `reviews` next to TENANTS_DIR)."
+    )
+    lapse_sweep_seconds: float = Field(default=300.0, gt=0, description="How often lapsed endorsements are sought.")
 
 
 class TenantDataError(Exception):
@@ -44,12 +49,20 @@ class _RenewalSection(BaseModel):
 
     due: str = Field(pattern=r"^\d{2}-\d{2}$")
     first_renewal: FirstRenewal = FirstRenewal.NEXT_YEAR
+    removal: str | None = Field(default=None, pattern=r"^\d{2}-\d{2}$")
 
-    @field_validator("due")
+    @field_validator("due", "removal")
     @classmethod
-    def _month_day(cls, value: str) -> str:
-        RenewalRule.parse(value)
+    def _month_day(cls, value: str | None) -> str | None:
+        if value is not None:
+            MonthDay.parse(value)
         return value
+
+
+class _ReviewSection(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    reviewers_per_case: int = Field(default=1, ge=1, le=2)
 
 
 class _TenantFile(BaseModel):
@@ -62,6 +75,7 @@ class _TenantFile(BaseModel):
     timezone: str
     categories: dict[CategoryCode, DisplayName] = Field(min_length=1)
     renewal: _RenewalSection
+    review: _ReviewSection = _ReviewSection()
 
     @field_validator("timezone")
     @classmethod
@@ -80,6 +94,9 @@ class Tenant:
     timezone: ZoneInfo
     categories: Mapping[str, str]
     renewal: RenewalRule
+    terms: RenewalTerms
+    policy: ReviewPolicy = DEFAULT_POLICY
+    reviewers: Mapping[str, Reviewer] = field(default_factory=lambda: MappingProxyType({}))
 
     def today(self, now: datetime | None = None) -> date:
         """Today's date on the association's clock."""
@@ -105,9 +122,13 @@ class TenantCatalog:
         return len(self._tenants)
 
 
-def load_tenants(directory: str | Path) -> TenantCatalog:
-    """Read every `*.yaml`/`*.yml` in `directory`; each file's `slug` must match its file name."""
+def load_tenants(directory: str | Path, reviews_dir: str | Path | None = None) -> TenantCatalog:
+    """Read every `*.yaml`/`*.yml` in `directory`; each file's `slug` must match its file name.
+
+    Review data comes from `<reviews_dir>/<slug>.yaml` (default: the `reviews` folder next to `directory`).
+    """
     folder = Path(directory)
+    review_folder = Path(reviews_dir) if reviews_dir is not None else folder.resolve().parent / "reviews"
     if not folder.is_dir():
         raise TenantDataError(f"tenant directory {folder.resolve()} does not exist")
     files = sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
@@ -115,14 +136,14 @@ def load_tenants(directory: str | Path) -> TenantCatalog:
         raise TenantDataError(f"no tenant files (*.yaml) in {folder.resolve()}")
     tenants: dict[str, Tenant] = {}
     for path in files:
-        tenant = _load_tenant(path)
+        tenant = _load_tenant(path, review_folder)
         if tenant.slug in tenants:
             raise TenantDataError(f"{path}: tenant {tenant.slug!r} is defined twice")
         tenants[tenant.slug] = tenant
     return TenantCatalog(tenants)
 
 
-def _load_tenant(path: Path) -> Tenant:
+def _load_tenant(path: Path, review_folder: Path) -> Tenant:
     try:
         raw: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
@@ -134,10 +155,26 @@ def _load_tenant(path: Path) -> Tenant:
         raise TenantDataError(f"{path}: invalid tenant data: {problems}") from exc
     if data.slug != path.stem:
         raise TenantDataError(f"{path}: slug {data.slug!r} does not match the file name")
+    zone = ZoneInfo(data.timezone)
+    review_file = review_folder / f"{data.slug}.yaml"
+    try:
+        review = (load_review_data(review_file, slug=data.slug, categories=data.categories) if review_file.is_file()
+                  else ReviewData())
+    except ReviewDataError as exc:
+        raise TenantDataError(str(exc)) from exc
+    rule = RenewalRule.parse(data.renewal.due, data.renewal.first_renewal)
+    removal = None if data.renewal.removal is None else MonthDay.parse(data.renewal.removal)
     return Tenant(
         slug=data.slug,
         name=data.name,
-        timezone=ZoneInfo(data.timezone),
+        timezone=zone,
         categories=MappingProxyType(dict(data.categories)),
-        renewal=RenewalRule.parse(data.renewal.due, data.renewal.first_renewal),
+        renewal=rule,
+        terms=RenewalTerms(rule, removal=removal, window_opens=review.window_opens),
+        policy=ReviewPolicy(
+            reviewers_per_case=data.review.reviewers_per_case, sequential=review.sequential, blind=review.blind,
+            coordinator_decides_directly=review.coordinator_decides_directly, denial_allowed=review.denial_allowed,
+            exam=review.exam, categories=review.categories, timezone=zone,
+        ),
+        reviewers=review.reviewers,
     )

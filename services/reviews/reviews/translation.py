@@ -1,35 +1,134 @@
-"""Stored review events -> public integration events. The only place the two meet."""
+"""Stored review events -> public integration events. The only place the two meet.
+
+Each translator gets the aggregate as it stood right after the event, and the event. Stored events with no
+translator (completeness passed, answers to assignments, recommendations, the endorsement's creation) stay private.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
 from uuid import UUID
 
-from endorsement_contracts import EndorsementGranted, IntegrationEvent, Person
+import endorsement_contracts.events as contract
+from endorsement_contracts import IntegrationEvent, Person
 from eventsourcing.domain import DomainEventProtocol
 
 from .application import Reviews
-from .domain import ReviewCase
+from .domain import Applicant, Endorsement, ReviewCase
+from .domain import case_events as case_event
 
 
-def endorsement_granted(case: ReviewCase, approved: ReviewCase.Approved) -> EndorsementGranted:
-    """The public fact of an approval; `case` is the case as it stood right after it."""
-    return EndorsementGranted(
-        tenant=case.tenant,
-        occurred_at=approved.timestamp,
-        endorsement_id=approved.endorsement_id,
-        review_case_id=case.id,
-        application_id=case.application_id,
-        applicant=Person(
-            account_id=case.applicant.account_id, name=case.applicant.name, email=case.applicant.email
-        ),
-        category=case.category,
-        category_name=case.category_name,
-        designation=approved.designation,
-        emerging=False,
-        effective_date=approved.effective_date,
-        renewal_date=approved.renewal_date,
+def person(applicant: Applicant) -> Person:
+    return Person(account_id=applicant.account_id, name=applicant.name, email=applicant.email)
+
+
+def _case_facts(case: ReviewCase, e: Any) -> dict[str, Any]:
+    return {"tenant": case.tenant, "occurred_at": e.timestamp, "review_case_id": case.id,
+            "application_id": case.application_id, "category": case.category}
+
+
+def endorsement_granted(case: ReviewCase, approved: Any) -> contract.EndorsementGranted:
+    """The public fact of an approval (plain or emerging)."""
+    emerging_until = getattr(approved, "emerging_until", None)
+    return contract.EndorsementGranted(
+        **_case_facts(case, approved), endorsement_id=approved.endorsement_id, applicant=person(case.applicant),
+        category_name=case.category_name, designation=approved.designation, emerging=emerging_until is not None,
+        emerging_until=emerging_until, effective_date=approved.effective_date, renewal_date=approved.renewal_date,
         granted_by=approved.by.account_id,
     )
+
+
+def review_opened(case: ReviewCase, e: Any) -> contract.ReviewOpened:
+    return contract.ReviewOpened(
+        **_case_facts(case, e), submission_number=case.submission_number, applicant=person(case.applicant),
+        category_name=case.category_name, rule_set_version=case.rule_set_version, received_at=case.received_at,
+    )
+
+
+def reviewer_assigned(case: ReviewCase, e: Any) -> contract.ReviewerAssigned:
+    return contract.ReviewerAssigned(**_case_facts(case, e), reviewer_email=e.reviewer_email,
+                                     reviewer_name=e.reviewer_name, slot=e.slot, assigned_by=e.by.account_id)
+
+
+def information_requested(case: ReviewCase, e: Any) -> contract.InformationRequested:
+    incomplete = isinstance(e, case_event.ReturnedIncomplete)
+    return contract.InformationRequested(
+        **_case_facts(case, e), submission_number=case.latest_submission, applicant=person(case.applicant),
+        stage="completeness" if incomplete else "review", items=e.items, message=e.message,
+        requested_by=e.by.account_id, requested_by_role="coordinator" if incomplete else e.by_role,
+    )
+
+
+def application_deferred(case: ReviewCase, e: Any) -> contract.ApplicationDeferred:
+    return contract.ApplicationDeferred(
+        **_case_facts(case, e), applicant=person(case.applicant), reasons=e.reasons,
+        recommendations=e.recommendations, earliest_rereview_on=e.earliest_rereview_on, deferred_by=e.by.account_id,
+    )
+
+
+def approved_for_exam(case: ReviewCase, e: Any) -> contract.ApprovedForExam:
+    return contract.ApprovedForExam(**_case_facts(case, e), applicant=person(case.applicant),
+                                    category_name=case.category_name, approved_by=e.by.account_id)
+
+
+def exam_scored(case: ReviewCase, e: Any) -> contract.ExamScored:
+    return contract.ExamScored(
+        **_case_facts(case, e), attempt=e.attempt, taken_on=e.taken_on, part1_percent=e.part1_percent,
+        part1_passed=e.part1_passed, part2_passed=e.part2_passed, passed=e.passed,
+        retake_eligible_on=e.retake_eligible_on, recorded_by=e.by.account_id,
+    )
+
+
+def endorsement_denied(case: ReviewCase, e: Any) -> contract.EndorsementDenied:
+    return contract.EndorsementDenied(**_case_facts(case, e), applicant=person(case.applicant), reasons=e.reasons,
+                                      denied_by=e.by.account_id)
+
+
+def renewal_approved(endorsement: Endorsement, e: Any) -> contract.RenewalApproved:
+    return contract.RenewalApproved(
+        tenant=endorsement.tenant, occurred_at=e.timestamp, endorsement_id=endorsement.id, renewal_id=e.renewal_id,
+        category=endorsement.category, renewed_on=e.renewed_on, renewal_date=e.renewal_date,
+        approved_by=e.by.account_id,
+    )
+
+
+def endorsement_lapsed(endorsement: Endorsement, e: Any) -> contract.EndorsementLapsed:
+    return contract.EndorsementLapsed(tenant=endorsement.tenant, occurred_at=e.timestamp,
+                                      endorsement_id=endorsement.id, category=endorsement.category,
+                                      lapsed_on=e.lapsed_on, reason=e.reason)
+
+
+def endorsement_reinstated(endorsement: Endorsement, e: Any) -> contract.EndorsementReinstated:
+    return contract.EndorsementReinstated(
+        tenant=endorsement.tenant, occurred_at=e.timestamp, endorsement_id=endorsement.id,
+        reinstatement_id=e.reinstatement_id, category=endorsement.category, reinstated_on=e.reinstated_on,
+        renewal_date=e.renewal_date, approved_by=e.by.account_id,
+    )
+
+
+def endorsement_revoked(endorsement: Endorsement, e: Any) -> contract.EndorsementRevoked:
+    return contract.EndorsementRevoked(tenant=endorsement.tenant, occurred_at=e.timestamp,
+                                       endorsement_id=endorsement.id, category=endorsement.category,
+                                       revoked_on=e.revoked_on, reason=e.reason, revoked_by=e.by.account_id)
+
+
+TRANSLATORS: dict[type[Any], Callable[[Any, Any], IntegrationEvent]] = {
+    ReviewCase.Opened: review_opened,
+    ReviewCase.Approved: endorsement_granted,
+    case_event.ApprovedAsEmerging: endorsement_granted,
+    case_event.ReviewerAssigned: reviewer_assigned,
+    case_event.ReturnedIncomplete: information_requested,
+    case_event.InformationRequested: information_requested,
+    case_event.Deferred: application_deferred,
+    case_event.ApprovedForExam: approved_for_exam,
+    case_event.ExamScored: exam_scored,
+    case_event.Denied: endorsement_denied,
+    Endorsement.RenewalApproved: renewal_approved,
+    Endorsement.Lapsed: endorsement_lapsed,
+    Endorsement.Reinstated: endorsement_reinstated,
+    Endorsement.Revoked: endorsement_revoked,
+}
 
 
 class Translator:
@@ -39,9 +138,8 @@ class Translator:
         self.app = app
 
     def __call__(self, domain_event: DomainEventProtocol[UUID]) -> IntegrationEvent | None:
-        if isinstance(domain_event, ReviewCase.Approved):
-            case: ReviewCase = self.app.repository.get(
-                domain_event.originator_id, version=domain_event.originator_version
-            )
-            return endorsement_granted(case, domain_event)
-        return None
+        translate = TRANSLATORS.get(type(domain_event))
+        if translate is None:
+            return None
+        aggregate: object = self.app.repository.get(domain_event.originator_id, version=domain_event.originator_version)
+        return translate(aggregate, domain_event)

@@ -1,23 +1,72 @@
-"""The applications domain: the Application aggregate, its value objects, rules and errors (no frameworks)."""
+"""The applications domain: the Application aggregate, its entries, rule sets, requirement checks, errors.
+
+No frameworks: rule sets arrive as `rules.RuleBook` objects built by `applications.rulesets` from data files.
+"""
 
 from .access import Actor
+from .checks import Evidence, Progress, Reason, RequirementReport, RequirementResult, check_requirements
+from .competencies import CompetencyFramework
+from .entries import (
+    AgeBand,
+    Attestation,
+    AttestationKind,
+    DegreeLevel,
+    EducationEntry,
+    EducationKind,
+    Entry,
+    FeeKind,
+    FeePayment,
+    Membership,
+    RscEntry,
+    RscFormat,
+    Tab,
+    TrainingEntry,
+    WorkActivity,
+    WorkEntry,
+)
+from .entry_checks import EntryContext
 from .errors import DomainError, Forbidden, InvalidRequest, NotFound, StateConflict
 from .model import Application, Status
-from .requirements import UnmetRequirement, skeleton_rule_set_version
+from .rules import RuleBook, RuleSet, RuleVersion
 from .values import Applicant, CategoryOffer, Details
 
 __all__ = [
     "Actor",
+    "AgeBand",
     "Applicant",
     "Application",
+    "Attestation",
+    "AttestationKind",
     "CategoryOffer",
+    "CompetencyFramework",
+    "DegreeLevel",
     "Details",
     "DomainError",
+    "EducationEntry",
+    "EducationKind",
+    "Entry",
+    "EntryContext",
+    "Evidence",
+    "FeeKind",
+    "FeePayment",
     "Forbidden",
     "InvalidRequest",
+    "Membership",
     "NotFound",
+    "Progress",
+    "Reason",
+    "RequirementReport",
+    "RequirementResult",
+    "RscEntry",
+    "RscFormat",
+    "RuleBook",
+    "RuleSet",
+    "RuleVersion",
     "StateConflict",
     "Status",
-    "UnmetRequirement",
-    "skeleton_rule_set_version",
+    "Tab",
+    "TrainingEntry",
+    "WorkActivity",
+    "WorkEntry",
+    "check_requirements",
 ]

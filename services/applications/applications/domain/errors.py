@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from .requirements import UnmetRequirement
+if TYPE_CHECKING:
+    from .checks.report import RequirementResult
 
 
 class DomainError(Exception):
@@ -84,10 +85,47 @@ class RoleRequired(Forbidden):
 
 
 class RequirementsNotMet(InvalidRequest):
-    """Submission refused: `unmet` lists every requirement still open."""
+    """Submission refused: `unmet` lists every requirement still open, with its reasons."""
 
     code = "REQUIREMENTS_NOT_MET"
 
-    def __init__(self, unmet: Sequence[UnmetRequirement]) -> None:
+    def __init__(self, unmet: Sequence[RequirementResult]) -> None:
         super().__init__(f"{len(unmet)} requirement(s) not met: " + ", ".join(u.code for u in unmet))
         self.unmet = tuple(unmet)
+
+
+class NoRuleSetInForce(StateConflict):
+    """The association has no rules for the category on that date (a data gap, not the applicant's fault)."""
+
+    code = "NO_RULE_SET_IN_FORCE"
+
+
+# Tabs
+class InvalidEntry(InvalidRequest):
+    code = "INVALID_ENTRY"
+
+
+class InvalidDates(InvalidRequest):
+    """A date in the future, or a period that ends before it starts."""
+
+    code = "INVALID_DATES"
+
+
+class UnknownCompetency(InvalidRequest):
+    code = "UNKNOWN_COMPETENCY"
+
+
+class TooManyEntries(InvalidRequest):
+    code = "TOO_MANY_ENTRIES"
+
+
+class EntryNotFound(NotFound):
+    code = "ENTRY_NOT_FOUND"
+
+
+class InvalidMembership(InvalidRequest):
+    code = "INVALID_MEMBERSHIP"
+
+
+class InvalidFee(InvalidRequest):
+    code = "INVALID_FEE"

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
+from types import MappingProxyType
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, CanMutateAggregate, event
 
+from .checks import Evidence, RequirementReport, check_requirements
+from .entries import TAB_OF, Attestation, AttestationKind, Entry, FeeKind, FeePayment, Membership, Tab
+from .entry_checks import EntryContext, checked_entry, checked_fee, checked_membership
 from .errors import (
     AlreadySubmitted,
+    EntryNotFound,
     InvalidApplicant,
     InvalidDetails,
     InvalidWithdrawalReason,
@@ -19,9 +25,10 @@ from .errors import (
     NotSubmittable,
     NotWithdrawable,
     RequirementsNotMet,
+    TooManyEntries,
     UnknownCategory,
 )
-from .requirements import UnmetRequirement, unmet_requirements
+from .rules import RuleVersion
 from .values import Applicant, CategoryOffer, Details
 
 MAX_NAME = 200
@@ -30,6 +37,7 @@ MAX_PHONE = 40
 MAX_COUNTY = 100
 MAX_STATEMENT = 4000
 MAX_WITHDRAWAL_REASON = 1000
+MAX_ENTRIES_PER_TAB = 500
 
 
 class Status(StrEnum):
@@ -39,6 +47,9 @@ class Status(StrEnum):
 
 
 WITHDRAWABLE = frozenset({Status.DRAFT, Status.SUBMITTED})
+EDITABLE = frozenset({Status.DRAFT})
+"""Where the applicant may change what they entered (an application returned for information joins later)."""
+BOTH_ATTESTATIONS = (AttestationKind.CODE_OF_ETHICS, AttestationKind.ENDORSEMENT_AGREEMENT)
 
 
 class Application(Aggregate):
@@ -61,10 +72,39 @@ class Application(Aggregate):
         statement: str | None
         ethics_attested: bool
 
+    class MembershipRecorded(Event):
+        membership: Membership
+
+    class EntryAdded(Event):
+        tab: str
+        entry_id: UUID
+        entry: Entry
+
+    class EntryReplaced(Event):
+        tab: str
+        entry_id: UUID
+        entry: Entry
+
+    class EntryRemoved(Event):
+        tab: str
+        entry_id: UUID
+
+    class Attested(Event):
+        attestation: Attestation
+
+    class AttestationWithdrawn(Event):
+        kind: str
+
+    class FeeRecorded(Event):
+        fee: FeePayment
+
     class Submitted(Event):
         submission_number: int
         rule_set_version: str
         submitted_at: datetime
+        requirement_report: list[dict[str, Any]]
+        """Each requirement as `{code, tab, met, detail}` (absent on events stored before rule sets)."""
+        exam_required: bool | None
 
     class Withdrawn(Event):
         reason: str
@@ -77,8 +117,14 @@ class Application(Aggregate):
         self.category_name = category_name
         self.status = Status.DRAFT
         self.details = Details()
+        self.membership: Membership | None = None
+        self._entries: dict[Tab, dict[UUID, Entry]] = {tab: {} for tab in Tab}
+        self.attestations: dict[AttestationKind, Attestation] = {}
+        self.fees: dict[FeeKind, FeePayment] = {}
         self.submission_number = 0
         self.rule_set_version: str | None = None
+        self.requirement_report: list[dict[str, Any]] = []
+        self.exam_required: bool | None = None
         self.submitted_at: datetime | None = None
         self.withdrawal_reason: str | None = None
 
@@ -93,28 +139,83 @@ class Application(Aggregate):
         applicant = _checked(applicant)
         return cls(tenant=tenant, applicant=applicant, category=category, category_name=category_name)
 
-    def update_details(self, details: Details) -> None:
-        """Replace the entered details (draft only); blank text counts as not entered."""
-        if self.status is not Status.DRAFT:
-            raise NotEditable(f"an application that is {self.status} can no longer be edited")
+    def update_details(self, details: Details, at: datetime) -> None:
+        """Replace the profile details. A changed `ethics_attested` is shorthand for signing (or withdrawing)
+        both the Code of Ethics and the Endorsement Agreement at `at`."""
+        self._ensure_editable()
         cleaned = _cleaned(details)
-        if cleaned != self.details:
-            self._record_details(**vars(cleaned))
+        profile = replace(cleaned, ethics_attested=self.details.ethics_attested)
+        if profile != self.details:
+            self._record_details(**vars(profile))
+        if cleaned.ethics_attested != self.details.ethics_attested:
+            for kind in BOTH_ATTESTATIONS:
+                if cleaned.ethics_attested:
+                    self.attest(kind, at)
+                else:
+                    self.withdraw_attestation(kind)
 
-    def submit(self, rule_set_version: str, at: datetime) -> None:
-        """Submit for review when every requirement is met; otherwise refuse with all unmet ones."""
-        if at.tzinfo is None:
-            raise ValueError("the submission time must be timezone-aware")
+    def record_membership(self, membership: Membership) -> None:
+        self._ensure_editable()
+        membership = checked_membership(membership)
+        if membership != self.membership:
+            self._record_membership(membership=membership)
+
+    def add_entry(self, entry_id: UUID, entry: Entry, context: EntryContext) -> None:
+        self._ensure_editable()
+        tab = TAB_OF[type(entry)]
+        if len(self._entries[tab]) >= MAX_ENTRIES_PER_TAB:
+            raise TooManyEntries(f"the {tab} tab holds at most {MAX_ENTRIES_PER_TAB} entries")
+        if any(entry_id in entries for entries in self._entries.values()):
+            raise ValueError(f"entry id {entry_id} is already used")
+        self._record_entry_added(tab=tab.value, entry_id=entry_id, entry=checked_entry(entry, context))
+
+    def replace_entry(self, entry_id: UUID, entry: Entry, context: EntryContext) -> None:
+        self._ensure_editable()
+        tab = TAB_OF[type(entry)]
+        current = self._entry(tab, entry_id)
+        entry = checked_entry(entry, context)
+        if entry != current:
+            self._record_entry_replaced(tab=tab.value, entry_id=entry_id, entry=entry)
+
+    def remove_entry(self, tab: Tab, entry_id: UUID) -> None:
+        self._ensure_editable()
+        self._entry(tab, entry_id)
+        self._record_entry_removed(tab=tab.value, entry_id=entry_id)
+
+    def attest(self, kind: AttestationKind, at: datetime) -> None:
+        """Sign an attestation (signing again keeps the first signature's time)."""
+        self._ensure_editable()
+        _ensure_aware(at)
+        if kind not in self.attestations:
+            self._record_attested(attestation=Attestation(kind, at))
+
+    def withdraw_attestation(self, kind: AttestationKind) -> None:
+        self._ensure_editable()
+        if kind in self.attestations:
+            self._record_attestation_withdrawn(kind=kind.value)
+
+    def record_fee(self, fee: FeePayment, today: date) -> None:
+        """Record a fee payment; recording a kind again replaces the earlier record."""
+        self._ensure_editable()
+        fee = checked_fee(fee, today)
+        if self.fees.get(fee.kind) != fee:
+            self._record_fee(fee=fee)
+
+    def submit(self, rules: RuleVersion, at: datetime, on: date) -> None:
+        """Submit when every requirement of `rules` is met on `on`; otherwise refuse with all unmet ones."""
+        _ensure_aware(at)
+        if (rules.tenant, rules.category) != (self.tenant, self.category):
+            raise ValueError(f"rules {rules.id} do not belong to this application")
         if self.status is Status.SUBMITTED:
             raise AlreadySubmitted("the application is already submitted")
         if self.status is not Status.DRAFT:
             raise NotSubmittable(f"an application that is {self.status} cannot be submitted")
-        unmet = self.unmet_requirements()
-        if unmet:
-            raise RequirementsNotMet(unmet)
-        self._record_submission(
-            submission_number=self.submission_number + 1, rule_set_version=rule_set_version, submitted_at=at
-        )
+        report = self.requirement_report_on(rules, on)
+        if not report.all_met:
+            raise RequirementsNotMet(report.unmet)
+        lines = [{"code": r.code, "tab": r.tab, "met": r.met, "detail": r.detail} for r in report.results]
+        self._record_submission(submission_number=self.submission_number + 1, rule_set_version=rules.id,
+                                submitted_at=at, requirement_report=lines, exam_required=rules.exam.required)
 
     def withdraw(self, reason: str) -> None:
         """Withdraw before a decision, saying why."""
@@ -132,11 +233,33 @@ class Application(Aggregate):
 
     # Queries ------------------------------------------------------------------------------------
 
-    def unmet_requirements(self) -> list[UnmetRequirement]:
-        return unmet_requirements(self.details)
+    def entries(self, tab: Tab) -> Mapping[UUID, Entry]:
+        """The tab's entries in the order they were added."""
+        return MappingProxyType(self._entries[tab])
+
+    def evidence(self) -> Evidence:
+        def listed(tab: Tab) -> tuple[Any, ...]:
+            return tuple(self._entries[tab].values())
+
+        return Evidence(education=listed(Tab.EDUCATION), work=listed(Tab.WORK), training=listed(Tab.TRAINING),
+                        rsc=listed(Tab.RSC), membership=self.membership,
+                        attestations=MappingProxyType(self.attestations), fees=MappingProxyType(self.fees))
+
+    def requirement_report_on(self, rules: RuleVersion, on: date) -> RequirementReport:
+        return check_requirements(self.evidence(), rules, on)
 
     def is_applicant(self, account_id: UUID) -> bool:
         return self.applicant.account_id == account_id
+
+    def _ensure_editable(self) -> None:
+        if self.status not in EDITABLE:
+            raise NotEditable(f"an application that is {self.status} can no longer be edited")
+
+    def _entry(self, tab: Tab, entry_id: UUID) -> Entry:
+        try:
+            return self._entries[tab][entry_id]
+        except KeyError:
+            raise EntryNotFound(f"no {tab} entry {entry_id}") from None
 
     # Events -------------------------------------------------------------------------------------
 
@@ -145,17 +268,61 @@ class Application(Aggregate):
                         ethics_attested: bool) -> None:
         self.details = Details(phone=phone, county=county, statement=statement, ethics_attested=ethics_attested)
 
+    @event(MembershipRecorded)
+    def _record_membership(self, membership: Membership) -> None:
+        self.membership = membership
+
+    @event(EntryAdded)
+    def _record_entry_added(self, tab: str, entry_id: UUID, entry: Entry) -> None:
+        self._entries[Tab(tab)][entry_id] = entry
+
+    @event(EntryReplaced)
+    def _record_entry_replaced(self, tab: str, entry_id: UUID, entry: Entry) -> None:
+        self._entries[Tab(tab)][entry_id] = entry
+
+    @event(EntryRemoved)
+    def _record_entry_removed(self, tab: str, entry_id: UUID) -> None:
+        del self._entries[Tab(tab)][entry_id]
+
+    @event(Attested)
+    def _record_attested(self, attestation: Attestation) -> None:
+        self.attestations[attestation.kind] = attestation
+        self._sync_ethics_checkbox()
+
+    @event(AttestationWithdrawn)
+    def _record_attestation_withdrawn(self, kind: str) -> None:
+        del self.attestations[AttestationKind(kind)]
+        self._sync_ethics_checkbox()
+
+    @event(FeeRecorded)
+    def _record_fee(self, fee: FeePayment) -> None:
+        self.fees[fee.kind] = fee
+
     @event(Submitted)
-    def _record_submission(self, submission_number: int, rule_set_version: str, submitted_at: datetime) -> None:
+    def _record_submission(self, submission_number: int, rule_set_version: str, submitted_at: datetime,
+                           requirement_report: list[dict[str, Any]] | None = None,
+                           exam_required: bool | None = None) -> None:
         self.status = Status.SUBMITTED
         self.submission_number = submission_number
         self.rule_set_version = rule_set_version
         self.submitted_at = submitted_at
+        self.requirement_report = list(requirement_report or [])
+        self.exam_required = exam_required
 
     @event(Withdrawn)
     def _record_withdrawal(self, reason: str) -> None:
         self.status = Status.WITHDRAWN
         self.withdrawal_reason = reason
+
+    def _sync_ethics_checkbox(self) -> None:
+        """The profile's `ethics_attested` box shows whether both attestations are signed."""
+        signed = all(kind in self.attestations for kind in BOTH_ATTESTATIONS)
+        self.details = replace(self.details, ethics_attested=signed)
+
+
+def _ensure_aware(at: datetime) -> None:
+    if at.tzinfo is None:
+        raise ValueError("times must be timezone-aware")
 
 
 def _checked(applicant: Applicant) -> Applicant:

@@ -18,7 +18,7 @@ class Applicant:
 
 @dataclass(frozen=True)
 class Details:
-    """What the applicant has entered so far. Later issues add registration, tabs, references, documents."""
+    """The profile's free-text details. `ethics_attested` mirrors whether both attestations are signed."""
 
     phone: str | None = None
     county: str | None = None

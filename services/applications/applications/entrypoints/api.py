@@ -5,15 +5,16 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-import asyncpg
-from fastapi import APIRouter, Depends, FastAPI, Query, Request, Response
+from fastapi import APIRouter, FastAPI, Query, Response
 from pydantic import ValidationError
 from servicekit.identity import CurrentIdentity, Identity
 from servicekit.problems import Problem
 
 from ..application import ApplicationsService
-from ..domain import Actor, Applicant, Status
+from ..domain import Applicant, Status
 from ..projections.queries import ListFilter, list_applications
+from . import tabs_api
+from .dependencies import CurrentActor, Pool, Service, application_out
 from .problems import install_domain_error_handler
 from .schemas import (
     ApplicantIdentity,
@@ -27,25 +28,6 @@ from .schemas import (
 )
 
 router = APIRouter(prefix="/applications", tags=["applications"])
-
-
-def _service(request: Request) -> ApplicationsService:
-    service: ApplicationsService = request.app.state.applications
-    return service
-
-
-def _pool(request: Request) -> asyncpg.Pool:
-    pool: asyncpg.Pool = request.app.state.pool
-    return pool
-
-
-def _actor(identity: CurrentIdentity) -> Actor:
-    return Actor(account_id=identity.account_id, tenant=identity.tenant, roles=identity.roles)
-
-
-Service = Annotated[ApplicationsService, Depends(_service)]
-Pool = Annotated[asyncpg.Pool, Depends(_pool)]
-CurrentActor = Annotated[Actor, Depends(_actor)]
 
 
 def _applicant(identity: Identity) -> Applicant:
@@ -64,7 +46,7 @@ def start_application(body: StartApplication, identity: CurrentIdentity, actor: 
     actor.ensure_applicant()
     application = service.start(actor, _applicant(identity), body.category)
     response.headers["Location"] = f"/applications/{application.id}"
-    return ApplicationOut.of(application)
+    return application_out(service, application)
 
 
 @router.get("", response_model=ApplicationPage, responses=problems(403, 422))
@@ -87,25 +69,25 @@ async def list_applications_route(
 
 @router.get("/{application_id}", response_model=ApplicationOut, responses=problems(404, 422))
 def get_application(application_id: UUID, actor: CurrentActor, service: Service) -> ApplicationOut:
-    return ApplicationOut.of(service.get(application_id, actor))
+    return application_out(service, service.get(application_id, actor))
 
 
 @router.patch("/{application_id}", response_model=ApplicationOut, responses=problems(403, 404, 409, 422))
 def update_details(application_id: UUID, body: DetailsPatch, actor: CurrentActor, service: Service) -> ApplicationOut:
     """Change the entered details while the application is a draft."""
-    return ApplicationOut.of(service.update_details(application_id, actor, body.changes()))
+    return application_out(service, service.update_details(application_id, actor, body.changes()))
 
 
 @router.post("/{application_id}/submit", response_model=ApplicationOut, responses=problems(403, 404, 409, 422))
 def submit_application(application_id: UUID, actor: CurrentActor, service: Service) -> ApplicationOut:
-    """Submit for review; refused with every unmet requirement listed."""
-    return ApplicationOut.of(service.submit(application_id, actor))
+    """Submit for review against the rules in force today; refused with every unmet requirement listed."""
+    return application_out(service, service.submit(application_id, actor))
 
 
 @router.post("/{application_id}/withdraw", response_model=ApplicationOut, responses=problems(403, 404, 409, 422))
 def withdraw_application(application_id: UUID, body: Withdrawal, actor: CurrentActor,
                          service: Service) -> ApplicationOut:
-    return ApplicationOut.of(service.withdraw(application_id, actor, body.reason))
+    return application_out(service, service.withdraw(application_id, actor, body.reason))
 
 
 def create_api(service: ApplicationsService) -> FastAPI:
@@ -113,5 +95,6 @@ def create_api(service: ApplicationsService) -> FastAPI:
                   description="Applicants start, complete and submit applications for endorsement.")
     api.state.applications = service
     api.include_router(router)
+    api.include_router(tabs_api.router)
     install_domain_error_handler(api)
     return api

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from servicekit.problems import Problem, problem_response
 
-from ..domain import DomainError, Forbidden, InvalidRequest, NotFound, StateConflict
+from ..domain import DomainError, Forbidden, InvalidRequest, NotFound, RequirementResult, StateConflict
 from ..domain.errors import RequirementsNotMet
 
 STATUS_BY_FAMILY: tuple[tuple[type[DomainError], int, str], ...] = (
@@ -26,7 +28,7 @@ def problem_for(error: DomainError) -> Problem:
     errors = None
     if isinstance(error, RequirementsNotMet):
         title = "Requirements not met"
-        errors = [{"code": u.code, "message": u.message, "field": u.field} for u in error.unmet]
+        errors = [_unmet(u) for u in error.unmet]
     return Problem(status, title, error.message, code=error.code, errors=errors)
 
 
@@ -36,3 +38,13 @@ def install_domain_error_handler(api: FastAPI) -> None:
         return problem_response(problem_for(exc), request.url.path)
 
     api.add_exception_handler(DomainError, on_domain_error)
+
+
+def _unmet(result: RequirementResult) -> dict[str, Any]:
+    """One unmet requirement: its code, what is missing, the tab to fix it on, progress and reasons."""
+    line: dict[str, Any] = {"code": result.code, "message": result.detail, "field": result.tab,
+                            "reasons": [{"code": r.code, "message": r.message} for r in result.reasons]}
+    if result.progress is not None:
+        p = result.progress
+        line["progress"] = {"have": float(p.have), "need": float(p.need), "unit": p.unit}
+    return line

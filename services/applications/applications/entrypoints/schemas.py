@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, StrictBool, StringConstraints
 
-from ..domain import Application, Status
+from ..domain import Application, Status, Tab
 from ..domain.model import MAX_COUNTY, MAX_NAME, MAX_PHONE, MAX_STATEMENT, MAX_WITHDRAWAL_REASON
+from .tab_schemas import AttestationOut, EducationOut, FeeOut, MembershipOut, RscOut, TrainingOut, WorkOut
 
 
 class _Request(BaseModel):
@@ -30,7 +32,8 @@ class DetailsPatch(_Request):
         default=None, description="The applicant's summary of their work (at most 4000 characters)."
     )
     ethics_attested: StrictBool = Field(
-        default=False, description="Agrees to the Code of Ethics and signs the Endorsement Agreement."
+        default=False, description="Shorthand: true signs both the Code of Ethics and the Endorsement Agreement "
+        "(see /attestations), false withdraws both."
     )
 
     def changes(self) -> dict[str, Any]:
@@ -64,11 +67,20 @@ class DetailsOut(BaseModel):
 class UnmetRequirementOut(BaseModel):
     code: str
     message: str
-    field: str
+    field: str = Field(description="The tab where it is fixed.")
+
+
+class ReportLineOut(BaseModel):
+    """One requirement as recorded at submission (and published to reviewers)."""
+
+    code: str
+    tab: str
+    met: bool
+    detail: str
 
 
 class ApplicationOut(BaseModel):
-    """An application as its event store knows it right now."""
+    """An application as its event store knows it right now, every tab included."""
 
     id: UUID
     tenant: str
@@ -78,8 +90,19 @@ class ApplicationOut(BaseModel):
     status: Status
     submission_number: int
     details: DetailsOut
-    unmet_requirements: list[UnmetRequirementOut]
+    membership: MembershipOut | None
+    education: list[EducationOut]
+    work: list[WorkOut]
+    training: list[TrainingOut]
+    rsc: list[RscOut]
+    attestations: list[AttestationOut]
+    fees: list[FeeOut]
+    unmet_requirements: list[UnmetRequirementOut] = Field(
+        description="A draft: what the rules in force today still need (see /requirements for progress). "
+                    "Submitted: empty.")
     rule_set_version: str | None
+    exam_required: bool | None
+    requirement_report: list[ReportLineOut] = Field(description="As recorded at submission; empty before.")
     created_at: datetime
     updated_at: datetime
     submitted_at: datetime | None
@@ -87,8 +110,8 @@ class ApplicationOut(BaseModel):
     version: int
 
     @classmethod
-    def of(cls, application: Application) -> ApplicationOut:
-        a, d = application.applicant, application.details
+    def of(cls, application: Application, unmet: Sequence[UnmetRequirementOut] = ()) -> ApplicationOut:
+        a, d, m = application.applicant, application.details, application.membership
         return cls(
             id=application.id,
             tenant=application.tenant,
@@ -99,9 +122,17 @@ class ApplicationOut(BaseModel):
             submission_number=application.submission_number,
             details=DetailsOut(phone=d.phone, county=d.county, statement=d.statement,
                                ethics_attested=d.ethics_attested),
-            unmet_requirements=[UnmetRequirementOut(code=u.code, message=u.message, field=u.field)
-                                for u in application.unmet_requirements()],
+            membership=MembershipOut(**vars(m)) if m else None,
+            education=[EducationOut(id=i, **vars(e)) for i, e in application.entries(Tab.EDUCATION).items()],
+            work=[WorkOut(id=i, **vars(e)) for i, e in application.entries(Tab.WORK).items()],
+            training=[TrainingOut(id=i, **vars(e)) for i, e in application.entries(Tab.TRAINING).items()],
+            rsc=[RscOut(id=i, **vars(e)) for i, e in application.entries(Tab.RSC).items()],
+            attestations=[AttestationOut.of(x) for x in application.attestations.values()],
+            fees=[FeeOut(**vars(f)) for f in application.fees.values()],
+            unmet_requirements=list(unmet),
             rule_set_version=application.rule_set_version,
+            exam_required=application.exam_required,
+            requirement_report=[ReportLineOut(**line) for line in application.requirement_report],
             created_at=application.created_on,
             updated_at=application.modified_on,
             submitted_at=application.submitted_at,

@@ -60,6 +60,6 @@ class ApplicationsTable:
                 "UPDATE applications SET status = $2, updated_at = $3 WHERE id = $1",
                 event.originator_id, Status.WITHDRAWN.value, event.timestamp,
             )
-        elif isinstance(event, Application.DetailsUpdated):
+        elif isinstance(event, Application.Event):  # any change on a tab
             await conn.execute("UPDATE applications SET updated_at = $2 WHERE id = $1",
                                event.originator_id, event.timestamp)

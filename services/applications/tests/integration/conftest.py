@@ -23,6 +23,7 @@ from servicekit.identity import Identity, issue_token
 from servicekit.runtime import Service, attach
 
 REPO_TENANTS = Path(__file__).resolve().parents[4] / "config" / "tenants"
+REPO_RULESETS = REPO_TENANTS.parent / "rulesets"
 SECOND_TENANT = """
 slug: lakes-aimh
 name: Great Lakes Association for Infant Mental Health
@@ -42,6 +43,17 @@ def tenants_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def rulesets_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The repository's rule sets, plus the second association's: two Alliance templates copied, no code."""
+    folder = tmp_path_factory.mktemp("rulesets") / "rulesets"
+    shutil.copytree(REPO_RULESETS, folder)
+    (folder / "lakes-aimh").mkdir()
+    for name in ("ECFA.yaml", "ECMHS.yaml"):
+        shutil.copy(folder / "_alliance" / name, folder / "lakes-aimh" / name)
+    return folder
+
+
+@pytest.fixture(scope="session")
 def topics(kafka_bootstrap: str) -> str:
     """Every contract topic, created explicitly with its partition count (tansu would auto-create 4)."""
     admin = KafkaAdminClient(bootstrap_servers=kafka_bootstrap, client_id="applications-tests")
@@ -57,7 +69,8 @@ def topics(kafka_bootstrap: str) -> str:
 
 
 @pytest.fixture
-def settings(database_url: str, topics: str, gateway_keys: tuple[str, str], tenants_dir: Path) -> ApplicationsSettings:
+def settings(database_url: str, topics: str, gateway_keys: tuple[str, str], tenants_dir: Path,
+             rulesets_dir: Path) -> ApplicationsSettings:
     return ApplicationsSettings(
         database_url=database_url,
         kafka_bootstrap_servers=topics,
@@ -65,6 +78,7 @@ def settings(database_url: str, topics: str, gateway_keys: tuple[str, str], tena
         gateway_public_key=gateway_keys[1],
         port=8001,
         tenants_dir=str(tenants_dir),
+        rulesets_dir=str(rulesets_dir),
         relay_poll_seconds=0.05,
     )
 

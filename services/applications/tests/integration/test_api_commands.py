@@ -6,29 +6,21 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from uuid import uuid4
 
-import httpx
+from journeys import assert_problem, complete_ifs_calls
 from servicekit.identity import generate_key_pair
 
 if TYPE_CHECKING:
     from conftest import Person, Running
-
-PROBLEM_FIELDS = {"type", "title", "status", "detail", "code"}
-
-
-def assert_problem(response: httpx.Response, status: int, code: str) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith("application/problem+json")
-    body: dict[str, Any] = response.json()
-    assert body.keys() >= PROBLEM_FIELDS
-    assert (body["status"], body["code"]) == (status, code)
-    return body
-
 
 async def start(running: Running, applicant: Person, category: str = "IFA") -> dict[str, Any]:
     response = await running.http.post("/applications", json={"category": category}, headers=applicant.headers)
     assert response.status_code == 201, response.text
     body: dict[str, Any] = response.json()
     return body
+
+
+IFS_UNMET = ["EDUCATION", "WORK_DIRECT_SERVICE", "TRAINING_HOURS", "RSC_HOURS", "MEMBERSHIP",
+             "ATTESTATION_CODE_OF_ETHICS", "ATTESTATION_ENDORSEMENT_AGREEMENT", "FEE_REGISTRATION", "FEE_PROCESSING"]
 
 
 async def test_an_applicant_completes_and_submits_an_application(running: Running,
@@ -44,7 +36,8 @@ async def test_an_applicant_completes_and_submits_an_application(running: Runnin
     assert draft["tenant"] == "itmhca"
     assert draft["applicant"] == {"account_id": str(dana.account_id), "name": "Dana Reyes", "email": "dana@example.org"}
     assert (draft["category"], draft["category_name"]) == ("IFS", "Infant Family Specialist")
-    assert [u["code"] for u in draft["unmet_requirements"]] == ["STATEMENT_MISSING", "ETHICS_NOT_ATTESTED"]
+    assert [u["code"] for u in draft["unmet_requirements"]] == IFS_UNMET
+    assert (draft["education"], draft["membership"], draft["fees"]) == ([], None, [])
 
     patched = await running.http.patch(f"/applications/{draft['id']}", headers=dana.headers,
                                        json={"statement": "Early Head Start home visitor.", "county": "Maricopa"})
@@ -54,25 +47,48 @@ async def test_an_applicant_completes_and_submits_an_application(running: Runnin
 
     refused = await running.http.post(f"/applications/{draft['id']}/submit", headers=dana.headers)
     body = assert_problem(refused, 422, "REQUIREMENTS_NOT_MET")
-    assert [(e["code"], e["field"]) for e in body["errors"]] == [("ETHICS_NOT_ATTESTED", "ethics_attested")]
-    assert all(e["message"] for e in body["errors"])
+    assert [(e["code"], e["field"]) for e in body["errors"]][:2] == [("EDUCATION", "education"),
+                                                                    ("WORK_DIRECT_SERVICE", "work")]
+    assert all(e["message"] and e["reasons"] for e in body["errors"])
 
-    attested = await running.http.patch(f"/applications/{draft['id']}", headers=dana.headers,
-                                        json={"ethics_attested": True})
-    assert attested.json()["details"]["county"] == "Maricopa"  # a PATCH keeps the fields it does not mention
-    assert attested.json()["unmet_requirements"] == []
+    calls = complete_ifs_calls()
+    for call in calls[:-1]:  # everything but the processing fee
+        response = await running.http.request(call.method, f"/applications/{draft['id']}{call.path}",
+                                              json=call.body, headers=dana.headers)
+        assert response.status_code == call.status, response.text
+    almost = (await running.http.get(f"/applications/{draft['id']}", headers=dana.headers)).json()
+    assert almost["details"]["county"] == "Maricopa"  # a PATCH keeps the fields it does not mention
+    assert [u["code"] for u in almost["unmet_requirements"]] == ["FEE_PROCESSING"]
+    refused = await running.http.post(f"/applications/{draft['id']}/submit", headers=dana.headers)
+    body = assert_problem(refused, 422, "REQUIREMENTS_NOT_MET")
+    assert body["errors"] == [{"code": "FEE_PROCESSING", "field": "fees",
+                               "message": "processing fee: USD 0.00 recorded of USD 100.00",
+                               "progress": {"have": 0.0, "need": 10000.0, "unit": "cents"},
+                               "reasons": [{"code": "FEE_NOT_RECORDED",
+                                            "message": "record the processing fee of USD 100.00"}]}]
+    fee = calls[-1]
+    assert (await running.http.put(f"/applications/{draft['id']}{fee.path}", json=fee.body,
+                                   headers=dana.headers)).status_code == 200
 
     submitted = await running.http.post(f"/applications/{draft['id']}/submit", headers=dana.headers)
     assert submitted.status_code == 200, submitted.text
-    assert submitted.json()["status"] == "submitted"
-    assert submitted.json()["submission_number"] == 1
-    assert submitted.json()["rule_set_version"] == "itmhca/IFS/skeleton-1"
-    assert submitted.json()["submitted_at"] is not None
+    state = submitted.json()
+    assert state["status"] == "submitted"
+    assert state["submission_number"] == 1
+    assert state["rule_set_version"] == "itmhca/IFS/2025-01-01"
+    assert state["exam_required"] is False
+    assert [line["code"] for line in state["requirement_report"]] == IFS_UNMET
+    assert all(line["met"] for line in state["requirement_report"])
+    assert state["submitted_at"] is not None
+    assert state["unmet_requirements"] == []
 
     again = await running.http.post(f"/applications/{draft['id']}/submit", headers=dana.headers)
     assert_problem(again, 409, "ALREADY_SUBMITTED")
     edit = await running.http.patch(f"/applications/{draft['id']}", headers=dana.headers, json={"county": "Pima"})
     assert_problem(edit, 409, "NOT_EDITABLE")
+    more = await running.http.post(f"/applications/{draft['id']}/training", headers=dana.headers,
+                                   json=calls[4].body)
+    assert_problem(more, 409, "NOT_EDITABLE")
 
     read = await running.http.get(f"/applications/{draft['id']}", headers=dana.headers)
     assert read.json() == submitted.json()

@@ -6,6 +6,8 @@ import asyncio
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from journeys import complete_ifs_application_async
+
 if TYPE_CHECKING:
     from conftest import Person, Running
 
@@ -31,9 +33,7 @@ async def test_each_caller_sees_what_they_may_with_filters_and_pages(running: Ru
     danas = [await start(running, dana, c) for c in ("IFA", "IFS", "IMHS")]
     sams = await start(running, sam, "IFA")
     await start(running, lee, "ECFA")
-    submit = await running.http.patch(f"/applications/{danas[1]}", headers=dana.headers,
-                                      json={"statement": "Ten years in Early Intervention.", "ethics_attested": True})
-    assert submit.status_code == 200
+    await complete_ifs_application_async(running.http, dana.headers, danas[1])
     assert (await running.http.post(f"/applications/{danas[1]}/submit", headers=dana.headers)).status_code == 200
 
     # the lifespan's projection runner catches up on its own

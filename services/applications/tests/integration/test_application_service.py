@@ -8,7 +8,8 @@ import pytest
 from applications.application import ConcurrentChange
 from applications.bootstrap import open_service
 from applications.config import ApplicationsSettings
-from applications.domain import Actor, Applicant, Application
+from applications.domain import Actor, Applicant, Application, Tab
+from journeys import complete_through_use_cases
 
 
 def test_a_change_based_on_a_stale_read_is_refused_and_writes_nothing(settings: ApplicationsSettings,
@@ -40,7 +41,7 @@ def test_applications_survive_a_restart_of_the_service(settings: ApplicationsSet
     first = open_service(settings)
     try:
         application_id = first.start(dana, Applicant(account, "Dana Reyes", "dana@example.org"), "IFS").id
-        first.update_details(application_id, dana, {"statement": "Early Intervention.", "ethics_attested": True})
+        entered = complete_through_use_cases(first, dana, application_id)
         first.submit(application_id, dana)
     finally:
         first.close()
@@ -54,3 +55,9 @@ def test_applications_survive_a_restart_of_the_service(settings: ApplicationsSet
     assert (reloaded.status, reloaded.submission_number, reloaded.category_name) == (
         "submitted", 1, "Infant Family Specialist")
     assert reloaded.applicant == Applicant(account, "Dana Reyes", "dana@example.org")
+    for tab in Tab:
+        assert dict(reloaded.entries(tab)) == dict(entered.entries(tab))
+    assert (reloaded.membership, reloaded.attestations, reloaded.fees) == (
+        entered.membership, entered.attestations, entered.fees)
+    assert reloaded.rule_set_version is not None and reloaded.rule_set_version.startswith("itmhca/IFS/")
+    assert reloaded.requirement_report and all(line["met"] for line in reloaded.requirement_report)

@@ -10,10 +10,12 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID, uuid4
 
 import pytest
+from applications.application import ApplicationsService
 from applications.bootstrap import build_relay, open_service
 from applications.config import ApplicationsSettings
 from applications.domain import Actor, Applicant
 from endorsement_contracts import APPLICATIONS, ApplicationSubmitted, decode
+from journeys import complete_through_use_cases
 from servicekit.outbox import kafka_producer
 
 if TYPE_CHECKING:
@@ -33,6 +35,10 @@ async def test_a_submission_through_the_api_reaches_the_broker_as_a_cloudevent(
     await running.http.patch(f"/applications/{application_id}", headers=dana.headers,
                              json={"statement": "Professor of early childhood.", "ethics_attested": True,
                                    "county": "Pima"})
+    service = running.service.app
+    assert isinstance(service, ApplicationsService)
+    actor = Actor(dana.account_id, "itmhca", frozenset({"applicant"}))
+    await asyncio.to_thread(complete_through_use_cases, service, actor, UUID(application_id))
     submitted = await running.http.post(f"/applications/{application_id}/submit", headers=dana.headers)
     assert submitted.status_code == 200
 
@@ -63,9 +69,13 @@ async def test_a_submission_through_the_api_reaches_the_broker_as_a_cloudevent(
         dana.account_id, "Dana Reyes", "dana@example.org")
     assert (event.category, event.category_name) == ("IMHM-R/F", "Infant Mental Health Mentor - Research/Faculty")
     assert event.submission_number == 1
-    assert event.rule_set_version == "itmhca/IMHM-R/F/skeleton-1"
+    assert event.rule_set_version == "itmhca/IMHM-R/F/2024-01-01"
     assert event.details == {"statement": "Professor of early childhood.", "county": "Pima",
                              "ethics_attested": "true"}
+    assert event.exam_required is True
+    assert event.requirement_report is not None
+    assert {o.code for o in event.requirement_report} >= {"EDUCATION", "WORK_TEACHING_RESEARCH", "MEMBERSHIP"}
+    assert all(o.met for o in event.requirement_report)
 
 
 def test_a_relay_that_dies_before_recording_republishes_with_the_same_ce_id(
@@ -77,8 +87,9 @@ def test_a_relay_that_dies_before_recording_republishes_with_the_same_ce_id(
         account = uuid4()
         dana = Actor(account, "itmhca", frozenset({"applicant"}))
         application = app.start(dana, Applicant(account, "Dana Reyes", "dana@example.org"), "IFA")
-        app.update_details(application.id, dana, {"statement": "Child care.", "ethics_attested": True})
+        complete_through_use_cases(app, dana, application.id)
         app.submit(application.id, dana)
+        events = app.recorder.max_notification_id()
 
         def crash(*_: object) -> None:
             raise RuntimeError("killed after publishing, before recording the position")
@@ -90,9 +101,9 @@ def test_a_relay_that_dies_before_recording_republishes_with_the_same_ce_id(
         assert app.position("outbox") == 0
 
         restarted = build_relay(app, producer)
-        assert restarted.run_once() == 3
+        assert restarted.run_once() == events
         assert restarted.run_once() == 0
-        assert app.position("outbox") == 3
+        assert app.position("outbox") == events
     finally:
         producer.close()
         app.close()

@@ -22,11 +22,11 @@ def free_port() -> int:
 
 
 def test_the_process_serves_from_environment_settings(database_url: str, topics: str, tenants_dir: Path,
-                                                      gateway_keys: tuple[str, str]) -> None:
+                                                      rulesets_dir: Path, gateway_keys: tuple[str, str]) -> None:
     port = free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "KAFKA_BOOTSTRAP_SERVERS": topics,
            "KAFKA_ENABLE_IDEMPOTENCE": "false", "GATEWAY_PUBLIC_KEY": gateway_keys[1], "PORT": str(port),
-           "TENANTS_DIR": str(tenants_dir)}
+           "TENANTS_DIR": str(tenants_dir), "RULESETS_DIR": str(rulesets_dir)}
     process = subprocess.Popen([sys.executable, "-m", "applications"], env=env, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}"

@@ -1,13 +1,13 @@
-"""Given/when/then tests of the Application aggregate: every guard and every recorded event."""
+"""Given/when/then tests of the Application aggregate: start, details, submit, withdraw, replay."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from uuid import UUID, uuid4
 
 import pytest
-from applications.domain import Applicant, Application, CategoryOffer, Details, Status
+from applications.domain import Applicant, Application, AttestationKind, CategoryOffer, Details, Status
 from applications.domain.errors import (
     AlreadySubmitted,
     InvalidApplicant,
@@ -19,10 +19,12 @@ from applications.domain.errors import (
     RequirementsNotMet,
     UnknownCategory,
 )
+from rule_builders import context, fill, satisfying, shipped
 
 OFFER = CategoryOffer({"IFA": "Infant Family Associate", "IMHM-R/F": "Infant Mental Health Mentor - Research/Faculty"})
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
-COMPLETE = Details(statement="Home visitor for six years with Early Head Start families.", ethics_attested=True)
+TODAY = date(2026, 3, 1)
+IFA = shipped("IFA", TODAY)
 
 
 def an_applicant(account_id: UUID | None = None) -> Applicant:
@@ -35,13 +37,13 @@ def a_draft(applicant: Applicant | None = None, category: str = "IFA") -> Applic
 
 def a_complete_draft(applicant: Applicant | None = None) -> Application:
     application = a_draft(applicant)
-    application.update_details(COMPLETE)
+    fill(application, satisfying(IFA, TODAY), context(TODAY), NOW)
     return application
 
 
 def a_submitted(applicant: Applicant | None = None) -> Application:
     application = a_complete_draft(applicant)
-    application.submit("itmhca/IFA/skeleton-1", NOW)
+    application.submit(IFA, NOW, TODAY)
     return application
 
 
@@ -99,19 +101,45 @@ def test_a_draft_takes_new_details_trimmed_with_blank_text_as_unset() -> None:
     application = a_draft()
     application.collect_events()
 
-    entered = Details(phone=" 602-555-0100 ", county="  ", statement=" My work ", ethics_attested=True)
+    application.update_details(Details(phone=" 602-555-0100 ", county="  ", statement=" My work "), NOW)
 
-    application.update_details(entered)
-
-    assert application.details == Details(phone="602-555-0100", county=None, statement="My work", ethics_attested=True)
+    assert application.details == Details(phone="602-555-0100", county=None, statement="My work")
     assert new_event_names(application) == ["DetailsUpdated"]
 
 
-def test_unchanged_details_record_no_event() -> None:
-    application = a_complete_draft()
+def test_ethics_attested_is_shorthand_for_signing_both_attestations() -> None:
+    application = a_draft()
     application.collect_events()
 
-    application.update_details(COMPLETE)
+    application.update_details(Details(ethics_attested=True), NOW)
+
+    assert set(application.attestations) == set(AttestationKind)
+    assert {a.attested_at for a in application.attestations.values()} == {NOW}
+    assert application.details.ethics_attested is True
+    assert new_event_names(application) == ["Attested", "Attested"]
+
+    application.update_details(Details(ethics_attested=False), NOW)
+
+    assert application.attestations == {}
+    assert application.details.ethics_attested is False
+    assert new_event_names(application) == ["AttestationWithdrawn", "AttestationWithdrawn"]
+
+
+def test_a_patch_that_leaves_ethics_alone_keeps_a_single_signature() -> None:
+    application = a_draft()
+    application.attest(AttestationKind.CODE_OF_ETHICS, NOW)
+
+    application.update_details(Details(county="Pima", ethics_attested=application.details.ethics_attested), NOW)
+
+    assert list(application.attestations) == [AttestationKind.CODE_OF_ETHICS]
+
+
+def test_unchanged_details_record_no_event() -> None:
+    application = a_draft()
+    application.update_details(Details(statement="Home visitor", ethics_attested=True), NOW)
+    application.collect_events()
+
+    application.update_details(Details(statement="Home visitor", ethics_attested=True), NOW)
 
     assert new_event_names(application) == []
 
@@ -121,7 +149,7 @@ def test_details_over_their_length_limit_are_refused(details: Details) -> None:
     application = a_draft()
 
     with pytest.raises(InvalidDetails):
-        application.update_details(details)
+        application.update_details(details, NOW)
 
     assert application.details == Details()
 
@@ -129,7 +157,7 @@ def test_details_over_their_length_limit_are_refused(details: Details) -> None:
 def test_a_statement_of_exactly_4000_characters_is_accepted() -> None:
     application = a_draft()
 
-    application.update_details(Details(statement="x" * 4000))
+    application.update_details(Details(statement="x" * 4000), NOW)
 
     assert application.details.statement == "x" * 4000
 
@@ -140,7 +168,7 @@ def test_details_cannot_change_after_the_draft(given: Callable[[], Application])
     application.collect_events()
 
     with pytest.raises(NotEditable) as refused:
-        application.update_details(Details(statement="Something else", ethics_attested=True))
+        application.update_details(Details(statement="Something else", ethics_attested=True), NOW)
 
     assert refused.value.code == "NOT_EDITABLE"
     assert new_event_names(application) == []
@@ -148,16 +176,21 @@ def test_details_cannot_change_after_the_draft(given: Callable[[], Application])
 
 # submit -----------------------------------------------------------------------------------------
 
-def test_a_complete_draft_is_submitted_as_submission_number_one() -> None:
+def test_a_complete_draft_is_submitted_with_its_rule_set_version_and_report() -> None:
     application = a_complete_draft()
     application.collect_events()
 
-    application.submit("itmhca/IFA/skeleton-1", NOW)
+    application.submit(IFA, NOW, TODAY)
 
     assert application.status is Status.SUBMITTED
     assert application.submission_number == 1
-    assert application.rule_set_version == "itmhca/IFA/skeleton-1"
+    assert application.rule_set_version == "itmhca/IFA/2023-01-01"
     assert application.submitted_at == NOW
+    assert application.exam_required is False
+    assert [line["code"] for line in application.requirement_report] == [
+        "EDUCATION", "TRAINING_HOURS", "MEMBERSHIP", "ATTESTATION_CODE_OF_ETHICS",
+        "ATTESTATION_ENDORSEMENT_AGREEMENT", "FEE_REGISTRATION", "FEE_PROCESSING"]
+    assert all(line["met"] and line["detail"] for line in application.requirement_report)
     assert new_event_names(application) == ["Submitted"]
 
 
@@ -166,28 +199,31 @@ def test_an_empty_draft_is_refused_with_every_unmet_requirement() -> None:
     application.collect_events()
 
     with pytest.raises(RequirementsNotMet) as refused:
-        application.submit("itmhca/IFA/skeleton-1", NOW)
+        application.submit(IFA, NOW, TODAY)
 
     assert refused.value.code == "REQUIREMENTS_NOT_MET"
-    assert [(u.code, u.field) for u in refused.value.unmet] == [
-        ("STATEMENT_MISSING", "statement"), ("ETHICS_NOT_ATTESTED", "ethics_attested")]
-    assert all(u.message for u in refused.value.unmet)
+    assert [(u.code, u.tab) for u in refused.value.unmet] == [
+        ("EDUCATION", "education"), ("TRAINING_HOURS", "training"), ("MEMBERSHIP", "membership"),
+        ("ATTESTATION_CODE_OF_ETHICS", "attestations"), ("ATTESTATION_ENDORSEMENT_AGREEMENT", "attestations"),
+        ("FEE_REGISTRATION", "fees"), ("FEE_PROCESSING", "fees")]
+    assert all(u.detail and u.reasons for u in refused.value.unmet)
     assert application.status is Status.DRAFT
     assert new_event_names(application) == []
 
 
-@pytest.mark.parametrize(("details", "unmet"), [
-    (Details(statement="My work"), ["ETHICS_NOT_ATTESTED"]),
-    (Details(ethics_attested=True), ["STATEMENT_MISSING"]),
-])
-def test_a_partly_complete_draft_is_refused_with_what_is_missing(details: Details, unmet: list[str]) -> None:
-    application = a_draft()
-    application.update_details(details)
+def test_a_partly_complete_draft_is_refused_with_what_is_missing() -> None:
+    application = a_complete_draft()
+    application.withdraw_attestation(AttestationKind.ENDORSEMENT_AGREEMENT)
 
     with pytest.raises(RequirementsNotMet) as refused:
-        application.submit("itmhca/IFA/skeleton-1", NOW)
+        application.submit(IFA, NOW, TODAY)
 
-    assert [u.code for u in refused.value.unmet] == unmet
+    assert [u.code for u in refused.value.unmet] == ["ATTESTATION_ENDORSEMENT_AGREEMENT"]
+
+
+def test_rules_of_another_category_are_a_programming_error() -> None:
+    with pytest.raises(ValueError, match="do not belong"):
+        a_complete_draft().submit(shipped("IFS", TODAY), NOW, TODAY)
 
 
 def test_submitting_twice_is_refused() -> None:
@@ -195,7 +231,7 @@ def test_submitting_twice_is_refused() -> None:
     application.collect_events()
 
     with pytest.raises(AlreadySubmitted) as refused:
-        application.submit("itmhca/IFA/skeleton-1", NOW)
+        application.submit(IFA, NOW, TODAY)
 
     assert refused.value.code == "ALREADY_SUBMITTED"
     assert application.submission_number == 1
@@ -203,19 +239,18 @@ def test_submitting_twice_is_refused() -> None:
 
 
 def test_a_withdrawn_application_cannot_be_submitted() -> None:
-    application = a_draft()
-    application.update_details(COMPLETE)
+    application = a_complete_draft()
     application.withdraw("Moving states")
 
     with pytest.raises(NotSubmittable) as refused:
-        application.submit("itmhca/IFA/skeleton-1", NOW)
+        application.submit(IFA, NOW, TODAY)
 
     assert refused.value.code == "NOT_SUBMITTABLE"
 
 
 def test_a_naive_submission_time_is_a_programming_error() -> None:
     with pytest.raises(ValueError, match="timezone"):
-        a_complete_draft().submit("itmhca/IFA/skeleton-1", datetime(2026, 3, 1))
+        a_complete_draft().submit(IFA, datetime(2026, 3, 1), TODAY)
 
 
 # withdraw ---------------------------------------------------------------------------------------
@@ -266,11 +301,11 @@ def test_replaying_the_recorded_events_rebuilds_the_same_state() -> None:
 
 
 def test_every_event_names_the_tenant() -> None:
-    application = a_complete_draft()
-    application.submit("itmhca/IFA/skeleton-1", NOW)
+    application = a_submitted()
     application.withdraw("Moved away")
 
     events = application.collect_events()
 
-    assert [type(e).__name__ for e in events] == ["Started", "DetailsUpdated", "Submitted", "Withdrawn"]
+    assert {type(e).__name__ for e in events} >= {"Started", "EntryAdded", "MembershipRecorded", "Attested",
+                                                  "FeeRecorded", "Submitted", "Withdrawn"}
     assert {e.tenant for e in events} == {"itmhca"}

@@ -1,43 +1,76 @@
-"""The review domain: cases, their decisions and the rules about them. No framework, driver or contract here."""
+"""The review domain: cases, endorsements and the rules about them. No framework, driver or contract here."""
 
 from .approval import effective_date_for
+from .assignment import COMPETENCY_DOMAINS, Assignment, AssignmentStatus, Recommendation, RecommendationKind
 from .audit import AuditEntry, audit_trail
-from .case import DECIDABLE, MAX_DESIGNATION_LENGTH, ReviewCase, Status, endorsement_id_for, review_case_id
+from .case import MAX_DESIGNATION_LENGTH, ReviewCase, endorsement_id_for, review_case_id
+from .endorsement import Endorsement, EndorsementStatus, granted_endorsement, reinstatement_id_for, renewal_id_for
 from .errors import (
     CaseNotFound,
     CaseNotOpen,
     DomainError,
+    EndorsementNotFound,
     InvalidDesignation,
     InvalidEffectiveDate,
     InvalidRenewalDate,
     InvalidRequest,
     NotFound,
+    ReviewerNotFound,
     StateConflict,
 )
-from .renewal import FirstRenewal, RenewalRule
+from .exam import ExamRecord
+from .lifecycle import CLOSED, DECIDABLE, Status
+from .policy import DEFAULT_POLICY, CategoryRules, ExamRules, Period, ReviewPolicy
+from .renewal import FirstRenewal, MonthDay, RenewalRule, RenewalTerms
+from .reviewers import Relations, Reviewer, conflict_of, normalised_email
 from .values import Actor, Applicant
 
 __all__ = [
+    "CLOSED",
+    "COMPETENCY_DOMAINS",
     "DECIDABLE",
+    "DEFAULT_POLICY",
     "MAX_DESIGNATION_LENGTH",
     "Actor",
     "Applicant",
+    "Assignment",
+    "AssignmentStatus",
     "AuditEntry",
     "CaseNotFound",
     "CaseNotOpen",
+    "CategoryRules",
     "DomainError",
+    "Endorsement",
+    "EndorsementNotFound",
+    "EndorsementStatus",
+    "ExamRecord",
+    "ExamRules",
     "FirstRenewal",
     "InvalidDesignation",
     "InvalidEffectiveDate",
     "InvalidRenewalDate",
     "InvalidRequest",
+    "MonthDay",
     "NotFound",
+    "Period",
+    "Recommendation",
+    "RecommendationKind",
+    "Relations",
     "RenewalRule",
+    "RenewalTerms",
     "ReviewCase",
+    "ReviewPolicy",
+    "Reviewer",
+    "ReviewerNotFound",
     "StateConflict",
     "Status",
     "audit_trail",
+    "conflict_of",
     "effective_date_for",
     "endorsement_id_for",
+    "granted_endorsement",
+    "normalised_email",
+    "reinstatement_id_for",
+    "renewal_id_for",
     "review_case_id",
 ]

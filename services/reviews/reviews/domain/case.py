@@ -1,27 +1,31 @@
-"""The ReviewCase aggregate: one submission of one application, from receipt to the association's decision."""
+"""The ReviewCase aggregate: one submitted application, from receipt to the association's decision.
+
+Commands check their guards first (the status table in lifecycle.py, the association's policy, eligibility and
+conflicts), then trigger one event; the events (here and in case_events.py) only record and apply.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
-from enum import StrEnum
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
-from .errors import CaseNotOpen, InvalidDesignation, InvalidRenewalDate
-from .values import Actor, Applicant
+from .assignment import Assignment, RecommendationKind
+from .case_decisions import Decisions
+from .case_events import ApprovedAsEmerging
+from .case_intake import Intake
+from .case_reviewing import ReviewerWork
+from .errors import EmergingNotAllowed, ExamRequired, InvalidDesignation, InvalidRenewalDate
+from .exam import ExamRecord
+from .lifecycle import CLOSED, WAITING_FOR_APPLICANT, Action, Status, require
+from .policy import DEFAULT_POLICY, ReviewPolicy
+from .reviewers import Relations, normalised_email
+from .values import Actor, Applicant, Described, add_years
 
 MAX_DESIGNATION_LENGTH = 100
-
-
-class Status(StrEnum):
-    OPEN = "open"
-    APPROVED = "approved"
-
-
-DECIDABLE = frozenset({Status.OPEN})
-"""Statuses in which a decision may be taken (later: under review, information received)."""
 
 
 def review_case_id(application_id: UUID, submission_number: int) -> UUID:
@@ -34,10 +38,9 @@ def endorsement_id_for(case_id: UUID) -> UUID:
     return uuid5(NAMESPACE_URL, f"endorsement/{case_id}")
 
 
-class ReviewCase(Aggregate):
-    """Guards check the command first; the events only record and apply what happened."""
-
+class ReviewCase(Intake, ReviewerWork, Decisions, Aggregate):
     class Opened(Aggregate.Created):
+        class_version = 2
         tenant: str
         application_id: UUID
         submission_number: int
@@ -46,6 +49,20 @@ class ReviewCase(Aggregate):
         category_name: str
         rule_set_version: str
         received_at: datetime
+        employer: str | None
+        related_emails: list[str]
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Version 1 knew nothing of the applicant's employer and related people."""
+            state["employer"] = None
+            state["related_emails"] = []
+
+        def describe(self) -> Described:
+            return Described("opened", "applicant", Actor(self.applicant.account_id, self.applicant.name),
+                             {"submission_number": str(self.submission_number), "category": self.category,
+                              "rule_set_version": self.rule_set_version,
+                              "received_at": self.received_at.isoformat()})
 
     class Approved(Aggregate.Event):
         endorsement_id: UUID
@@ -56,93 +73,110 @@ class ReviewCase(Aggregate):
 
         def apply(self, aggregate: Any) -> None:
             assert isinstance(aggregate, ReviewCase)
-            aggregate.status = Status.APPROVED
-            aggregate.endorsement_id = self.endorsement_id
-            aggregate.decided_by = self.by
-            aggregate.decided_at = self.timestamp
-            aggregate.effective_date = self.effective_date
-            aggregate.renewal_date = self.renewal_date
-            aggregate.designation = self.designation
+            aggregate.record_approval(self.endorsement_id, self.by, self.timestamp, self.effective_date,
+                                      self.renewal_date, self.designation)
+
+        def describe(self) -> Described:
+            details = {"endorsement_id": str(self.endorsement_id), "effective_date": self.effective_date.isoformat(),
+                       "renewal_date": self.renewal_date.isoformat()}
+            if self.designation is not None:
+                details["designation"] = self.designation
+            return Described("approved", "coordinator", self.by, details)
 
     @classmethod
     def create_id(cls, application_id: UUID, submission_number: int) -> UUID:
         return review_case_id(application_id, submission_number)
 
     @event(Opened)
-    def __init__(
-        self,
-        *,
-        tenant: str,
-        application_id: UUID,
-        submission_number: int,
-        applicant: Applicant,
-        category: str,
-        category_name: str,
-        rule_set_version: str,
-        received_at: datetime,
-    ) -> None:
+    def __init__(self, *, tenant: str, application_id: UUID, submission_number: int, applicant: Applicant,
+                 category: str, category_name: str, rule_set_version: str, received_at: datetime,
+                 employer: str | None, related_emails: list[str]) -> None:
         self.tenant = tenant
         self.application_id = application_id
         self.submission_number = submission_number
+        self.latest_submission = submission_number
         self.applicant = applicant
         self.category = category
         self.category_name = category_name
         self.rule_set_version = rule_set_version
         self.received_at = received_at
+        self.relations = Relations(applicant.email, employer, frozenset(related_emails))
         self.status = Status.OPEN
+        self.resume_status: Status | None = None
+        self.requested_items: list[str] = []
+        self.reviewers_required = 1
+        self.sequential = True
+        self.blind = True
+        self.assignments: dict[str, Assignment] = {}
+        self.consensus: RecommendationKind | None = None
+        self.exam = ExamRecord()
         self.endorsement_id: UUID | None = None
         self.decided_by: Actor | None = None
         self.decided_at: datetime | None = None
         self.effective_date: date | None = None
         self.renewal_date: date | None = None
         self.designation: str | None = None
+        self.emerging_until: date | None = None
+        self.decision_reasons: list[str] = []
+        self.recommendations: list[str] = []
+        self.earliest_rereview_on: date | None = None
 
-    # Commands -----------------------------------------------------------------------------------
+    # Opening ------------------------------------------------------------------------------------
 
     @classmethod
-    def open(
-        cls,
-        *,
-        tenant: str,
-        application_id: UUID,
-        submission_number: int,
-        applicant: Applicant,
-        category: str,
-        category_name: str,
-        rule_set_version: str,
-        received_at: datetime,
-    ) -> ReviewCase:
+    def open(cls, *, tenant: str, application_id: UUID, submission_number: int, applicant: Applicant,
+             category: str, category_name: str, rule_set_version: str, received_at: datetime,
+             employer: str | None = None, related_emails: Iterable[str] = ()) -> ReviewCase:
         """Open the case of a submission that was received for review."""
         if received_at.tzinfo is None:
             raise ValueError("the time of receipt must be timezone-aware")
         if submission_number < 1:
             raise ValueError("submission numbers start at 1")
-        return cls(
-            tenant=tenant,
-            application_id=application_id,
-            submission_number=submission_number,
-            applicant=applicant,
-            category=category,
-            category_name=category_name,
-            rule_set_version=rule_set_version,
-            received_at=received_at,
-        )
+        return cls(tenant=tenant, application_id=application_id, submission_number=submission_number,
+                   applicant=applicant, category=category, category_name=category_name,
+                   rule_set_version=rule_set_version, received_at=received_at,
+                   employer=" ".join((employer or "").split()) or None,
+                   related_emails=sorted({normalised_email(e) for e in related_emails if e.strip()}))
 
-    def approve(self, by: Actor, effective_date: date, designation: str | None, renewal_date: date) -> None:
-        """Endorse the applicant in the case's category from `effective_date`, first renewal due `renewal_date`."""
-        if self.status not in DECIDABLE:
-            raise CaseNotOpen(f"the case is {self.status}; only an open case can be approved")
+    # Approval -----------------------------------------------------------------------------------
+
+    def approve(self, by: Actor, effective_date: date, designation: str | None, renewal_date: date, *,
+                policy: ReviewPolicy | None = None, emerging: bool = False) -> None:
+        """Endorse the applicant from `effective_date`, first renewal due `renewal_date`; as emerging when asked
+        and the category allows it (the remaining requirements then fall due after the category's years)."""
+        policy = policy or DEFAULT_POLICY
+        if self.status is Status.APPROVED_FOR_EXAM:
+            raise ExamRequired("the applicant has not passed every part of the exam yet")
+        if self.status is not Status.EXAM_PASSED:
+            require(self.status, Action.DECIDE, direct_decision=policy.coordinator_decides_directly)
+            if policy.exam_required(self.category, self.received_at):
+                raise ExamRequired(f"{self.category} requires the exam under the rules in force at submission; "
+                                   "approve the applicant for the exam first")
         if renewal_date <= effective_date:
             raise InvalidRenewalDate(f"the renewal date {renewal_date} must be after the effective date "
                                      f"{effective_date}")
-        self.trigger_event(
-            self.Approved,
-            endorsement_id=endorsement_id_for(self.id),
-            by=by,
-            effective_date=effective_date,
-            renewal_date=renewal_date,
-            designation=_cleaned_designation(designation),
-        )
+        cleaned = _cleaned_designation(designation)
+        if not emerging:
+            self.trigger_event(self.Approved, endorsement_id=endorsement_id_for(self.id), by=by,
+                               effective_date=effective_date, renewal_date=renewal_date, designation=cleaned)
+            return
+        years = policy.emerging_years(self.category)
+        if years is None:
+            raise EmergingNotAllowed(f"{self.category} cannot be endorsed as emerging")
+        self.trigger_event(ApprovedAsEmerging, endorsement_id=endorsement_id_for(self.id), by=by,
+                           effective_date=effective_date, renewal_date=renewal_date, designation=cleaned,
+                           emerging_until=add_years(effective_date, years))
+
+    def record_approval(self, endorsement_id: UUID, by: Actor, at: datetime, effective_date: date,
+                        renewal_date: date, designation: str | None) -> None:
+        """Applied by the approval events only."""
+        self.status = Status.APPROVED
+        self.endorsement_id = endorsement_id
+        self.decided_by = by
+        self.decided_at = at
+        self.effective_date = effective_date
+        self.renewal_date = renewal_date
+        self.designation = designation
 
     # Queries ------------------------------------------------------------------------------------
 
@@ -152,7 +186,16 @@ class ReviewCase(Aggregate):
 
     @property
     def is_open(self) -> bool:
-        return self.status in DECIDABLE
+        """Not decided yet (it may be waiting for the applicant)."""
+        return self.status not in CLOSED
+
+    @property
+    def is_waiting_for_applicant(self) -> bool:
+        return self.status in WAITING_FOR_APPLICANT
+
+    @property
+    def emerging(self) -> bool:
+        return self.emerging_until is not None
 
 
 def _cleaned_designation(designation: str | None) -> str | None:

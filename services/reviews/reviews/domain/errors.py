@@ -45,3 +45,115 @@ class InvalidEffectiveDate(InvalidRequest):
 
 class InvalidRenewalDate(InvalidRequest):
     code = "INVALID_RENEWAL_DATE"
+
+
+class CaseStatusConflict(StateConflict):
+    code = "CASE_STATUS_CONFLICT"
+
+
+class ExamRequired(StateConflict):
+    code = "EXAM_REQUIRED"
+
+
+class ExamNotRequired(InvalidRequest):
+    code = "EXAM_NOT_REQUIRED"
+
+
+class RetakeTooEarly(StateConflict):
+    code = "RETAKE_TOO_EARLY"
+
+
+class InvalidExamResult(InvalidRequest):
+    code = "INVALID_EXAM_RESULT"
+
+
+class EmergingNotAllowed(InvalidRequest):
+    code = "EMERGING_NOT_ALLOWED"
+
+
+class DenialNotAllowed(InvalidRequest):
+    code = "DENIAL_NOT_ALLOWED"
+
+
+class InvalidReasons(InvalidRequest):
+    code = "INVALID_REASONS"
+
+
+class InvalidRereviewDate(InvalidRequest):
+    code = "INVALID_REREVIEW_DATE"
+
+
+class ReviewerNotFound(NotFound):
+    code = "REVIEWER_NOT_FOUND"
+
+
+class ReviewerNotEligible(InvalidRequest):
+    code = "REVIEWER_NOT_ELIGIBLE"
+
+
+class ReviewerConflicted(InvalidRequest):
+    code = "REVIEWER_CONFLICT_OF_INTEREST"
+
+
+class ReviewerAlreadyAssigned(StateConflict):
+    code = "REVIEWER_ALREADY_ASSIGNED"
+
+
+class ReviewerSlotsFull(StateConflict):
+    code = "REVIEWER_SLOTS_FULL"
+
+
+class FirstReviewPending(StateConflict):
+    code = "FIRST_REVIEW_PENDING"
+
+
+class NotAssigned(CaseNotFound):
+    """The caller is not an assigned reviewer of the case; to them it does not exist."""
+
+
+class AssignmentNotPending(StateConflict):
+    code = "ASSIGNMENT_NOT_PENDING"
+
+
+class AssignmentNotAccepted(StateConflict):
+    code = "ASSIGNMENT_NOT_ACCEPTED"
+
+
+class AlreadyRecommended(StateConflict):
+    code = "ALREADY_RECOMMENDED"
+
+
+class InvalidRecommendation(InvalidRequest):
+    code = "INVALID_RECOMMENDATION"
+
+
+class EndorsementNotFound(NotFound):
+    code = "ENDORSEMENT_NOT_FOUND"
+
+
+class EndorsementNotActive(StateConflict):
+    code = "ENDORSEMENT_NOT_ACTIVE"
+
+
+class EndorsementNotLapsed(StateConflict):
+    code = "ENDORSEMENT_NOT_LAPSED"
+
+
+class RenewalNotOpen(StateConflict):
+    code = "RENEWAL_NOT_OPEN"
+
+
+class RenewalAlreadyApproved(StateConflict):
+    code = "RENEWAL_ALREADY_APPROVED"
+
+
+class RenewalTooLate(StateConflict):
+    code = "RENEWAL_TOO_LATE"
+
+
+class NotYetRemovable(StateConflict):
+    code = "NOT_PAST_REMOVAL_DATE"
+
+
+class InvalidDate(InvalidRequest):
+    code = "INVALID_DATE"

@@ -1,9 +1,21 @@
-"""Value objects of a review case."""
+"""Value objects of a review case, and the tidying every free text a command carries goes through."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import calendar
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
 from uuid import UUID
+
+from .errors import InvalidReasons
+
+MAX_ITEMS = 50
+MAX_ITEM_LENGTH = 1000
+MAX_MESSAGE_LENGTH = 4000
+
+Role = Literal["applicant", "coordinator", "reviewer", "system"]
 
 
 @dataclass(frozen=True)
@@ -17,7 +29,45 @@ class Applicant:
 
 @dataclass(frozen=True)
 class Actor:
-    """Someone who acted on a case (a coordinator today; reviewers later)."""
+    """Someone who acted on a case: a coordinator or a reviewer."""
 
     account_id: UUID
     name: str
+
+
+@dataclass(frozen=True)
+class Described:
+    """What a stored event means to a reader of the audit trail."""
+
+    action: str
+    role: Role
+    by: Actor | None = None
+    details: dict[str, str] = field(default_factory=dict)
+
+
+def cleaned_items(items: Iterable[str], what: str, *, required: bool = True) -> list[str]:
+    """Trimmed, non-blank, bounded list items (reasons, requested documents, recommendations)."""
+    cleaned = [" ".join(item.split()) for item in items]
+    cleaned = [item for item in cleaned if item]
+    if required and not cleaned:
+        raise InvalidReasons(f"at least one {what} is required")
+    if len(cleaned) > MAX_ITEMS:
+        raise InvalidReasons(f"at most {MAX_ITEMS} {what}s")
+    if any(len(item) > MAX_ITEM_LENGTH for item in cleaned):
+        raise InvalidReasons(f"a {what} has at most {MAX_ITEM_LENGTH} characters")
+    return cleaned
+
+
+def cleaned_message(message: str | None, what: str = "message") -> str | None:
+    if message is None or not message.strip():
+        return None
+    cleaned = message.strip()
+    if len(cleaned) > MAX_MESSAGE_LENGTH:
+        raise InvalidReasons(f"a {what} has at most {MAX_MESSAGE_LENGTH} characters")
+    return cleaned
+
+
+def add_years(day: date, years: int) -> date:
+    """The same month-day `years` later; 29 February falls on 28 February in common years."""
+    year = day.year + years
+    return date(year, day.month, min(day.day, calendar.monthrange(year, day.month)[1]))

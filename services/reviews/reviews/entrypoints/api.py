@@ -1,103 +1,22 @@
-"""HTTP routes for coordinators: the case queue, one case with its audit trail, and decisions."""
+"""The HTTP API: routers for cases, decisions, reviewers and the register, and domain errors as problems."""
 
 from __future__ import annotations
 
-import asyncio
-from typing import Annotated
-from uuid import UUID
+from datetime import UTC, datetime
 
-import asyncpg
-from fastapi import APIRouter, Body, Depends, FastAPI, Query, Request
+from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
-from servicekit.identity import CurrentIdentity, Identity, require_role
 from servicekit.problems import Problem, problem_response
 
 from ..application import Reviews
 from ..config import TenantCatalog
-from ..domain import Actor, CaseNotFound, DomainError, InvalidRequest, NotFound, StateConflict
-from ..projections import CaseQuery, find_latest_case_id, list_cases
-from .schemas import ApproveRequest, CaseListParams, CaseOut, CasePage, CaseSummaryOut
-
-COORDINATOR = "coordinator"
+from ..domain import DomainError, InvalidRequest, NotFound, StateConflict
+from . import case_routes, decision_routes, endorsement_routes, reviewer_routes
+from .dependencies import Clock
 
 
-def get_reviews(request: Request) -> Reviews:
-    reviews: Reviews = request.app.state.reviews
-    return reviews
-
-
-def get_tenants(request: Request) -> TenantCatalog:
-    tenants: TenantCatalog = request.app.state.tenants
-    return tenants
-
-
-def get_pool(request: Request) -> asyncpg.Pool:
-    pool: asyncpg.Pool = request.app.state.pool
-    return pool
-
-
-def current_coordinator(identity: CurrentIdentity) -> Identity:
-    """The caller, who must be a coordinator; what they see is limited to their own association."""
-    require_role(identity, COORDINATOR)
-    return identity
-
-
-ReviewsDep = Annotated[Reviews, Depends(get_reviews)]
-TenantsDep = Annotated[TenantCatalog, Depends(get_tenants)]
-PoolDep = Annotated[asyncpg.Pool, Depends(get_pool)]
-Coordinator = Annotated[Identity, Depends(current_coordinator)]
-
-router = APIRouter(prefix="/reviews", tags=["reviews"])
-
-
-@router.get("/cases", response_model=CasePage)
-async def get_all_cases(
-    coordinator: Coordinator, pool: PoolDep, params: Annotated[CaseListParams, Query()]
-) -> CasePage:
-    """The association's review cases, oldest first, optionally by status and category."""
-    query = CaseQuery(tenant=coordinator.tenant, status=params.status, category=params.category,
-                      limit=params.limit, offset=params.offset)
-    rows, total = await list_cases(pool, query)
-    return CasePage(items=[CaseSummaryOut.of(r) for r in rows], total=total, limit=params.limit,
-                    offset=params.offset)
-
-
-@router.get("/cases/by-application/{application_id}", response_model=CaseOut)
-async def get_case_by_application(
-    application_id: UUID, coordinator: Coordinator, reviews: ReviewsDep, pool: PoolDep
-) -> CaseOut:
-    """The case of an application's latest submission."""
-    case_id = await find_latest_case_id(pool, coordinator.tenant, application_id)
-    if case_id is None:
-        raise CaseNotFound(f"no review case for application {application_id}")
-    return CaseOut.of(await asyncio.to_thread(reviews.case_file, case_id, coordinator.tenant))
-
-
-@router.get("/cases/{case_id}", response_model=CaseOut)
-async def get_case(case_id: UUID, coordinator: Coordinator, reviews: ReviewsDep) -> CaseOut:
-    """The case in full, with every event as who did what and when."""
-    return CaseOut.of(await asyncio.to_thread(reviews.case_file, case_id, coordinator.tenant))
-
-
-@router.post("/cases/{case_id}/approve", response_model=CaseOut)
-async def approve_case(
-    case_id: UUID,
-    coordinator: Coordinator,
-    reviews: ReviewsDep,
-    tenants: TenantsDep,
-    body: Annotated[ApproveRequest | None, Body()] = None,
-) -> CaseOut:
-    """Endorse the applicant; 409 CASE_NOT_OPEN when the case was already decided."""
-    request = body or ApproveRequest()
-    tenant = tenants.get(coordinator.tenant)
-    if tenant is None:
-        raise CaseNotFound(f"no review case {case_id}")
-    by = Actor(account_id=coordinator.account_id, name=coordinator.name)
-    case_file = await asyncio.to_thread(
-        reviews.approve, case_id, tenant=tenant, by=by, designation=request.designation,
-        effective_date=request.effective_date,
-    )
-    return CaseOut.of(case_file)
+def utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 def domain_problem(error: DomainError) -> Problem:
@@ -111,12 +30,14 @@ def domain_problem(error: DomainError) -> Problem:
     return Problem(400, "Refused", error.message, code=error.code)
 
 
-def create_api(reviews: Reviews, tenants: TenantCatalog) -> FastAPI:
+def create_api(reviews: Reviews, tenants: TenantCatalog, clock: Clock = utc_now) -> FastAPI:
     """The FastAPI app; servicekit.runtime.attach adds the lifespan, problem handlers and identity verifier."""
-    api = FastAPI(title="Endorsement reviews", version="0.1.0")
+    api = FastAPI(title="Endorsement reviews", version="0.2.0")
     api.state.reviews = reviews
     api.state.tenants = tenants
-    api.include_router(router)
+    api.state.clock = clock
+    for module in (case_routes, decision_routes, reviewer_routes, endorsement_routes):
+        api.include_router(module.router)
 
     async def on_domain_error(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, DomainError)

@@ -1,6 +1,9 @@
-"""Integration-event handlers: a submitted application opens its review case."""
+"""Integration-event handlers: a submitted application opens its review case, or resumes the paused one."""
 
 from __future__ import annotations
+
+import re
+from collections.abc import Mapping
 
 from endorsement_contracts import ApplicationSubmitted, Envelope
 from servicekit.consumer import Handler, RejectedMessage
@@ -9,9 +12,17 @@ from ..application import Reviews, Submission
 from ..config import TenantCatalog
 from ..domain import Applicant, ReviewCase
 
+RELATED_PEOPLE_KEYS = ("supervisor_email", "rsc_provider_email", "rater_emails")
+"""Summary fields (`details`) naming people close to the applicant; `rater_emails` may list several."""
+
+
+def related_emails(details: Mapping[str, str]) -> tuple[str, ...]:
+    found = (part.strip() for key in RELATED_PEOPLE_KEYS for part in re.split(r"[,;\s]+", details.get(key, "")))
+    return tuple(sorted({email.lower() for email in found if "@" in email}))
+
 
 def on_application_submitted(reviews: Reviews, tenants: TenantCatalog) -> Handler:
-    """The handler for `ApplicationSubmitted`: the case to save, or none when it is already open."""
+    """The handler for `ApplicationSubmitted`: the case to save, or none when the submission was handled."""
 
     def handle(envelope: Envelope) -> list[ReviewCase]:
         event = envelope.event
@@ -34,6 +45,8 @@ def on_application_submitted(reviews: Reviews, tenants: TenantCatalog) -> Handle
                 category_name=event.category_name,
                 rule_set_version=event.rule_set_version,
                 received_at=event.occurred_at,
+                employer=event.details.get("employer"),
+                related_emails=related_emails(event.details),
             )
         )
         return [] if case is None else [case]

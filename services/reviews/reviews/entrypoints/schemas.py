@@ -1,4 +1,4 @@
-"""HTTP request and response bodies of the reviews API."""
+"""HTTP response bodies (and the query parameters) of the coordinator's case API."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from ..application import CaseFile
-from ..domain import MAX_DESIGNATION_LENGTH, AuditEntry, ReviewCase, Status
+from ..domain import Assignment, AuditEntry, ReviewCase, Status
 from ..projections import CaseRow
 
 CATEGORY_CODE = r"^[A-Z][A-Z/\-]{1,15}$"
@@ -27,19 +27,6 @@ class CaseListParams(BaseModel):
     offset: int = Field(default=0, ge=0, le=1_000_000)
 
 
-class ApproveRequest(BaseModel):
-    """Approve the case; both fields are optional."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    designation: Annotated[str, StringConstraints(max_length=MAX_DESIGNATION_LENGTH)] | None = Field(
-        default=None, description="A short qualifier of the endorsement, e.g. a specialisation; blank means none."
-    )
-    effective_date: date | None = Field(
-        default=None, description="Defaults to today in the association's timezone; never in the future."
-    )
-
-
 class PersonOut(BaseModel):
     account_id: UUID
     name: str
@@ -51,12 +38,55 @@ class ApplicantOut(PersonOut):
 
 class DecisionOut(BaseModel):
     outcome: Status
-    endorsement_id: UUID
-    designation: str | None
-    effective_date: date
-    renewal_date: date
     decided_by: PersonOut
     decided_at: datetime
+    endorsement_id: UUID | None = None
+    designation: str | None = None
+    effective_date: date | None = None
+    renewal_date: date | None = None
+    emerging: bool = False
+    emerging_until: date | None = None
+    reasons: list[str] = Field(default_factory=list)
+    recommendations: list[str] = Field(default_factory=list)
+    earliest_rereview_on: date | None = None
+
+
+class RecommendationOut(BaseModel):
+    recommendation: str
+    at: datetime
+    comments_for_applicant: str | None
+    domains_met: list[str]
+
+
+class AssignmentOut(BaseModel):
+    email: str
+    name: str
+    slot: int
+    status: str
+    assigned_at: datetime
+    recommendation: RecommendationOut | None
+
+    @classmethod
+    def of(cls, a: Assignment) -> AssignmentOut:
+        r = a.recommendation
+        return cls(email=a.email, name=a.name, slot=a.slot, status=a.status, assigned_at=a.assigned_at,
+                   recommendation=None if r is None else RecommendationOut(
+                       recommendation=r.kind, at=r.at, comments_for_applicant=r.comments_for_applicant,
+                       domains_met=list(r.domains_met)))
+
+
+class ReviewOut(BaseModel):
+    reviewers_required: int
+    sequential: bool
+    blind: bool
+    assignments: list[AssignmentOut]
+    consensus: str | None
+
+
+class ExamOut(BaseModel):
+    attempts: int
+    parts_passed: list[int]
+    retake_eligible_on: date | None
 
 
 class AuditEntryOut(BaseModel):
@@ -79,6 +109,7 @@ class CaseOut(BaseModel):
     tenant: str
     application_id: UUID
     submission_number: int
+    latest_submission: int
     applicant: ApplicantOut
     category: str
     category_name: str
@@ -87,6 +118,9 @@ class CaseOut(BaseModel):
     opened_at: datetime
     status: Status
     version: int
+    requested_items: list[str]
+    review: ReviewOut
+    exam: ExamOut
     decision: DecisionOut | None
     history: list[AuditEntryOut]
 
@@ -94,36 +128,32 @@ class CaseOut(BaseModel):
     def of(cls, case_file: CaseFile) -> CaseOut:
         case = case_file.case
         return cls(
-            id=case.id,
-            tenant=case.tenant,
-            application_id=case.application_id,
-            submission_number=case.submission_number,
+            id=case.id, tenant=case.tenant, application_id=case.application_id,
+            submission_number=case.submission_number, latest_submission=case.latest_submission,
             applicant=ApplicantOut(account_id=case.applicant.account_id, name=case.applicant.name,
                                    email=case.applicant.email),
-            category=case.category,
-            category_name=case.category_name,
-            rule_set_version=case.rule_set_version,
-            received_at=case.received_at,
-            opened_at=case.opened_at,
-            status=case.status,
-            version=case.version,
-            decision=_decision(case),
+            category=case.category, category_name=case.category_name, rule_set_version=case.rule_set_version,
+            received_at=case.received_at, opened_at=case.opened_at, status=case.status, version=case.version,
+            requested_items=list(case.requested_items),
+            review=ReviewOut(reviewers_required=case.reviewers_required, sequential=case.sequential,
+                             blind=case.blind, assignments=[AssignmentOut.of(a) for a in case.assignments.values()],
+                             consensus=case.consensus),
+            exam=ExamOut(attempts=case.exam.attempts, parts_passed=sorted(case.exam.parts_passed),
+                         retake_eligible_on=case.exam.retake_eligible_on),
+            decision=decision_of(case),
             history=[AuditEntryOut.of(e) for e in case_file.history],
         )
 
 
-def _decision(case: ReviewCase) -> DecisionOut | None:
-    if (case.endorsement_id is None or case.decided_by is None or case.decided_at is None
-            or case.effective_date is None or case.renewal_date is None):
+def decision_of(case: ReviewCase) -> DecisionOut | None:
+    if case.decided_by is None or case.decided_at is None:
         return None
     return DecisionOut(
-        outcome=case.status,
-        endorsement_id=case.endorsement_id,
-        designation=case.designation,
-        effective_date=case.effective_date,
-        renewal_date=case.renewal_date,
-        decided_by=PersonOut(account_id=case.decided_by.account_id, name=case.decided_by.name),
-        decided_at=case.decided_at,
+        outcome=case.status, decided_by=PersonOut(account_id=case.decided_by.account_id, name=case.decided_by.name),
+        decided_at=case.decided_at, endorsement_id=case.endorsement_id, designation=case.designation,
+        effective_date=case.effective_date, renewal_date=case.renewal_date, emerging=case.emerging,
+        emerging_until=case.emerging_until, reasons=list(case.decision_reasons),
+        recommendations=list(case.recommendations), earliest_rereview_on=case.earliest_rereview_on,
     )
 
 
@@ -131,12 +161,14 @@ class CaseSummaryOut(BaseModel):
     id: UUID
     application_id: UUID
     submission_number: int
+    latest_submission: int
     applicant_name: str
     category: str
     category_name: str
     status: Status
     received_at: datetime
     opened_at: datetime
+    status_since: datetime
     decided_at: datetime | None
     decided_by: UUID | None
 

@@ -1,5 +1,21 @@
 """Read models of the reviews service, kept by servicekit's projection runner."""
 
+from .assignments import AssignmentRow, list_assignments, workloads
+from .endorsements import EndorsementQuery, EndorsementRow, EndorsementsProjection, due_to_lapse, list_endorsements
 from .review_cases import CaseQuery, CaseRow, ReviewCasesProjection, find_latest_case_id, list_cases
 
-__all__ = ["CaseQuery", "CaseRow", "ReviewCasesProjection", "find_latest_case_id", "list_cases"]
+__all__ = [
+    "AssignmentRow",
+    "CaseQuery",
+    "CaseRow",
+    "EndorsementQuery",
+    "EndorsementRow",
+    "EndorsementsProjection",
+    "ReviewCasesProjection",
+    "due_to_lapse",
+    "find_latest_case_id",
+    "list_assignments",
+    "list_cases",
+    "list_endorsements",
+    "workloads",
+]

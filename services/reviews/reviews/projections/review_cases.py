@@ -11,6 +11,10 @@ import asyncpg
 from eventsourcing.domain import DomainEventProtocol
 
 from ..domain import ReviewCase
+from ..domain import case_events as ev
+from .assignments import DDL as ASSIGNMENTS_DDL
+from .assignments import apply_to_assignments
+from .stamps import timestamp_of
 
 DDL = """
 CREATE TABLE IF NOT EXISTS review_cases (
@@ -27,33 +31,80 @@ CREATE TABLE IF NOT EXISTS review_cases (
     decided_at timestamptz,
     decided_by uuid
 );
+ALTER TABLE review_cases ADD COLUMN IF NOT EXISTS latest_submission integer;
+ALTER TABLE review_cases ADD COLUMN IF NOT EXISTS status_since timestamptz;
+ALTER TABLE review_cases ADD COLUMN IF NOT EXISTS resume_status text;
 CREATE INDEX IF NOT EXISTS review_cases_queue ON review_cases (tenant, status, opened_at);
 CREATE INDEX IF NOT EXISTS review_cases_application ON review_cases (tenant, application_id, submission_number);
 """
 
-COLUMNS = ("id, application_id, submission_number, applicant_name, category, category_name, status, "
-           "received_at, opened_at, decided_at, decided_by")
+COLUMNS = ("id, application_id, submission_number, coalesce(latest_submission, submission_number) AS "
+           "latest_submission, applicant_name, category, category_name, status, received_at, opened_at, "
+           "coalesce(status_since, opened_at) AS status_since, decided_at, decided_by")
+
+SIMPLE_STATUS: dict[type[Any], str] = {
+    ev.CompletenessPassed: "in_review",
+    ev.ApprovedForExam: "approved_for_exam",
+}
+DECIDED_STATUS: dict[type[Any], str] = {
+    ReviewCase.Approved: "approved",
+    ev.ApprovedAsEmerging: "approved",
+    ev.Deferred: "deferred",
+    ev.Denied: "denied",
+}
 
 
 class ReviewCasesProjection:
+    """The queue and the reviewers' assignments, kept at one position."""
+
     name = "review_cases"
-    tables: tuple[str, ...] = ("review_cases",)
-    ddl = DDL
+    tables: tuple[str, ...] = ("review_cases", "review_assignments")
+    ddl = DDL + ASSIGNMENTS_DDL
 
     async def apply(self, conn: asyncpg.Connection, event: DomainEventProtocol[UUID]) -> None:
+        await self._apply_to_cases(conn, event)
+        await apply_to_assignments(conn, event)
+
+    async def _apply_to_cases(self, conn: asyncpg.Connection, event: DomainEventProtocol[UUID]) -> None:
+        case_id, at = event.originator_id, timestamp_of(event)
+        kind = type(event)
         if isinstance(event, ReviewCase.Opened):
             await conn.execute(
-                "INSERT INTO review_cases (id, tenant, application_id, submission_number, applicant_name, "
-                "category, category_name, status, received_at, opened_at) "
-                "VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8, $9) ON CONFLICT (id) DO NOTHING",
-                event.originator_id, event.tenant, event.application_id, event.submission_number,
-                event.applicant.name, event.category, event.category_name, event.received_at, event.timestamp,
+                "INSERT INTO review_cases (id, tenant, application_id, submission_number, latest_submission, "
+                "applicant_name, category, category_name, status, received_at, opened_at, status_since) "
+                "VALUES ($1, $2, $3, $4, $4, $5, $6, $7, 'open', $8, $9, $9) ON CONFLICT (id) DO NOTHING",
+                case_id, event.tenant, event.application_id, event.submission_number,
+                event.applicant.name, event.category, event.category_name, event.received_at, at,
             )
-        elif isinstance(event, ReviewCase.Approved):
+        elif kind in DECIDED_STATUS:
+            decision: Any = event  # every decision event records `by`
             await conn.execute(
-                "UPDATE review_cases SET status = 'approved', decided_at = $2, decided_by = $3 WHERE id = $1",
-                event.originator_id, event.timestamp, event.by.account_id,
+                "UPDATE review_cases SET status = $2, status_since = $3, decided_at = $3, decided_by = $4 "
+                "WHERE id = $1", case_id, DECIDED_STATUS[kind], at, decision.by.account_id,
             )
+        elif kind in SIMPLE_STATUS:
+            await self._status(conn, case_id, SIMPLE_STATUS[kind], at)
+        elif isinstance(event, ev.ReturnedIncomplete | ev.InformationRequested):
+            await conn.execute(
+                "UPDATE review_cases SET resume_status = CASE WHEN $4 THEN 'open' ELSE status END, status = $2, "
+                "status_since = $3 WHERE id = $1",
+                case_id, "returned" if isinstance(event, ev.ReturnedIncomplete) else "on_hold", at,
+                isinstance(event, ev.ReturnedIncomplete),
+            )
+        elif isinstance(event, ev.InformationReceived):
+            await conn.execute(
+                "UPDATE review_cases SET status = coalesce(resume_status, 'open'), resume_status = NULL, "
+                "latest_submission = $2, status_since = $3 WHERE id = $1", case_id, event.submission_number, at,
+            )
+        elif isinstance(event, ev.ReviewConcluded):
+            await self._status(conn, case_id, "recommended" if event.conclusion == "consensus" else "escalated", at)
+        elif isinstance(event, ev.ExamScored) and event.passed:
+            await self._status(conn, case_id, "exam_passed", at)
+
+    @staticmethod
+    async def _status(conn: asyncpg.Connection, case_id: UUID, status: str, at: datetime) -> None:
+        await conn.execute("UPDATE review_cases SET status = $2, status_since = $3 WHERE id = $1",
+                           case_id, status, at)
 
 
 @dataclass(frozen=True)
@@ -70,12 +121,14 @@ class CaseRow:
     id: UUID
     application_id: UUID
     submission_number: int
+    latest_submission: int
     applicant_name: str
     category: str
     category_name: str
     status: str
     received_at: datetime
     opened_at: datetime
+    status_since: datetime
     decided_at: datetime | None
     decided_by: UUID | None
 
@@ -102,11 +155,12 @@ async def list_cases(pool: asyncpg.Pool, query: CaseQuery) -> tuple[list[CaseRow
 
 
 async def find_latest_case_id(pool: asyncpg.Pool, tenant: str, application_id: UUID) -> UUID | None:
-    """The case of the application's latest submission known to the queue."""
+    """The case of the application's latest submission known to the queue (a resumed case counts with the
+    submission that resumed it)."""
     async with pool.acquire() as conn:
         value = await conn.fetchval(
             "SELECT id FROM review_cases WHERE tenant = $1 AND application_id = $2 "
-            "ORDER BY submission_number DESC LIMIT 1",
+            "ORDER BY coalesce(latest_submission, submission_number) DESC LIMIT 1",
             tenant, application_id,
         )
     return None if value is None else UUID(str(value))

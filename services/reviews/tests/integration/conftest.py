@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import shutil
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from kafka import KafkaConsumer
 from kafka.admin import KafkaAdminClient, NewTopic
 from kafka.errors import TopicAlreadyExistsError
 from reviews.bootstrap import build
-from reviews.config import ReviewsSettings
+from reviews.config import ReviewsSettings, TenantCatalog, load_tenants
 from servicekit.identity import Identity, issue_token
 from servicekit.runtime import Service, attach
 
@@ -92,9 +93,10 @@ def auth(gateway_keys: tuple[str, str]) -> Callable[..., Headers]:
     """Headers with a gateway-signed token for an identity (a coordinator of itmhca unless told)."""
 
     def headers(*, roles: tuple[str, ...] = ("coordinator",), tenant: str = "itmhca",
-                account_id: UUID | None = None, name: str = "Cora Coordinator") -> Headers:
+                account_id: UUID | None = None, name: str = "Cora Coordinator",
+                email: str = "cora@itmhca.example") -> Headers:
         identity = Identity(account_id=account_id or uuid4(), tenant=tenant, roles=frozenset(roles),
-                            email="cora@itmhca.example", name=name)
+                            email=email, name=name)
         return {"Authorization": f"Bearer {issue_token(identity, gateway_keys[0])}"}
 
     return headers
@@ -135,3 +137,52 @@ def read_topic(bootstrap: str, topic: str, accept: Callable[[Any], bool], expect
 @pytest.fixture
 def read() -> Callable[..., list[Any]]:
     return read_topic
+
+
+TWIN_TENANT = """
+slug: twin-assoc
+name: Twin Association
+timezone: America/Phoenix
+categories: {IFS: Infant Family Specialist, IMHS: Infant Mental Health Specialist}
+review: {reviewers_per_case: 2}
+renewal: {due: "12-15", removal: "02-01"}
+"""
+TWIN_REVIEWS = """
+tenant: twin-assoc
+policy: {sequential: true, blind: true, coordinator_decides_directly: false, denial_allowed: true}
+categories: {IFS: {rank: 2}, IMHS: {rank: 3}}
+reviewers:
+  - {email: first@twin.example, name: First Reviewer, category: IMHS, trained: true, employer: North Clinic}
+  - {email: second@twin.example, name: Second Reviewer, category: IMHS, trained: true, employer: South Clinic}
+  - {email: novice@twin.example, name: Novice Reviewer, category: IFS, trained: false}
+"""
+
+
+@pytest.fixture
+def two_associations(tmp_path: Path) -> TenantCatalog:
+    """ITMHCA as shipped, and `twin-assoc`: two sequential blind reviewers, no direct decisions, denials allowed."""
+    tenants, reviews = tmp_path / "tenants", tmp_path / "reviews"
+    tenants.mkdir()
+    reviews.mkdir()
+    shutil.copy(TENANTS_DIR / "itmhca.yaml", tenants / "itmhca.yaml")
+    shutil.copy(TENANTS_DIR.parent / "reviews" / "itmhca.yaml", reviews / "itmhca.yaml")
+    (tenants / "twin-assoc.yaml").write_text(TWIN_TENANT)
+    (reviews / "twin-assoc.yaml").write_text(TWIN_REVIEWS)
+    return load_tenants(tenants, reviews)
+
+
+Start = Callable[..., contextlib.AbstractAsyncContextManager[Running]]
+
+
+@pytest.fixture
+def start(settings: ReviewsSettings) -> Start:
+    """Run the service built with other tenants, clock or settings: `async with start(tenants=...) as running`."""
+
+    def starting(*, consume: bool = True, settings_changes: dict[str, Any] | None = None,
+                 **build_kwargs: Any) -> contextlib.AbstractAsyncContextManager[Running]:
+        service = build(settings.model_copy(update=settings_changes or {}), **build_kwargs)
+        if not consume:
+            service.consumer = None
+        return run(service)
+
+    return starting

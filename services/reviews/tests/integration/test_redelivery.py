@@ -10,7 +10,7 @@ import pytest
 from endorsement_contracts import APPLICATIONS, ApplicationSubmitted, Envelope, Person, decode, encode
 from reviews.application import Reviews
 from reviews.config import SCHEMA, TenantCatalog, load_tenants
-from reviews.domain import review_case_id
+from reviews.domain import Actor, review_case_id
 from reviews.entrypoints.consumer import on_application_submitted
 from servicekit.consumer import IdempotentConsumer, RejectedMessage
 from servicekit.eventstore import open_application
@@ -62,4 +62,47 @@ def test_a_submission_this_service_cannot_accept_is_rejected_with_nothing_saved(
         handle(envelope_of(tenant=tenant, category=category))
     assert rejected.value.reason == reason
     assert reviews.process_recorder.select_notifications(start=1, limit=10) == []
+    reviews.close()
+
+
+def test_a_redelivered_or_republished_resubmission_resumes_its_case_once(database_url: str) -> None:
+    reviews = open_application(Reviews, database_url, SCHEMA)
+    tenants = load_tenants(TENANTS_DIR)
+    itmhca = tenants.get("itmhca")
+    assert itmhca is not None
+    consumer = IdempotentConsumer(reviews, group_id="reviews",
+                                  handlers={ApplicationSubmitted: on_application_submitted(reviews, tenants)})
+    first = envelope_of()
+    event = first.event
+    assert isinstance(event, ApplicationSubmitted)
+    assert consumer.process(first, consumer.tracking_for(APPLICATIONS.name, 0, 1)) == "processed"
+    case_id = review_case_id(event.application_id, 1)
+    reviews.return_incomplete(case_id, tenant=itmhca, by=Actor(uuid4(), "Cora"), items=["Transcript"])
+    # when the resubmission is delivered, redelivered, and republished at a later offset
+    resubmitted = event.model_copy(update={"submission_number": 2})
+    record = encode(resubmitted, event_id=uuid4(), source="/services/applications")
+    second = decode(record.headers, record.value)
+    outcomes = [consumer.process(second, consumer.tracking_for(APPLICATIONS.name, 0, 2)),
+                consumer.process(second, consumer.tracking_for(APPLICATIONS.name, 0, 2)),
+                consumer.process(second, consumer.tracking_for(APPLICATIONS.name, 0, 5))]
+    # then the case resumed once, and no case was opened for submission 2
+    assert outcomes == ["processed", "duplicate", "duplicate"]
+    assert [type(e).__name__ for e in reviews.events.get(case_id)] == ["Opened", "ReturnedIncomplete",
+                                                                      "InformationReceived"]
+    assert review_case_id(event.application_id, 2) not in reviews.repository
+    reviews.close()
+
+
+def test_a_submission_names_the_people_who_may_not_review_it(database_url: str) -> None:
+    reviews = open_application(Reviews, database_url, SCHEMA)
+    handle = on_application_submitted(reviews, load_tenants(TENANTS_DIR))
+    envelope = envelope_of()
+    event = envelope.event
+    assert isinstance(event, ApplicationSubmitted)
+    details = {"employer": " Sunrise  Clinic ", "supervisor_email": "Boss@Example.org",
+               "rsc_provider_email": "rsc@example.org", "rater_emails": "a@example.org; B@example.org, not-an-email"}
+    record = encode(event.model_copy(update={"details": details}), event_id=uuid4(), source="/s")
+    [case] = handle(decode(record.headers, record.value))
+    assert case.relations.employer == "Sunrise Clinic"
+    assert case.relations.related_emails == {"boss@example.org", "rsc@example.org", "a@example.org", "b@example.org"}
     reviews.close()

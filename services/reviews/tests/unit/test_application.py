@@ -9,7 +9,19 @@ from uuid import uuid4
 import pytest
 from reviews.application import Reviews, Submission
 from reviews.config import Tenant
-from reviews.domain import Actor, CaseNotFound, CaseNotOpen, InvalidEffectiveDate, ReviewCase, Status
+from reviews.domain import (
+    Actor,
+    CaseNotFound,
+    CaseNotOpen,
+    EndorsementNotFound,
+    EndorsementStatus,
+    InvalidEffectiveDate,
+    ReviewCase,
+    ReviewerNotFound,
+    Status,
+    endorsement_id_for,
+)
+from reviews.domain.errors import ExamRequired
 
 COORDINATOR = Actor(account_id=uuid4(), name="Cora Coordinator")
 
@@ -101,3 +113,89 @@ def test_the_case_file_lists_who_did_what_and_when(reviews: Reviews, submission:
     assert approved_entry.details["designation"] == "Clinical"
     assert approved_entry.details["renewal_date"] == "2026-12-15"
     assert opened_entry.at <= approved_entry.at
+
+
+def test_a_resubmission_resumes_the_paused_case_once(reviews: Reviews, submission: Submission,
+                                                     itmhca: Tenant) -> None:
+    # given a case returned as incomplete
+    case = opened(reviews, submission)
+    reviews.return_incomplete(case.id, tenant=itmhca, by=COORDINATOR, items=["Transcript"])
+    # when the applicant resubmits, then the same case resumes (no second case), and a repeat does nothing
+    second = replace(submission, submission_number=2)
+    resumed = reviews.case_for(second)
+    assert resumed is not None and resumed.id == case.id
+    reviews.save(resumed)
+    assert reviews.case_for(second) is None
+    assert reviews.get_case(case.id, "itmhca").status is Status.OPEN
+    # and once decided, a later submission opens a case of its own
+    reviews.defer(case.id, tenant=itmhca, by=COORDINATOR, reasons=["RSC short"], recommendations=[],
+                  earliest_rereview_on=date(2026, 1, 1), now=datetime(2025, 3, 1, tzinfo=UTC))
+    third = reviews.case_for(replace(submission, submission_number=3))
+    assert third is not None and third.id != case.id
+    reviews.save(third)
+    assert reviews.case_for(replace(submission, submission_number=2)) is None  # an old redelivery: still nothing
+    assert [type(e).__name__ for e in reviews.events.get(case.id)] == ["Opened", "ReturnedIncomplete",
+                                                                      "InformationReceived", "Deferred"]
+
+
+def test_an_approval_saves_the_endorsement_with_it(reviews: Reviews, submission: Submission, itmhca: Tenant) -> None:
+    case = opened(reviews, submission)
+    reviews.approve(case.id, tenant=itmhca, by=COORDINATOR, now=datetime(2025, 3, 1, 18, tzinfo=UTC))
+    endorsement = reviews.get_endorsement(endorsement_id_for(case.id), "itmhca")
+    assert (endorsement.status, endorsement.renewal_date, endorsement.removal_date) == (
+        EndorsementStatus.ACTIVE, date(2026, 12, 15), date(2027, 2, 1))
+    with pytest.raises(EndorsementNotFound):
+        reviews.get_endorsement(endorsement.id, "other-assoc")
+    with pytest.raises(EndorsementNotFound):
+        reviews.get_endorsement(case.id, "itmhca")  # a case is no endorsement
+    # the lapse sweep's use case lapses only what is due, once
+    assert not reviews.lapse_if_due(endorsement.id, tenant=itmhca, now=datetime(2027, 2, 1, 18, tzinfo=UTC))
+    assert reviews.lapse_if_due(endorsement.id, tenant=itmhca, now=datetime(2027, 2, 2, 18, tzinfo=UTC))
+    assert not reviews.lapse_if_due(endorsement.id, tenant=itmhca, now=datetime(2027, 2, 3, 18, tzinfo=UTC))
+    history = reviews.endorsement_file(endorsement.id, "itmhca").history
+    assert [(h.action, h.by_role) for h in history] == [("granted", "coordinator"), ("lapsed", "system")]
+
+
+def test_a_refused_approval_saves_neither_the_decision_nor_an_endorsement(reviews: Reviews, submission: Submission,
+                                                                          itmhca: Tenant) -> None:
+    case = opened(reviews, replace(submission, category="IMHM-C", category_name="Mentor - Clinical"))
+    with pytest.raises(ExamRequired):
+        reviews.approve(case.id, tenant=itmhca, by=COORDINATOR, now=datetime(2025, 3, 1, tzinfo=UTC))
+    assert endorsement_id_for(case.id) not in reviews.repository
+    assert reviews.get_case(case.id, "itmhca").version == 1
+
+
+def test_only_an_assigned_reviewer_sees_or_acts_on_a_case(reviews: Reviews, submission: Submission,
+                                                          itmhca: Tenant) -> None:
+    case = opened(reviews, submission)
+    reviews.pass_completeness(case.id, tenant=itmhca, by=COORDINATOR)
+    mentor, specialist = "reviewer.mentor@itmhca.example", "reviewer.specialist@itmhca.example"
+    assert [r.email for r in reviews.suggested_reviewers(case.id, tenant=itmhca)] == [mentor, specialist]
+    reviews.assign_reviewer(case.id, tenant=itmhca, by=COORDINATOR, reviewer_email=mentor.upper())
+    assert [r.email for r in reviews.suggested_reviewers(case.id, tenant=itmhca)] == [specialist]
+    with pytest.raises(ReviewerNotFound):
+        reviews.assign_reviewer(case.id, tenant=itmhca, by=COORDINATOR, reviewer_email="nobody@example.org")
+    for act in (lambda: reviews.reviewer_case(case.id, tenant=itmhca, reviewer_email=specialist),
+                lambda: reviews.request_information(case.id, tenant=itmhca, by=COORDINATOR, items=["x"],
+                                                    reviewer_email=specialist)):
+        with pytest.raises(CaseNotFound):
+            act()
+    assert reviews.reviewer_case(case.id, tenant=itmhca, reviewer_email=mentor).id == case.id
+
+
+def test_a_version_1_opening_is_read_with_no_employer_and_no_related_people(reviews: Reviews,
+                                                                           submission: Submission) -> None:
+    # given an Opened event stored before it knew employers (class version 1)
+    case = opened(reviews, submission)
+    stored = reviews.mapper.to_stored_event(next(iter(reviews.events.get(case.id))))
+    state = reviews.mapper.transcoder.decode(stored.state)
+    for key in ("employer", "related_emails", "class_version"):
+        state.pop(key, None)
+    old = replace(stored, state=reviews.mapper.transcoder.encode(state))
+    # when it is read, then it is upcast
+    event = reviews.mapper.to_domain_event(old)
+    assert isinstance(event, ReviewCase.Opened)
+    assert (event.employer, event.related_emails) == (None, [])
+    rebuilt = event.mutate(None)
+    assert isinstance(rebuilt, ReviewCase)
+    assert rebuilt.relations.related_emails == frozenset()

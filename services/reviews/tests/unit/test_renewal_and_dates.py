@@ -5,7 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from reviews.domain import FirstRenewal, InvalidEffectiveDate, RenewalRule, effective_date_for
+from reviews.domain import (
+    FirstRenewal,
+    InvalidEffectiveDate,
+    MonthDay,
+    RenewalRule,
+    RenewalTerms,
+    effective_date_for,
+)
 
 DEC_15 = RenewalRule(12, 15, FirstRenewal.NEXT_YEAR)
 
@@ -56,3 +63,22 @@ def test_an_effective_date_in_the_future_or_before_receipt_is_refused() -> None:
     assert future.value.code == "INVALID_EFFECTIVE_DATE"
     with pytest.raises(InvalidEffectiveDate, match="before the application was received"):
         effective_date_for(date(2025, 5, 31), today=date(2025, 6, 3), received_on=date(2025, 6, 1))
+
+
+def test_removal_and_window_dates_follow_the_due_date() -> None:
+    terms = RenewalTerms(DEC_15, removal=MonthDay.parse("02-01"), window_opens=MonthDay.parse("10-01"))
+    assert terms.removal_date(date(2026, 12, 15)) == date(2027, 2, 1)  # the first 1 February after the due date
+    assert terms.opens_on(date(2026, 12, 15)) == date(2026, 10, 1)  # the last 1 October before it
+    assert DEC_15.next_due_date(date(2026, 12, 15)) == date(2027, 12, 15)
+    february = RenewalTerms(RenewalRule.parse("02-01"), removal=MonthDay.parse("03-31"),
+                            window_opens=MonthDay.parse("11-01"))
+    assert february.opens_on(date(2027, 2, 1)) == date(2026, 11, 1)
+    assert february.removal_date(date(2027, 2, 1)) == date(2027, 3, 31)
+    plain = RenewalTerms(DEC_15)
+    assert (plain.removal_date(date(2026, 12, 15)), plain.opens_on(date(2026, 12, 15))) == (date(2026, 12, 15), None)
+
+
+@pytest.mark.parametrize("text", ["13-01", "02-30", "0201", "xx-yy"])
+def test_a_month_day_must_be_one(text: str) -> None:
+    with pytest.raises(ValueError):
+        MonthDay.parse(text)

@@ -1,0 +1,173 @@
+"""What an applicant enters on the application's tabs: value objects and their vocabularies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from uuid import UUID
+
+
+class Tab(StrEnum):
+    """The tabs that hold lists of entries (added, changed and removed one by one)."""
+
+    EDUCATION = "education"
+    WORK = "work"
+    TRAINING = "training"
+    RSC = "rsc"
+
+
+class EducationKind(StrEnum):
+    DEGREE = "degree"
+    CDA = "cda"
+    """Child Development Associate credential."""
+    LICENCE = "licence"
+    """A professional mental-health licence."""
+
+
+class DegreeLevel(StrEnum):
+    ASSOCIATE = "associate"
+    BACHELOR = "bachelor"
+    MASTER = "master"
+    DOCTORATE = "doctorate"
+
+    @property
+    def rank(self) -> int:
+        return list(DegreeLevel).index(self)
+
+
+class AgeBand(StrEnum):
+    """The ages of the children the work was about."""
+
+    INFANT_TODDLER = "0-3"
+    EARLY_CHILDHOOD = "3-6"
+    BOTH = "0-6"
+
+    def covers(self, band: AgeBand) -> bool:
+        return self is band or self is AgeBand.BOTH
+
+
+class WorkActivity(StrEnum):
+    """What a period of work consisted of; one entry may name several."""
+
+    DIRECT_SERVICE = "direct_service"
+    """Promotion/prevention work with infants or young children and their families."""
+    INFANT_PARENT_INTERVENTION = "infant_parent_intervention"
+    """Relationship-focused IMH services with both the child and the parent (intervention/treatment)."""
+    RSC_PROVISION = "rsc_provision"
+    """Providing reflective supervision/consultation."""
+    LEADERSHIP = "leadership"
+    POLICY_ADMINISTRATION = "policy_administration"
+    TEACHING_RESEARCH = "teaching_research"
+
+
+class RscFormat(StrEnum):
+    INDIVIDUAL = "individual"
+    GROUP = "group"
+
+
+class AttestationKind(StrEnum):
+    CODE_OF_ETHICS = "code_of_ethics"
+    ENDORSEMENT_AGREEMENT = "endorsement_agreement"
+
+
+class FeeKind(StrEnum):
+    REGISTRATION = "registration"
+    PROCESSING = "processing"
+
+
+@dataclass(frozen=True)
+class EducationEntry:
+    kind: EducationKind
+    institution: str
+    """The school, the CDA council or the licensing board."""
+    year: int
+    level: DegreeLevel | None = None
+    """Degrees only."""
+    field: str | None = None
+    """Subject of a degree, or the licence held."""
+    related_field: bool = False
+    """The applicant says the field relates to infant/early-childhood development or mental health."""
+    transcript_document_id: UUID | None = None
+
+
+@dataclass(frozen=True)
+class WorkEntry:
+    employer: str
+    role: str
+    start: date
+    end: date | None
+    """None while the job continues."""
+    paid: bool
+    supervised: bool
+    families_served: int
+    age_band: AgeBand
+    activities: tuple[WorkActivity, ...]
+    specialized_training: bool = False
+    """A volunteer role that included specialized training (CASA, doula, Child Life…)."""
+
+
+@dataclass(frozen=True)
+class TrainingEntry:
+    title: str
+    provider: str
+    completed_on: date
+    hours: Decimal
+    competencies: tuple[str, ...]
+    """Competency domain / knowledge-area ids (`config/rulesets/competencies.yaml`)."""
+    dei_hours: Decimal = Decimal(0)
+    """Hours of the training on diversity, equity and inclusion (part of `hours`)."""
+    rsc_provision_hours: Decimal = Decimal(0)
+    """Hours of the training on providing RSC (part of `hours`)."""
+
+
+@dataclass(frozen=True)
+class RscEntry:
+    """Reflective supervision/consultation the applicant received from one provider over one period."""
+
+    provider_name: str
+    provider_category: str
+    """The provider's endorsement category code, e.g. `IMHS`."""
+    hours: Decimal
+    start: date
+    end: date
+    format: RscFormat
+    provider_addons: tuple[str, ...] = ()
+    """The provider's endorsement add-ons, e.g. `ERS`."""
+    provider_emerging: bool = False
+    """The provider's endorsement (or add-on) is at Emerging status."""
+    hours_about_providing_rsc: Decimal = Decimal(0)
+    """Hours (part of `hours`) about the RSC the applicant provides to others."""
+
+
+Entry = EducationEntry | WorkEntry | TrainingEntry | RscEntry
+
+TAB_OF: dict[type, Tab] = {EducationEntry: Tab.EDUCATION, WorkEntry: Tab.WORK, TrainingEntry: Tab.TRAINING,
+                           RscEntry: Tab.RSC}
+
+
+@dataclass(frozen=True)
+class Membership:
+    association: str
+    expires_on: date
+    member_id: str | None = None
+    individual: bool = True
+    """Individual (not organisational) membership, as endorsement needs."""
+    other_association: bool = False
+    """Membership of another IMH association than the one applied to."""
+
+
+@dataclass(frozen=True)
+class FeePayment:
+    kind: FeeKind
+    amount_cents: int
+    reference: str
+    """The payment's receipt or transaction reference."""
+    paid_on: date
+
+
+@dataclass(frozen=True)
+class Attestation:
+    kind: AttestationKind
+    attested_at: datetime

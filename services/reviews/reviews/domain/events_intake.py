@@ -1,0 +1,81 @@
+"""Stored events of a case between receipt and review: completeness, and pausing for the applicant."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from eventsourcing.domain import Aggregate
+
+from .lifecycle import Status
+from .values import Actor, Described
+
+
+def _items(items: list[str]) -> str:
+    return "; ".join(items)
+
+
+class CompletenessPassed(Aggregate.Event):
+    by: Actor
+    reviewers_required: int
+    sequential: bool
+    blind: bool
+
+    def apply(self, aggregate: Any) -> None:
+        aggregate.status = Status.IN_REVIEW
+        aggregate.reviewers_required = self.reviewers_required
+        aggregate.sequential = self.sequential
+        aggregate.blind = self.blind
+
+    def describe(self) -> Described:
+        return Described("completeness_passed", "coordinator", self.by,
+                         {"reviewers_required": str(self.reviewers_required)})
+
+
+class ReturnedIncomplete(Aggregate.Event):
+    by: Actor
+    items: list[str]
+    message: str | None
+
+    def apply(self, aggregate: Any) -> None:
+        aggregate.resume_status = Status.OPEN
+        aggregate.status = Status.RETURNED
+        aggregate.requested_items = list(self.items)
+
+    def describe(self) -> Described:
+        return Described("returned_incomplete", "coordinator", self.by, {"items": _items(self.items)})
+
+
+class InformationRequested(Aggregate.Event):
+    by: Actor
+    by_role: str
+    items: list[str]
+    message: str | None
+
+    def apply(self, aggregate: Any) -> None:
+        aggregate.resume_status = aggregate.status
+        aggregate.status = Status.ON_HOLD
+        aggregate.requested_items = list(self.items)
+
+    def describe(self) -> Described:
+        if self.by_role == "reviewer":
+            return Described("information_requested", "reviewer", self.by, {"items": _items(self.items)})
+        return Described("information_requested", "coordinator", self.by, {"items": _items(self.items)})
+
+
+class InformationReceived(Aggregate.Event):
+    """The applicant resubmitted the application: the case resumes where it paused."""
+
+    submission_number: int
+    received_at: datetime
+
+    def apply(self, aggregate: Any) -> None:
+        aggregate.status = aggregate.resume_status or Status.OPEN
+        aggregate.resume_status = None
+        aggregate.requested_items = []
+        aggregate.latest_submission = self.submission_number
+
+    def describe(self) -> Described:
+        return Described("information_received", "applicant", None,
+                         {"submission_number": str(self.submission_number),
+                          "received_at": self.received_at.isoformat()})

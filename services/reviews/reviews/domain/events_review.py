@@ -1,0 +1,97 @@
+"""Stored events of the review itself: assignments, answers, recommendations, and how the review concluded."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from eventsourcing.domain import Aggregate
+
+from .assignment import Assignment, AssignmentStatus, Conclusion, Recommendation, RecommendationKind
+from .lifecycle import Status
+from .values import Actor, Described
+
+
+class ReviewerAssigned(Aggregate.Event):
+    by: Actor
+    reviewer_email: str
+    reviewer_name: str
+    slot: int
+
+    def apply(self, aggregate: Any) -> None:
+        aggregate.assignments[self.reviewer_email] = Assignment(
+            email=self.reviewer_email, name=self.reviewer_name, slot=self.slot, assigned_at=self.timestamp
+        )
+
+    def describe(self) -> Described:
+        return Described("reviewer_assigned", "coordinator", self.by,
+                         {"reviewer": self.reviewer_email, "slot": str(self.slot)})
+
+
+class AssignmentAnswered(Aggregate.Event):
+    by: Actor
+    reviewer_email: str
+    accepted: bool
+    reason: str | None
+
+    def apply(self, aggregate: Any) -> None:
+        assignment: Assignment = aggregate.assignments[self.reviewer_email]
+        assignment.status = AssignmentStatus.ACCEPTED if self.accepted else AssignmentStatus.DECLINED
+        assignment.account_id = self.by.account_id
+
+    def describe(self) -> Described:
+        details = {"reviewer": self.reviewer_email}
+        if self.reason:
+            details["reason"] = self.reason
+        return Described("assignment_accepted" if self.accepted else "assignment_declined", "reviewer", self.by,
+                         details)
+
+
+class ReviewerWithdrawn(Aggregate.Event):
+    by: Actor
+    reviewer_email: str
+    reason: str | None
+
+    def apply(self, aggregate: Any) -> None:
+        aggregate.assignments[self.reviewer_email].status = AssignmentStatus.WITHDRAWN
+
+    def describe(self) -> Described:
+        return Described("reviewer_withdrawn", "coordinator", self.by,
+                         {"reviewer": self.reviewer_email, **({"reason": self.reason} if self.reason else {})})
+
+
+class RecommendationSubmitted(Aggregate.Event):
+    by: Actor
+    reviewer_email: str
+    recommendation: str
+    comments_for_applicant: str | None
+    private_notes: str | None
+    domains_met: list[str]
+
+    def apply(self, aggregate: Any) -> None:
+        aggregate.assignments[self.reviewer_email].recommendation = Recommendation(
+            kind=RecommendationKind(self.recommendation), at=self.timestamp,
+            comments_for_applicant=self.comments_for_applicant, private_notes=self.private_notes,
+            domains_met=tuple(self.domains_met),
+        )
+
+    def describe(self) -> Described:
+        return Described("recommended", "reviewer", self.by,
+                         {"reviewer": self.reviewer_email, "recommendation": self.recommendation})
+
+
+class ReviewConcluded(Aggregate.Event):
+    """Every required reviewer recommended: they agree (consensus) or the coordinator must resolve it."""
+
+    conclusion: str
+    recommendation: str | None
+
+    def apply(self, aggregate: Any) -> None:
+        consensus = Conclusion(self.conclusion) is Conclusion.CONSENSUS
+        aggregate.status = Status.RECOMMENDED if consensus else Status.ESCALATED
+        aggregate.consensus = None if self.recommendation is None else RecommendationKind(self.recommendation)
+
+    def describe(self) -> Described:
+        details = {"conclusion": self.conclusion}
+        if self.recommendation:
+            details["recommendation"] = self.recommendation
+        return Described("review_" + self.conclusion, "system", None, details)

@@ -1,0 +1,68 @@
+"""Coordinator routes on cases: the queue, one case with its audit trail, completeness and information requests."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Query
+
+from ..domain import CaseNotFound
+from ..projections import CaseQuery, find_latest_case_id, list_cases
+from .dependencies import Coordinator, PoolDep, ReviewsDep, TenantsDep, actor, tenant_of
+from .requests import CompletenessRequest, InformationRequest
+from .schemas import CaseListParams, CaseOut, CasePage, CaseSummaryOut
+
+router = APIRouter(prefix="/reviews/cases", tags=["cases"])
+
+
+@router.get("", response_model=CasePage)
+async def get_all_cases(coordinator: Coordinator, pool: PoolDep,
+                        params: Annotated[CaseListParams, Query()]) -> CasePage:
+    """The association's review cases, oldest first, optionally by status and category."""
+    query = CaseQuery(tenant=coordinator.tenant, status=params.status, category=params.category,
+                      limit=params.limit, offset=params.offset)
+    rows, total = await list_cases(pool, query)
+    return CasePage(items=[CaseSummaryOut.of(r) for r in rows], total=total, limit=params.limit,
+                    offset=params.offset)
+
+
+@router.get("/by-application/{application_id}", response_model=CaseOut)
+async def get_case_by_application(application_id: UUID, coordinator: Coordinator, reviews: ReviewsDep,
+                                  pool: PoolDep) -> CaseOut:
+    """The case of an application's latest submission."""
+    case_id = await find_latest_case_id(pool, coordinator.tenant, application_id)
+    if case_id is None:
+        raise CaseNotFound(f"no review case for application {application_id}")
+    return CaseOut.of(await asyncio.to_thread(reviews.case_file, case_id, coordinator.tenant))
+
+
+@router.get("/{case_id}", response_model=CaseOut)
+async def get_case(case_id: UUID, coordinator: Coordinator, reviews: ReviewsDep) -> CaseOut:
+    """The case in full, with every event as who did what and when."""
+    return CaseOut.of(await asyncio.to_thread(reviews.case_file, case_id, coordinator.tenant))
+
+
+@router.post("/{case_id}/completeness", response_model=CaseOut)
+async def check_completeness(case_id: UUID, body: CompletenessRequest, coordinator: Coordinator,
+                             reviews: ReviewsDep, tenants: TenantsDep) -> CaseOut:
+    """Complete: the case goes to review. Incomplete: it returns to the applicant with what is missing
+    (`InformationRequested`, stage `completeness`) and resumes on resubmission."""
+    tenant = tenant_of(tenants, coordinator, CaseNotFound)
+    if body.outcome == "complete":
+        case_file = await asyncio.to_thread(reviews.pass_completeness, case_id, tenant=tenant, by=actor(coordinator))
+    else:
+        case_file = await asyncio.to_thread(reviews.return_incomplete, case_id, tenant=tenant, by=actor(coordinator),
+                                            items=body.items, message=body.message)
+    return CaseOut.of(case_file)
+
+
+@router.post("/{case_id}/request-information", response_model=CaseOut)
+async def request_information(case_id: UUID, body: InformationRequest, coordinator: Coordinator,
+                              reviews: ReviewsDep, tenants: TenantsDep) -> CaseOut:
+    """Pause the review until the applicant resubmits (`InformationRequested`, stage `review`)."""
+    tenant = tenant_of(tenants, coordinator, CaseNotFound)
+    await asyncio.to_thread(reviews.request_information, case_id, tenant=tenant, by=actor(coordinator),
+                            items=body.items, message=body.message)
+    return CaseOut.of(await asyncio.to_thread(reviews.case_file, case_id, tenant.slug))

@@ -1,0 +1,96 @@
+"""Opening a case from a submission (or resuming the paused one), the completeness check, information requests."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from ..config import Tenant
+from ..domain import Actor, Applicant, ReviewCase, review_case_id
+from ..store import CaseFile, ReviewStore
+
+
+@dataclass(frozen=True)
+class Submission:
+    """What the applications service told us about a submitted application."""
+
+    tenant: str
+    application_id: UUID
+    submission_number: int
+    applicant: Applicant
+    category: str
+    category_name: str
+    rule_set_version: str
+    received_at: datetime
+    employer: str | None = None
+    related_emails: tuple[str, ...] = ()
+    """The applicant's raters, reflective-supervision provider and supervisor (conflicts of interest)."""
+
+
+class IntakeUseCases(ReviewStore):
+    def case_for(self, submission: Submission) -> ReviewCase | None:
+        """The case the submission opens, or the paused case it resumes, with its new events unsaved.
+
+        A resubmission resumes the application's latest case when that case waits for the applicant (and the
+        category is unchanged); otherwise it opens a case of its own.
+
+        None when the submission was already handled (a redelivered or republished event).
+        """
+        if review_case_id(submission.application_id, submission.submission_number) in self.repository:
+            return None
+        previous = self._latest_case_before(submission.application_id, submission.submission_number)
+        if previous is not None and previous.tenant == submission.tenant:
+            if previous.latest_submission >= submission.submission_number:
+                return None
+            if previous.is_waiting_for_applicant and previous.category == submission.category:
+                previous.receive_information(submission.submission_number, submission.received_at)
+                return previous
+        return ReviewCase.open(
+            tenant=submission.tenant, application_id=submission.application_id,
+            submission_number=submission.submission_number, applicant=submission.applicant,
+            category=submission.category, category_name=submission.category_name,
+            rule_set_version=submission.rule_set_version, received_at=submission.received_at,
+            employer=submission.employer, related_emails=submission.related_emails,
+        )
+
+    def _latest_case_before(self, application_id: UUID, submission_number: int) -> ReviewCase | None:
+        """The case of the application's latest earlier submission (a resumed case keeps its first id)."""
+        for number in range(submission_number - 1, 0, -1):
+            case_id = review_case_id(application_id, number)
+            if case_id in self.repository:
+                case: ReviewCase = self.repository.get(case_id)
+                return case
+        return None
+
+    def pass_completeness(self, case_id: UUID, *, tenant: Tenant, by: Actor) -> CaseFile:
+        def attempt() -> None:
+            case = self.get_case(case_id, tenant.slug)
+            case.pass_completeness(by, tenant.policy)
+            self.save(case)
+
+        self.retrying(attempt)
+        return self.case_file(case_id, tenant.slug)
+
+    def return_incomplete(self, case_id: UUID, *, tenant: Tenant, by: Actor, items: Sequence[str],
+                          message: str | None = None) -> CaseFile:
+        def attempt() -> None:
+            case = self.get_case(case_id, tenant.slug)
+            case.return_incomplete(by, items, message)
+            self.save(case)
+
+        self.retrying(attempt)
+        return self.case_file(case_id, tenant.slug)
+
+    def request_information(self, case_id: UUID, *, tenant: Tenant, by: Actor, items: Sequence[str],
+                            message: str | None = None, reviewer_email: str | None = None) -> ReviewCase:
+        def attempt() -> ReviewCase:
+            case = self.get_case(case_id, tenant.slug)
+            if reviewer_email is not None:
+                case.assignment_of(reviewer_email)  # to anyone not assigned, the case does not exist
+            case.request_information(by, items, message, reviewer_email=reviewer_email)
+            self.save(case)
+            return case
+
+        return self.retrying(attempt)

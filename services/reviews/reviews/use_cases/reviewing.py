@@ -1,0 +1,83 @@
+"""Reviewer assignment and the reviewers' own work on a case."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from uuid import UUID
+
+from ..config import Tenant
+from ..domain import Actor, RecommendationKind, ReviewCase, Reviewer, ReviewerNotFound, conflict_of, normalised_email
+from ..store import CaseFile, ReviewStore
+
+
+def roster_entry(tenant: Tenant, email: str) -> Reviewer:
+    reviewer = tenant.reviewers.get(normalised_email(email))
+    if reviewer is None:
+        raise ReviewerNotFound(f"{email} is not on {tenant.slug}'s reviewer roster")
+    return reviewer
+
+
+class ReviewingUseCases(ReviewStore):
+    def assign_reviewer(self, case_id: UUID, *, tenant: Tenant, by: Actor, reviewer_email: str) -> CaseFile:
+        reviewer = roster_entry(tenant, reviewer_email)
+
+        def attempt() -> None:
+            case = self.get_case(case_id, tenant.slug)
+            case.assign_reviewer(reviewer, by, tenant.policy)
+            self.save(case)
+
+        self.retrying(attempt)
+        return self.case_file(case_id, tenant.slug)
+
+    def withdraw_reviewer(self, case_id: UUID, *, tenant: Tenant, by: Actor, reviewer_email: str,
+                          reason: str | None = None) -> CaseFile:
+        def attempt() -> None:
+            case = self.get_case(case_id, tenant.slug)
+            case.withdraw_reviewer(reviewer_email, by, reason)
+            self.save(case)
+
+        self.retrying(attempt)
+        return self.case_file(case_id, tenant.slug)
+
+    def suggested_reviewers(self, case_id: UUID, *, tenant: Tenant) -> list[Reviewer]:
+        """Everyone on the roster who could be assigned now: eligible, unconflicted and not yet assigned."""
+        case = self.get_case(case_id, tenant.slug)
+        suggestions = []
+        for reviewer in tenant.reviewers.values():
+            current = case.assignments.get(reviewer.email)
+            if current is not None and current.is_live:
+                continue
+            own, needed = tenant.policy.rank(reviewer.category), tenant.policy.rank(case.category)
+            eligible = reviewer.active and reviewer.trained and own is not None and needed is not None and own >= needed
+            if eligible and conflict_of(reviewer, case.relations) is None:
+                suggestions.append(reviewer)
+        return suggestions
+
+    def reviewer_case(self, case_id: UUID, *, tenant: Tenant, reviewer_email: str) -> ReviewCase:
+        """The case as an assigned reviewer may load it; to anyone else it does not exist."""
+        case = self.get_case(case_id, tenant.slug)
+        case.assignment_of(reviewer_email)
+        return case
+
+    def answer_assignment(self, case_id: UUID, *, tenant: Tenant, by: Actor, reviewer_email: str, accept: bool,
+                          reason: str | None = None) -> ReviewCase:
+        def attempt() -> ReviewCase:
+            case = self.reviewer_case(case_id, tenant=tenant, reviewer_email=reviewer_email)
+            case.answer_assignment(reviewer_email, by, accept=accept, reason=reason)
+            self.save(case)
+            return case
+
+        return self.retrying(attempt)
+
+    def recommend(self, case_id: UUID, *, tenant: Tenant, by: Actor, reviewer_email: str,
+                  recommendation: RecommendationKind, comments_for_applicant: str | None = None,
+                  private_notes: str | None = None, domains_met: Sequence[str] = ()) -> ReviewCase:
+        def attempt() -> ReviewCase:
+            case = self.reviewer_case(case_id, tenant=tenant, reviewer_email=reviewer_email)
+            case.recommend(reviewer_email, by, recommendation, tenant.policy,
+                           comments_for_applicant=comments_for_applicant, private_notes=private_notes,
+                           domains_met=domains_met)
+            self.save(case)
+            return case
+
+        return self.retrying(attempt)
