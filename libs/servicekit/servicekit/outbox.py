@@ -37,6 +37,8 @@ def kafka_producer(bootstrap_servers: str, *, enable_idempotence: bool) -> Kafka
         bootstrap_servers=bootstrap_servers.split(","),
         acks="all",
         enable_idempotence=enable_idempotence,
+        # Without idempotence a retried batch could overtake the next one: keep per-key order.
+        max_in_flight_requests_per_connection=5 if enable_idempotence else 1,
         retries=5,
         linger_ms=1,
         client_id="outbox-relay",

@@ -1,22 +1,37 @@
-"""Composition root: settings -> tenants and keys -> application, consumer, relay, projection, API."""
+"""Composition root: settings -> tenants and keys -> application, consumer, relay, projection, workers, API."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
+from dataclasses import dataclass
 
+import httpx
+from fastapi import APIRouter, FastAPI
 from servicekit.outbox import OutboxRelay, kafka_producer
 from servicekit.postgres import ensure_schema, eventsourcing_env
-from servicekit.runtime import Service
+from servicekit.runtime import BlockingLoop, Service
 
 from credentials.adapters.keyring import IssuerDirectory, build_issuer_directory
+from credentials.adapters.polling import Step, run_polling
 from credentials.adapters.signer import OpenBadgeSigner
+from credentials.adapters.status_lists import StatusListPublisher
 from credentials.application import Clock, CredentialsApplication, utc_now
 from credentials.config import CredentialsSettings, TenantProfile, load_tenants
 from credentials.entrypoints.api import create_api
 from credentials.entrypoints.consumer import build_consumer
+from credentials.entrypoints.lifecycle_api import lifecycle_router
 from credentials.entrypoints.public_pages import with_public_pages
+from credentials.entrypoints.status_lists import status_lists_router
+from credentials.entrypoints.webhooks_api import webhooks_router
+from credentials.expiry import ExpirySweep
+from credentials.lifecycle import Lifecycle
 from credentials.projections.credentials import CredentialsProjection
-from credentials.translation import SOURCE, translate
+from credentials.status_check import StatusChecker
+from credentials.translation import SOURCE, PartnerEvents
+from credentials.webhooks.fanout import WebhookFanOut
+from credentials.webhooks.sender import RetryPolicy, WebhookSender
+from credentials.webhooks.tables import create_tables
 
 NAME = "credentials"
 SCHEMA = "credentials"
@@ -30,8 +45,9 @@ def build_issuers(settings: CredentialsSettings, tenants: Mapping[str, TenantPro
     return build_issuer_directory(tenants, configured, settings.public_base_url)
 
 
-def build(settings: CredentialsSettings, *, clock: Clock = utc_now) -> Service:
-    """The whole service; raises ConfigurationError before touching any engine when the configuration is bad."""
+def build_application(settings: CredentialsSettings, *, clock: Clock = utc_now) -> tuple[CredentialsApplication,
+                                                                                         IssuerDirectory]:
+    """The application on PostgreSQL; raises ConfigurationError before touching it when the configuration is bad."""
     tenants = load_tenants(settings.tenants_dir)
     issuers = build_issuers(settings, tenants)
     ensure_schema(settings.database_url, SCHEMA)
@@ -42,14 +58,78 @@ def build(settings: CredentialsSettings, *, clock: Clock = utc_now) -> Service:
         public_base_url=settings.public_base_url,
         clock=clock,
     )
+    return app, issuers
+
+
+def partner_events(app: CredentialsApplication) -> PartnerEvents:
+    """The translator shared by the outbox relay, the webhook fan-out and replay."""
+    return PartnerEvents(app.credential_at, app.status_list_url)
+
+
+@dataclass
+class Workers:
+    """The service's own background work, each a loop with its own database connection."""
+
+    fan_out: WebhookFanOut
+    sender: WebhookSender
+    sweep: ExpirySweep
+
+
+def build(settings: CredentialsSettings, *, clock: Clock = utc_now) -> Service:
+    """The whole service; raises ConfigurationError before touching any engine when the configuration is bad."""
+    app, issuers = build_application(settings, clock=clock)
+    lifecycle = Lifecycle(app)
+    publisher = StatusListPublisher(app, issuers, settings.credentials_status_list_max_age_seconds)
+    translate = partner_events(app)
+    workers = Workers(
+        fan_out=WebhookFanOut(app, translate, source=SOURCE),
+        sender=WebhookSender(
+            httpx.Client(timeout=settings.credentials_webhook_timeout_seconds, follow_redirects=False),
+            RetryPolicy(settings.credentials_webhook_retry_base_seconds, settings.credentials_webhook_retry_max_seconds,
+                        settings.credentials_webhook_max_attempts),
+        ),
+        sweep=ExpirySweep(lifecycle),
+    )
+    api = with_public_pages(create_api(app, issuers, StatusChecker(publisher, issuers, settings.public_base_url)),
+                            app, issuers)
+    _add_first(api, status_lists_router(publisher), lifecycle_router(lifecycle),
+               webhooks_router(allow_insecure_urls=settings.credentials_webhook_allow_insecure_urls, clock=clock))
+    api.state.workers = workers
     producer = kafka_producer(settings.kafka_bootstrap_servers, enable_idempotence=settings.kafka_enable_idempotence)
     return Service(
         name=NAME,
         schema=SCHEMA,
         settings=settings,
         app=app,
-        api=with_public_pages(create_api(app, issuers), app, issuers),
+        api=api,
         consumer=build_consumer(app, settings.credentials_consumer_group),
         relays=[OutboxRelay(app, translate, producer, source=SOURCE)],
         projections=[CredentialsProjection()],
+        background=_loops(settings, workers, clock),
+        on_pool=[create_tables],
     )
+
+
+def _loops(settings: CredentialsSettings, workers: Workers, clock: Clock) -> list[BlockingLoop]:
+    poll = settings.credentials_webhook_poll_seconds
+
+    def loop(name: str, step: Step, seconds: float) -> functools.partial[None]:
+        return functools.partial(run_polling, name, settings.database_url, SCHEMA, step, poll_seconds=seconds)
+
+    return [
+        loop("webhook fan-out", lambda conn: workers.fan_out.run_once(conn, clock()), poll),
+        loop("webhook sender", workers.sender.run_once, poll),
+        loop("expiry sweep", workers.sweep.run_once, settings.credentials_expiry_sweep_seconds),
+    ]
+
+
+def _add_first(api: FastAPI, *routers: APIRouter) -> None:
+    """Add the routers' routes ahead of every other, so `/credentials/webhooks` is never taken for a
+    credential id by `GET /credentials/{credential_id}` (or its HTML page)."""
+    before = len(api.router.routes)
+    for router in routers:
+        api.include_router(router)
+    added = api.router.routes[before:]
+    del api.router.routes[before:]
+    api.router.routes[0:0] = added
+

@@ -30,6 +30,26 @@ class CredentialsSettings(ServiceSettings):
         default="http://127.0.0.1:8000",
         description="Where the gateway is reachable from outside: gives the issuers' did:web and verification URLs.",
     )
+    credentials_status_list_max_age_seconds: int = Field(
+        default=300, ge=0, le=86_400,
+        description="How long clients may cache a status list (Cache-Control max-age and the list's ttl).",
+    )
+    credentials_expiry_sweep_seconds: float = Field(
+        default=60.0, gt=0, description="How often the sweep looks for credentials whose validUntil has passed."
+    )
+    credentials_webhook_poll_seconds: float = Field(default=0.5, gt=0, description="Webhook fan-out/sender poll.")
+    credentials_webhook_retry_base_seconds: float = Field(
+        default=10.0, gt=0, description="First retry delay of a failed webhook delivery; doubled on each retry."
+    )
+    credentials_webhook_retry_max_seconds: float = Field(default=3600.0, gt=0, description="Longest retry delay.")
+    credentials_webhook_max_attempts: int = Field(
+        default=12, ge=1, le=100, description="Attempts before a delivery becomes a dead letter."
+    )
+    credentials_webhook_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
+    credentials_webhook_allow_insecure_urls: bool = Field(
+        default=False,
+        description="Accept http:// and loopback/private addresses as webhook URLs (development and tests only).",
+    )
 
 
 @dataclass(frozen=True)

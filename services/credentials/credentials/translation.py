@@ -1,22 +1,43 @@
 """Stored domain events -> public integration events; the only place the two meet.
 
-`CredentialIssued` goes to partners on a public topic: it carries the signed credential (whose subject
-is identified by a salted hash only) and never the holder's e-mail address or account id.
+The partner topic never carries the holder's e-mail address or account id: the signed credential
+identifies its subject by a salted hash only. `CredentialIssued` is made from its stored event alone.
+Every change event states the credential's whole current truth (status, dates, current signed document,
+status list entries), read from the credential as it was right after that event, so translating the same
+stored event again (relay retry, webhook fan-out, replay) always gives the same partner event.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
 from uuid import UUID
 
-from endorsement_contracts import CredentialIssued, IntegrationEvent
+from endorsement_contracts import IntegrationEvent
+from endorsement_contracts.events import (
+    CredentialExpired,
+    CredentialIssued,
+    CredentialReinstated,
+    CredentialRenewed,
+    CredentialRevoked,
+    CredentialSuspended,
+    StatusListReference,
+)
 from eventsourcing.domain import DomainEventProtocol
 
-from credentials.domain.credential import Credential
+from credentials.domain.credential import Credential, CredentialStatus
+from credentials.domain.status_list import StatusPurpose
 
 SOURCE = "/services/credentials"
 
+CredentialAt = Callable[[UUID, int], Credential]
+"""The credential as it was right after its event number `version`."""
+StatusListUrl = Callable[[str, StatusPurpose], str]
+
 
 def translate(event: DomainEventProtocol[UUID]) -> IntegrationEvent | None:
+    """The partner event of a `Credential.Issued` (the only one that needs no other state)."""
     if isinstance(event, Credential.Issued):
         return CredentialIssued(
             tenant=event.tenant,
@@ -30,3 +51,87 @@ def translate(event: DomainEventProtocol[UUID]) -> IntegrationEvent | None:
             credential=event.document,
         )
     return None
+
+
+class PartnerEvents:
+    """The translator of the outbox relay, the webhook fan-out and replay: every partner event."""
+
+    def __init__(self, credential_at: CredentialAt, status_list_url: StatusListUrl) -> None:
+        self.credential_at = credential_at
+        self.status_list_url = status_list_url
+
+    def __call__(self, event: DomainEventProtocol[UUID]) -> IntegrationEvent | None:
+        if isinstance(event, Credential.Issued):
+            return translate(event)
+        change = _CHANGES.get(type(event))
+        if change is None:
+            return None  # status list events and anything else private
+        after = self.credential_at(event.originator_id, event.originator_version)
+        event_class, occurred_at, details = change(event)
+        return event_class(**self._current_truth(after), occurred_at=occurred_at, **details)
+
+    def _current_truth(self, credential: Credential) -> dict[str, Any]:
+        return {
+            "tenant": credential.tenant,
+            "credential_id": credential.id,
+            "endorsement_id": credential.endorsement_id,
+            "category": credential.category,
+            "status": _state(credential),
+            "valid_from": credential.valid_from_date,
+            "valid_until": credential.renewal_date,
+            "verification_url": credential.verification_url,
+            "credential": credential.document,
+            "status_lists": self._references(credential),
+        }
+
+    def _references(self, credential: Credential) -> list[StatusListReference]:
+        if credential.status_index is None:
+            return []
+        return [
+            StatusListReference(status_purpose=purpose.value, status_list_index=credential.status_index,
+                                status_list_credential=self.status_list_url(credential.tenant, purpose))
+            for purpose in StatusPurpose
+        ]
+
+
+def _state(credential: Credential) -> str:
+    if credential.status is not CredentialStatus.ACTIVE:
+        return credential.status.value
+    return "expired" if credential.is_expired else "active"
+
+
+Change = tuple[type[IntegrationEvent], datetime, dict[str, Any]]
+
+
+def _renewed(event: Any) -> Change:
+    return CredentialRenewed, event.reissued_at, {"renewal_id": event.reference}
+
+
+def _reinstated(event: Any) -> Change:
+    return CredentialReinstated, event.reissued_at, {"reissued": True, "reason": "reinstated after a lapse"}
+
+
+def _suspended(event: Any) -> Change:
+    return CredentialSuspended, event.suspended_at, {"cause": event.cause, "reason": event.reason}
+
+
+def _unsuspended(event: Any) -> Change:
+    return CredentialReinstated, event.unsuspended_at, {"reissued": False, "reason": event.reason}
+
+
+def _revoked(event: Any) -> Change:
+    return CredentialRevoked, event.revoked_at, {"reason": event.reason}
+
+
+def _expired(event: Any) -> Change:
+    return CredentialExpired, event.expired_at, {}
+
+
+_CHANGES: dict[type[Any], Callable[[Any], Change]] = {
+    Credential.Renewed: _renewed,
+    Credential.Reinstated: _reinstated,
+    Credential.Suspended: _suspended,
+    Credential.Unsuspended: _unsuspended,
+    Credential.Revoked: _revoked,
+    Credential.Expired: _expired,
+}

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from credentials.adapters.keyring import IssuerDirectory
@@ -25,7 +27,11 @@ class OpenBadgeSigner:
         grant: EndorsementGrant,
         period: ValidityPeriod,
         signed_at: datetime,
+        *,
+        awarded_at: datetime | None = None,
+        credential_status: Mapping[str, Any] | None = None,
     ) -> SignedCredential:
+        """Sign with the tenant's newest key; a re-issue passes the original `awarded_at`."""
         issuer = self.issuers.get(tenant.slug)
         if issuer is None:
             raise LookupError(f"no signing keys for tenant {tenant.slug!r}")
@@ -39,12 +45,13 @@ class OpenBadgeSigner:
             designation=grant.designation,
             holder_email=grant.holder.email,
             holder_name=grant.holder.name,
-            awarded_at=period.valid_from,  # the award date is the endorsement's effective date
+            awarded_at=awarded_at or period.valid_from,  # first issue: the endorsement's effective date
             valid_from=period.valid_from,
             valid_until=period.valid_until,
             endorsement_name=tenant.endorsement_name(grant.category_name),
             achievement_description=tenant.description,
             criteria_narrative=tenant.criteria,
+            credential_status=credential_status,
         )
         document = sign(build_open_badge_credential(award), issuer.signing_key, issuer.verification_method, signed_at)
         return SignedCredential(document, issuer.verification_method)

@@ -21,3 +21,47 @@ class InconsistentDocumentError(CredentialError):
     """The signed document does not say what the credential records."""
 
     code = "INCONSISTENT_DOCUMENT"
+
+
+class UnchangedError(CredentialError):
+    """The credential is already in the state asked for: repeating a decision changes nothing."""
+
+    code = "UNCHANGED"
+
+
+class AlreadyRevokedError(UnchangedError):
+    code = "ALREADY_REVOKED"
+
+
+class AlreadySuspendedError(UnchangedError):
+    code = "ALREADY_SUSPENDED"
+
+
+class NotSuspendedError(UnchangedError):
+    code = "NOT_SUSPENDED"
+
+
+class AlreadyExpiredError(UnchangedError):
+    code = "ALREADY_EXPIRED"
+
+
+class DecisionAlreadyAppliedError(UnchangedError):
+    code = "DECISION_ALREADY_APPLIED"
+
+
+class CredentialRevokedError(CredentialError):
+    """A revoked credential is final: it is never renewed, reinstated, suspended or expired."""
+
+    code = "CREDENTIAL_REVOKED"
+
+
+class InvalidReissueError(CredentialError):
+    """A renewal or reinstatement must move the validity period forward."""
+
+    code = "INVALID_REISSUE"
+
+
+class NotDueError(CredentialError):
+    """The credential's validity period has not ended yet."""
+
+    code = "NOT_DUE"

@@ -17,6 +17,7 @@ from credentials.entrypoints.negotiation import preferred_media_type
 from credentials.entrypoints.verification_page import CONTENT_SECURITY_POLICY, render_verification_page
 from credentials.entrypoints.verify_request import parse_verify_request, read_body
 from credentials.projections.credentials import get_all_by_endorsement
+from credentials.vc.verifier import StatusCheck
 from credentials.verification import verify_presented
 
 DID_MEDIA_TYPES = ("application/json", "application/did+json")
@@ -25,12 +26,13 @@ CREDENTIAL_MEDIA_TYPES = ("application/json", "application/vc", "application/ld+
 VERIFY_DESCRIPTION = """Verify a presented Open Badges 3.0 credential (VC-API shape).
 
 A well-formed request is always answered with **200** and the result, also when the credential fails:
-`verified` is false and the failing check is named in `checks` and `errors` with a stable code
-(MALFORMED, INVALID_SIGNATURE, UNKNOWN_ISSUER, EXPIRED, NOT_YET_VALID, STATUS_NOT_CHECKED). Only a request
-that is not a verification request (not JSON, no `verifiableCredential` object, over 256 KiB) is refused,
-with a problem (400 or 422) whose code is MALFORMED. Issuers are the tenants this service knows; nothing is
-fetched from the network. Status lists arrive with a later issue: the `status` check is `skipped` when the
-credential has no `credentialStatus`, and `failed` when it has one (this verifier cannot confirm it).
+`verified` is true only when every check passed. The checks run in the order schema, proof (signature),
+issuer, status, validity; a failing check is named in `checks` and `errors` with a stable code
+(MALFORMED, INVALID_SIGNATURE, UNKNOWN_ISSUER, REVOKED, SUSPENDED, STATUS_UNAVAILABLE, EXPIRED,
+NOT_YET_VALID). A bad signature stops the later checks. The status is read from the issuer's status lists
+as this service publishes them (nothing is fetched from the network); when it cannot be read the check
+fails with STATUS_UNAVAILABLE. Only a request that is not a verification request (not JSON, no
+`verifiableCredential` object, over 256 KiB) is refused, with a problem (400 or 422) whose code is MALFORMED.
 """
 
 VERIFY_REQUEST_SCHEMA: dict[str, Any] = {
@@ -50,7 +52,7 @@ VERIFY_REQUEST_SCHEMA: dict[str, Any] = {
 }
 
 
-def create_api(app: CredentialsApplication, issuers: IssuerDirectory) -> FastAPI:
+def create_api(app: CredentialsApplication, issuers: IssuerDirectory, status_check: StatusCheck) -> FastAPI:
     api = FastAPI(title="credentials", version="1.0.0")
 
     @api.get("/tenants/{slug}/did.json", tags=["public"], summary="The tenant's DID document (did:web)")
@@ -68,7 +70,7 @@ def create_api(app: CredentialsApplication, issuers: IssuerDirectory) -> FastAPI
         presented = parse_verify_request(await read_body(request))
         result = await asyncio.to_thread(
             verify_presented, presented.credential, presented.options,
-            issuer_resolver=issuers.resolve, clock=app.clock,
+            issuer_resolver=issuers.resolve, status_check=status_check, clock=app.clock,
         )
         return JSONResponse(result)
 

@@ -1,15 +1,23 @@
-"""The `credentials` table: one row per issued credential, for support look-ups."""
+"""The `credentials` table: one row per credential with its current document and status.
+
+Read by support look-ups, the expiry sweep and the public pages and registry. Columns other readers rely
+on (keep them stable): `id`, `tenant`, `endorsement_id`, `category`, `holder_name`, `status` (`active`,
+`suspended`, `revoked` or `expired`: the gravest recorded fact), `valid_from` and `valid_until` (calendar
+dates of the current document), `valid_until_at` (its exact end), `issued_at`, `verification_url`,
+`document` (the current signed credential), `status_reason`, `status_changed_at`, `status_index`.
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
 from typing import Any
 from uuid import UUID
 
 import asyncpg
 from eventsourcing.domain import DomainEventProtocol
 
-from credentials.domain.credential import Credential, CredentialStatus
+from credentials.domain.credential import Credential
 
 DDL = """
 CREATE TABLE IF NOT EXISTS credentials (
@@ -25,19 +33,36 @@ CREATE TABLE IF NOT EXISTS credentials (
     verification_url text NOT NULL,
     document jsonb NOT NULL
 );
+ALTER TABLE credentials
+    ADD COLUMN IF NOT EXISTS valid_until_at timestamptz,
+    ADD COLUMN IF NOT EXISTS reissued_at timestamptz,
+    ADD COLUMN IF NOT EXISTS suspended boolean NOT NULL DEFAULT false,
+    ADD COLUMN IF NOT EXISTS revoked boolean NOT NULL DEFAULT false,
+    ADD COLUMN IF NOT EXISTS expired boolean NOT NULL DEFAULT false,
+    ADD COLUMN IF NOT EXISTS status_reason text,
+    ADD COLUMN IF NOT EXISTS status_changed_at timestamptz,
+    ADD COLUMN IF NOT EXISTS status_index integer;
 CREATE INDEX IF NOT EXISTS credentials_by_endorsement ON credentials (tenant, endorsement_id);
+CREATE INDEX IF NOT EXISTS credentials_due_to_expire ON credentials (valid_until_at) WHERE NOT expired AND NOT revoked;
 """
+
+STATUS = ("CASE WHEN revoked THEN 'revoked' WHEN suspended THEN 'suspended' WHEN expired THEN 'expired' "
+          "ELSE 'active' END")
 
 INSERT_ISSUED = """
 INSERT INTO credentials (id, tenant, endorsement_id, category, holder_name, status, valid_from, valid_until,
-                         issued_at, verification_url, document)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb)
+                         issued_at, verification_url, document, valid_until_at, status_index)
+VALUES ($1, $2, $3, $4, $5, 'active', $6, $7, $8, $9, $10::jsonb, $11, $12)
 ON CONFLICT (id) DO NOTHING
+"""
+
+SET_FLAG = """
+UPDATE credentials SET {flag} = $2, status_reason = $3, status_changed_at = $4 WHERE id = $1
 """
 
 SELECT_BY_ENDORSEMENT = """
 SELECT id, tenant, endorsement_id, category, holder_name, status, valid_from, valid_until, issued_at,
-       verification_url
+       verification_url, status_reason, status_changed_at
 FROM credentials WHERE tenant = $1 AND endorsement_id = $2 ORDER BY issued_at
 """
 
@@ -48,25 +73,66 @@ class CredentialsProjection:
     ddl = DDL
 
     async def apply(self, conn: asyncpg.Connection, event: DomainEventProtocol[UUID]) -> None:
-        if isinstance(event, Credential.Issued):
-            await conn.execute(
-                INSERT_ISSUED,
-                event.originator_id,
-                event.tenant,
-                event.endorsement_id,
-                event.category,
-                event.holder_name,
-                CredentialStatus.ACTIVE.value,
-                event.effective_date,
-                event.renewal_date,
-                event.issued_at,
-                event.verification_url,
-                json.dumps(event.document, ensure_ascii=False),
-            )
+        handler = _HANDLERS.get(type(event))
+        if handler is not None:
+            await handler(conn, event)
+
+
+async def _issued(conn: asyncpg.Connection, event: Any) -> None:
+    await conn.execute(
+        INSERT_ISSUED, event.originator_id, event.tenant, event.endorsement_id, event.category, event.holder_name,
+        event.effective_date, event.renewal_date, event.issued_at, event.verification_url, _json(event.document),
+        event.valid_until, event.status_index,
+    )
+
+
+async def _reissued(conn: asyncpg.Connection, event: Any) -> None:
+    lifts_suspension = isinstance(event, Credential.Reinstated)
+    await conn.execute(
+        "UPDATE credentials SET valid_from = $2, valid_until = $3, valid_until_at = $4, document = $5::jsonb, "
+        "reissued_at = $6, expired = false, suspended = suspended AND NOT $7, "
+        "status_changed_at = CASE WHEN $7 THEN $6 ELSE status_changed_at END WHERE id = $1",
+        event.originator_id, event.valid_from_date, event.renewal_date, event.valid_until, _json(event.document),
+        event.reissued_at, lifts_suspension,
+    )
+    await _restate(conn, event.originator_id)
+
+
+def _flag(flag: str, value: bool, at_field: str, with_reason: bool = True) -> Callable[[Any, Any], Awaitable[None]]:
+    async def apply(conn: asyncpg.Connection, event: Any) -> None:
+        reason = event.reason if with_reason else None
+        await conn.execute(SET_FLAG.format(flag=flag), event.originator_id, value, reason, getattr(event, at_field))
+        await _restate(conn, event.originator_id)
+
+    return apply
+
+
+async def _expired(conn: asyncpg.Connection, event: Any) -> None:
+    await conn.execute("UPDATE credentials SET expired = true WHERE id = $1", event.originator_id)
+    await _restate(conn, event.originator_id)
+
+
+async def _restate(conn: asyncpg.Connection, credential_id: UUID) -> None:
+    await conn.execute(f"UPDATE credentials SET status = {STATUS} WHERE id = $1", credential_id)
+
+
+_HANDLERS: dict[type[Any], Callable[[Any, Any], Awaitable[None]]] = {
+    Credential.Issued: _issued,
+    Credential.Renewed: _reissued,
+    Credential.Reinstated: _reissued,
+    Credential.Suspended: _flag("suspended", True, "suspended_at"),
+    Credential.Unsuspended: _flag("suspended", False, "unsuspended_at", with_reason=False),
+    Credential.Revoked: _flag("revoked", True, "revoked_at"),
+    Credential.Expired: _expired,
+}
+
+
+def _json(document: dict[str, Any]) -> str:
+    return json.dumps(document, ensure_ascii=False)
 
 
 async def get_all_by_endorsement(pool: asyncpg.Pool, tenant: str, endorsement_id: UUID) -> list[dict[str, Any]]:
-    """The tenant's credentials for one endorsement (at most one today), as JSON-ready rows."""
+    """The tenant's credentials for one endorsement (at most one), as JSON-ready rows."""
     async with pool.acquire() as conn:
         rows = await conn.fetch(SELECT_BY_ENDORSEMENT, tenant, endorsement_id)
     return [
@@ -76,6 +142,8 @@ async def get_all_by_endorsement(pool: asyncpg.Pool, tenant: str, endorsement_id
             "category": row["category"],
             "holder_name": row["holder_name"],
             "status": row["status"],
+            "status_reason": row["status_reason"],
+            "status_changed_at": row["status_changed_at"].isoformat() if row["status_changed_at"] else None,
             "valid_from": row["valid_from"].isoformat(),
             "valid_until": row["valid_until"].isoformat(),
             "issued_at": row["issued_at"].isoformat(),

@@ -9,6 +9,7 @@ schema.org `name` (defined by the OB 3.0.3 context at every level).
 import hashlib
 import secrets
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -52,6 +53,8 @@ class EndorsementAward:
     """The credential's display name (e.g. "<category> Endorsement"); the category name when absent."""
     achievement_description: str | None = None
     criteria_narrative: str | None = None
+    credential_status: Mapping[str, Any] | None = None
+    """The one `credentialStatus` entry (OB 3.0 allows at most one), e.g. a `BitstringStatusListEntry`."""
 
     def __post_init__(self) -> None:
         if not self.issuer_did.startswith("did:") or not self.issuer_did.endswith(f":tenants:{self.tenant_slug}"):
@@ -99,7 +102,7 @@ def build_open_badge_credential(award: EndorsementAward) -> dict[str, Any]:
     }
     if award.holder_name and award.holder_name.strip():
         subject["name"] = award.holder_name.strip()
-    return {
+    document: dict[str, Any] = {
         "@context": [VC_V2_CONTEXT, OB_V3P0_CONTEXT],
         "id": award.credential_id.urn,
         "type": list(CREDENTIAL_TYPES),
@@ -110,6 +113,9 @@ def build_open_badge_credential(award: EndorsementAward) -> dict[str, Any]:
         "awardedDate": format_timestamp(award.awarded_at),
         "credentialSubject": subject,
     }
+    if award.credential_status is not None:
+        document["credentialStatus"] = dict(award.credential_status)
+    return document
 
 
 def _achievement(award: EndorsementAward) -> dict[str, Any]:

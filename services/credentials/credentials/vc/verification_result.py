@@ -8,6 +8,7 @@ class CheckName(StrEnum):
     SCHEMA = "schema"
     PROOF = "proof"
     ISSUER = "issuer"
+    STATUS = "status"
     VALIDITY = "validity"
 
 
@@ -25,6 +26,9 @@ class FailureCode(StrEnum):
     UNKNOWN_ISSUER = "UNKNOWN_ISSUER"
     EXPIRED = "EXPIRED"
     NOT_YET_VALID = "NOT_YET_VALID"
+    REVOKED = "REVOKED"
+    SUSPENDED = "SUSPENDED"
+    STATUS_UNAVAILABLE = "STATUS_UNAVAILABLE"
 
 
 @dataclass(frozen=True)

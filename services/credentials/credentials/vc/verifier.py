@@ -1,9 +1,11 @@
-"""Verify a presented Open Badges 3.0 credential: schema -> proof -> issuer -> validity.
+"""Verify a presented Open Badges 3.0 credential: schema -> proof -> issuer -> [status] -> validity.
 
 A malformed document or a bad signature stops the checks after it (they are
-reported as skipped); the other failures let later checks run. Validity is the
-half-open interval [validFrom, validUntil): at exactly validUntil a credential
-has expired.
+reported as skipped); the other failures let later checks run. The status check
+runs when a `status_check` is given, and only on a credential whose signature
+was verified (a status read for an unverified document would mean nothing).
+Validity is the half-open interval [validFrom, validUntil): at exactly
+validUntil a credential has expired.
 """
 
 from collections.abc import Callable, Mapping
@@ -29,7 +31,11 @@ from credentials.vc.verification_result import (
 IssuerResolver = Callable[[str], Mapping[str, str] | None]
 """Issuer DID -> {verification method id: publicKeyMultibase} of its assertion keys; None if unknown."""
 
+StatusCheck = Callable[[Mapping[str, Any], datetime], CheckResult]
+"""The status check of a credential whose signature verified: passed, or failed with a status code."""
+
 _ORDER = (CheckName.SCHEMA, CheckName.PROOF, CheckName.ISSUER, CheckName.VALIDITY)
+_ORDER_WITH_STATUS = (CheckName.SCHEMA, CheckName.PROOF, CheckName.ISSUER, CheckName.STATUS, CheckName.VALIDITY)
 
 
 def verify_credential(
@@ -38,14 +44,16 @@ def verify_credential(
     issuer_resolver: IssuerResolver,
     now: datetime,
     loader: OfflineDocumentLoader = DEFAULT_LOADER,
+    status_check: StatusCheck | None = None,
 ) -> VerificationResult:
     """Run every check in order; never raises for bad input (the resolver's own errors propagate)."""
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
     checks: list[CheckResult] = []
+    order = _ORDER if status_check is None else _ORDER_WITH_STATUS
 
     def stop(reason: str) -> VerificationResult:
-        checks.extend(CheckResult.skipped(name, reason) for name in _ORDER[len(checks) :])
+        checks.extend(CheckResult.skipped(name, reason) for name in order[len(checks) :])
         return VerificationResult(tuple(checks))
 
     try:
@@ -73,6 +81,11 @@ def verify_credential(
         checks.append(CheckResult.passed(CheckName.PROOF, f"signed by {proof.verification_method}"))
 
     checks.append(_issuer_check(issuer, issuer_keys, proof.verification_method))
+    if status_check is not None:
+        if proof.verified:
+            checks.append(status_check(document, now))
+        else:
+            checks.append(CheckResult.skipped(CheckName.STATUS, "not checked: the signature was not verified"))
     checks.append(_validity_check(document, now))
     return VerificationResult(tuple(checks))
 

@@ -27,7 +27,7 @@ from aiokafka.structs import ConsumerRecord, TopicPartition
 from credentials.bootstrap import build
 from credentials.config import CredentialsSettings
 from credentials.vc.multikey import Ed25519KeyPair
-from endorsement_contracts import EndorsementGranted, Person, encode, partition_counts
+from endorsement_contracts import EndorsementGranted, IntegrationEvent, Person, encode, partition_counts
 from kafka.admin import KafkaAdminClient, NewTopic
 from kafka.errors import TopicAlreadyExistsError
 from psycopg import sql
@@ -135,14 +135,22 @@ class Running:
 async def running_service(
     module_database_url: str, kafka_topics: str, gateway_keys: tuple[str, str], tenants_dir: Path
 ) -> AsyncIterator[Running]:
-    service = build(make_settings(module_database_url, kafka_topics, gateway_keys[1], tenants_dir))
+    settings = make_settings(module_database_url, kafka_topics, gateway_keys[1], tenants_dir)
+    async with start(settings, gateway_keys[0]) as running:
+        yield running
+
+
+@contextlib.asynccontextmanager
+async def start(settings: CredentialsSettings, gateway_private_key: str) -> AsyncIterator[Running]:
+    """The whole service on `settings`, its API reached in-process, until the block ends."""
+    service = build(settings)
     attach(service)
-    kafka = Kafka(kafka_topics)
+    kafka = Kafka(settings.kafka_bootstrap_servers)
     async with service.api.router.lifespan_context(service.api):
         transport = httpx.ASGITransport(app=service.api)
         async with httpx.AsyncClient(transport=transport, base_url="http://credentials.test") as client:
             await eventually(lambda: service.consumer is not None and service.consumer.stats.started, 30)
-            yield Running(service, client, kafka, gateway_keys[0])
+            yield Running(service, client, kafka, gateway_private_key)
     for relay in service.relays:
         relay.producer.close()
 
@@ -192,7 +200,7 @@ class Kafka:
     def __init__(self, bootstrap: str) -> None:
         self.bootstrap = bootstrap
 
-    async def publish(self, event: EndorsementGranted, *, event_id: uuid.UUID | None = None) -> tuple[int, int]:
+    async def publish(self, event: IntegrationEvent, *, event_id: uuid.UUID | str | None = None) -> tuple[int, int]:
         """Publish one CloudEvents record; returns its (partition, offset)."""
         record = encode(event, event_id=event_id or uuid.uuid4(), source=UPSTREAM_SOURCE)
         producer = AIOKafkaProducer(bootstrap_servers=self.bootstrap, enable_idempotence=False, acks="all")

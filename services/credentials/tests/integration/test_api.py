@@ -89,7 +89,8 @@ async def test_an_expired_credential_shows_as_expired_and_does_not_verify(runnin
     assert "Status: <strong>Expired</strong>" in page.text
     result = (await verify(running_service, {"verifiableCredential": credential.document})).json()
     assert result["verified"] is False
-    assert {"check": "validity", "status": "failed", "code": "EXPIRED"}.items() <= result["checks"][3].items()
+    [validity] = [check for check in result["checks"] if check["check"] == "validity"]
+    assert {"check": "validity", "status": "failed", "code": "EXPIRED"}.items() <= validity.items()
 
 
 @pytest.mark.parametrize("credential_id", ["0b6e3a8e-5f0e-4c1e-9a43-7b1f0e2d9c11", "not-a-uuid"])
@@ -100,16 +101,14 @@ async def test_an_unknown_credential_is_a_404_problem(running_service: Running, 
     assert response.json()["code"] == "CREDENTIAL_NOT_FOUND"
 
 
-async def test_verification_names_every_check_and_is_honest_about_status(running_service: Running) -> None:
+async def test_verification_names_every_check_in_order(running_service: Running) -> None:
     credential = issue(running_service)
     result = (await verify(running_service, {"verifiableCredential": credential.document, "options": {}})).json()
     assert result["verified"] is True
     assert [(c["check"], c["status"]) for c in result["checks"]] == [
-        ("schema", "passed"), ("proof", "passed"), ("issuer", "passed"), ("validity", "passed"), ("status", "skipped")
+        ("schema", "passed"), ("proof", "passed"), ("issuer", "passed"), ("status", "passed"), ("validity", "passed")
     ]
-    assert result["checks"][4]["detail"] == "status lists arrive with a later issue"
-    assert result["errors"] == []
-    assert [w["code"] for w in result["warnings"]] == ["STATUS_NOT_CHECKED"]
+    assert result["errors"] == [] and result["warnings"] == []
 
 
 async def test_a_credential_from_an_issuer_this_service_does_not_know_is_not_verified(
@@ -151,7 +150,7 @@ async def test_a_well_formed_request_with_a_broken_credential_is_answered_with_t
     result = (await verify(running_service, {"verifiableCredential": {"id": "urn:x", "issuer": None}})).json()
     assert result["verified"] is False
     assert result["checks"][0]["code"] == "MALFORMED"
-    assert [c["status"] for c in result["checks"][1:4]] == ["skipped", "skipped", "skipped"]
+    assert [c["status"] for c in result["checks"][1:]] == ["skipped"] * 4
 
 
 async def test_coordinators_look_up_their_tenants_credentials_by_endorsement(running_service: Running) -> None:
