@@ -54,6 +54,7 @@ def test_applicant_to_verified_credential(stack: Stack, gateway: httpx.Client, m
     credential = event["credential"]
     assert credential["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
     assert credential["credentialSubject"]["achievement"]["achievementType"] == "Certification"
+    assert len(credential["credentialSubject"]["achievement"]["alignment"]) == 8  # the competency domains
     assert credential["proof"]["cryptosuite"] == "eddsa-rdfc-2022"
     assert credential["issuer"]["id"].startswith("did:web:")
 

@@ -12,6 +12,8 @@ import yaml
 from pydantic import Field, SecretStr
 from servicekit.settings import ServiceSettings
 
+from credentials.vc.openbadge import CompetencyAlignment
+
 
 class ConfigurationError(RuntimeError):
     """The service cannot start with this configuration."""
@@ -64,6 +66,7 @@ class TenantProfile:
     endorsement_name_template: str
     description: str | None
     criteria: str | None
+    alignments: tuple[CompetencyAlignment, ...] = ()
 
     def endorsement_name(self, category_name: str) -> str:
         return self.endorsement_name_template.format(category_name=category_name)
@@ -101,6 +104,18 @@ def _tenant_from(data: Mapping[str, Any]) -> TenantProfile:
         endorsement_name_template=template,
         description=_text(section.get("description")),
         criteria=_text(section.get("criteria")),
+        alignments=_alignments(section.get("alignment") or {}),
+    )
+
+
+def _alignments(section: Mapping[str, Any]) -> tuple[CompetencyAlignment, ...]:
+    """The `credentials.alignment` block: one framework and URL, the competency domains by code."""
+    if not section:
+        return ()
+    framework, url = str(section["framework"]), str(section["url"])
+    return tuple(
+        CompetencyAlignment(name=str(name), url=url, code=str(code), framework=framework)
+        for code, name in dict(section["domains"]).items()
     )
 
 

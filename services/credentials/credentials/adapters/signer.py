@@ -52,6 +52,7 @@ class OpenBadgeSigner:
             achievement_description=tenant.description,
             criteria_narrative=tenant.criteria,
             credential_status=credential_status,
+            alignments=tenant.alignments,
         )
         document = sign(build_open_badge_credential(award), issuer.signing_key, issuer.verification_method, signed_at)
         return SignedCredential(document, issuer.verification_method)

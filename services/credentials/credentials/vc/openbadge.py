@@ -33,6 +33,31 @@ def identity_hash(email: str, salt: str) -> str:
 
 
 @dataclass(frozen=True)
+class CompetencyAlignment:
+    """One competency domain an achievement is aligned to (OB 3.0 `Alignment`)."""
+
+    name: str
+    url: str
+    code: str
+    framework: str
+
+    def __post_init__(self) -> None:
+        if not self.name.strip() or not self.code.strip() or not self.framework.strip():
+            raise ValueError("an alignment needs a name, a code and a framework")
+        if not self.url.startswith("https://"):
+            raise ValueError("an alignment's url must be an https URL")
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "type": ["Alignment"],
+            "targetName": self.name,
+            "targetUrl": self.url,
+            "targetCode": self.code,
+            "targetFramework": self.framework,
+        }
+
+
+@dataclass(frozen=True)
 class EndorsementAward:
     """What is needed to issue one endorsement as an Open Badge."""
 
@@ -55,6 +80,8 @@ class EndorsementAward:
     criteria_narrative: str | None = None
     credential_status: Mapping[str, Any] | None = None
     """The one `credentialStatus` entry (OB 3.0 allows at most one), e.g. a `BitstringStatusListEntry`."""
+    alignments: tuple[CompetencyAlignment, ...] = ()
+    """The competency domains the endorsement attests, as OB 3.0 `Alignment`s of the achievement."""
 
     def __post_init__(self) -> None:
         if not self.issuer_did.startswith("did:") or not self.issuer_did.endswith(f":tenants:{self.tenant_slug}"):
@@ -119,7 +146,7 @@ def build_open_badge_credential(award: EndorsementAward) -> dict[str, Any]:
 
 
 def _achievement(award: EndorsementAward) -> dict[str, Any]:
-    return {
+    achievement: dict[str, Any] = {
         "id": award.achievement_id,
         "type": ["Achievement"],
         "achievementType": ACHIEVEMENT_TYPE,
@@ -128,6 +155,9 @@ def _achievement(award: EndorsementAward) -> dict[str, Any]:
         "description": _description(award),
         "criteria": {"narrative": award.criteria_narrative or _default_criteria(award)},
     }
+    if award.alignments:
+        achievement["alignment"] = [alignment.as_json() for alignment in award.alignments]
+    return achievement
 
 
 def _description(award: EndorsementAward) -> str:

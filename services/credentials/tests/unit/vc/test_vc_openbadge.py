@@ -9,7 +9,12 @@ import pytest
 from credentials.vc.canonical import canonicalize
 from credentials.vc.contexts import OB_V3P0_CONTEXT, VC_V2_CONTEXT
 from credentials.vc.ob3_schema import open_badge_problems
-from credentials.vc.openbadge import EndorsementAward, build_open_badge_credential, identity_hash
+from credentials.vc.openbadge import (
+    CompetencyAlignment,
+    EndorsementAward,
+    build_open_badge_credential,
+    identity_hash,
+)
 
 
 def test_the_credential_has_the_open_badges_shape(award: EndorsementAward) -> None:
@@ -119,3 +124,26 @@ def test_the_designation_is_optional(award: EndorsementAward) -> None:
 def test_given_wording_must_not_be_blank(award: EndorsementAward, name: str) -> None:
     with pytest.raises(ValueError, match=name):
         dataclasses.replace(award, **{name: " "})  # type: ignore[arg-type]
+
+
+def test_the_achievement_aligns_to_competency_domains_with_defined_terms(award: EndorsementAward) -> None:
+    """Given the tenant's competency domains, the achievement carries one OB 3.0 Alignment each,
+    every term defined (canonicalization refuses undefined terms), and none without them."""
+    domains = (
+        CompetencyAlignment("Theoretical Foundations", "https://example.org/guidelines/", "theoretical_foundations",
+                            "Competency Guidelines®"),
+        CompetencyAlignment("Reflection", "https://example.org/guidelines/", "reflection", "Competency Guidelines®"),
+    )
+    credential = build_open_badge_credential(dataclasses.replace(award, alignments=domains))
+    alignment = credential["credentialSubject"]["achievement"]["alignment"]
+    assert [a["targetCode"] for a in alignment] == ["theoretical_foundations", "reflection"]
+    assert all(a["type"] == ["Alignment"] and a["targetUrl"].startswith("https://") for a in alignment)
+    nquads = canonicalize(credential)  # raises on any undefined term
+    assert "\"theoretical_foundations\"" in nquads and "\"Reflection\"" in nquads
+    assert open_badge_problems(credential) == []
+    assert "alignment" not in build_open_badge_credential(award)["credentialSubject"]["achievement"]
+
+
+def test_an_alignment_needs_an_https_url() -> None:
+    with pytest.raises(ValueError, match="https"):
+        CompetencyAlignment("Reflection", "http://example.org", "reflection", "Competency Guidelines®")
