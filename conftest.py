@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 from devstack.engines import Engines, start_engines
@@ -60,20 +59,7 @@ def private_broker(engines: Engines) -> Callable[[str], str]:
     return broker
 
 
-@pytest.fixture(scope="session")
-def kafka_enable_idempotence() -> bool:
-    """Producer idempotence is off on tansu (its aiokafka support lacks it), on for a configured Kafka."""
-    return bool(os.environ.get("KAFKA_BOOTSTRAP_SERVERS"))
 
-
-@pytest.fixture(scope="session")
-def smtp_url(engines: Engines) -> str:
-    return engines.smtp_url
-
-
-@pytest.fixture(scope="session")
-def mail_dir(engines: Engines) -> Path | None:
-    return engines.mail_dir
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import ClassVar
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
@@ -33,8 +32,3 @@ class IntegrationEvent(BaseModel):
         """CloudEvents `type`: the event name and its major version, e.g. `ApplicationSubmitted.v1`."""
         return f"{cls.event_type}.v{cls.version}"
 
-
-def utc_now() -> datetime:
-    from datetime import UTC
-
-    return datetime.now(UTC)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+from endorsement_contracts import partition_counts
 
 from devstack.engines import Engines, start_engines
 from devstack.mode import Mode
@@ -29,12 +30,6 @@ REPO_ROOT = Path(__file__).resolve().parents[3]
 SERVICES = ("applications", "reviews", "credentials", "notifications")
 GATEWAY = "gateway"
 UP_PORTS = {"gateway": 8000, "applications": 8001, "reviews": 8002, "credentials": 8003, "notifications": 8004}
-TOPICS = {
-    "endorsement.applications.v1": 6,
-    "endorsement.reviews.v1": 6,
-    "endorsement.credentials.v1": 6,
-    "endorsement.deadletter.v1": 1,
-}
 
 
 @dataclass
@@ -144,7 +139,7 @@ def _start_services(engines: Engines, data_dir: Path, mode: Mode, tenants_dir: P
         registry = PortRegistry(None)
         ports = {name: registry.port(f"service-{name}") for name in UP_PORTS}
         database_url, owns_database = create_database(engines.database_url, "e2e"), True
-    ensure_topics(engines.kafka_bootstrap, TOPICS)
+    ensure_topics(engines.kafka_bootstrap, partition_counts())
     stack = Stack(engines=engines, secrets=secrets, ports=ports, database_url=database_url,
                   tenants_dir=tenants_dir, owns_database=owns_database)
     common = _common_env(stack, mode, broker_is_ours)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any, Protocol, cast
+from typing import Protocol, cast
 from uuid import UUID
 
 import asyncpg
@@ -101,6 +101,3 @@ class ProjectionRunner:
                 log.exception("projection %s failed; retrying", self.projection.name)
                 await asyncio.sleep(1.0)
 
-
-def row_dict(record: asyncpg.Record | None) -> dict[str, Any] | None:
-    return None if record is None else dict(record)

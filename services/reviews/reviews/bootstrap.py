@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 
 from endorsement_contracts import ApplicationSubmitted
 from servicekit.consumer import IdempotentConsumer
@@ -13,15 +13,11 @@ from servicekit.runtime import Service
 
 from .application import Reviews
 from .config import EVENT_SOURCE, SCHEMA, SERVICE_NAME, ReviewsSettings, TenantCatalog, load_tenants
-from .entrypoints.api import create_api
+from .entrypoints.api import create_api, utc_now
 from .entrypoints.consumer import on_application_submitted
 from .lapse_sweep import LapseSweep, PoolBridge, projection_candidates
 from .projections import EndorsementsProjection, ReviewCasesProjection
 from .translation import Translator
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 def build(settings: ReviewsSettings, *, tenants: TenantCatalog | None = None,
