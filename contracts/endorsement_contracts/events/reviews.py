@@ -117,6 +117,10 @@ class ReviewOpened(IntegrationEvent):
     category_name: str
     rule_set_version: str
     received_at: AwareDatetime
+    kind: Literal["initial", "renewal", "reinstatement"] = Field(
+        default="initial", description="What was submitted: an application, a renewal or a reinstatement.")
+    cycle: str | None = Field(default=None, max_length=40, description="The review cycle (intake window) the case "
+                              "belongs to, e.g. `2026-Q4`; absent where the association reviews on a rolling basis.")
 
 
 class ReviewerAssigned(IntegrationEvent):
