@@ -11,7 +11,7 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError, Tracking
 from servicekit.eventstore import TrackedApplication
 
-from .domain import Cause, Email, EmailContent, EmailNotFound, Recipient
+from .domain import Cause, Contact, Email, EmailContent, EmailNotFound, Recipient
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,27 @@ class NotificationsApplication(TrackedApplication):
             content=draft.content,
             cause=draft.cause,
         )
+
+    def learn_contact(
+        self, subject: str, subject_id: UUID, tenant: str, person: Recipient, language: str | None
+    ) -> Contact | None:
+        """The contact to save when this is news (a first sighting or a change), None when already known."""
+        contact = self.find_contact(subject, subject_id, tenant)
+        if contact is None:
+            if Contact.id_for(subject, subject_id) in self.repository:
+                return None  # another tenant's id: never overwrite it from this one
+            return Contact.learn(
+                subject=subject, subject_id=subject_id, tenant=tenant, person=person, language=language
+            )
+        return contact if contact.update(person, language) else None
+
+    def find_contact(self, subject: str, subject_id: UUID, tenant: str) -> Contact | None:
+        """Who the application or endorsement belongs to, if an earlier event of this tenant named them."""
+        try:
+            contact: object = self.repository.get(Contact.id_for(subject, subject_id))
+        except AggregateNotFoundError:
+            return None
+        return contact if isinstance(contact, Contact) and contact.tenant == tenant else None
 
     def get_email(self, email_id: UUID, tenant: str | None = None) -> Email:
         """The email; EmailNotFound when absent or (given `tenant`) another tenant's."""

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from pydantic import Field, field_validator
 from servicekit.settings import ServiceSettings
+
+from .domain import Recipient
 
 SERVICE_NAME = "notifications"
 SCHEMA = "notifications"
@@ -52,14 +57,34 @@ class Settings(ServiceSettings):
         return value.rstrip("/")
 
 
+LANGUAGE_CODE = re.compile(r"^[a-z]{2}$")
+
+
 @dataclass(frozen=True)
 class Tenant:
-    """What emails say about an association: its name and where replies go."""
+    """What emails say about an association: its name, where replies go, who coordinates, in which languages."""
 
     slug: str
     name: str
     contact_email: str
     timezone: str = "UTC"
+    categories: Mapping[str, str] = field(default_factory=dict)
+    coordinators: tuple[Recipient, ...] = ()
+    languages: tuple[str, ...] = ("en",)
+    default_language: str = "en"
+
+    def category_name(self, code: str) -> str:
+        """The display name of a category code (the code itself when the tenant file does not name it)."""
+        return self.categories.get(code, code)
+
+    def language_for(self, preferred: str | None) -> str:
+        """The person's preferred language when the association writes in it, else the association's default."""
+        return preferred if preferred in self.languages else self.default_language
+
+    @property
+    def coordinator_recipients(self) -> tuple[Recipient, ...]:
+        """Who must act on coordinator steps: the staff with the coordinator role, else the contact address."""
+        return self.coordinators or (Recipient(address=self.contact_email, name=self.name),)
 
 
 def load_tenants(directory: str | Path) -> dict[str, Tenant]:
@@ -68,19 +93,36 @@ def load_tenants(directory: str | Path) -> dict[str, Tenant]:
     for path in sorted(Path(directory).glob("*.yaml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         try:
-            tenant = Tenant(
-                slug=str(data["slug"]),
-                name=str(data["name"]),
-                contact_email=str(data["contact_email"]),
-                timezone=str(data.get("timezone", "UTC")),
-            )
-        except (KeyError, TypeError) as exc:
+            tenant = _tenant(data)
+        except (KeyError, TypeError, AttributeError) as exc:
             raise ValueError(f"tenant file {path} lacks {exc}") from None
         try:
             ZoneInfo(tenant.timezone)
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"tenant file {path}: unknown timezone {tenant.timezone!r}") from exc
+        if not tenant.languages or not all(LANGUAGE_CODE.match(code) for code in tenant.languages):
+            raise ValueError(f"tenant file {path}: languages must be two-letter codes, e.g. [en, es]")
+        if tenant.default_language not in tenant.languages:
+            raise ValueError(f"tenant file {path}: default_language {tenant.default_language!r} is not in languages")
         tenants[tenant.slug] = tenant
     if not tenants:
         raise ValueError(f"no tenant files (*.yaml) in {directory}")
     return tenants
+
+
+def _tenant(data: dict[str, Any]) -> Tenant:
+    staff = data.get("staff") or []
+    return Tenant(
+        slug=str(data["slug"]),
+        name=str(data["name"]),
+        contact_email=str(data["contact_email"]),
+        timezone=str(data.get("timezone", "UTC")),
+        categories={str(code): str(name) for code, name in (data.get("categories") or {}).items()},
+        coordinators=tuple(
+            Recipient(address=str(member["email"]), name=str(member.get("name") or member["email"]))
+            for member in staff
+            if "coordinator" in (member.get("roles") or ())
+        ),
+        languages=tuple(str(code) for code in data.get("languages") or ("en",)),
+        default_language=str(data.get("default_language", "en")),
+    )

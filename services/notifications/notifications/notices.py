@@ -1,14 +1,15 @@
-"""Turning "tell this person about that event" into a queued email: tenant facts, template, derived id."""
+"""Turning "tell this person about that event" into a queued email: tenant facts, language, template, derived id."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from uuid import UUID
 
 from .application import Draft, NotificationsApplication
 from .config import Tenant
-from .domain import Cause, Email, NotificationError, Recipient
-from .templates import Links, one_line, render
+from .domain import Cause, Contact, Email, NotificationError, Recipient
+from .templates import Links, Value, one_line, render
 
 
 class UnknownTenant(NotificationError):
@@ -20,7 +21,9 @@ class Notice:
     """A person to tell something, as a template kind and the values it needs.
 
     `about` (the aggregate the email concerns) and `occurrence` (which time it happened) make the
-    email's id, so the same cause never queues a second email.
+    email's id, so the same cause never queues a second email. `id_kind` names the kind the id is derived
+    from when several wordings answer the same cause (a first reference request and its reminders, a
+    submission and a resubmission). `language` is the person's preferred language, when an event says.
     """
 
     kind: str
@@ -28,7 +31,13 @@ class Notice:
     occurrence: object
     tenant: Tenant
     recipient: Recipient
-    values: Mapping[str, str]
+    values: Mapping[str, Value]
+    language: str | None = None
+    id_kind: str | None = None
+
+    @property
+    def email_id(self) -> UUID:
+        return Email.id_for(self.id_kind or self.kind, self.about, self.occurrence)
 
 
 class Notifier:
@@ -45,12 +54,11 @@ class Notifier:
 
     def queue(self, notice: Notice, cause: Cause) -> list[Email]:
         """The new email to save, or nothing when this cause already queued it."""
-        email_id = Email.id_for(notice.kind, notice.about, notice.occurrence)
+        email_id = notice.email_id
         if self.app.exists(email_id):
             return []
         tenant = notice.tenant
-        values = {name: one_line(value) for name, value in notice.values.items()}
-        values.update(tenant_name=one_line(tenant.name), contact_email=tenant.contact_email)
+        values = {**notice.values, "tenant_name": tenant.name, "contact_email": tenant.contact_email}
         recipient = Recipient(address=notice.recipient.address.strip(), name=one_line(notice.recipient.name))
         draft = Draft(
             email_id=email_id,
@@ -59,7 +67,17 @@ class Notifier:
             recipient=recipient,
             sender_name=one_line(tenant.name),
             reply_to=tenant.contact_email,
-            content=render(notice.kind, values),
+            content=render(notice.kind, values, tenant.language_for(notice.language)),
             cause=cause,
         )
         return [self.app.queue(draft)]
+
+    def learn(
+        self, tenant: Tenant, subject: str, subject_id: UUID, person: Recipient, language: str | None
+    ) -> list[Contact]:
+        """The contact to save when an event names the person of an application or endorsement anew."""
+        contact = self.app.learn_contact(subject, subject_id, tenant.slug, person, language)
+        return [contact] if contact is not None else []
+
+    def contact(self, tenant: Tenant, subject: str, subject_id: UUID) -> Contact | None:
+        return self.app.find_contact(subject, subject_id, tenant.slug)

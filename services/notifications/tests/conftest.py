@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import pytest
 from endorsement_contracts import ApplicationSubmitted, EndorsementGranted, Person
+from endorsement_contracts.events import applications as ap
+from endorsement_contracts.events import reviews as rv
 from notifications.config import Tenant, load_tenants
 
 TENANTS_DIR = Path(__file__).resolve().parents[3] / "config" / "tenants"
@@ -76,3 +79,238 @@ def granted() -> Callable[..., EndorsementGranted]:
 def kafka_bootstrap(private_broker: Callable[[str], str]) -> str:
     """This service's tests get a broker of their own (see the root conftest)."""
     return private_broker("notifications")
+
+
+AT = datetime(2025, 3, 1, 3, 30, tzinfo=UTC)
+
+
+@dataclass
+class Journey:
+    """One applicant's way through the platform, as the events other services publish about it."""
+
+    tenant: str = "itmhca"
+    application_id: UUID = field(default_factory=uuid4)
+    endorsement_id: UUID = field(default_factory=uuid4)
+    reference_id: UUID = field(default_factory=uuid4)
+    review_case_id: UUID = field(default_factory=uuid4)
+    applicant: Person = field(
+        default_factory=lambda: Person(
+            account_id=uuid4(), name="Zoë Ñúñez-Łukasiewicz", email=f"zoe-{uuid4().hex[:10]}@example.org"
+        )
+    )
+    rater: ap.Rater = field(
+        default_factory=lambda: ap.Rater(
+            name="Rita Moreno", email=f"rita-{uuid4().hex[:10]}@example.org", role="supervisor"
+        )
+    )
+    category: str = "IFS"
+    category_name: str = "Infant Family Specialist"
+
+    def _facts(self, **more: Any) -> dict[str, Any]:
+        return {
+            "tenant": self.tenant,
+            "occurred_at": AT,
+            "application_id": self.application_id,
+            "category": self.category,
+            **more,
+        }
+
+    def _named(self, **more: Any) -> dict[str, Any]:
+        return self._facts(applicant=self.applicant, category_name=self.category_name, **more)
+
+    def started(self) -> ap.ApplicationStarted:
+        return ap.ApplicationStarted(**self._named())
+
+    def registered(self) -> ap.ApplicationRegistered:
+        return ap.ApplicationRegistered(**self._named(registered_at=AT))
+
+    def accepted(self) -> ap.RegistrationAccepted:
+        return ap.RegistrationAccepted(**self._named(accepted_by=uuid4(), accepted_at=AT))
+
+    def reference_requested(self, number: int = 1, *, form_url: str | None = None) -> ap.ReferenceRequested:
+        return ap.ReferenceRequested(
+            **self._named(
+                reference_id=self.reference_id,
+                request_number=number,
+                reminder=number > 1,
+                slot=2,
+                rater=self.rater,
+                form_url=form_url or f"https://endorse.example.org/references/form?token=secret-{number}-{uuid4().hex}",
+                expires_at=datetime(2025, 4, 1, 5, 0, tzinfo=UTC),
+            )
+        )
+
+    def reference_completed(self) -> ap.ReferenceCompleted:
+        return ap.ReferenceCompleted(
+            **self._facts(
+                reference_id=self.reference_id,
+                slot=2,
+                rater=self.rater,
+                completed_on=date(2025, 3, 20),
+                valid_until=date(2026, 3, 20),
+                waived=True,
+                not_enough_information=4,
+                ratings={"reflection.self_awareness": "rating-XYZZY", "thinking.analyzing": "rating-PLUGH"},
+            )
+        )
+
+    def reference_voided(self, reason: str = "expired") -> ap.ReferenceVoided:
+        return ap.ReferenceVoided(
+            **self._facts(reference_id=self.reference_id, slot=2, reason=reason, detail="private detail QWERTY")
+        )
+
+    def submitted(self, number: int = 1) -> ApplicationSubmitted:
+        return ApplicationSubmitted(**self._named(submission_number=number, rule_set_version="itmhca/IFS/2025-01-01"))
+
+    def resubmitted(self, number: int = 2, in_response_to: str = "information_request") -> ap.ApplicationResubmitted:
+        return ap.ApplicationResubmitted(
+            **self._named(
+                submission_number=number, rule_set_version="itmhca/IFS/2025-01-01", in_response_to=in_response_to
+            )
+        )
+
+    def withdrawn(self) -> ap.ApplicationWithdrawn:
+        return ap.ApplicationWithdrawn(
+            **self._facts(applicant=self.applicant, reason="Moving to Oregon", submission_number=1)
+        )
+
+    def renewal_submitted(self, applicant: Person | None = None) -> ap.RenewalSubmitted:
+        return ap.RenewalSubmitted(
+            **{
+                **self._named(
+                    endorsement_id=self.endorsement_id,
+                    submission_number=1,
+                    renewal_year=2026,
+                    rule_set_version="itmhca/IFS/2025-01-01",
+                    requirement_report=[],
+                ),
+                **({"applicant": applicant} if applicant else {}),
+            }
+        )
+
+    def reinstatement_submitted(self) -> ap.ReinstatementSubmitted:
+        return ap.ReinstatementSubmitted(
+            **self._named(
+                endorsement_id=self.endorsement_id,
+                submission_number=1,
+                rule_set_version="itmhca/IFS/2025-01-01",
+                requirement_report=[],
+            )
+        )
+
+    def reviewer_assigned(self) -> rv.ReviewerAssigned:
+        return rv.ReviewerAssigned(
+            **self._facts(
+                review_case_id=self.review_case_id,
+                reviewer_email="reviewer.mentor@itmhca.example",
+                reviewer_name="Volunteer Reviewer",
+                slot=1,
+                assigned_by=uuid4(),
+            )
+        )
+
+    def information_requested(self, message: str | None = "Please upload the transcript.") -> rv.InformationRequested:
+        return rv.InformationRequested(
+            **self._facts(
+                review_case_id=self.review_case_id,
+                submission_number=1,
+                applicant=self.applicant,
+                stage="review",
+                items=["Official transcript", "RSC log for 2024"],
+                message=message,
+                requested_by=uuid4(),
+                requested_by_role="reviewer",
+            )
+        )
+
+    def deferred(self) -> rv.ApplicationDeferred:
+        return rv.ApplicationDeferred(
+            **self._facts(
+                review_case_id=self.review_case_id,
+                applicant=self.applicant,
+                reasons=["Too few hours of reflective supervision"],
+                recommendations=["12 more hours of RSC"],
+                earliest_rereview_on=date(2025, 9, 1),
+                deferred_by=uuid4(),
+            )
+        )
+
+    def approved_for_exam(self) -> rv.ApprovedForExam:
+        return rv.ApprovedForExam(**self._named(review_case_id=self.review_case_id, approved_by=uuid4()))
+
+    def exam_scored(self, *, passed: bool, attempt: int = 1) -> rv.ExamScored:
+        return rv.ExamScored(
+            **self._facts(
+                review_case_id=self.review_case_id,
+                attempt=attempt,
+                taken_on=date(2025, 5, 10),
+                part1_percent=67,
+                part1_passed=passed,
+                part2_passed=passed,
+                passed=passed,
+                retake_eligible_on=None if passed else date(2026, 5, 10),
+                recorded_by=uuid4(),
+            )
+        )
+
+    def denied(self) -> rv.EndorsementDenied:
+        return rv.EndorsementDenied(
+            **self._facts(
+                review_case_id=self.review_case_id,
+                applicant=self.applicant,
+                reasons=["Work experience does not meet the category"],
+                denied_by=uuid4(),
+            )
+        )
+
+    def granted(self) -> EndorsementGranted:
+        return EndorsementGranted(
+            **self._named(
+                endorsement_id=self.endorsement_id,
+                review_case_id=self.review_case_id,
+                effective_date=date(2025, 6, 2),
+                renewal_date=date(2026, 12, 15),
+                granted_by=uuid4(),
+            )
+        )
+
+    def _endorsement(self, **more: Any) -> dict[str, Any]:
+        return {
+            "tenant": self.tenant,
+            "occurred_at": AT,
+            "endorsement_id": self.endorsement_id,
+            "category": self.category,
+            **more,
+        }
+
+    def renewal_approved(self) -> rv.RenewalApproved:
+        return rv.RenewalApproved(
+            **self._endorsement(
+                renewal_id=uuid4(), renewed_on=date(2026, 12, 1), renewal_date=date(2027, 12, 15), approved_by=uuid4()
+            )
+        )
+
+    def lapsed(self) -> rv.EndorsementLapsed:
+        return rv.EndorsementLapsed(
+            **self._endorsement(lapsed_on=date(2027, 2, 1), reason="The renewal was not completed by February 1.")
+        )
+
+    def reinstated(self) -> rv.EndorsementReinstated:
+        return rv.EndorsementReinstated(
+            **self._endorsement(
+                reinstatement_id=uuid4(),
+                reinstated_on=date(2027, 6, 1),
+                renewal_date=date(2027, 12, 15),
+                approved_by=uuid4(),
+            )
+        )
+
+    def revoked(self) -> rv.EndorsementRevoked:
+        return rv.EndorsementRevoked(
+            **self._endorsement(revoked_on=date(2027, 7, 1), reason="Sanctioned by a board", revoked_by=uuid4())
+        )
+
+
+@pytest.fixture
+def journey() -> Journey:
+    return Journey()

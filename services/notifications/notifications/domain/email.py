@@ -84,8 +84,13 @@ class Email(Aggregate):
         cause: Cause,
     ) -> Email:
         """Queue an email for sending; refuses values that cannot be sent as written."""
-        _require_one_line(recipient=recipient.address, recipient_name=recipient.name, sender_name=sender_name,
-                          reply_to=reply_to, subject=content.subject)
+        _require_one_line(
+            recipient=recipient.address,
+            recipient_name=recipient.name,
+            sender_name=sender_name,
+            reply_to=reply_to,
+            subject=content.subject,
+        )
         if "@" not in recipient.address.strip("@"):
             raise InvalidEmail(f"recipient {recipient.address!r} is not an email address")
         if not content.subject.strip() or not content.text_body.strip():

@@ -12,6 +12,7 @@ from servicekit.problems import Problem
 
 from ..application import NotificationsApplication
 from ..domain import Email, EmailNotFound
+from ..templates import kinds
 from .schemas import EmailDetail, EmailPage, EmailQuery, EmailSummary
 
 ROLE = "coordinator"
@@ -34,18 +35,23 @@ def _router(app: NotificationsApplication) -> APIRouter:
     router = APIRouter(prefix="/notifications", tags=["notifications"])
 
     @router.get("/emails", response_model=EmailPage, summary="Emails of the caller's association")
-    async def list_emails(request: Request, identity: CurrentIdentity,
-                          query: Annotated[EmailQuery, Query()]) -> EmailPage:
+    async def list_emails(
+        request: Request, identity: CurrentIdentity, query: Annotated[EmailQuery, Query()]
+    ) -> EmailPage:
         require_role(identity, ROLE)
         pool: asyncpg.Pool = request.app.state.pool
         status = query.status.value if query.status else None
         async with pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
-            total = await conn.fetchval(f"SELECT count(*) FROM emails WHERE {FILTER}",
-                                        identity.tenant, query.recipient, status)
+            total = await conn.fetchval(
+                f"SELECT count(*) FROM emails WHERE {FILTER}", identity.tenant, query.recipient, status
+            )
             rows = await conn.fetch(
-                f"SELECT {SUMMARY_COLUMNS} FROM emails WHERE {FILTER} "
-                "ORDER BY queued_at DESC, id LIMIT $4 OFFSET $5",
-                identity.tenant, query.recipient, status, query.limit, query.offset,
+                f"SELECT {SUMMARY_COLUMNS} FROM emails WHERE {FILTER} ORDER BY queued_at DESC, id LIMIT $4 OFFSET $5",
+                identity.tenant,
+                query.recipient,
+                status,
+                query.limit,
+                query.offset,
             )
         items = [EmailSummary.model_validate(dict(row)) for row in rows]
         return EmailPage(items=items, total=int(total), limit=query.limit, offset=query.offset)
@@ -56,14 +62,20 @@ def _router(app: NotificationsApplication) -> APIRouter:
         try:
             email = app.get_email(email_id, tenant=identity.tenant)
         except EmailNotFound:
-            raise Problem(404, "Email not found", f"no email {email_id} in your association",
-                          code=EmailNotFound.code) from None
+            raise Problem(
+                404, "Email not found", f"no email {email_id} in your association", code=EmailNotFound.code
+            ) from None
         return _detail(email)
 
     return router
 
 
+WITHHELD = "(withheld: this email carries a rater's single-use form link)"
+
+
 def _detail(email: Email) -> EmailDetail:
+    """The email as sent; a reference request's bodies are withheld, as its link lets anyone answer as the rater."""
+    secret = email.kind in kinds.RATER_KINDS
     return EmailDetail(
         id=email.id,
         tenant=email.tenant,
@@ -76,8 +88,8 @@ def _detail(email: Email) -> EmailDetail:
         sent_at=email.sent_at,
         failure=email.failure,
         reply_to=email.reply_to,
-        text_body=email.text_body,
-        html_body=email.html_body,
+        text_body=WITHHELD if secret else email.text_body,
+        html_body=WITHHELD if secret else email.html_body,
         message_id=email.message_id,
         cause_id=email.cause_id,
         cause_type=email.cause_type,

@@ -1,80 +1,128 @@
 """Integration events that someone must hear about, each mapped to the email that tells them.
 
-A new kind of email is one function here (event -> Notice), one line in `handlers`, and a template
-in `templates.catalogue`.
+A new kind of email is one function in `application_notices` or `review_notices` (event -> Notice), one
+line in `handlers`, and a template in `templates/en.py` (plus `es.py` when an applicant reads it).
+
+Every event that names an applicant also teaches this service who the application (and, when the event
+says, the endorsement) belongs to: a `Contact`, saved with the event's position like any other effect.
+Events that name nobody are sent to that contact; when none is known the event is skipped with a log
+line (nobody to tell is not a malformed record, so it is no dead letter).
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo
+from uuid import UUID
 
-from endorsement_contracts import ApplicationSubmitted, EndorsementGranted, Envelope, IntegrationEvent
+from endorsement_contracts import ApplicationSubmitted, EndorsementGranted, Envelope, IntegrationEvent, Person
+from endorsement_contracts.events import applications as ap
+from endorsement_contracts.events import reviews as rv
 from servicekit.consumer import Handler, RejectedMessage
 
 from ..config import Tenant
-from ..domain import Cause, NotificationError, Recipient
+from ..domain import Cause, Contact, NotificationError, Recipient
 from ..notices import Notice, Notifier
-from ..templates import APPLICATION_SUBMITTED, ENDORSEMENT_GRANTED, Links, long_date
+from ..templates import Links
+from . import application_notices as an
+from . import review_notices as rn
+
+log = logging.getLogger(__name__)
 
 E = TypeVar("E", bound=IntegrationEvent)
-NoticeFor = Callable[[E, Tenant, Links], Notice]
+Notices = Notice | Sequence[Notice]
+NoticeFor = Callable[[E, Tenant, Links], Notices]
+ContactNoticeFor = Callable[[E, Contact, Tenant, Links], Notice]
 
-
-def application_submitted(event: ApplicationSubmitted, tenant: Tenant, links: Links) -> Notice:
-    """The applicant hears that their (re)submission arrived and what happens next."""
-    submitted_on = event.occurred_at.astimezone(ZoneInfo(tenant.timezone))
-    return Notice(
-        kind=APPLICATION_SUBMITTED,
-        about=event.application_id,
-        occurrence=event.submission_number,
-        tenant=tenant,
-        recipient=Recipient(address=event.applicant.email, name=event.applicant.name),
-        values={
-            "applicant_name": event.applicant.name,
-            "category_name": event.category_name,
-            "submission": "application" if event.submission_number == 1 else "resubmitted application",
-            "submitted_on": long_date(submitted_on),
-            "application_url": links.application(event.application_id),
-        },
-    )
-
-
-def endorsement_granted(event: EndorsementGranted, tenant: Tenant, links: Links) -> Notice:
-    """The applicant hears they are endorsed, from when, and when renewal is due."""
-    return Notice(
-        kind=ENDORSEMENT_GRANTED,
-        about=event.application_id,
-        occurrence=event.endorsement_id,
-        tenant=tenant,
-        recipient=Recipient(address=event.applicant.email, name=event.applicant.name),
-        values={
-            "applicant_name": event.applicant.name,
-            "category_name": event.category_name,
-            "effective_date": long_date(event.effective_date),
-            "renewal_date": long_date(event.renewal_date),
-            "endorsement_url": links.endorsement(event.endorsement_id),
-        },
-    )
+APPLICATION = "application"
+ENDORSEMENT = "endorsement"
 
 
 def handlers(notifier: Notifier) -> dict[type[IntegrationEvent], Handler]:
-    """The handlers for `servicekit.consumer.IdempotentConsumer`, one per event type that causes an email."""
+    """The handlers for `servicekit.consumer.IdempotentConsumer`, one per event type that causes an email or
+    names a person to remember."""
+    n = notifier
     return {
-        ApplicationSubmitted: _handler(ApplicationSubmitted, application_submitted, notifier),
-        EndorsementGranted: _handler(EndorsementGranted, endorsement_granted, notifier),
+        # applications service
+        ap.ApplicationStarted: _handler(ap.ApplicationStarted, _nobody, n),
+        ap.ApplicationRegistered: _handler(ap.ApplicationRegistered, an.application_registered, n),
+        ap.RegistrationAccepted: _handler(ap.RegistrationAccepted, an.registration_accepted, n),
+        ap.ReferenceRequested: _handler(ap.ReferenceRequested, an.reference_requested, n),
+        ap.ReferenceVoided: _to_contact(ap.ReferenceVoided, APPLICATION, an.reference_voided, n),
+        ap.ReferenceCompleted: _to_contact(ap.ReferenceCompleted, APPLICATION, an.reference_completed, n),
+        ApplicationSubmitted: _handler(ApplicationSubmitted, an.application_submitted, n),
+        ap.ApplicationResubmitted: _handler(ap.ApplicationResubmitted, an.application_submitted, n),
+        ap.ApplicationWithdrawn: _handler(ap.ApplicationWithdrawn, an.application_withdrawn, n),
+        ap.RenewalSubmitted: _handler(ap.RenewalSubmitted, an.renewal_submitted, n),
+        ap.ReinstatementSubmitted: _handler(ap.ReinstatementSubmitted, an.reinstatement_submitted, n),
+        # reviews service: case events
+        rv.ReviewerAssigned: _handler(rv.ReviewerAssigned, rn.reviewer_assigned, n),
+        rv.InformationRequested: _handler(rv.InformationRequested, rn.information_requested, n),
+        rv.ApplicationDeferred: _handler(rv.ApplicationDeferred, rn.application_deferred, n),
+        rv.ApprovedForExam: _handler(rv.ApprovedForExam, rn.approved_for_exam, n),
+        rv.ExamScored: _to_contact(rv.ExamScored, APPLICATION, rn.exam_scored, n),
+        rv.EndorsementDenied: _handler(rv.EndorsementDenied, rn.endorsement_denied, n),
+        # reviews service: endorsement events
+        EndorsementGranted: _handler(EndorsementGranted, rn.endorsement_granted, n),
+        rv.RenewalApproved: _to_contact(rv.RenewalApproved, ENDORSEMENT, rn.renewal_approved, n),
+        rv.EndorsementLapsed: _to_contact(rv.EndorsementLapsed, ENDORSEMENT, rn.endorsement_lapsed, n),
+        rv.EndorsementReinstated: _to_contact(rv.EndorsementReinstated, ENDORSEMENT, rn.endorsement_reinstated, n),
+        rv.EndorsementRevoked: _to_contact(rv.EndorsementRevoked, ENDORSEMENT, rn.endorsement_revoked, n),
     }
+
+
+def named(event: IntegrationEvent) -> list[tuple[str, UUID, Person]]:
+    """Who the event says its application (and endorsement, when it has one) belongs to."""
+    applicant = getattr(event, "applicant", None)
+    if not isinstance(applicant, Person):
+        return []
+    application_id = getattr(event, "application_id", None)
+    found = [(APPLICATION, application_id, applicant)] if isinstance(application_id, UUID) else []
+    endorsement_id = getattr(event, "endorsement_id", None)
+    if isinstance(endorsement_id, UUID):
+        found.append((ENDORSEMENT, endorsement_id, applicant))
+    return found
+
+
+def _nobody(event: IntegrationEvent, tenant: Tenant, links: Links) -> Notices:
+    return []
 
 
 def _handler(event_type: type[E], notice_for: NoticeFor[E], notifier: Notifier) -> Handler:
     def handle(envelope: Envelope) -> Sequence[Any]:
         event = envelope.event
         assert isinstance(event, event_type)
+        cause = Cause(event_id=envelope.id, event_type=envelope.type)
         try:
-            notice = notice_for(event, notifier.tenant(event.tenant), notifier.links)
-            return notifier.queue(notice, Cause(event_id=envelope.id, event_type=envelope.type))
+            tenant = notifier.tenant(event.tenant)
+            effects: list[Any] = []
+            for subject, subject_id, person in named(event):
+                effects += notifier.learn(
+                    tenant, subject, subject_id, Recipient(person.email, person.name), an.preferred_language(person)
+                )
+            notices = notice_for(event, tenant, notifier.links)
+            unique = {n.email_id: n for n in ([notices] if isinstance(notices, Notice) else notices)}
+            for notice in unique.values():  # e.g. a coordinator listed twice gets one email
+                effects += notifier.queue(notice, cause)
         except NotificationError as exc:
             raise RejectedMessage(f"{exc.code}: {exc}") from exc
+        return effects
 
     return handle
+
+
+def _to_contact(event_type: type[E], subject: str, notice_for: ContactNoticeFor[E], notifier: Notifier) -> Handler:
+    """A handler for an event that names nobody: the notice goes to the contact of its application or
+    endorsement."""
+    id_field = "application_id" if subject == APPLICATION else "endorsement_id"
+
+    def notices(event: E, tenant: Tenant, links: Links) -> Notices:
+        subject_id: UUID = getattr(event, id_field)
+        contact = notifier.contact(tenant, subject, subject_id)
+        if contact is None:
+            log.info("%s about %s %s: nobody known to tell, no email", event.type_name(), subject, subject_id)
+            return []
+        return notice_for(event, contact, tenant, links)
+
+    return _handler(event_type, notices, notifier)

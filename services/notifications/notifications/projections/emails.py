@@ -36,17 +36,26 @@ class EmailsProjection:
             await conn.execute(
                 "INSERT INTO emails (id, tenant, recipient, kind, subject, status, queued_at) "
                 "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING",
-                event.originator_id, event.tenant, event.recipient, event.kind, event.subject,
-                EmailStatus.QUEUED.value, event.timestamp,
+                event.originator_id,
+                event.tenant,
+                event.recipient,
+                event.kind,
+                event.subject,
+                EmailStatus.QUEUED.value,
+                event.timestamp,
             )
         elif isinstance(event, Email.Sent):
             await conn.execute(
                 "UPDATE emails SET status = $2, sent_at = $3, failure = NULL WHERE id = $1",
-                event.originator_id, EmailStatus.SENT.value, event.at,
+                event.originator_id,
+                EmailStatus.SENT.value,
+                event.at,
             )
         elif isinstance(event, Email.Failed):
             status = EmailStatus.FAILED if event.permanent else EmailStatus.QUEUED
             await conn.execute(
                 "UPDATE emails SET status = $2, failure = $3 WHERE id = $1",
-                event.originator_id, status.value, event.reason,
+                event.originator_id,
+                status.value,
+                event.reason,
             )

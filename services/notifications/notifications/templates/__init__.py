@@ -1,17 +1,22 @@
-"""Email templates: one plain-text and one HTML body per kind, filled with escaped values."""
+"""Email templates: one plain-text and one HTML body per kind and language, filled with escaped values."""
 
-from .catalogue import APPLICATION_SUBMITTED, ENDORSEMENT_GRANTED, TEMPLATES, render
+from . import kinds
+from .catalogue import LOCALES, TEMPLATES, render, template_for
 from .formatting import long_date, one_line
 from .links import Links
-from .template import EmailTemplate
+from .template import EmailTemplate, Locale, Phrase, Value
 
 __all__ = [
-    "APPLICATION_SUBMITTED",
-    "ENDORSEMENT_GRANTED",
+    "LOCALES",
     "TEMPLATES",
     "EmailTemplate",
     "Links",
+    "Locale",
+    "Phrase",
+    "Value",
+    "kinds",
     "long_date",
     "one_line",
     "render",
+    "template_for",
 ]

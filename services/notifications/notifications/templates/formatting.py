@@ -4,8 +4,36 @@ from __future__ import annotations
 
 from datetime import date
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December")
+MONTHS = {
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
+    "es": (
+        "enero",
+        "febrero",
+        "marzo",
+        "abril",
+        "mayo",
+        "junio",
+        "julio",
+        "agosto",
+        "septiembre",
+        "octubre",
+        "noviembre",
+        "diciembre",
+    ),
+}
 
 
 def one_line(value: str) -> str:
@@ -13,6 +41,8 @@ def one_line(value: str) -> str:
     return " ".join(value.split())
 
 
-def long_date(day: date) -> str:
-    """`December 15, 2026`."""
-    return f"{MONTHS[day.month - 1]} {day.day}, {day.year}"
+def long_date(day: date, language: str = "en") -> str:
+    """`December 15, 2026`; in Spanish `15 de diciembre de 2026`; English for a language without month names."""
+    if language == "es":
+        return f"{day.day} de {MONTHS['es'][day.month - 1]} de {day.year}"
+    return f"{MONTHS['en'][day.month - 1]} {day.day}, {day.year}"

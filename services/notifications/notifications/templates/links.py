@@ -16,6 +16,9 @@ class Links:
     def endorsement(self, endorsement_id: UUID) -> str:
         return f"{self._base}/endorsements/{endorsement_id}"
 
+    def review_case(self, review_case_id: UUID) -> str:
+        return f"{self._base}/reviews/cases/{review_case_id}"
+
     @property
     def _base(self) -> str:
         return self.base_url.rstrip("/")

@@ -1,31 +1,52 @@
-"""A template of one kind of email. HTML values are escaped here, in one place, so no template can forget."""
+"""A template of one kind of email. Values are made one-line and HTML-escaped here, in one place, so no
+template can forget."""
 
 from __future__ import annotations
 
 import html
 import string
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
 
 from ..domain import EmailContent
+from .formatting import long_date, one_line
 
 HTML_LAYOUT = """<!DOCTYPE html>
-<html lang="en">
+<html lang="{language}">
 <head><meta charset="utf-8"><title>{subject}</title></head>
 <body style="font-family: Arial, Helvetica, sans-serif; line-height: 1.5; color: #222;">
 {body}
 <hr>
-<p style="color: #555; font-size: small;">{tenant_name}. This message was sent automatically; \
-write to <a href="mailto:{contact_email}">{contact_email}</a> with any question.</p>
+<p style="color: #555; font-size: small;">{footer}</p>
 </body>
 </html>
 """
 
-TEXT_FOOTER = """
---
-{tenant_name}
-This message was sent automatically; write to {contact_email} with any question.
-"""
+
+@dataclass(frozen=True)
+class Phrase:
+    """A set phrase by key (e.g. a reason code's wording), worded by the language the email is written in."""
+
+    key: str
+
+
+Value = str | date | Phrase | Sequence[str]
+"""A template value: text (made one line), a date (written long, in the email's language), a phrase, or a
+list of lines (a bulleted list; each line made one line)."""
+
+
+@dataclass(frozen=True)
+class Locale:
+    """What every email in one language shares: the footer, how dates read, and the set phrases."""
+
+    code: str
+    html_footer: str
+    text_footer: str
+    phrases: Mapping[str, str] = field(default_factory=dict)
+
+    def phrase(self, key: str) -> str:
+        return self.phrases[key]
 
 
 @dataclass(frozen=True)
@@ -36,17 +57,43 @@ class EmailTemplate:
     text: str
     html: str
 
-    def placeholders(self) -> set[str]:
-        sources = (self.subject, self.text + TEXT_FOOTER, self.html + HTML_LAYOUT)
-        return {field for source in sources for _, field, _, _ in string.Formatter().parse(source) if field}
+    def placeholders(self, locale: Locale) -> set[str]:
+        sources = (self.subject, self.text + locale.text_footer, self.html + locale.html_footer)
+        return {name for source in sources for _, name, _, _ in string.Formatter().parse(source) if name}
 
-    def render(self, values: Mapping[str, str]) -> EmailContent:
-        missing = self.placeholders() - {"subject", "body"} - set(values)
+    def render(self, values: Mapping[str, Value], locale: Locale) -> EmailContent:
+        missing = self.placeholders(locale) - set(values)
         if missing:
             raise KeyError(f"template values missing: {', '.join(sorted(missing))}")
-        subject = self.subject.format_map(values)
-        escaped = {name: html.escape(value, quote=True) for name, value in values.items()}
-        body = self.html.format_map(escaped)
-        page = HTML_LAYOUT.format_map({**escaped, "subject": html.escape(subject), "body": body})
-        text = self.text.format_map(values) + TEXT_FOOTER.format_map(values)
+        text_values = {name: _as_text(value, locale) for name, value in values.items()}
+        html_values = {name: _as_html(value, locale) for name, value in values.items()}
+        subject = one_line(self.subject.format_map(text_values))
+        page = HTML_LAYOUT.format_map(
+            {
+                "language": locale.code,
+                "subject": html.escape(subject),
+                "body": self.html.format_map(html_values),
+                "footer": locale.html_footer.format_map(html_values),
+            }
+        )
+        text = self.text.format_map(text_values) + locale.text_footer.format_map(text_values)
         return EmailContent(subject=subject, text_body=text, html_body=page)
+
+
+def _as_text(value: Value, locale: Locale) -> str:
+    if isinstance(value, str):
+        return one_line(value)
+    if isinstance(value, date):
+        return long_date(value, locale.code)
+    if isinstance(value, Phrase):
+        return locale.phrase(value.key)
+    lines = [one_line(line) for line in value] or [locale.phrase("none")]
+    return "\n".join(f"- {line}" for line in lines)
+
+
+def _as_html(value: Value, locale: Locale) -> str:
+    if isinstance(value, str | date | Phrase):
+        return html.escape(_as_text(value, locale), quote=True)
+    if not value:
+        return f"<p>{html.escape(locale.phrase('none'))}</p>"
+    return "<ul>" + "".join(f"<li>{html.escape(one_line(line), quote=True)}</li>" for line in value) + "</ul>"

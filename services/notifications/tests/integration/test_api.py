@@ -20,8 +20,9 @@ Wait = Callable[..., Awaitable[Any]]
 Running = Callable[[Settings], AbstractAsyncContextManager[Service]]
 
 
-def bearer(private_key: str, *, tenant: str = "itmhca", roles: frozenset[str] = frozenset({"coordinator"})) -> dict[
-        str, str]:
+def bearer(
+    private_key: str, *, tenant: str = "itmhca", roles: frozenset[str] = frozenset({"coordinator"})
+) -> dict[str, str]:
     identity = Identity(account_id=uuid4(), tenant=tenant, roles=roles, email="staff@example.org", name="Staff")
     return {"Authorization": f"Bearer {issue_token(identity, private_key)}"}
 
@@ -29,15 +30,22 @@ def bearer(private_key: str, *, tenant: str = "itmhca", roles: frozenset[str] = 
 def consume(service: Service, event: ApplicationSubmitted, offset: int) -> None:
     """What the consumer does with a record from the broker, minus the broker."""
     assert service.consumer is not None
-    envelope = Envelope(id=str(uuid4()), source="/applications", type=event.type_name(), time=datetime.now(UTC),
-                        event=event)
+    envelope = Envelope(
+        id=str(uuid4()), source="/applications", type=event.type_name(), time=datetime.now(UTC), event=event
+    )
     outcome = service.consumer.process(envelope, service.consumer.tracking_for("topic", 0, offset))
     assert outcome == "processed"
 
 
 async def test_coordinators_see_their_associations_emails(
-    *, make_settings: Callable[..., Settings], kafka_bootstrap: str, mailbox: Any, itmhca: Tenant,
-    gateway_keys: tuple[str, str], submitted: Callable[..., ApplicationSubmitted], wait: Wait,
+    *,
+    make_settings: Callable[..., Settings],
+    kafka_bootstrap: str,
+    mailbox: Any,
+    itmhca: Tenant,
+    gateway_keys: tuple[str, str],
+    submitted: Callable[..., ApplicationSubmitted],
+    wait: Wait,
 ) -> None:
     other = replace(itmhca, slug="other-association", name="Other Association", contact_email="hi@other.example")
     settings = make_settings(kafka_bootstrap_servers=kafka_bootstrap, smtp_url=mailbox.url)
@@ -48,8 +56,10 @@ async def test_coordinators_see_their_associations_emails(
     mailbox.refused[refused.applicant.email] = "550 5.1.1 mailbox unavailable"
     private_key = gateway_keys[0]
     headers = bearer(private_key)
-    async with (service.api.router.lifespan_context(service.api),
-                httpx.AsyncClient(transport=httpx.ASGITransport(app=service.api), base_url="http://n") as http):
+    async with (
+        service.api.router.lifespan_context(service.api),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=service.api), base_url="http://n") as http,
+    ):
         # given four emails, one of another association and one whose recipient the server refuses
         for offset, event in enumerate((refused, first, theirs, second)):
             consume(service, event, offset)
@@ -63,7 +73,10 @@ async def test_coordinators_see_their_associations_emails(
         # then they see their association's three, newest first, with where each stands
         assert page["total"] == 3
         assert [i["recipient"] for i in page["items"]] == [
-            second.applicant.email, first.applicant.email, refused.applicant.email]
+            second.applicant.email,
+            first.applicant.email,
+            refused.applicant.email,
+        ]
         failed = page["items"][2]
         assert failed["status"] == "failed"
         assert failed["failure"] == "recipient refused: 550 5.1.1 mailbox unavailable"
@@ -104,23 +117,38 @@ async def test_coordinators_see_their_associations_emails(
         # and every refusal is a problem document with a stable code
         refusals = [
             (await http.get("/notifications/emails"), 401, "MISSING_IDENTITY"),
-            (await http.get("/notifications/emails", headers={"Authorization": "Bearer forged"}), 401,
-             "INVALID_IDENTITY"),
-            (await http.get("/notifications/emails", headers=bearer(private_key, roles=frozenset({"applicant"}))),
-             403, "FORBIDDEN"),
-            (await http.get(f"/notifications/emails/{failed['id']}",
-                            headers=bearer(private_key, roles=frozenset({"reviewer"}))), 403, "FORBIDDEN"),
+            (
+                await http.get("/notifications/emails", headers={"Authorization": "Bearer forged"}),
+                401,
+                "INVALID_IDENTITY",
+            ),
+            (
+                await http.get("/notifications/emails", headers=bearer(private_key, roles=frozenset({"applicant"}))),
+                403,
+                "FORBIDDEN",
+            ),
+            (
+                await http.get(
+                    f"/notifications/emails/{failed['id']}", headers=bearer(private_key, roles=frozenset({"reviewer"}))
+                ),
+                403,
+                "FORBIDDEN",
+            ),
             (await http.get(f"/notifications/emails/{uuid4()}", headers=headers), 404, "EMAIL_NOT_FOUND"),
             (await http.get("/notifications/emails/not-a-uuid", headers=headers), 422, "VALIDATION_FAILED"),
-            (await http.get("/notifications/emails", params={"status": "lost"}, headers=headers), 422,
-             "VALIDATION_FAILED"),
+            (
+                await http.get("/notifications/emails", params={"status": "lost"}, headers=headers),
+                422,
+                "VALIDATION_FAILED",
+            ),
             (await http.get("/notifications/emails", params={"limit": 0}, headers=headers), 422, "VALIDATION_FAILED"),
-            (await http.get("/notifications/emails", params={"limit": 201}, headers=headers), 422,
-             "VALIDATION_FAILED"),
-            (await http.get("/notifications/emails", params={"offset": -1}, headers=headers), 422,
-             "VALIDATION_FAILED"),
-            (await http.get("/notifications/emails", params={"sort": "recipient"}, headers=headers), 422,
-             "VALIDATION_FAILED"),
+            (await http.get("/notifications/emails", params={"limit": 201}, headers=headers), 422, "VALIDATION_FAILED"),
+            (await http.get("/notifications/emails", params={"offset": -1}, headers=headers), 422, "VALIDATION_FAILED"),
+            (
+                await http.get("/notifications/emails", params={"sort": "recipient"}, headers=headers),
+                422,
+                "VALIDATION_FAILED",
+            ),
         ]
         for response, status, code in refusals:
             assert (response.status_code, response.json()["code"]) == (status, code), response.text

@@ -55,8 +55,14 @@ async def dead_letters_for(bootstrap: str, event_id: str, wait: Wait) -> list[di
 
 
 async def test_each_record_becomes_exactly_one_email(
-    *, topics: str, make_settings: Callable[..., Settings], running: Running, mailbox: Any,
-    submitted: Callable[..., ApplicationSubmitted], granted: Callable[..., EndorsementGranted], wait: Wait,
+    *,
+    topics: str,
+    make_settings: Callable[..., Settings],
+    running: Running,
+    mailbox: Any,
+    submitted: Callable[..., ApplicationSubmitted],
+    granted: Callable[..., EndorsementGranted],
+    wait: Wait,
 ) -> None:
     settings = make_settings(kafka_bootstrap_servers=topics, smtp_url=mailbox.url)
     event = submitted()
@@ -98,8 +104,13 @@ async def test_each_record_becomes_exactly_one_email(
 
 
 async def test_an_event_of_an_unknown_association_is_dead_lettered_and_mails_nobody(
-    *, topics: str, make_settings: Callable[..., Settings], running: Running, mailbox: Any,
-    submitted: Callable[..., ApplicationSubmitted], wait: Wait,
+    *,
+    topics: str,
+    make_settings: Callable[..., Settings],
+    running: Running,
+    mailbox: Any,
+    submitted: Callable[..., ApplicationSubmitted],
+    wait: Wait,
 ) -> None:
     settings = make_settings(kafka_bootstrap_servers=topics, smtp_url=mailbox.url)
     stranger, known = submitted(tenant="nowhere"), submitted()
@@ -112,3 +123,64 @@ async def test_an_event_of_an_unknown_association_is_dead_lettered_and_mails_nob
         assert dead["dlq_consumer_group"] == settings.consumer_group
         await wait(lambda: mailbox.to(known.applicant.email))  # and the consumer carried on
         assert mailbox.to(stranger.applicant.email) == []
+
+
+async def test_a_reference_request_reaches_the_rater_with_the_link_and_each_reminder_once(
+    *,
+    topics: str,
+    make_settings: Callable[..., Settings],
+    running: Running,
+    mailbox: Any,
+    journey: Any,
+    wait: Wait,
+    caplog: Any,
+) -> None:
+    settings = make_settings(kafka_bootstrap_servers=topics, smtp_url=mailbox.url)
+    request, reminder = journey.reference_requested(1), journey.reference_requested(2)
+    rater = journey.rater.email
+    async with running(settings), producer(topics) as kafka:
+        # given a rater is asked for a reference, the record arrives twice, then a reminder follows
+        await publish(kafka, request, "ce-reference-1")
+        await publish(kafka, request, "ce-reference-1")
+        await publish(kafka, reminder, "ce-reference-2")
+        # then the rater receives two emails: the request and the reminder, each with its own link on its own line
+        await wait(lambda: len(mailbox.to(rater)) == 2)
+        first, second = sorted(mailbox.to(rater), key=lambda r: "Reminder" in r.message["Subject"])
+        assert first.message["Subject"] == "Please complete a reference for Zoë Ñúñez-Łukasiewicz"
+        assert second.message["Subject"] == "Reminder: please complete a reference for Zoë Ñúñez-Łukasiewicz"
+        assert first.message["To"].addresses[0].display_name == "Rita Moreno"
+        assert f"\n{request.form_url}\n" in first.text().replace("\r\n", "\n")
+        assert f"\n{reminder.form_url}\n" in second.text().replace("\r\n", "\n")
+        assert f'href="{request.form_url}"' in first.html()
+        assert "expires on March 31, 2025" in first.text()
+        # and only the applicant's name and category, not their address
+        assert journey.applicant.email not in first.text()
+    assert len(mailbox.to(rater)) == 2
+    assert "secret-" not in caplog.text  # no log line carries a link
+
+
+async def test_endorsement_events_naming_nobody_reach_the_holder_known_from_the_grant(
+    *,
+    topics: str,
+    make_settings: Callable[..., Settings],
+    running: Running,
+    mailbox: Any,
+    journey: Any,
+    wait: Wait,
+) -> None:
+    settings = make_settings(kafka_bootstrap_servers=topics, smtp_url=mailbox.url)
+    stranger = type(journey)()  # an endorsement this service never saw granted
+    async with running(settings), producer(topics) as kafka:
+        # given an endorsement was granted, and another lapses that was granted before this service knew
+        await publish(kafka, stranger.lapsed(), str(uuid4()))
+        await publish(kafka, journey.granted(), str(uuid4()))
+        # when it lapses (the event carries no person)
+        await publish(kafka, journey.lapsed(), str(uuid4()))
+        # then the holder hears of the grant and of the lapse; the unknown holder's lapse mails nobody
+        await wait(lambda: len(mailbox.to(journey.applicant.email)) == 2)
+        subjects = sorted(r.message["Subject"] for r in mailbox.to(journey.applicant.email))
+        assert subjects == [
+            "You are endorsed: Infant Family Specialist",
+            "Your Infant Family Specialist endorsement has lapsed",
+        ]
+        assert not [r for r in mailbox.received if str(stranger.endorsement_id) in r.text()]

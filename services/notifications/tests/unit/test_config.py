@@ -37,8 +37,12 @@ def test_the_public_base_url_loses_its_trailing_slash() -> None:
 
 @pytest.mark.parametrize(
     "override",
-    [{"smtp_url": "mail.example.org:25"}, {"mail_from": "no-reply"}, {"public_base_url": "/relative"},
-     {"smtp_url": None}],
+    [
+        {"smtp_url": "mail.example.org:25"},
+        {"mail_from": "no-reply"},
+        {"public_base_url": "/relative"},
+        {"smtp_url": None},
+    ],
 )
 def test_unusable_settings_are_refused(override: dict[str, Any]) -> None:
     values = {**REQUIRED, **override}
@@ -61,7 +65,38 @@ def test_a_tenant_file_without_a_contact_email_is_refused(tmp_path: Path) -> Non
 
 
 def test_a_tenant_file_with_an_unknown_timezone_is_refused(tmp_path: Path) -> None:
-    (tmp_path / "x.yaml").write_text("slug: x\nname: X\ncontact_email: x@x.org\ntimezone: Mars/Olympus\n",
-                                     encoding="utf-8")
+    (tmp_path / "x.yaml").write_text(
+        "slug: x\nname: X\ncontact_email: x@x.org\ntimezone: Mars/Olympus\n", encoding="utf-8"
+    )
     with pytest.raises(ValueError, match="timezone"):
+        load_tenants(tmp_path)
+
+
+def test_tenants_say_who_coordinates_and_in_which_languages_they_write(tenants_dir: Path) -> None:
+    itmhca = load_tenants(tenants_dir)["itmhca"]
+    assert [c.address for c in itmhca.coordinator_recipients] == ["coordinator@itmhca.example"]
+    assert itmhca.languages == ("en", "es")
+    assert itmhca.default_language == "en"
+    assert itmhca.category_name("IMHS") == "Infant Mental Health Specialist"
+    assert itmhca.category_name("XYZ") == "XYZ"
+
+
+def test_a_minimal_tenant_file_writes_in_english_to_its_contact_address(tmp_path: Path) -> None:
+    (tmp_path / "x.yaml").write_text("slug: x\nname: X\ncontact_email: hi@x.example\n", encoding="utf-8")
+    tenant = load_tenants(tmp_path)["x"]
+    assert (tenant.languages, tenant.default_language) == (("en",), "en")
+    assert [(c.address, c.name) for c in tenant.coordinator_recipients] == [("hi@x.example", "X")]
+
+
+@pytest.mark.parametrize(
+    ("languages", "message"),
+    [
+        ("languages: [en, es]\ndefault_language: fr\n", "default_language 'fr' is not in languages"),
+        ("languages: english\n", "two-letter codes"),
+        ("languages: [en, ES]\n", "two-letter codes"),
+    ],
+)
+def test_languages_that_cannot_work_are_refused(tmp_path: Path, languages: str, message: str) -> None:
+    (tmp_path / "x.yaml").write_text(f"slug: x\nname: X\ncontact_email: hi@x.example\n{languages}", encoding="utf-8")
+    with pytest.raises(ValueError, match=message):
         load_tenants(tmp_path)

@@ -56,8 +56,11 @@ def queue(app: NotificationsApplication) -> Callable[[str], Email]:
 
     def run(address: str) -> Email:
         email = Email.queue(
-            email_id=uuid4(), tenant="itmhca", kind="application-submitted",
-            recipient=Recipient(address=address, name="Zoë"), sender_name="ITMHCA",
+            email_id=uuid4(),
+            tenant="itmhca",
+            kind="application-submitted",
+            recipient=Recipient(address=address, name="Zoë"),
+            sender_name="ITMHCA",
             reply_to="azendorsement@gmail.com",
             content=EmailContent(subject="Received", text_body="Dear Zoë", html_body="<p>Dear Zoë</p>"),
             cause=Cause(event_id=str(uuid4()), event_type="ApplicationSubmitted.v1"),
@@ -123,7 +126,10 @@ def test_a_permanent_refusal_fails_that_email_and_the_next_is_still_sent(
 
 
 def test_a_crash_after_the_server_accepted_resends_the_same_message(
-    app: NotificationsApplication, sender: MailSender, transport: ScriptedTransport, queue: Callable[[str], Email],
+    app: NotificationsApplication,
+    sender: MailSender,
+    transport: ScriptedTransport,
+    queue: Callable[[str], Email],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # given the process dies after the server accepted the message, before recording it

@@ -8,8 +8,10 @@ from uuid import UUID
 import pytest
 from endorsement_contracts import ApplicationSubmitted, EndorsementGranted
 from notifications.config import Tenant
-from notifications.entrypoints.consumer import application_submitted, endorsement_granted
-from notifications.templates import TEMPLATES, EmailTemplate, Links, long_date, render
+from notifications.entrypoints.application_notices import application_submitted
+from notifications.entrypoints.review_notices import endorsement_granted
+from notifications.templates import LOCALES, EmailTemplate, Links, Phrase, kinds, long_date, render, template_for
+from notifications.templates.en import ENGLISH
 
 LINKS = Links("https://endorse.example.org/")
 VALUES = {
@@ -45,10 +47,19 @@ def test_application_submitted_tells_the_applicant_what_arrived_when_and_where_t
     assert (notice.about, notice.occurrence) == (event.application_id, 1)
 
 
-def test_a_resubmission_says_so(submitted: Callable[..., ApplicationSubmitted], itmhca: Tenant) -> None:
+def test_a_resubmission_says_so_and_keeps_the_id_of_its_submission(
+    submitted: Callable[..., ApplicationSubmitted], itmhca: Tenant
+) -> None:
     notice = application_submitted(submitted(submission_number=2), itmhca, LINKS)
-    assert notice.values["submission"] == "resubmitted application"
-    assert notice.occurrence == 2
+    assert notice.kind == "application-resubmitted"
+    assert notice.values["in_response_to"] == Phrase("resubmitted.unspecified")
+    assert (
+        notice.email_id
+        == application_submitted(submitted(application_id=notice.about, submission_number=2), itmhca, LINKS).email_id
+    )
+    content = render(notice.kind, {**notice.values, "tenant_name": "ITMHCA", "contact_email": "a@b.org"})
+    assert "received your resubmitted application" in content.text_body
+    assert "It replaces your earlier submission." in content.text_body
 
 
 def test_endorsement_granted_gives_the_category_effective_and_renewal_dates(
@@ -92,21 +103,71 @@ def test_a_missing_value_is_an_error_not_a_blank() -> None:
         render("application-submitted", values)
 
 
-@pytest.mark.parametrize("kind", sorted(TEMPLATES))
-def test_every_template_renders_a_complete_page_with_its_footer(kind: str) -> None:
-    template = TEMPLATES[kind]
-    values = {name: f"<{name}>" for name in template.placeholders() - {"subject", "body"}}
-    content = template.render(values)
+TRANSLATED = [(language, kind) for language, (_, templates) in sorted(LOCALES.items()) for kind in sorted(templates)]
+
+
+@pytest.mark.parametrize(("language", "kind"), TRANSLATED)
+def test_every_template_renders_a_complete_page_with_its_footer(language: str, kind: str) -> None:
+    locale, template = template_for(kind, language)
+    assert locale.code == language
+    values = {name: f"<{name}>" for name in template.placeholders(locale)}
+    content = template.render(values, locale)
     assert content.html_body.startswith("<!DOCTYPE html>")
+    assert f'<html lang="{language}">' in content.html_body
     assert '<meta charset="utf-8">' in content.html_body
     assert "&lt;tenant_name&gt;" in content.html_body
     assert "<tenant_name>" in content.text_body
     assert "{" not in content.subject
 
 
+def test_english_has_every_kind_and_spanish_every_kind_an_applicant_reads() -> None:
+    assert set(LOCALES["en"][1]) == kinds.ALL_KINDS
+    assert set(LOCALES["es"][1]) == kinds.APPLICANT_KINDS
+    assert set(LOCALES["es"][0].phrases) == set(LOCALES["en"][0].phrases)
+
+
+@pytest.mark.parametrize("kind", sorted(kinds.APPLICANT_KINDS))
+def test_a_translation_needs_exactly_the_values_english_needs(kind: str) -> None:
+    (english, en_templates), (spanish, es_templates) = LOCALES["en"], LOCALES["es"]
+    assert es_templates[kind].placeholders(spanish) == en_templates[kind].placeholders(english)
+
+
+def test_a_kind_a_language_lacks_is_written_wholly_in_english() -> None:
+    locale, template = template_for(kinds.REFERENCE_REQUESTED, "es")
+    assert locale.code == "en"
+    assert template is LOCALES["en"][1][kinds.REFERENCE_REQUESTED]
+    assert template_for(kinds.APPLICATION_SUBMITTED, "fr")[0].code == "en"  # an unknown language too
+
+
+def test_spanish_writes_dates_phrases_and_the_footer_in_spanish() -> None:
+    from datetime import date
+
+    values = {**VALUES, "submitted_on": date(2025, 3, 1), "in_response_to": Phrase("resubmitted.deferral")}
+    content = render(kinds.APPLICATION_RESUBMITTED, values, "es")
+    assert content.subject == "Recibimos su solicitud de endorsement Infant Family Specialist"
+    assert "Estimado/a Zoë Ñúñez:" in content.text_body
+    assert "el 1 de marzo de 2025" in content.text_body
+    assert "Sigue al aplazamiento; se revisará de nuevo." in content.text_body
+    assert "Este mensaje se envió automáticamente; escriba a azendorsement@gmail.com" in content.text_body
+    assert '<html lang="es">' in content.html_body
+
+
+def test_lists_become_bullets_in_text_and_escaped_items_in_html() -> None:
+    template = EmailTemplate(subject="S {items}", text="Items:\n{items}\n", html="{items}")
+    content = template.render(
+        {"items": ["First\r\nthing", "<b>bold</b>"], "tenant_name": "T", "contact_email": "c@d.org"}, ENGLISH
+    )
+    assert "Items:\n- First thing\n- <b>bold</b>\n" in content.text_body
+    assert "<ul><li>First thing</li><li>&lt;b&gt;bold&lt;/b&gt;</li></ul>" in content.html_body
+    assert "\n" not in content.subject  # a list in a subject still makes one line
+    empty = template.render({"items": [], "tenant_name": "T", "contact_email": "c@d.org"}, ENGLISH)
+    assert "Items:\n- (none)\n" in empty.text_body
+    assert "<p>(none)</p>" in empty.html_body
+
+
 def test_a_template_knows_its_placeholders() -> None:
     template = EmailTemplate(subject="{a}", text="{b}", html="{c}")
-    assert {"a", "b", "c", "tenant_name", "contact_email"} <= template.placeholders()
+    assert template.placeholders(ENGLISH) == {"a", "b", "c", "tenant_name", "contact_email"}
 
 
 def test_long_dates_do_not_depend_on_the_locale() -> None:
@@ -114,6 +175,7 @@ def test_long_dates_do_not_depend_on_the_locale() -> None:
 
     assert long_date(date(2026, 12, 15)) == "December 15, 2026"
     assert long_date(date(2025, 1, 1)) == "January 1, 2025"
+    assert long_date(date(2026, 12, 15), "es") == "15 de diciembre de 2026"
 
 
 def test_links_are_built_from_the_public_base_url() -> None:

@@ -1,0 +1,59 @@
+"""Every kind of email, by who reads it. English exists for every kind; translations for the applicant's."""
+
+from __future__ import annotations
+
+# to the applicant or holder
+APPLICATION_SUBMITTED = "application-submitted"
+APPLICATION_RESUBMITTED = "application-resubmitted"
+APPLICATION_WITHDRAWN = "application-withdrawn"
+REGISTRATION_ACCEPTED = "registration-accepted"
+REFERENCE_VOIDED = "reference-voided"
+REFERENCE_COMPLETED = "reference-completed"
+RENEWAL_SUBMITTED = "renewal-submitted"
+REINSTATEMENT_SUBMITTED = "reinstatement-submitted"
+INFORMATION_REQUESTED = "information-requested"
+APPLICATION_DEFERRED = "application-deferred"
+APPROVED_FOR_EXAM = "approved-for-exam"
+EXAM_PASSED = "exam-passed"
+EXAM_NOT_PASSED = "exam-not-passed"
+ENDORSEMENT_DENIED = "endorsement-denied"
+ENDORSEMENT_GRANTED = "endorsement-granted"
+RENEWAL_APPROVED = "renewal-approved"
+ENDORSEMENT_LAPSED = "endorsement-lapsed"
+ENDORSEMENT_REINSTATED = "endorsement-reinstated"
+ENDORSEMENT_REVOKED = "endorsement-revoked"
+
+# to a rater (no account on the platform)
+REFERENCE_REQUESTED = "reference-requested"
+REFERENCE_REMINDER = "reference-reminder"
+
+# to association staff
+REGISTRATION_AWAITING_ACCEPTANCE = "registration-awaiting-acceptance"
+REVIEW_ASSIGNED = "review-assigned"
+
+APPLICANT_KINDS = frozenset(
+    {
+        APPLICATION_SUBMITTED,
+        APPLICATION_RESUBMITTED,
+        APPLICATION_WITHDRAWN,
+        REGISTRATION_ACCEPTED,
+        REFERENCE_VOIDED,
+        REFERENCE_COMPLETED,
+        RENEWAL_SUBMITTED,
+        REINSTATEMENT_SUBMITTED,
+        INFORMATION_REQUESTED,
+        APPLICATION_DEFERRED,
+        APPROVED_FOR_EXAM,
+        EXAM_PASSED,
+        EXAM_NOT_PASSED,
+        ENDORSEMENT_DENIED,
+        ENDORSEMENT_GRANTED,
+        RENEWAL_APPROVED,
+        ENDORSEMENT_LAPSED,
+        ENDORSEMENT_REINSTATED,
+        ENDORSEMENT_REVOKED,
+    }
+)
+RATER_KINDS = frozenset({REFERENCE_REQUESTED, REFERENCE_REMINDER})
+STAFF_KINDS = frozenset({REGISTRATION_AWAITING_ACCEPTANCE, REVIEW_ASSIGNED})
+ALL_KINDS = APPLICANT_KINDS | RATER_KINDS | STAFF_KINDS
