@@ -220,6 +220,30 @@ class ExamScored(IntegrationEvent):
     recorded_by: UUID
 
 
+class ExamRegistered(IntegrationEvent):
+    """An examinee approved for the exam registered for a sitting. It carries no identity of the examinee beyond the
+    case, and whether accommodations were requested, never what they are."""
+
+    event_type: ClassVar[str] = "ExamRegistered"
+    version: ClassVar[int] = 1
+    topic: ClassVar[str] = REVIEWS.name
+    key_field: ClassVar[str] = "application_id"
+
+    review_case_id: UUID
+    application_id: UUID
+    category: CategoryCode = Field(pattern=CATEGORY_PATTERN)
+    attempt: int = Field(ge=1)
+    sitting: date = Field(description="The day of the exam administration.")
+    parts: list[Literal[1, 2]] = Field(min_length=1, max_length=2,
+                                       description="The parts taken: every part not passed before.")
+    retake: bool = Field(description="Parts are taken again after a failed attempt.")
+    accommodations_requested: bool = False
+    registered_by_role: Literal["applicant", "coordinator"] = Field(
+        description="`applicant`: the examinee registered; `coordinator`: on the examinee's written request.")
+    registered_by: UUID | None = Field(default=None, description="The coordinator; absent when the examinee "
+                                       "registered (their account would identify them).")
+
+
 class EndorsementDenied(IntegrationEvent):
     """The review denied the application (only where the association's policy allows denial)."""
 
@@ -242,6 +266,7 @@ EVENTS: tuple[type[IntegrationEvent], ...] = (
     InformationRequested,
     ApplicationDeferred,
     ApprovedForExam,
+    ExamRegistered,
     ExamScored,
     EndorsementDenied,
     EndorsementGranted,

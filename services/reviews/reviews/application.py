@@ -5,11 +5,12 @@ from __future__ import annotations
 from .store import CaseFile, EndorsementFile
 from .use_cases.decisions import DecisionUseCases
 from .use_cases.endorsements import EndorsementUseCases
+from .use_cases.exams import ExamUseCases
 from .use_cases.intake import IntakeUseCases, Submission
 from .use_cases.reviewing import ReviewingUseCases
 
 __all__ = ["CaseFile", "EndorsementFile", "Reviews", "Submission"]
 
 
-class Reviews(IntakeUseCases, ReviewingUseCases, DecisionUseCases, EndorsementUseCases):
+class Reviews(IntakeUseCases, ReviewingUseCases, DecisionUseCases, EndorsementUseCases, ExamUseCases):
     """Load an aggregate, ask it to act, save what it decided (with the aggregates it created, atomically)."""

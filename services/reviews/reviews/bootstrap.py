@@ -5,18 +5,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from endorsement_contracts import ApplicationSubmitted
 from servicekit.consumer import IdempotentConsumer
 from servicekit.eventstore import open_application
 from servicekit.outbox import OutboxRelay, kafka_producer
 from servicekit.runtime import Service
 
 from .application import Reviews
+from .competencies import competencies_path, load_competencies
 from .config import EVENT_SOURCE, SCHEMA, SERVICE_NAME, ReviewsSettings, TenantCatalog, load_tenants
 from .entrypoints.api import create_api, utc_now
-from .entrypoints.consumer import on_application_submitted
+from .entrypoints.consumer import handlers
 from .lapse_sweep import LapseSweep, PoolBridge, projection_candidates
-from .projections import EndorsementsProjection, ReviewCasesProjection
+from .projections import EndorsementsProjection, ReviewCasesProjection, ReviewReportsProjection
+from .projections.examinations import ExaminationsProjection
 from .translation import Translator
 
 
@@ -24,11 +25,12 @@ def build(settings: ReviewsSettings, *, tenants: TenantCatalog | None = None,
           clock: Callable[[], datetime] = utc_now) -> Service:
     """Everything the process runs; tests call it too (then `servicekit.runtime.attach` and the lifespan)."""
     catalog = tenants if tenants is not None else load_tenants(settings.tenants_dir, settings.reviews_config_dir)
+    competencies = load_competencies(competencies_path(settings.tenants_dir, settings.competencies_file))
     reviews = open_application(Reviews, settings.database_url, SCHEMA)
     consumer = IdempotentConsumer(
         reviews,
         group_id=settings.reviews_consumer_group,
-        handlers={ApplicationSubmitted: on_application_submitted(reviews, catalog)},
+        handlers=handlers(reviews, catalog),
     )
     producer = kafka_producer(settings.kafka_bootstrap_servers, enable_idempotence=settings.kafka_enable_idempotence)
     relay = OutboxRelay(reviews, Translator(reviews), producer, source=EVENT_SOURCE)
@@ -37,6 +39,7 @@ def build(settings: ReviewsSettings, *, tenants: TenantCatalog | None = None,
                        clock=clock)
     api = create_api(reviews, catalog, clock)
     api.state.lapse_sweep = sweep
+    api.state.competencies = competencies
     return Service(
         name=SERVICE_NAME,
         schema=SCHEMA,
@@ -45,7 +48,8 @@ def build(settings: ReviewsSettings, *, tenants: TenantCatalog | None = None,
         api=api,
         consumer=consumer,
         relays=[relay],
-        projections=[ReviewCasesProjection(), EndorsementsProjection()],
+        projections=[ReviewCasesProjection(), EndorsementsProjection(), ReviewReportsProjection(),
+                     ExaminationsProjection()],
         background=[sweep.run_forever],
         on_pool=[bridge.attach],
     )

@@ -14,7 +14,16 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 from servicekit.settings import ServiceSettings
 
-from .domain import DEFAULT_POLICY, FirstRenewal, MonthDay, RenewalRule, RenewalTerms, Reviewer, ReviewPolicy
+from .domain import (
+    DEFAULT_POLICY,
+    CycleCalendar,
+    FirstRenewal,
+    MonthDay,
+    RenewalRule,
+    RenewalTerms,
+    Reviewer,
+    ReviewPolicy,
+)
 from .review_config import ReviewData, ReviewDataError, load_review_data
 
 SERVICE_NAME = "reviews"
@@ -34,6 +43,10 @@ class ReviewsSettings(ServiceSettings):
         default=None, description="Directory of review data files (default: `reviews` next to TENANTS_DIR)."
     )
     lapse_sweep_seconds: float = Field(default=300.0, gt=0, description="How often lapsed endorsements are sought.")
+    competencies_file: str | None = Field(
+        default=None, description="The Competency Guidelines® ids (default: `rulesets/competencies.yaml` next to "
+        "TENANTS_DIR, i.e. config/rulesets/competencies.yaml), for reviewers' checklists."
+    )
 
 
 class TenantDataError(Exception):
@@ -97,6 +110,8 @@ class Tenant:
     terms: RenewalTerms
     policy: ReviewPolicy = DEFAULT_POLICY
     reviewers: Mapping[str, Reviewer] = field(default_factory=lambda: MappingProxyType({}))
+    cycles: CycleCalendar | None = None
+    """The association's review cycles; None: rolling intake."""
 
     def today(self, now: datetime | None = None) -> date:
         """Today's date on the association's clock."""
@@ -158,8 +173,8 @@ def _load_tenant(path: Path, review_folder: Path) -> Tenant:
     zone = ZoneInfo(data.timezone)
     review_file = review_folder / f"{data.slug}.yaml"
     try:
-        review = (load_review_data(review_file, slug=data.slug, categories=data.categories) if review_file.is_file()
-                  else ReviewData())
+        review = (load_review_data(review_file, slug=data.slug, categories=data.categories, timezone=zone)
+                  if review_file.is_file() else ReviewData())
     except ReviewDataError as exc:
         raise TenantDataError(str(exc)) from exc
     rule = RenewalRule.parse(data.renewal.due, data.renewal.first_renewal)
@@ -177,4 +192,5 @@ def _load_tenant(path: Path, review_folder: Path) -> Tenant:
             exam=review.exam, categories=review.categories, timezone=zone,
         ),
         reviewers=review.reviewers,
+        cycles=review.cycles,
     )

@@ -1,4 +1,5 @@
-"""Review data per association from `config/reviews/<slug>.yaml`: policy, category rules, renewal window, roster.
+"""Review data per association from `config/reviews/<slug>.yaml`: policy, category rules, review cycles, renewal
+window, roster.
 
 An association without a file gets the walking skeleton's rules (one reviewer, the coordinator decides directly,
 no exam, no emerging, no reviewers). Bad data stops the service from starting.
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, time, tzinfo
 from pathlib import Path
 from types import MappingProxyType
 from typing import Annotated, Any
@@ -16,7 +17,8 @@ from typing import Annotated, Any
 import yaml
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, ValidationError, field_validator
 
-from .domain import CategoryRules, ExamRules, MonthDay, Period, Reviewer
+from .domain import Cadence, CategoryRules, CycleCalendar, ExamRules, MonthDay, Period, Reviewer
+from .exam_config import ExamSection
 
 CATEGORY_CODE = r"^[A-Z][A-Z/\-]{1,15}$"
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -35,11 +37,6 @@ class _Policy(_Strict):
     blind: bool = True
     coordinator_decides_directly: bool = True
     denial_allowed: bool = False
-
-
-class _Exam(_Strict):
-    pass_percent: int = Field(default=80, ge=1, le=100)
-    retake_wait_days: int = Field(default=365, ge=0, le=3650)
 
 
 class _Period(_Strict):
@@ -64,6 +61,22 @@ class _Renewal(_Strict):
         return value
 
 
+class _Cycles(_Strict):
+    cadence: Cadence = Cadence.ROLLING
+    deadline_day: int | None = Field(default=None, ge=1, le=92)
+    deadline_time: str | None = Field(default=None, pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    periods: list[int] = Field(default_factory=list, max_length=12)
+
+    def calendar(self, zone: tzinfo) -> CycleCalendar | None:
+        if self.cadence is Cadence.ROLLING:
+            if self.deadline_day is not None or self.deadline_time is not None or self.periods:
+                raise ValueError("rolling intake has no deadlines or periods")
+            return None
+        closes = None if self.deadline_time is None else time.fromisoformat(self.deadline_time)
+        return CycleCalendar(cadence=self.cadence, timezone=zone, deadline_day=self.deadline_day,
+                             deadline_time=closes, periods=frozenset(self.periods))
+
+
 class _Reviewer(_Strict):
     email: EmailStr
     name: Text
@@ -77,9 +90,10 @@ class _Reviewer(_Strict):
 class _ReviewFile(_Strict):
     tenant: str
     policy: _Policy = _Policy()
-    exam: _Exam = _Exam()
+    exam: ExamSection = ExamSection()
     categories: dict[Annotated[str, StringConstraints(pattern=CATEGORY_CODE)], _Category] = Field(default_factory=dict)
     renewal: _Renewal = _Renewal()
+    cycles: _Cycles = _Cycles()
     reviewers: list[_Reviewer] = Field(default_factory=list)
 
 
@@ -94,11 +108,14 @@ class ReviewData:
     exam: ExamRules = field(default_factory=ExamRules)
     categories: Mapping[str, CategoryRules] = field(default_factory=lambda: MappingProxyType({}))
     window_opens: MonthDay | None = None
+    cycles: CycleCalendar | None = None
+    """None: rolling intake (no review cycles)."""
     reviewers: Mapping[str, Reviewer] = field(default_factory=lambda: MappingProxyType({}))
 
 
-def load_review_data(path: Path, *, slug: str, categories: Mapping[str, str]) -> ReviewData:
-    """Read one file; its categories and reviewers' categories must be the association's own."""
+def load_review_data(path: Path, *, slug: str, categories: Mapping[str, str], timezone: tzinfo = UTC) -> ReviewData:
+    """Read one file; its categories and reviewers' categories must be the association's own. Cycle deadlines are
+    on the association's clock (`timezone`)."""
     try:
         raw: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
         data = _ReviewFile.model_validate(raw)
@@ -117,15 +134,18 @@ def load_review_data(path: Path, *, slug: str, categories: Mapping[str, str]) ->
         raise ReviewDataError(f"{path}: a reviewer email is listed twice")
     try:
         rules = {code: _category(c) for code, c in data.categories.items()}
+        cycles = data.cycles.calendar(timezone)
+        exam = data.exam.rules(categories)
     except ValueError as exc:
         raise ReviewDataError(f"{path}: {exc}") from exc
     return ReviewData(
         sequential=data.policy.sequential, blind=data.policy.blind,
         coordinator_decides_directly=data.policy.coordinator_decides_directly,
         denial_allowed=data.policy.denial_allowed,
-        exam=ExamRules(pass_percent=data.exam.pass_percent, retake_wait_days=data.exam.retake_wait_days),
+        exam=exam,
         categories=MappingProxyType(rules),
         window_opens=None if data.renewal.window_opens is None else MonthDay.parse(data.renewal.window_opens),
+        cycles=cycles,
         reviewers=MappingProxyType({r.email: r for r in reviewers}),
     )
 

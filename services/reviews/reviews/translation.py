@@ -17,6 +17,8 @@ from eventsourcing.domain import DomainEventProtocol
 from .application import Reviews
 from .domain import Applicant, Endorsement, ReviewCase
 from .domain import case_events as case_event
+from .domain import examination_events as exam_event
+from .domain.examination import Examination
 
 
 def person(applicant: Applicant) -> Person:
@@ -43,6 +45,7 @@ def review_opened(case: ReviewCase, e: Any) -> contract.ReviewOpened:
     return contract.ReviewOpened(
         **_case_facts(case, e), submission_number=case.submission_number, applicant=person(case.applicant),
         category_name=case.category_name, rule_set_version=case.rule_set_version, received_at=case.received_at,
+        kind=case.kind.value, cycle=case.cycle,
     )
 
 
@@ -77,6 +80,17 @@ def exam_scored(case: ReviewCase, e: Any) -> contract.ExamScored:
         **_case_facts(case, e), attempt=e.attempt, taken_on=e.taken_on, part1_percent=e.part1_percent,
         part1_passed=e.part1_passed, part2_passed=e.part2_passed, passed=e.passed,
         retake_eligible_on=e.retake_eligible_on, recorded_by=e.by.account_id,
+    )
+
+
+def exam_registered(examination: Examination, e: Any) -> contract.ExamRegistered:
+    """No examinee identity, no candidate number, no accommodations' details."""
+    return contract.ExamRegistered(
+        tenant=examination.tenant, occurred_at=e.timestamp, review_case_id=examination.review_case_id,
+        application_id=examination.application_id, category=examination.category, attempt=e.attempt,
+        sitting=e.sitting, parts=e.parts, retake=e.retake, accommodations_requested=e.accommodations is not None,
+        registered_by_role="applicant" if e.by_role == "applicant" else "coordinator",
+        registered_by=None if e.by_role == "applicant" else e.by.account_id,
     )
 
 
@@ -123,6 +137,7 @@ TRANSLATORS: dict[type[Any], Callable[[Any, Any], IntegrationEvent]] = {
     case_event.Deferred: application_deferred,
     case_event.ApprovedForExam: approved_for_exam,
     case_event.ExamScored: exam_scored,
+    exam_event.Registered: exam_registered,
     case_event.Denied: endorsement_denied,
     Endorsement.RenewalApproved: renewal_approved,
     Endorsement.Lapsed: endorsement_lapsed,

@@ -8,6 +8,8 @@ from datetime import datetime
 from enum import StrEnum
 from uuid import UUID
 
+from .checklist import ChecklistItem
+
 COMPETENCY_DOMAINS = frozenset({
     "theoretical-foundations", "law-regulation-agency-policy", "systems-expertise", "direct-service-skills",
     "working-with-others", "communicating", "thinking", "reflection",
@@ -42,6 +44,7 @@ class Recommendation:
     comments_for_applicant: str | None = None
     private_notes: str | None = None
     domains_met: tuple[str, ...] = ()
+    checklist: tuple[ChecklistItem, ...] = ()
 
 
 @dataclass

@@ -17,8 +17,11 @@ from .assignment import Assignment, RecommendationKind
 from .case_decisions import Decisions
 from .case_events import ApprovedAsEmerging
 from .case_intake import Intake
+from .case_kinds import REGISTER_KINDS, CaseKind
+from .case_register import CaseWork
 from .case_reviewing import ReviewerWork
-from .errors import EmergingNotAllowed, ExamRequired, InvalidDesignation, InvalidRenewalDate
+from .cycles import Cycle
+from .errors import CaseKindConflict, EmergingNotAllowed, ExamRequired, InvalidDesignation, InvalidRenewalDate
 from .exam import ExamRecord
 from .lifecycle import CLOSED, WAITING_FOR_APPLICANT, Action, Status, require
 from .policy import DEFAULT_POLICY, ReviewPolicy
@@ -38,9 +41,9 @@ def endorsement_id_for(case_id: UUID) -> UUID:
     return uuid5(NAMESPACE_URL, f"endorsement/{case_id}")
 
 
-class ReviewCase(Intake, ReviewerWork, Decisions, Aggregate):
+class ReviewCase(Intake, ReviewerWork, Decisions, CaseWork, Aggregate):
     class Opened(Aggregate.Created):
-        class_version = 2
+        class_version = 3
         tenant: str
         application_id: UUID
         submission_number: int
@@ -51,6 +54,12 @@ class ReviewCase(Intake, ReviewerWork, Decisions, Aggregate):
         received_at: datetime
         employer: str | None
         related_emails: list[str]
+        kind: str
+        endorsement_id: UUID | None
+        renewal_year: int | None
+        cycle: str | None
+        cycle_opens_at: datetime | None
+        cycle_deadline: datetime | None
 
         @staticmethod
         def upcast_v1_v2(state: dict[str, Any]) -> None:
@@ -58,11 +67,20 @@ class ReviewCase(Intake, ReviewerWork, Decisions, Aggregate):
             state["employer"] = None
             state["related_emails"] = []
 
+        @staticmethod
+        def upcast_v2_v3(state: dict[str, Any]) -> None:
+            """Version 2 opened only applications, on rolling intake."""
+            state.update(kind=CaseKind.INITIAL.value, endorsement_id=None, renewal_year=None, cycle=None,
+                         cycle_opens_at=None, cycle_deadline=None)
+
         def describe(self) -> Described:
-            return Described("opened", "applicant", Actor(self.applicant.account_id, self.applicant.name),
-                             {"submission_number": str(self.submission_number), "category": self.category,
-                              "rule_set_version": self.rule_set_version,
-                              "received_at": self.received_at.isoformat()})
+            details = {"submission_number": str(self.submission_number), "category": self.category,
+                       "rule_set_version": self.rule_set_version, "received_at": self.received_at.isoformat()}
+            if self.kind != CaseKind.INITIAL:
+                details["kind"] = self.kind
+            if self.cycle is not None:
+                details["cycle"] = self.cycle
+            return Described("opened", "applicant", Actor(self.applicant.account_id, self.applicant.name), details)
 
     class Approved(Aggregate.Event):
         endorsement_id: UUID
@@ -90,8 +108,15 @@ class ReviewCase(Intake, ReviewerWork, Decisions, Aggregate):
     @event(Opened)
     def __init__(self, *, tenant: str, application_id: UUID, submission_number: int, applicant: Applicant,
                  category: str, category_name: str, rule_set_version: str, received_at: datetime,
-                 employer: str | None, related_emails: list[str]) -> None:
+                 employer: str | None, related_emails: list[str], kind: str, endorsement_id: UUID | None,
+                 renewal_year: int | None, cycle: str | None, cycle_opens_at: datetime | None,
+                 cycle_deadline: datetime | None) -> None:
         self.tenant = tenant
+        self.kind = CaseKind(kind)
+        self.renewal_year = renewal_year
+        self.cycle = cycle
+        self.cycle_opens_at = cycle_opens_at
+        self.cycle_deadline = cycle_deadline
         self.application_id = application_id
         self.submission_number = submission_number
         self.latest_submission = submission_number
@@ -110,7 +135,8 @@ class ReviewCase(Intake, ReviewerWork, Decisions, Aggregate):
         self.assignments: dict[str, Assignment] = {}
         self.consensus: RecommendationKind | None = None
         self.exam = ExamRecord()
-        self.endorsement_id: UUID | None = None
+        self.endorsement_id: UUID | None = endorsement_id
+        """The register entry a renewal or reinstatement is about; for an application, the one its approval grants."""
         self.decided_by: Actor | None = None
         self.decided_at: datetime | None = None
         self.effective_date: date | None = None
@@ -126,17 +152,25 @@ class ReviewCase(Intake, ReviewerWork, Decisions, Aggregate):
     @classmethod
     def open(cls, *, tenant: str, application_id: UUID, submission_number: int, applicant: Applicant,
              category: str, category_name: str, rule_set_version: str, received_at: datetime,
-             employer: str | None = None, related_emails: Iterable[str] = ()) -> ReviewCase:
-        """Open the case of a submission that was received for review."""
+             employer: str | None = None, related_emails: Iterable[str] = (), kind: CaseKind = CaseKind.INITIAL,
+             endorsement_id: UUID | None = None, renewal_year: int | None = None,
+             cycle: Cycle | None = None) -> ReviewCase:
+        """Open the case of a submission that was received for review (in `cycle`, unless on rolling intake)."""
         if received_at.tzinfo is None:
             raise ValueError("the time of receipt must be timezone-aware")
         if submission_number < 1:
             raise ValueError("submission numbers start at 1")
+        if (kind in REGISTER_KINDS) != (endorsement_id is not None):
+            raise ValueError("renewals and reinstatements, and only they, name the endorsement they are about")
         return cls(tenant=tenant, application_id=application_id, submission_number=submission_number,
                    applicant=applicant, category=category, category_name=category_name,
                    rule_set_version=rule_set_version, received_at=received_at,
                    employer=" ".join((employer or "").split()) or None,
-                   related_emails=sorted({normalised_email(e) for e in related_emails if e.strip()}))
+                   related_emails=sorted({normalised_email(e) for e in related_emails if e.strip()}),
+                   kind=kind.value, endorsement_id=endorsement_id,
+                   renewal_year=renewal_year if kind is CaseKind.RENEWAL else None,
+                   cycle=None if cycle is None else cycle.id, cycle_opens_at=None if cycle is None else cycle.opens_at,
+                   cycle_deadline=None if cycle is None else cycle.deadline)
 
     # Approval -----------------------------------------------------------------------------------
 
@@ -145,6 +179,8 @@ class ReviewCase(Intake, ReviewerWork, Decisions, Aggregate):
         """Endorse the applicant from `effective_date`, first renewal due `renewal_date`; as emerging when asked
         and the category allows it (the remaining requirements then fall due after the category's years)."""
         policy = policy or DEFAULT_POLICY
+        if self.kind is not CaseKind.INITIAL:
+            raise CaseKindConflict(f"a {self.kind} case is approved against its endorsement, not as a new grant")
         if self.status is Status.APPROVED_FOR_EXAM:
             raise ExamRequired("the applicant has not passed every part of the exam yet")
         if self.status is not Status.EXAM_PASSED:

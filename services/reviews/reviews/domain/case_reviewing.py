@@ -13,6 +13,8 @@ from .case_events import (
     ReviewerAssigned,
     ReviewerWithdrawn,
 )
+from .case_kinds import CaseKind
+from .checklist import ChecklistItem, Competencies, cleaned_checklist
 from .errors import (
     AlreadyRecommended,
     AssignmentNotAccepted,
@@ -37,6 +39,7 @@ class ReviewerWork:
 
     if TYPE_CHECKING:
         status: Status
+        kind: CaseKind
         category: str
         received_at: datetime
         relations: Relations
@@ -84,8 +87,11 @@ class ReviewerWork:
 
     def recommend(self, reviewer_email: str, by: Actor, kind: RecommendationKind, policy: ReviewPolicy, *,
                   comments_for_applicant: str | None = None, private_notes: str | None = None,
-                  domains_met: Iterable[str] = ()) -> None:
-        """Record an accepted reviewer's recommendation; the last one required concludes the review."""
+                  domains_met: Iterable[str] = (), checklist: Iterable[ChecklistItem] = (),
+                  competencies: Competencies | None = None) -> None:
+        """Record an accepted reviewer's recommendation; the last one required concludes the review.
+
+        The checklist ticks knowledge/skill areas (of `competencies`) met or not, per application section."""
         require(self.status, Action.RECOMMEND)
         assignment = self.assignment_of(reviewer_email)
         if assignment.status is not AssignmentStatus.ACCEPTED:
@@ -96,8 +102,9 @@ class ReviewerWork:
         domains = sorted(set(domains_met))
         if unknown := set(domains) - COMPETENCY_DOMAINS:
             raise InvalidRecommendation(f"unknown competency domains: {', '.join(sorted(unknown))}")
+        ticks = cleaned_checklist(checklist, competencies or Competencies())
         self.trigger_event(RecommendationSubmitted, by=by, reviewer_email=assignment.email,
-                           recommendation=kind.value, domains_met=domains,
+                           recommendation=kind.value, domains_met=domains, checklist=[t.as_dict() for t in ticks],
                            comments_for_applicant=cleaned_message(comments_for_applicant, "comment"),
                            private_notes=cleaned_message(private_notes, "note"))
         concluded = conclusion(self.assignments.values(), self.reviewers_required)
@@ -107,12 +114,13 @@ class ReviewerWork:
                                recommendation=None if agreed is None else agreed.value)
 
     def _check_recommendable(self, kind: RecommendationKind, policy: ReviewPolicy) -> None:
-        exam = policy.exam_required(self.category, self.received_at)
+        exam = self.kind is CaseKind.INITIAL and policy.exam_required(self.category, self.received_at)
         if kind is RecommendationKind.APPROVE_FOR_EXAM and not exam:
             raise InvalidRecommendation(f"{self.category} does not require the exam")
         if kind in (RecommendationKind.ENDORSE, RecommendationKind.EMERGING) and exam:
             raise InvalidRecommendation(f"{self.category} requires the exam before endorsement")
-        if kind is RecommendationKind.EMERGING and policy.emerging_years(self.category) is None:
+        if kind is RecommendationKind.EMERGING and (self.kind is not CaseKind.INITIAL
+                                                    or policy.emerging_years(self.category) is None):
             raise InvalidRecommendation(f"{self.category} cannot be endorsed as emerging")
         if kind is RecommendationKind.DENY and not policy.denial_allowed:
             raise InvalidRecommendation("this association does not deny applications")

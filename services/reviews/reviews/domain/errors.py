@@ -157,3 +157,156 @@ class NotYetRemovable(StateConflict):
 
 class InvalidDate(InvalidRequest):
     code = "INVALID_DATE"
+
+
+class CycleNotOpen(StateConflict):
+    """The case belongs to a review cycle that has not opened yet; it waits for its intake window."""
+
+    code = "CYCLE_NOT_OPEN"
+
+
+class CaseKindConflict(StateConflict):
+    """The command does not apply to this kind of case (e.g. a reviewer or the exam for a renewal)."""
+
+    code = "CASE_KIND_CONFLICT"
+
+
+class InvalidChecklist(InvalidRequest):
+    code = "INVALID_CHECKLIST"
+
+
+# The exam (examination.py) ---------------------------------------------------------------------------
+
+
+class ExaminationNotFound(NotFound):
+    code = "EXAM_NOT_FOUND"
+
+
+class UnknownSitting(InvalidRequest):
+    code = "UNKNOWN_SITTING"
+
+
+class RegistrationClosed(StateConflict):
+    code = "REGISTRATION_CLOSED"
+
+
+class RetakeNoticeTooShort(StateConflict):
+    code = "RETAKE_NOTICE_TOO_SHORT"
+
+
+class AlreadyRegistered(StateConflict):
+    code = "ALREADY_REGISTERED"
+
+
+class ExamAlreadyPassed(StateConflict):
+    code = "EXAM_ALREADY_PASSED"
+
+
+class NotRegistered(StateConflict):
+    code = "NOT_REGISTERED"
+
+
+class ExamAttemptOpen(StateConflict):
+    code = "EXAM_ATTEMPT_OPEN"
+
+
+class WithdrawalTooLate(StateConflict):
+    code = "WITHDRAWAL_TOO_LATE"
+
+
+class AccommodationsTooLate(StateConflict):
+    code = "ACCOMMODATIONS_TOO_LATE"
+
+
+class AccommodationsAlreadyRequested(StateConflict):
+    code = "ACCOMMODATIONS_ALREADY_REQUESTED"
+
+
+class AccommodationsNotPending(StateConflict):
+    code = "ACCOMMODATIONS_NOT_PENDING"
+
+
+class SittingNotHeld(StateConflict):
+    code = "SITTING_NOT_HELD"
+
+
+class PartNotInAttempt(StateConflict):
+    code = "PART_NOT_IN_ATTEMPT"
+
+
+class PartAlreadyRecorded(StateConflict):
+    code = "PART_ALREADY_RECORDED"
+
+
+class ScoringAlreadyOpen(StateConflict):
+    code = "SCORING_ALREADY_OPEN"
+
+
+class ScoringNotOpen(StateConflict):
+    code = "SCORING_NOT_OPEN"
+
+
+class ScorerNotFound(NotFound):
+    code = "SCORER_NOT_FOUND"
+
+
+class ScorerNotEligible(InvalidRequest):
+    code = "SCORER_NOT_ELIGIBLE"
+
+
+class ScorerConflicted(InvalidRequest):
+    code = "SCORER_CONFLICT_OF_INTEREST"
+
+
+class ScorersNotDistinct(InvalidRequest):
+    code = "SCORERS_NOT_DISTINCT"
+
+
+class ScorerAlreadyAssigned(StateConflict):
+    code = "SCORER_ALREADY_ASSIGNED"
+
+
+class ScorerSlotsFull(StateConflict):
+    code = "SCORER_SLOTS_FULL"
+
+
+class ScoringAssignmentNotFound(NotFound):
+    """No such scoring assignment of the caller's (scorers never learn which examination it belongs to)."""
+
+    code = "SCORING_ASSIGNMENT_NOT_FOUND"
+
+
+class ScoreAlreadySubmitted(StateConflict):
+    code = "SCORE_ALREADY_SUBMITTED"
+
+
+class ScoringClosed(StateConflict):
+    code = "SCORING_CLOSED"
+
+
+class InvalidScore(InvalidRequest):
+    code = "INVALID_SCORE"
+
+
+class InvalidResponsesReference(InvalidRequest):
+    code = "INVALID_RESPONSES_REFERENCE"
+
+
+class ScoresNotInDispute(StateConflict):
+    code = "SCORES_NOT_IN_DISPUTE"
+
+
+class NoResultYet(StateConflict):
+    code = "NO_RESULT_YET"
+
+
+class FeedbackAlreadySent(StateConflict):
+    code = "FEEDBACK_ALREADY_SENT"
+
+
+class InvalidFeedback(InvalidRequest):
+    code = "INVALID_FEEDBACK"
+
+
+class InvalidAccommodations(InvalidRequest):
+    code = "INVALID_ACCOMMODATIONS"

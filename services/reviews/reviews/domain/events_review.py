@@ -7,6 +7,7 @@ from typing import Any
 from eventsourcing.domain import Aggregate
 
 from .assignment import Assignment, AssignmentStatus, Conclusion, Recommendation, RecommendationKind
+from .checklist import ChecklistItem
 from .lifecycle import Status
 from .values import Actor, Described
 
@@ -60,18 +61,25 @@ class ReviewerWithdrawn(Aggregate.Event):
 
 
 class RecommendationSubmitted(Aggregate.Event):
+    class_version = 2
     by: Actor
     reviewer_email: str
     recommendation: str
     comments_for_applicant: str | None
     private_notes: str | None
     domains_met: list[str]
+    checklist: list[dict[str, Any]]
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        """Version 1 had no competency checklist."""
+        state["checklist"] = []
 
     def apply(self, aggregate: Any) -> None:
         aggregate.assignments[self.reviewer_email].recommendation = Recommendation(
             kind=RecommendationKind(self.recommendation), at=self.timestamp,
             comments_for_applicant=self.comments_for_applicant, private_notes=self.private_notes,
-            domains_met=tuple(self.domains_met),
+            domains_met=tuple(self.domains_met), checklist=tuple(ChecklistItem.of(t) for t in self.checklist),
         )
 
     def describe(self) -> Described:

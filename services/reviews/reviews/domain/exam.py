@@ -1,13 +1,14 @@
-"""Exam attempts: part 1 (multiple choice, pass mark from the rules) and part 2 (vignettes, reconciled by two blind
-scorers outside this service), each part passed once and retaken separately after the waiting time."""
+"""Exam attempts as the review case records them: part 1 (multiple choice, pass mark from the rules) and part 2
+(vignettes, reconciled by two blind scorers: see `examination.py`), each part passed once and retaken separately
+after the waiting time."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from .errors import InvalidExamResult, RetakeTooEarly
-from .policy import ExamRules
+from .exam_rules import ExamRules
 
 PARTS = (1, 2)
 
@@ -49,5 +50,5 @@ def score(record: ExamRecord, *, taken_on: date, today: date, part1_percent: int
     part1 = None if part1_percent is None else part1_percent >= rules.pass_percent
     passed_now = {p for p, ok in ((1, part1), (2, part2_passed)) if ok}
     passed = (record.parts_passed | passed_now) >= set(PARTS)
-    retake = None if passed else taken_on + timedelta(days=rules.retake_wait_days)
+    retake = None if passed else rules.retake_eligible_on(taken_on)
     return ExamOutcome(record.attempts + 1, part1, part2_passed, passed, retake)

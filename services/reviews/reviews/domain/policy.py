@@ -7,6 +7,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, tzinfo
 from types import MappingProxyType
 
+from .exam_rules import ExamRules
+
+__all__ = ["DEFAULT_POLICY", "CategoryRules", "ExamRules", "Period", "ReviewPolicy"]
+
 
 @dataclass(frozen=True)
 class Period:
@@ -30,14 +34,6 @@ class CategoryRules:
     rank: int
     exam_required: tuple[Period, ...] = ()
     emerging_years: int | None = None
-
-
-@dataclass(frozen=True)
-class ExamRules:
-    pass_percent: int = 80
-    """Part 1 (multiple choice) passes at this percentage or better (domain §3.6)."""
-    retake_wait_days: int = 365
-    """A failed part may be retaken no sooner than this after the attempt."""
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ MAX_ITEMS = 50
 MAX_ITEM_LENGTH = 1000
 MAX_MESSAGE_LENGTH = 4000
 
-Role = Literal["applicant", "coordinator", "reviewer", "system"]
+Role = Literal["applicant", "coordinator", "reviewer", "scorer", "system"]
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from servicekit.problems import Problem, problem_response
 from ..application import Reviews
 from ..config import TenantCatalog
 from ..domain import DomainError, InvalidRequest, NotFound, StateConflict
-from . import case_routes, decision_routes, endorsement_routes, reviewer_routes
+from . import case_routes, decision_routes, endorsement_routes, exam_routes, report_routes, reviewer_routes
 from .dependencies import Clock
 
 
@@ -36,7 +36,7 @@ def create_api(reviews: Reviews, tenants: TenantCatalog, clock: Clock = utc_now)
     api.state.reviews = reviews
     api.state.tenants = tenants
     api.state.clock = clock
-    for module in (case_routes, decision_routes, reviewer_routes, endorsement_routes):
+    for module in (case_routes, decision_routes, reviewer_routes, endorsement_routes, report_routes, exam_routes):
         api.include_router(module.router)
 
     async def on_domain_error(request: Request, exc: Exception) -> JSONResponse:

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
+import asyncpg
 from fastapi import APIRouter, Query
 
+from ..application import CaseFile
 from ..domain import CaseNotFound
-from ..projections import CaseQuery, find_latest_case_id, list_cases
-from .dependencies import Coordinator, PoolDep, ReviewsDep, TenantsDep, actor, tenant_of
+from ..projections import CaseQuery, case_time_in_state, find_latest_case_id, list_cases
+from .dependencies import ClockDep, Coordinator, PoolDep, ReviewsDep, TenantsDep, actor, tenant_of
 from .requests import CompletenessRequest, InformationRequest
 from .schemas import CaseListParams, CaseOut, CasePage, CaseSummaryOut
 
@@ -18,11 +21,13 @@ router = APIRouter(prefix="/reviews/cases", tags=["cases"])
 
 
 @router.get("", response_model=CasePage)
-async def get_all_cases(coordinator: Coordinator, pool: PoolDep,
+async def get_all_cases(coordinator: Coordinator, pool: PoolDep, clock: ClockDep,
                         params: Annotated[CaseListParams, Query()]) -> CasePage:
-    """The association's review cases, oldest first, optionally by status and category."""
-    query = CaseQuery(tenant=coordinator.tenant, status=params.status, category=params.category,
-                      limit=params.limit, offset=params.offset)
+    """The association's review cases, oldest first, optionally by status, category, kind, review cycle, and
+    whether they still wait for their cycle to open."""
+    query = CaseQuery(tenant=coordinator.tenant, now=clock(), status=params.status, category=params.category,
+                      kind=params.kind, cycle=params.cycle, waiting=params.waiting, limit=params.limit,
+                      offset=params.offset)
     rows, total = await list_cases(pool, query)
     return CasePage(items=[CaseSummaryOut.of(r) for r in rows], total=total, limit=params.limit,
                     offset=params.offset)
@@ -30,18 +35,24 @@ async def get_all_cases(coordinator: Coordinator, pool: PoolDep,
 
 @router.get("/by-application/{application_id}", response_model=CaseOut)
 async def get_case_by_application(application_id: UUID, coordinator: Coordinator, reviews: ReviewsDep,
-                                  pool: PoolDep) -> CaseOut:
+                                  pool: PoolDep, clock: ClockDep) -> CaseOut:
     """The case of an application's latest submission."""
     case_id = await find_latest_case_id(pool, coordinator.tenant, application_id)
     if case_id is None:
         raise CaseNotFound(f"no review case for application {application_id}")
-    return CaseOut.of(await asyncio.to_thread(reviews.case_file, case_id, coordinator.tenant))
+    return await _full_case(await asyncio.to_thread(reviews.case_file, case_id, coordinator.tenant), pool, clock())
 
 
 @router.get("/{case_id}", response_model=CaseOut)
-async def get_case(case_id: UUID, coordinator: Coordinator, reviews: ReviewsDep) -> CaseOut:
-    """The case in full, with every event as who did what and when."""
-    return CaseOut.of(await asyncio.to_thread(reviews.case_file, case_id, coordinator.tenant))
+async def get_case(case_id: UUID, coordinator: Coordinator, reviews: ReviewsDep, pool: PoolDep,
+                   clock: ClockDep) -> CaseOut:
+    """The case in full, with every event as who did what and when, and how long it stayed in each state."""
+    return await _full_case(await asyncio.to_thread(reviews.case_file, case_id, coordinator.tenant), pool, clock())
+
+
+async def _full_case(case_file: CaseFile, pool: asyncpg.Pool, now: datetime) -> CaseOut:
+    stays = await case_time_in_state(pool, case_file.case.tenant, case_file.case.id, now)
+    return CaseOut.of(case_file, now=now, time_in_state=stays)
 
 
 @router.post("/{case_id}/completeness", response_model=CaseOut)

@@ -20,23 +20,25 @@ router = APIRouter(prefix="/reviews/cases", tags=["decisions"])
 @router.post("/{case_id}/approve", response_model=CaseOut)
 async def approve_case(case_id: UUID, coordinator: Coordinator, reviews: ReviewsDep, tenants: TenantsDep,
                        clock: ClockDep, body: Annotated[ApproveRequest | None, Body()] = None) -> CaseOut:
-    """Endorse the applicant (`EndorsementGranted`); 409 CASE_NOT_OPEN when the case was already decided."""
+    """Endorse the applicant (`EndorsementGranted`); 409 CASE_NOT_OPEN when the case was already decided. A renewal
+    case renews its endorsement (`RenewalApproved`), a reinstatement case reinstates it (`EndorsementReinstated`)."""
     request = body or ApproveRequest()
     tenant = tenant_of(tenants, coordinator, CaseNotFound)
+    now = clock()
     case_file = await asyncio.to_thread(
         reviews.approve, case_id, tenant=tenant, by=actor(coordinator), designation=request.designation,
-        effective_date=request.effective_date, emerging=request.emerging, now=clock(),
+        effective_date=request.effective_date, emerging=request.emerging, now=now,
     )
-    return CaseOut.of(case_file)
+    return CaseOut.of(case_file, now=now)
 
 
 @router.post("/{case_id}/approve-for-exam", response_model=CaseOut)
 async def approve_for_exam(case_id: UUID, coordinator: Coordinator, reviews: ReviewsDep,
-                           tenants: TenantsDep) -> CaseOut:
+                           tenants: TenantsDep, clock: ClockDep) -> CaseOut:
     """Approve the applicant to sit the exam their category requires (`ApprovedForExam`)."""
     tenant = tenant_of(tenants, coordinator, CaseNotFound)
     return CaseOut.of(await asyncio.to_thread(reviews.approve_for_exam, case_id, tenant=tenant,
-                                              by=actor(coordinator)))
+                                              by=actor(coordinator), now=clock()))
 
 
 @router.post("/{case_id}/exam-results", response_model=CaseOut)
@@ -65,8 +67,8 @@ async def defer_case(case_id: UUID, body: DeferRequest, coordinator: Coordinator
 
 @router.post("/{case_id}/deny", response_model=CaseOut)
 async def deny_case(case_id: UUID, body: DenyRequest, coordinator: Coordinator, reviews: ReviewsDep,
-                    tenants: TenantsDep) -> CaseOut:
+                    tenants: TenantsDep, clock: ClockDep) -> CaseOut:
     """Deny (`EndorsementDenied`), where the association's policy allows it."""
     tenant = tenant_of(tenants, coordinator, CaseNotFound)
     return CaseOut.of(await asyncio.to_thread(reviews.deny, case_id, tenant=tenant, by=actor(coordinator),
-                                              reasons=body.reasons))
+                                              reasons=body.reasons, now=clock()))

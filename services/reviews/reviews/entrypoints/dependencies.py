@@ -12,7 +12,7 @@ from servicekit.identity import CurrentIdentity, Identity, require_role
 
 from ..application import Reviews
 from ..config import Tenant, TenantCatalog
-from ..domain import Actor, NotFound, Reviewer, normalised_email
+from ..domain import Actor, Competencies, NotFound, Reviewer, normalised_email
 from ..domain.errors import NotAssigned
 
 COORDINATOR = "coordinator"
@@ -41,6 +41,12 @@ def get_clock(request: Request) -> Clock:
     return clock
 
 
+def get_competencies(request: Request) -> Competencies:
+    """The Competency Guidelines® ids a reviewer's checklist may tick (none known: every tick is refused)."""
+    competencies: Competencies = getattr(request.app.state, "competencies", Competencies())
+    return competencies
+
+
 def current_coordinator(identity: CurrentIdentity) -> Identity:
     """The caller, who must be a coordinator; what they see is limited to their own association."""
     require_role(identity, COORDINATOR)
@@ -56,6 +62,7 @@ ReviewsDep = Annotated[Reviews, Depends(get_reviews)]
 TenantsDep = Annotated[TenantCatalog, Depends(get_tenants)]
 PoolDep = Annotated[asyncpg.Pool, Depends(get_pool)]
 ClockDep = Annotated[Clock, Depends(get_clock)]
+CompetenciesDep = Annotated[Competencies, Depends(get_competencies)]
 Coordinator = Annotated[Identity, Depends(current_coordinator)]
 ReviewerIdentity = Annotated[Identity, Depends(current_reviewer)]
 

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, model_validator
 
-from ..domain import MAX_DESIGNATION_LENGTH, RecommendationKind
+from ..domain import MAX_DESIGNATION_LENGTH, ChecklistItem, RecommendationKind
 
 Item = Annotated[str, StringConstraints(max_length=1000)]
 Items = Annotated[list[Item], Field(max_length=50)]
@@ -77,12 +77,29 @@ class DeclineRequest(_Body):
     reason: Message | None = None
 
 
+class ChecklistTick(_Body):
+    """One knowledge/skill area (or a whole domain) of `config/rulesets/competencies.yaml`, met or not."""
+
+    area: Annotated[str, StringConstraints(max_length=64)]
+    met: bool
+    section: Annotated[str, StringConstraints(max_length=40)] | None = Field(
+        default=None, description="The application section the tick is about, e.g. `training`; none: overall."
+    )
+    note: Item | None = None
+
+    def item(self) -> ChecklistItem:
+        return ChecklistItem(area=self.area, met=self.met, section=self.section, note=self.note)
+
+
 class RecommendationRequest(_Body):
     recommendation: RecommendationKind
     comments_for_applicant: Message | None = None
     private_notes: Message | None = None
     domains_met: Annotated[list[Annotated[str, StringConstraints(max_length=60)]], Field(max_length=8)] = Field(
         default_factory=list, description="Competency domain ids the reviewer checked off."
+    )
+    checklist: Annotated[list[ChecklistTick], Field(max_length=400)] = Field(
+        default_factory=list, description="The competency checklist: areas met or not, per section, with notes."
     )
 
 

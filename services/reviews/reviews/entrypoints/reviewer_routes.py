@@ -11,6 +11,8 @@ from fastapi import APIRouter, Body
 from ..domain import CaseNotFound
 from ..projections import list_assignments, workloads
 from .dependencies import (
+    ClockDep,
+    CompetenciesDep,
     Coordinator,
     PoolDep,
     ReviewerIdentity,
@@ -46,11 +48,14 @@ async def suggest_reviewers(case_id: UUID, coordinator: Coordinator, reviews: Re
 
 @router.post("/cases/{case_id}/reviewers", response_model=CaseOut)
 async def assign_reviewer(case_id: UUID, body: AssignReviewerRequest, coordinator: Coordinator,
-                          reviews: ReviewsDep, tenants: TenantsDep) -> CaseOut:
-    """Assign a reviewer from the roster (`ReviewerAssigned`); eligibility and conflicts are checked."""
+                          reviews: ReviewsDep, tenants: TenantsDep, clock: ClockDep) -> CaseOut:
+    """Assign a reviewer from the roster (`ReviewerAssigned`); eligibility and conflicts are checked, and the
+    case's review cycle must have opened (409 CYCLE_NOT_OPEN)."""
     tenant = tenant_of(tenants, coordinator, CaseNotFound)
+    now = clock()
     return CaseOut.of(await asyncio.to_thread(reviews.assign_reviewer, case_id, tenant=tenant,
-                                              by=actor(coordinator), reviewer_email=str(body.email)))
+                                              by=actor(coordinator), reviewer_email=str(body.email), now=now),
+                      now=now)
 
 
 @router.post("/cases/{case_id}/reviewers/withdraw", response_model=CaseOut)
@@ -105,7 +110,7 @@ async def decline_assignment(case_id: UUID, reviewer: ReviewerIdentity, reviews:
 
 @router.post("/assignments/{case_id}/recommendation", response_model=ReviewerCaseOut)
 async def recommend(case_id: UUID, body: RecommendationRequest, reviewer: ReviewerIdentity, reviews: ReviewsDep,
-                    tenants: TenantsDep) -> ReviewerCaseOut:
+                    tenants: TenantsDep, competencies: CompetenciesDep) -> ReviewerCaseOut:
     """Submit the recommendation; the last one required concludes the review (consensus or escalation)."""
     tenant = tenant_of(tenants, reviewer, CaseNotFound)
     member = roster_member(tenant, reviewer)
@@ -113,6 +118,7 @@ async def recommend(case_id: UUID, body: RecommendationRequest, reviewer: Review
         reviews.recommend, case_id, tenant=tenant, by=actor(reviewer), reviewer_email=member.email,
         recommendation=body.recommendation, comments_for_applicant=body.comments_for_applicant,
         private_notes=body.private_notes, domains_met=body.domains_met,
+        checklist=[tick.item() for tick in body.checklist], competencies=competencies,
     )
     return ReviewerCaseOut.of(case, member.email)
 

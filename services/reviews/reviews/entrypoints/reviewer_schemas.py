@@ -25,6 +25,7 @@ class AssignmentSummaryOut(BaseModel):
     answered_at: datetime | None
     recommendation: str | None
     recommended_at: datetime | None
+    cycle: str | None
 
     @classmethod
     def of(cls, row: AssignmentRow) -> AssignmentSummaryOut:

@@ -73,6 +73,7 @@ class AssignmentRow:
     answered_at: datetime | None
     recommendation: str | None
     recommended_at: datetime | None
+    cycle: str | None
 
 
 async def list_assignments(pool: asyncpg.Pool, tenant: str, reviewer_email: str) -> list[AssignmentRow]:
@@ -81,7 +82,7 @@ async def list_assignments(pool: asyncpg.Pool, tenant: str, reviewer_email: str)
         rows = await conn.fetch(
             "SELECT a.case_id, c.application_id, c.applicant_name, c.category, c.category_name, "
             "c.status AS case_status, a.slot, a.status, a.assigned_at, a.answered_at, a.recommendation, "
-            "a.recommended_at FROM review_assignments a JOIN review_cases c ON c.id = a.case_id "
+            "a.recommended_at, c.cycle FROM review_assignments a JOIN review_cases c ON c.id = a.case_id "
             "WHERE a.tenant = $1 AND a.reviewer_email = $2 AND a.status IN ('invited', 'accepted') "
             "ORDER BY a.assigned_at, a.case_id",
             tenant, reviewer_email,

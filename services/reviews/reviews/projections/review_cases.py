@@ -1,4 +1,5 @@
-"""`review_cases`: the coordinator's queue, one row per case, filterable by status and category."""
+"""`review_cases`: the coordinator's queue, one row per case, filterable by status, category, kind and review
+cycle (and whether the case still waits for its cycle to open)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from eventsourcing.domain import DomainEventProtocol
 
 from ..domain import ReviewCase
 from ..domain import case_events as ev
+from ..domain.events_register import ReinstatementCaseApproved, RenewalCaseApproved
 from .assignments import DDL as ASSIGNMENTS_DDL
 from .assignments import apply_to_assignments
 from .stamps import timestamp_of
@@ -34,13 +36,18 @@ CREATE TABLE IF NOT EXISTS review_cases (
 ALTER TABLE review_cases ADD COLUMN IF NOT EXISTS latest_submission integer;
 ALTER TABLE review_cases ADD COLUMN IF NOT EXISTS status_since timestamptz;
 ALTER TABLE review_cases ADD COLUMN IF NOT EXISTS resume_status text;
+ALTER TABLE review_cases ADD COLUMN IF NOT EXISTS kind text;
+ALTER TABLE review_cases ADD COLUMN IF NOT EXISTS cycle text;
+ALTER TABLE review_cases ADD COLUMN IF NOT EXISTS cycle_opens_at timestamptz;
+CREATE INDEX IF NOT EXISTS review_cases_cycle ON review_cases (tenant, cycle, status);
 CREATE INDEX IF NOT EXISTS review_cases_queue ON review_cases (tenant, status, opened_at);
 CREATE INDEX IF NOT EXISTS review_cases_application ON review_cases (tenant, application_id, submission_number);
 """
 
 COLUMNS = ("id, application_id, submission_number, coalesce(latest_submission, submission_number) AS "
            "latest_submission, applicant_name, category, category_name, status, received_at, opened_at, "
-           "coalesce(status_since, opened_at) AS status_since, decided_at, decided_by")
+           "coalesce(status_since, opened_at) AS status_since, decided_at, decided_by, "
+           "coalesce(kind, 'initial') AS kind, cycle, cycle_opens_at")
 
 SIMPLE_STATUS: dict[type[Any], str] = {
     ev.CompletenessPassed: "in_review",
@@ -51,6 +58,8 @@ DECIDED_STATUS: dict[type[Any], str] = {
     ev.ApprovedAsEmerging: "approved",
     ev.Deferred: "deferred",
     ev.Denied: "denied",
+    RenewalCaseApproved: "approved",
+    ReinstatementCaseApproved: "approved",
 }
 
 
@@ -71,10 +80,12 @@ class ReviewCasesProjection:
         if isinstance(event, ReviewCase.Opened):
             await conn.execute(
                 "INSERT INTO review_cases (id, tenant, application_id, submission_number, latest_submission, "
-                "applicant_name, category, category_name, status, received_at, opened_at, status_since) "
-                "VALUES ($1, $2, $3, $4, $4, $5, $6, $7, 'open', $8, $9, $9) ON CONFLICT (id) DO NOTHING",
+                "applicant_name, category, category_name, status, received_at, opened_at, status_since, kind, cycle, "
+                "cycle_opens_at) VALUES ($1, $2, $3, $4, $4, $5, $6, $7, 'open', $8, $9, $9, $10, $11, $12) "
+                "ON CONFLICT (id) DO NOTHING",
                 case_id, event.tenant, event.application_id, event.submission_number,
                 event.applicant.name, event.category, event.category_name, event.received_at, at,
+                event.kind, event.cycle, event.cycle_opens_at,
             )
         elif kind in DECIDED_STATUS:
             decision: Any = event  # every decision event records `by`
@@ -110,8 +121,13 @@ class ReviewCasesProjection:
 @dataclass(frozen=True)
 class CaseQuery:
     tenant: str
+    now: datetime
+    """The moment that decides which cases still wait for their cycle."""
     status: str | None = None
     category: str | None = None
+    kind: str | None = None
+    cycle: str | None = None
+    waiting: bool | None = None
     limit: int = 50
     offset: int = 0
 
@@ -131,25 +147,33 @@ class CaseRow:
     status_since: datetime
     decided_at: datetime | None
     decided_by: UUID | None
+    kind: str
+    cycle: str | None
+    cycle_opens_at: datetime | None
+    waiting: bool
 
 
 async def list_cases(pool: asyncpg.Pool, query: CaseQuery) -> tuple[list[CaseRow], int]:
     """One page of a tenant's cases, oldest first (the order they are worked), and how many match in all."""
     where = ["tenant = $1"]
     args: list[Any] = [query.tenant]
-    if query.status is not None:
-        args.append(query.status)
-        where.append(f"status = ${len(args)}")
-    if query.category is not None:
-        args.append(query.category)
-        where.append(f"category = ${len(args)}")
+    for column, value in (("status", query.status), ("category", query.category),
+                          ("coalesce(kind, 'initial')", query.kind), ("cycle", query.cycle)):
+        if value is not None:
+            args.append(value)
+            where.append(f"{column} = ${len(args)}")
+    if query.waiting is not None:
+        args.append(query.now)
+        waits = f"coalesce(cycle_opens_at > ${len(args)}, false)"
+        where.append(waits if query.waiting else f"NOT {waits}")
     condition = " AND ".join(where)
+    n = len(args)
     async with pool.acquire() as conn:
         total = await conn.fetchval(f"SELECT count(*) FROM review_cases WHERE {condition}", *args)
         rows = await conn.fetch(
-            f"SELECT {COLUMNS} FROM review_cases WHERE {condition} ORDER BY opened_at, id "
-            f"LIMIT ${len(args) + 1} OFFSET ${len(args) + 2}",
-            *args, query.limit, query.offset,
+            f"SELECT {COLUMNS}, coalesce(cycle_opens_at > ${n + 1}, false) AS waiting FROM review_cases "
+            f"WHERE {condition} ORDER BY opened_at, id LIMIT ${n + 2} OFFSET ${n + 3}",
+            *args, query.now, query.limit, query.offset,
         )
     return [CaseRow(**dict(row)) for row in rows], int(total)
 

@@ -1,24 +1,34 @@
 """The coordinator's decisions: approve (also as emerging), approve for the exam and record its results, defer,
-deny. An approval saves the endorsement it grants in the same transaction."""
+deny. An approval saves the endorsement it grants (or, for a renewal or reinstatement case, the endorsement it
+changes) in the same transaction. No case is assigned or decided before its review cycle opens."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from uuid import UUID
 
 from ..config import Tenant
-from ..domain import Actor, effective_date_for, granted_endorsement
+from ..domain import Actor, CaseKind, Work, effective_date_for, granted_endorsement
+from ..domain.examination import Examination
 from ..store import CaseFile, ReviewStore
+from .exams import examination_of
+from .register_cases import register_approval
 
 
 class DecisionUseCases(ReviewStore):
     def approve(self, case_id: UUID, *, tenant: Tenant, by: Actor, designation: str | None = None,
                 effective_date: date | None = None, emerging: bool = False, now: datetime | None = None) -> CaseFile:
         """Approve; the effective date defaults to today on the association's clock."""
+        moment = now or datetime.now(UTC)
 
         def attempt() -> None:
             case = self.get_case(case_id, tenant.slug)
+            if case.kind is not CaseKind.INITIAL:
+                self.save(case, register_approval(self, case, tenant=tenant, by=by, now=moment, designation=designation,
+                                                  effective_date=effective_date, emerging=emerging))
+                return
+            case.require_workable(Work.APPROVE_AS_EMERGING if emerging else Work.DECIDE, moment)
             effective = effective_date_for(effective_date, today=tenant.today(now),
                                            received_on=tenant.local_date(case.received_at))
             case.approve(by, effective, designation, tenant.renewal.first_renewal_date(effective),
@@ -28,11 +38,12 @@ class DecisionUseCases(ReviewStore):
         self.retrying(attempt)
         return self.case_file(case_id, tenant.slug)
 
-    def approve_for_exam(self, case_id: UUID, *, tenant: Tenant, by: Actor) -> CaseFile:
+    def approve_for_exam(self, case_id: UUID, *, tenant: Tenant, by: Actor, now: datetime | None = None) -> CaseFile:
         def attempt() -> None:
             case = self.get_case(case_id, tenant.slug)
+            case.require_workable(Work.APPROVE_FOR_EXAM, now or datetime.now(UTC))
             case.approve_for_exam(by, tenant.policy)
-            self.save(case)
+            self.save(case, Examination.for_case(case, by))  # registration, scoring: use_cases/exams.py
 
         self.retrying(attempt)
         return self.case_file(case_id, tenant.slug)
@@ -44,7 +55,13 @@ class DecisionUseCases(ReviewStore):
             case = self.get_case(case_id, tenant.slug)
             case.record_exam_result(by, taken_on=taken_on, today=tenant.today(now), part1_percent=part1_percent,
                                     part2_passed=part2_passed, policy=tenant.policy)
-            self.save(case)
+            # the coordinator's override for an attempt reconciled outside the service: the examination keeps it
+            examination = examination_of(self, case.id)
+            if examination is not None:
+                examination.record_direct_result(by, taken_on=taken_on, today=tenant.today(now),
+                                                 part1_percent=part1_percent, part2_passed=part2_passed,
+                                                 rules=tenant.policy.exam)
+            self.save(case, *([] if examination is None else [examination]))
 
         self.retrying(attempt)
         return self.case_file(case_id, tenant.slug)
@@ -53,6 +70,7 @@ class DecisionUseCases(ReviewStore):
               recommendations: Sequence[str], earliest_rereview_on: date, now: datetime | None = None) -> CaseFile:
         def attempt() -> None:
             case = self.get_case(case_id, tenant.slug)
+            case.require_workable(Work.DEFER, now or datetime.now(UTC))
             case.defer(by, reasons, recommendations, earliest_rereview_on, today=tenant.today(now),
                        policy=tenant.policy)
             self.save(case)
@@ -60,9 +78,11 @@ class DecisionUseCases(ReviewStore):
         self.retrying(attempt)
         return self.case_file(case_id, tenant.slug)
 
-    def deny(self, case_id: UUID, *, tenant: Tenant, by: Actor, reasons: Sequence[str]) -> CaseFile:
+    def deny(self, case_id: UUID, *, tenant: Tenant, by: Actor, reasons: Sequence[str],
+             now: datetime | None = None) -> CaseFile:
         def attempt() -> None:
             case = self.get_case(case_id, tenant.slug)
+            case.require_workable(Work.DENY, now or datetime.now(UTC))
             case.deny(by, reasons, tenant.policy)
             self.save(case)
 

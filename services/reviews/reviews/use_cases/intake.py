@@ -8,7 +8,7 @@ from datetime import datetime
 from uuid import UUID
 
 from ..config import Tenant
-from ..domain import Actor, Applicant, ReviewCase, review_case_id
+from ..domain import CYCLED_KINDS, Actor, Applicant, CaseKind, CycleCalendar, ReviewCase, review_case_id
 from ..store import CaseFile, ReviewStore
 
 
@@ -27,14 +27,19 @@ class Submission:
     employer: str | None = None
     related_emails: tuple[str, ...] = ()
     """The applicant's raters, reflective-supervision provider and supervisor (conflicts of interest)."""
+    kind: CaseKind = CaseKind.INITIAL
+    endorsement_id: UUID | None = None
+    """The register entry a renewal or reinstatement is about."""
+    renewal_year: int | None = None
 
 
 class IntakeUseCases(ReviewStore):
-    def case_for(self, submission: Submission) -> ReviewCase | None:
+    def case_for(self, submission: Submission, *, cycles: CycleCalendar | None = None) -> ReviewCase | None:
         """The case the submission opens, or the paused case it resumes, with its new events unsaved.
 
         A resubmission resumes the application's latest case when that case waits for the applicant (and the
-        category is unchanged); otherwise it opens a case of its own.
+        category is unchanged); otherwise it opens a case of its own, in the review cycle of its receipt when the
+        association has `cycles` and the kind is reviewed by cycle.
 
         None when the submission was already handled (a redelivered or republished event).
         """
@@ -52,7 +57,10 @@ class IntakeUseCases(ReviewStore):
             submission_number=submission.submission_number, applicant=submission.applicant,
             category=submission.category, category_name=submission.category_name,
             rule_set_version=submission.rule_set_version, received_at=submission.received_at,
-            employer=submission.employer, related_emails=submission.related_emails,
+            employer=submission.employer, related_emails=submission.related_emails, kind=submission.kind,
+            endorsement_id=submission.endorsement_id, renewal_year=submission.renewal_year,
+            cycle=(cycles.cycle_for(submission.received_at)
+                   if cycles is not None and submission.kind in CYCLED_KINDS else None),
         )
 
     def _latest_case_before(self, application_id: UUID, submission_number: int) -> ReviewCase | None:

@@ -3,10 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from uuid import UUID
 
 from ..config import Tenant
-from ..domain import Actor, RecommendationKind, ReviewCase, Reviewer, ReviewerNotFound, conflict_of, normalised_email
+from ..domain import (
+    Actor,
+    ChecklistItem,
+    Competencies,
+    RecommendationKind,
+    ReviewCase,
+    Reviewer,
+    ReviewerNotFound,
+    Work,
+    conflict_of,
+    normalised_email,
+)
 from ..store import CaseFile, ReviewStore
 
 
@@ -18,11 +30,13 @@ def roster_entry(tenant: Tenant, email: str) -> Reviewer:
 
 
 class ReviewingUseCases(ReviewStore):
-    def assign_reviewer(self, case_id: UUID, *, tenant: Tenant, by: Actor, reviewer_email: str) -> CaseFile:
+    def assign_reviewer(self, case_id: UUID, *, tenant: Tenant, by: Actor, reviewer_email: str,
+                        now: datetime | None = None) -> CaseFile:
         reviewer = roster_entry(tenant, reviewer_email)
 
         def attempt() -> None:
             case = self.get_case(case_id, tenant.slug)
+            case.require_workable(Work.ASSIGN_REVIEWER, now or datetime.now(UTC))
             case.assign_reviewer(reviewer, by, tenant.policy)
             self.save(case)
 
@@ -71,12 +85,13 @@ class ReviewingUseCases(ReviewStore):
 
     def recommend(self, case_id: UUID, *, tenant: Tenant, by: Actor, reviewer_email: str,
                   recommendation: RecommendationKind, comments_for_applicant: str | None = None,
-                  private_notes: str | None = None, domains_met: Sequence[str] = ()) -> ReviewCase:
+                  private_notes: str | None = None, domains_met: Sequence[str] = (),
+                  checklist: Sequence[ChecklistItem] = (), competencies: Competencies | None = None) -> ReviewCase:
         def attempt() -> ReviewCase:
             case = self.reviewer_case(case_id, tenant=tenant, reviewer_email=reviewer_email)
             case.recommend(reviewer_email, by, recommendation, tenant.policy,
                            comments_for_applicant=comments_for_applicant, private_notes=private_notes,
-                           domains_met=domains_met)
+                           domains_met=domains_met, checklist=checklist, competencies=competencies)
             self.save(case)
             return case
 
