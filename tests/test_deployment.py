@@ -46,5 +46,6 @@ def test_services_get_the_settings_they_fail_fast_without() -> None:
         for key in ("DATABASE_URL", "KAFKA_BOOTSTRAP_SERVERS", "GATEWAY_PUBLIC_KEY", "PORT"):
             assert key in env, f"{name} lacks {key}"
     assert "CREDENTIALS_SIGNING_KEYS" in services["credentials"]["environment"]  # type: ignore[operator]
+    assert "REFERENCE_LINK_KEY" in services["applications"]["environment"]  # type: ignore[operator]
     assert "SMTP_URL" in services["notifications"]["environment"]  # type: ignore[operator]
     assert "GATEWAY_SIGNING_KEY" in services["gateway"]["environment"]  # type: ignore[operator]

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 import time
 import uuid
 from collections.abc import Callable
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
+from devstack.mailbox import wait_for_messages
 from kafka import KafkaConsumer, TopicPartition
 
 TENANT = "itmhca"
@@ -29,7 +32,10 @@ def sign_up_applicant(client: httpx.Client, name: str) -> tuple[str, dict[str, s
     return email, login(client, email, password)
 
 
-def submit_application(client: httpx.Client, auth: dict[str, str], category: str = "IFS") -> str:
+def submit_application(client: httpx.Client, auth: dict[str, str], category: str = "IFS", *,
+                       coordinator: dict[str, str], mail_dir: Path | None) -> str:
+    """Complete an IFS application (its three raters answering the links they get by email, read from the SMTP
+    sink's `mail_dir`), register it, have the `coordinator` accept the registration, submit."""
     created = client.post("/applications", json={"category": category}, headers=auth)
     assert created.status_code == 201, created.text
     application_id = str(created.json()["id"])
@@ -39,10 +45,48 @@ def submit_application(client: httpx.Client, auth: dict[str, str], category: str
     for method, path, body in complete_ifs_calls():
         response = client.request(method, f"/applications/{application_id}/{path}", json=body, headers=auth)
         assert response.status_code in (200, 201), (path, response.text)
+    assert mail_dir is not None, "the e2e tests read mail from the local SMTP sink"
+    complete_references(client, auth, application_id, mail_dir)
+    registered = client.post(f"/applications/{application_id}/register", headers=auth)
+    assert registered.status_code == 200 and registered.json()["status"] == "registered", registered.text
+    accepted = client.post(f"/applications/{application_id}/registration/accept", headers=coordinator)
+    assert accepted.status_code == 200 and accepted.json()["status"] == "accepted", accepted.text
     submitted = client.post(f"/applications/{application_id}/submit", headers=auth)
     assert submitted.status_code == 200, submitted.text
     assert submitted.json()["status"] == "submitted"
     return application_id
+
+
+IFS_RATERS = (  # one per slot of the ITMHCA IFS rules; at least one endorsed IFS or higher
+    {"slot": 1, "name": "Sam Ortiz", "kind": "supervisor", "relationship": "program supervisor"},
+    {"slot": 2, "name": "Rita Moreno", "kind": "rsc_provider", "endorsed_category": "IMHM-C"},
+    {"slot": 3, "name": "Lee Park", "kind": "colleague"},
+)
+RATER_COMMENT = "Reflective, warm and reliable with families."
+REFERENCE_LINK = re.compile(r"https?://[^\s\"<>]+/references/([0-9a-f]{32}\.[0-9a-f]{32}\.[0-9]+\.[A-Za-z0-9_-]{43})")
+
+
+def complete_references(client: httpx.Client, auth: dict[str, str], application_id: str, mail_dir: Path) -> None:
+    """Name a rater per slot; each finds the link in the email the platform sends and answers the form (no
+    account). The link reaches raters by email only, so this reads it from the mail sink like a rater would."""
+    for rater in IFS_RATERS:
+        email = f"{rater['kind']}.{application_id[:8]}@example.org"
+        named = client.post(f"/applications/{application_id}/references", headers=auth,
+                            json={**rater, "email": email, "waived": rater["slot"] == 1})
+        assert named.status_code == 201, named.text
+        [message] = wait_for_messages(mail_dir, lambda m, to=email: to in str(m["To"]), count=1, timeout=60)
+        assert "reference" in str(message["Subject"]).lower()
+        body = message.get_body(preferencelist=("plain",))
+        assert body is not None
+        match = REFERENCE_LINK.search(body.get_content())
+        assert match, "the email carries the rater's link"
+        form = client.get(f"/references/{match[1]}")
+        assert form.status_code == 200, form.text
+        first_value = form.json()["scale"][0]["value"]
+        answered = client.post(f"/references/{match[1]}",
+                               json={"ratings": {item["id"]: first_value for item in form.json()["items"]},
+                                     "comments": RATER_COMMENT})
+        assert answered.status_code == 200 and answered.json()["status"] == "completed", answered.text
 
 
 def complete_ifs_calls(today: date | None = None) -> list[tuple[str, str, dict[str, Any]]]:

@@ -26,8 +26,9 @@ PARTNER_TOPIC = "endorsement.credentials.v1"
 def issued_credential(stack: Stack, gateway: httpx.Client) -> tuple[str, str, dict[str, Any]]:
     """Endorse a new applicant; return (endorsement id, credential id, signed credential)."""
     _, applicant = sign_up_applicant(gateway, "Léa Ibáñez")
-    application_id = submit_application(gateway, applicant)
     coordinator = login(gateway, COORDINATOR, stack.secrets.seed_password)
+    application_id = submit_application(gateway, applicant, coordinator=coordinator,
+                                        mail_dir=stack.engines.mail_dir)
     case = review_case(gateway, coordinator, application_id)
     endorsement_id = str(approve(gateway, coordinator, case["id"])["decision"]["endorsement_id"])
     issued = records(stack.engines.kafka_bootstrap, PARTNER_TOPIC,

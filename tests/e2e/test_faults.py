@@ -28,8 +28,9 @@ REVIEWS_TOPIC = "endorsement.reviews.v1"
 def granted_and_waiting(stack: Stack, gateway: httpx.Client) -> str:
     """Submit and approve one application; return the endorsement id once EndorsementGranted is on Kafka."""
     _, applicant = sign_up_applicant(gateway, "Kai")
-    application_id = submit_application(gateway, applicant)
     coordinator = login(gateway, COORDINATOR, stack.secrets.seed_password)
+    application_id = submit_application(gateway, applicant, coordinator=coordinator,
+                                        mail_dir=stack.engines.mail_dir)
     case = review_case(gateway, coordinator, application_id)
     endorsement_id = str(approve(gateway, coordinator, case["id"])["decision"]["endorsement_id"])
     records(stack.engines.kafka_bootstrap, REVIEWS_TOPIC,

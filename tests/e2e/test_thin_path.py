@@ -13,6 +13,7 @@ from devstack.stack import Stack
 
 from .stack_client import (
     COORDINATOR,
+    RATER_COMMENT,
     approve,
     header,
     login,
@@ -31,8 +32,9 @@ def test_applicant_to_verified_credential(stack: Stack, gateway: httpx.Client, m
     assert gateway.get("/healthz").status_code == 200
     email, applicant = sign_up_applicant(gateway, "Zoë Núñez-山田")
     started = time.monotonic()
-    application_id = submit_application(gateway, applicant)
     coordinator = login(gateway, COORDINATOR, stack.secrets.seed_password)
+    application_id = submit_application(gateway, applicant, coordinator=coordinator,
+                                        mail_dir=stack.engines.mail_dir)
     case = review_case(gateway, coordinator, application_id)
     decision = approve(gateway, coordinator, case["id"])
     endorsement_id = decision["decision"]["endorsement_id"]
@@ -58,9 +60,15 @@ def test_applicant_to_verified_credential(stack: Stack, gateway: httpx.Client, m
     assert credential["proof"]["cryptosuite"] == "eddsa-rdfc-2022"
     assert credential["issuer"]["id"].startswith("did:web:")
 
-    mails = wait_for_messages(mail_dir, lambda m: email in str(m["To"]), count=2, timeout=60)
+    mails = wait_for_messages(mail_dir, lambda m: email in str(m["To"]), count=6, timeout=60)
     subjects = sorted(str(m["Subject"]) for m in mails)
-    assert len(mails) == 2, subjects
+    assert subjects == sorted([  # each step of the journey, each rater's answer (never its contents)
+        "Your Infant Family Specialist registration is accepted",
+        *["A reference for your Infant Family Specialist application is complete"] * 3,
+        "We received your Infant Family Specialist endorsement application",
+        "You are endorsed: Infant Family Specialist"]), subjects
+    bodies = [part.get_content() for m in mails if (part := m.get_body(preferencelist=("plain",))) is not None]
+    assert len(bodies) == 6 and not any(RATER_COMMENT in body for body in bodies)
 
     did_path = "/tenants/itmhca/did.json"
     did_document = gateway.get(did_path)

@@ -27,6 +27,8 @@ class StackSecrets:
     seed_password: str
     signing_keys: dict[str, list[str]]
     """Per tenant, hex Ed25519 seeds; the newest (last) signs."""
+    reference_link_key: str = ""
+    """The applications service's key for rater links (files written before it existed get one on load)."""
 
 
 def generate(tenants: list[str]) -> StackSecrets:
@@ -36,6 +38,7 @@ def generate(tenants: list[str]) -> StackSecrets:
         gateway_public_key=key.public_key().public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo).decode(),
         seed_password=secrets.token_urlsafe(12),
         signing_keys={tenant: [secrets.token_hex(32)] for tenant in tenants},
+        reference_link_key=secrets.token_hex(32),
     )
 
 
@@ -44,10 +47,11 @@ def load_or_create(path: Path, tenants: list[str]) -> StackSecrets:
     if path.exists():
         stored = StackSecrets(**json.loads(path.read_text()))
         missing = [t for t in tenants if t not in stored.signing_keys]
-        if not missing:
+        if not missing and stored.reference_link_key:
             return stored
         keys = dict(stored.signing_keys) | {t: [secrets.token_hex(32)] for t in missing}
-        result = StackSecrets(**{**asdict(stored), "signing_keys": keys})
+        result = StackSecrets(**{**asdict(stored), "signing_keys": keys,
+                                 "reference_link_key": stored.reference_link_key or secrets.token_hex(32)})
     else:
         result = generate(tenants)
     path.parent.mkdir(parents=True, exist_ok=True)

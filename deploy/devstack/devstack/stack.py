@@ -146,6 +146,7 @@ def _start_services(engines: Engines, data_dir: Path, mode: Mode, tenants_dir: P
     for name in SERVICES:
         stack.env_by_process[name] = {**common, "PORT": str(ports[name])}
     stack.env_by_process["credentials"]["CREDENTIALS_SIGNING_KEYS"] = json.dumps(secrets.signing_keys)
+    stack.env_by_process["applications"]["REFERENCE_LINK_KEY"] = secrets.reference_link_key
     stack.env_by_process["notifications"]["SMTP_URL"] = engines.smtp_url
     stack.env_by_process[GATEWAY] = {
         **common,

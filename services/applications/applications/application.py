@@ -29,10 +29,12 @@ from .domain import (
     RuleBook,
     RuleVersion,
     StateConflict,
-    Status,
     Tab,
 )
 from .domain.errors import ApplicationNotFound
+from .domain.lifecycle import EDITABLE
+from .holding_cases import HoldingCases
+from .reference_cases import ReferenceCases
 from .transcodings import stored_value_transcodings
 
 Clock = Callable[[], datetime]
@@ -50,7 +52,7 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class ApplicationsService(TrackedApplication):
+class ApplicationsService(HoldingCases, ReferenceCases, TrackedApplication):
     """The applications service's use cases over its event store."""
 
     def __init__(self, tenants: TenantCatalog, rules: RuleBook, competencies: CompetencyFramework,
@@ -71,7 +73,7 @@ class ApplicationsService(TrackedApplication):
     def start(self, actor: Actor, applicant: Applicant, category: str) -> Application:
         actor.ensure_applicant()
         application = Application.start(actor.tenant, applicant, category, self._tenant(actor.tenant).offer)
-        self._save(application)
+        self.save_started(actor, application)  # refused while the category is held or an application is open
         return application
 
     def get(self, application_id: UUID, actor: Actor) -> Application:
@@ -82,7 +84,7 @@ class ApplicationsService(TrackedApplication):
     def requirements(self, application: Application, on: date | None = None) -> RequirementReport:
         """The report against the rules in force on `on`: by default today for a draft, else the submission date."""
         if on is None:
-            moment = application.submitted_at if application.status is not Status.DRAFT else None
+            moment = application.submitted_at if application.status not in EDITABLE else None
             on = self.local_date(application.tenant, moment)
         return application.requirement_report_on(self.rules_on(application, on), on)
 
@@ -136,6 +138,31 @@ class ApplicationsService(TrackedApplication):
     def withdraw(self, application_id: UUID, actor: Actor, reason: str) -> Application:
         return self._change(application_id, actor, lambda a: a.withdraw(reason))
 
+    # Registration ----------------------------------------------------------------------------------
+
+    def register(self, application_id: UUID, actor: Actor) -> Application:
+        """Register under the rules in force on the association's today (they say whether it is needed)."""
+        at = self.clock()
+        return self._change(application_id, actor,
+                            lambda a: a.register(self.rules_on(a, self.local_date(a.tenant, at)), at))
+
+    def accept_registration(self, application_id: UUID, actor: Actor) -> Application:
+        """A coordinator of the association accepts the registration."""
+        application = self._load(application_id)
+        actor.ensure_coordinator_of(application)
+        application.accept_registration(actor.account_id, self.clock())
+        self._save(application)
+        return application
+
+    # Review outcomes (the consumer applies them and saves the application with its position) -------
+
+    def outcome_target(self, tenant: str, application_id: UUID) -> Application:
+        """The application a review event is about; ApplicationNotFound unless it is this association's."""
+        application = self._load(application_id)
+        if application.tenant != tenant:
+            raise ApplicationNotFound(f"no application {application_id} in association {tenant!r}")
+        return application
+
     # Plumbing ----------------------------------------------------------------------------------------
 
     def local_date(self, tenant: str, at: datetime | None = None) -> date:
@@ -173,8 +200,9 @@ class ApplicationsService(TrackedApplication):
             raise ApplicationNotFound(f"no application {application_id}")
         return application
 
-    def _save(self, application: Application) -> None:
+    def _save(self, *aggregates: Any) -> None:
+        """Save everything the aggregates recorded in one transaction (an application, with its holding...)."""
         try:
-            self.save(application)
+            self.save(*aggregates)
         except IntegrityError:
             raise ConcurrentChange("the application was changed at the same time; reload and retry") from None

@@ -16,21 +16,27 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 from servicekit.settings import ServiceSettings
 
+from .documents.settings import DocumentSettings
 from .domain import CategoryOffer
+from .reference_settings import ReferenceSettings
 
 SERVICE_NAME = "applications"
 SCHEMA = "applications"
 EVENT_SOURCE = "/services/applications"
+CONSUMER_GROUP = "applications"
 
 TENANT_SLUG = r"^[a-z][a-z0-9-]{1,39}$"
 UTC_ZONE = ZoneInfo("UTC")
 CATEGORY_CODE = r"^[A-Z][A-Z/\-]{1,15}$"  # the integration contracts' pattern, so every category can be published
 
 
-class ApplicationsSettings(ServiceSettings):
+class ApplicationsSettings(ServiceSettings, DocumentSettings, ReferenceSettings):
     port: int = 8001
     rulesets_dir: str = Field(default="config/rulesets",
                               description="Directory of rule sets per tenant and category, and competencies.yaml.")
+    applications_consumer_group: str = Field(default=CONSUMER_GROUP, min_length=1,
+                                             description="Kafka consumer group of the review-outcome consumer; "
+                                             "tests use their own.")
 
 
 class TenantDataError(Exception):
@@ -39,6 +45,12 @@ class TenantDataError(Exception):
 
 CategoryCode = Annotated[str, StringConstraints(pattern=CATEGORY_CODE)]
 DisplayName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+class _ApplicationsSection(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    one_category_at_a_time: bool = False
 
 
 class _TenantFile(BaseModel):
@@ -50,6 +62,7 @@ class _TenantFile(BaseModel):
     name: DisplayName
     categories: dict[CategoryCode, DisplayName] = Field(min_length=1)
     timezone: str = "UTC"
+    applications: _ApplicationsSection = _ApplicationsSection()
 
     @field_validator("timezone")
     @classmethod
@@ -68,6 +81,8 @@ class Tenant:
     categories: Mapping[str, str]
     timezone: ZoneInfo = UTC_ZONE
     """The association's time zone: its dates (rule versions in force, "today") are local dates."""
+    one_category_at_a_time: bool = False
+    """A second category's application may start only when no other is open (domain §2.7, ITMHCA)."""
 
     @property
     def offer(self) -> CategoryOffer:
@@ -120,4 +135,5 @@ def _load_tenant(path: Path) -> Tenant:
     if data.slug != path.stem:
         raise TenantDataError(f"{path}: slug {data.slug!r} does not match the file name")
     return Tenant(slug=data.slug, name=data.name, categories=MappingProxyType(dict(data.categories)),
-                  timezone=ZoneInfo(data.timezone))
+                  timezone=ZoneInfo(data.timezone),
+                  one_category_at_a_time=data.applications.one_category_at_a_time)

@@ -3,33 +3,72 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 from uuid import UUID
 
 from endorsement_contracts import ApplicationSubmitted, IntegrationEvent, Person
 from endorsement_contracts.events import RequirementOutcome
+from endorsement_contracts.events.applications import ApplicationKind as PublishedKind
+from endorsement_contracts.events.applications import (
+    ApplicationRegistered,
+    ApplicationResubmitted,
+    ApplicationStarted,
+    ApplicationWithdrawn,
+    RegistrationAccepted,
+    ReinstatementSubmitted,
+    RenewalSubmitted,
+)
 from eventsourcing.domain import DomainEventProtocol
 
 from .domain import Application
+from .domain.reference_events import ReferenceEvent
+from .domain.renewals import ApplicationKind
+from .reference_links import ReferenceLinks
+from .reference_translation import ReferenceTranslator, submission_details
+from .renewal_translation import kind_submitted
 
 LoadVersion = Callable[[UUID, int], Application]
 """Loads an application as it was right after a given event (an aggregate's past never changes)."""
+Submission = ApplicationSubmitted | RenewalSubmitted | ReinstatementSubmitted
+PUBLISHED_KINDS: dict[ApplicationKind, PublishedKind] = {
+    ApplicationKind.INITIAL: "initial", ApplicationKind.RENEWAL: "renewal",
+    ApplicationKind.REINSTATEMENT: "reinstatement"}
 
 
 class Translator:
-    """Publishes a submission as `ApplicationSubmitted`; other domain events stay private for now."""
+    """Publishes submissions (first and re-), and withdrawals; other domain events stay private."""
 
-    def __init__(self, load_version: LoadVersion) -> None:
+    def __init__(self, load_version: LoadVersion, reference_links: ReferenceLinks | None = None) -> None:
         self.load_version = load_version
+        self.references = ReferenceTranslator(load_version, reference_links)
 
     def __call__(self, domain_event: DomainEventProtocol[UUID]) -> IntegrationEvent | None:
         if isinstance(domain_event, Application.Submitted):
             return self.submitted(domain_event)
-        return None
+        if isinstance(domain_event, Application.Withdrawn):
+            return self.withdrawn(domain_event)
+        if isinstance(domain_event, Application.Started):
+            return self.started(domain_event)
+        if isinstance(domain_event, Application.Registered):
+            return self.registered(domain_event)
+        if isinstance(domain_event, Application.RegistrationAccepted):
+            return self.registration_accepted(domain_event)
+        return self.references(domain_event) if isinstance(domain_event, ReferenceEvent) else None
 
-    def submitted(self, submitted: Application.Submitted) -> ApplicationSubmitted:
+    def submitted(self, submitted: Application.Submitted) -> Submission:
+        """The first submission as `ApplicationSubmitted`; a later one answering a return or a deferral as
+        `ApplicationResubmitted` (a subclass, so consumers of submissions take it too). Renewals and
+        reinstatements as `RenewalSubmitted` / `ReinstatementSubmitted` (`renewal_translation`)."""
         application = self.load_version(submitted.originator_id, submitted.originator_version)
+        if application.kind is not ApplicationKind.INITIAL:
+            return kind_submitted(submitted, application)
         applicant = application.applicant
-        return ApplicationSubmitted(
+        resubmission: dict[str, Any] = {}
+        published: type[ApplicationSubmitted] = ApplicationSubmitted
+        if submitted.submission_number >= 2 and application.in_response_to is not None:
+            published, resubmission = ApplicationResubmitted, {"in_response_to": application.in_response_to}
+        return published(
+            **resubmission,
             tenant=application.tenant,
             occurred_at=submitted.submitted_at,
             application_id=application.id,
@@ -38,8 +77,65 @@ class Translator:
             category=application.category,
             category_name=application.category_name,
             rule_set_version=submitted.rule_set_version,
-            details=application.details.as_strings(),
+            details={**application.details.as_strings(), **submission_details(application)},
             requirement_report=[RequirementOutcome(code=line["code"], met=line["met"], detail=line["detail"])
                                 for line in application.requirement_report] or None,
             exam_required=application.exam_required,
         )
+
+    def withdrawn(self, withdrawn: Application.Withdrawn) -> ApplicationWithdrawn:
+        application = self.load_version(withdrawn.originator_id, withdrawn.originator_version)
+        applicant = application.applicant
+        return ApplicationWithdrawn(
+            tenant=application.tenant,
+            occurred_at=withdrawn.timestamp,
+            application_id=application.id,
+            applicant=Person(account_id=applicant.account_id, name=applicant.name, email=applicant.email),
+            category=application.category,
+            reason=withdrawn.reason,
+            submission_number=application.submission_number,
+        )
+
+    def started(self, started: Application.Started) -> ApplicationStarted:
+        """A draft was opened: an initial application, or a renewal or reinstatement of `endorsement_id`."""
+        application = self.load_version(started.originator_id, started.originator_version)
+        return ApplicationStarted(
+            tenant=application.tenant,
+            occurred_at=started.timestamp,
+            application_id=application.id,
+            kind=PUBLISHED_KINDS[application.kind],
+            applicant=_person(application),
+            category=application.category,
+            category_name=application.category_name,
+            endorsement_id=application.endorsement_id,
+        )
+
+    def registered(self, registered: Application.Registered) -> ApplicationRegistered:
+        application = self.load_version(registered.originator_id, registered.originator_version)
+        return ApplicationRegistered(
+            tenant=application.tenant,
+            occurred_at=registered.registered_at,
+            application_id=application.id,
+            applicant=_person(application),
+            category=application.category,
+            category_name=application.category_name,
+            registered_at=registered.registered_at,
+        )
+
+    def registration_accepted(self, accepted: Application.RegistrationAccepted) -> RegistrationAccepted:
+        application = self.load_version(accepted.originator_id, accepted.originator_version)
+        return RegistrationAccepted(
+            tenant=application.tenant,
+            occurred_at=accepted.accepted_at,
+            application_id=application.id,
+            applicant=_person(application),
+            category=application.category,
+            category_name=application.category_name,
+            accepted_by=accepted.accepted_by,
+            accepted_at=accepted.accepted_at,
+        )
+
+
+def _person(application: Application) -> Person:
+    applicant = application.applicant
+    return Person(account_id=applicant.account_id, name=applicant.name, email=applicant.email)

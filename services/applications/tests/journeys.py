@@ -11,7 +11,11 @@ at least two days in the past, so the calls stay valid whatever the date and the
   POST  /applications/{id}/training           30 hours tagged with competencies
   POST  /applications/{id}/rsc                24 hours from an IMHM-C provider over 391 days
   PUT   /applications/{id}/fees/registration  USD 20.00
+  POST  /applications/{id}/register           -> "registered" (ITMHCA's rules require registration)
+  POST  /applications/{id}/registration/accept  by a coordinator of the association -> "accepted"
   PUT   /applications/{id}/fees/processing    USD 100.00
+  POST  /applications/{id}/references         a rater per slot (supervisor; RSC provider, endorsed IMHM-C; colleague),
+  POST  /references/{token}                   each answering through the link emailed to them
   POST  /applications/{id}/submit             -> 200, status "submitted"
 """
 
@@ -20,11 +24,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import httpx
 from applications.application import ApplicationsService
 from applications.domain import Actor, Application
+from reference_builders import complete_references, complete_references_over_http
 from rule_builders import satisfying
 
 
@@ -35,6 +40,8 @@ class Call:
     """Relative to `/applications/{id}`."""
     body: dict[str, Any] | None
     status: int
+    by: str = "applicant"
+    """Who makes the call: the `applicant`, or a `coordinator` of the association."""
 
 
 def complete_ifs_calls(today: date | None = None) -> list[Call]:
@@ -60,6 +67,8 @@ def complete_ifs_calls(today: date | None = None) -> list[Call]:
         Call("POST", "/rsc", {"provider_name": "Rita Moreno", "provider_category": "IMHM-C", "hours": 24,
                               "start": day(400), "end": day(10), "format": "individual"}, 201),
         Call("PUT", "/fees/registration", {"amount_cents": 2000, "reference": "REG-1001", "paid_on": day(30)}, 200),
+        Call("POST", "/register", None, 200),
+        Call("POST", "/registration/accept", None, 200, by="coordinator"),
         Call("PUT", "/fees/processing", {"amount_cents": 10000, "reference": "PROC-1001", "paid_on": day(2)}, 200),
     ]
 
@@ -78,28 +87,35 @@ def assert_problem(response: httpx.Response, status: int, code: str) -> dict[str
 
 
 def complete_ifs_application(client: httpx.Client, headers: dict[str, str], application_id: str,
-                             today: date | None = None) -> None:
-    """Replay `complete_ifs_calls` with a synchronous client (e.g. the e2e tests' gateway client)."""
+                             today: date | None = None, *, coordinator: dict[str, str]) -> None:
+    """Replay `complete_ifs_calls` with a synchronous client. References are not included: their raters answer
+    through links that reach them by email (the e2e client reads them from the mail sink)."""
     for call in complete_ifs_calls(today):
         response = client.request(call.method, f"/applications/{application_id}{call.path}", json=call.body,
-                                  headers=headers)
+                                  headers=coordinator if call.by == "coordinator" else headers)
         assert response.status_code == call.status, f"{call.method} {call.path}: {response.text}"
 
 
 async def complete_ifs_application_async(http: httpx.AsyncClient, headers: dict[str, str], application_id: str,
-                                         today: date | None = None) -> None:
+                                         today: date | None = None, *, coordinator: dict[str, str],
+                                         service: ApplicationsService) -> None:
+    """`complete_ifs_calls`, then a rater per reference slot named and answering over HTTP (the rater links reach
+    raters by email only, so the test takes them from the `service`)."""
     for call in complete_ifs_calls(today):
         response = await http.request(call.method, f"/applications/{application_id}{call.path}", json=call.body,
-                                      headers=headers)
+                                      headers=coordinator if call.by == "coordinator" else headers)
         assert response.status_code == call.status, f"{call.method} {call.path}: {response.text}"
+    await complete_references_over_http(http, headers, service, application_id)
 
 
 def complete_through_use_cases(service: ApplicationsService, actor: Actor, application_id: UUID,
                                on: date | None = None) -> Application:
-    """Enter the least evidence the rules in force on `on` (the association's today) need, for any category."""
+    """Enter the least evidence the rules in force on `on` (the association's today) need, for any category:
+    references completed by their raters; register and have a coordinator accept where those rules require it."""
     application = service.get(application_id, actor)
     on = on or service.local_date(application.tenant)
-    evidence = satisfying(service.rules_on(application, on), on)
+    rules = service.rules_on(application, on)
+    evidence = satisfying(rules, on)
     for entry in (*evidence.education, *evidence.work, *evidence.training, *evidence.rsc):
         service.add_entry(application_id, actor, entry)
     if evidence.membership is not None:
@@ -109,4 +125,8 @@ def complete_through_use_cases(service: ApplicationsService, actor: Actor, appli
     for fee in evidence.fees.values():
         if fee.amount_cents > 0:
             service.record_fee(application_id, actor, fee)
+    complete_references(service, actor, application_id, on)
+    if rules.registration.required:
+        service.register(application_id, actor)
+        service.accept_registration(application_id, Actor(uuid4(), application.tenant, frozenset({"coordinator"})))
     return service.get(application_id, actor)

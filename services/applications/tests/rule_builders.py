@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 from applications.domain import (
     AgeBand,
@@ -33,12 +33,16 @@ from applications.domain import (
     TrainingEntry,
     WorkEntry,
 )
+from applications.domain.checks.registration import RegistrationState
 from applications.domain.rules import EducationOption, EducationOptionKind, WorkRequirement
 from applications.rulesets import file_name, load_rule_set
 from applications.rulesets.competencies import load_competencies
+from reference_builders import enter_references, one_reference_a_day_too_old, satisfying_references
 
 HALF = Decimal("0.5")
 TAG = "theoretical_foundations"
+COORDINATOR_ID = UUID("00000000-0000-4000-8000-00000000c00d")
+"""The coordinator who accepts registrations in `fill`."""
 RULESETS = Path(__file__).resolve().parents[3] / "config" / "rulesets"
 
 
@@ -77,6 +81,8 @@ def satisfying(rules: RuleVersion, on: date) -> Evidence:
                       for kind in rules.attestations},
         fees={FeeKind.REGISTRATION: FeePayment(FeeKind.REGISTRATION, rules.fees.registration_cents, "R-1", on),
               FeeKind.PROCESSING: FeePayment(FeeKind.PROCESSING, rules.fees.processing_cents, "P-1", on)},
+        registration=RegistrationState.ACCEPTED if rules.registration.required else RegistrationState.NOT_REQUIRED,
+        references=satisfying_references(rules, on),
     )
 
 
@@ -184,6 +190,8 @@ BREAKERS: dict[str, Breaker] = {
     "ATTESTATION_ENDORSEMENT_AGREEMENT": _without_attestation("endorsement_agreement"),
     "FEE_REGISTRATION": _fee_short(FeeKind.REGISTRATION),
     "FEE_PROCESSING": _fee_short(FeeKind.PROCESSING),
+    "REGISTRATION_ACCEPTED": lambda evidence, rules, on: replace(evidence, registration=RegistrationState.REGISTERED),
+    "REFERENCES": one_reference_a_day_too_old,
 }
 
 
@@ -191,8 +199,10 @@ def breaker(code: str) -> Breaker:
     return _short_work(code) if code.startswith("WORK_") else BREAKERS[code]
 
 
-def fill(application: Application, evidence: Evidence, context: EntryContext, at: datetime) -> None:
-    """Enter `evidence` on an application's tabs through its commands, as an applicant would."""
+def fill(application: Application, evidence: Evidence, context: EntryContext, at: datetime,
+         rules: RuleVersion | None = None) -> None:
+    """Enter `evidence` on an application's tabs through its commands, as an applicant would; with the `rules`,
+    also the references (raters named and answering) and registration (a coordinator accepting) they require."""
     for entry in (*evidence.education, *evidence.work, *evidence.training, *evidence.rsc):
         application.add_entry(uuid4(), entry, context)
     if evidence.membership is not None:
@@ -202,3 +212,7 @@ def fill(application: Application, evidence: Evidence, context: EntryContext, at
     for fee in evidence.fees.values():
         if fee.amount_cents > 0:
             application.record_fee(fee, context.today)
+    enter_references(application, evidence.references, rules.references if rules else None)
+    if rules is not None and evidence.registration is RegistrationState.ACCEPTED:
+        application.register(rules, at)
+        application.accept_registration(COORDINATOR_ID, at)

@@ -27,6 +27,7 @@ from .entrypoints.middleware import BodyLimitMiddleware, RequestIdMiddleware
 from .entrypoints.portal_api import portal_router
 from .entrypoints.runtime import Runtime
 from .forwarding.proxy import Forwarder
+from .forwarding.routes import UPLOAD_PATHS
 from .tenants import TenantDirectory, load_tenants
 
 VERSION = "0.1.0"
@@ -87,7 +88,8 @@ def build(
                   docs_url=None, redoc_url=None)  # the bundled docs pages load scripts from a CDN
     install_problem_handlers(api)
     install_gateway_error_handler(api)
-    api.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    api.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes,
+                       upload_max_bytes=settings.max_upload_bytes, upload_paths=UPLOAD_PATHS)
     api.add_middleware(RequestIdMiddleware)
     api.include_router(auth_api.router)
     api.include_router(health_api.router)

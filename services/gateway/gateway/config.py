@@ -34,6 +34,9 @@ class GatewaySettings(BaseSettings):
     upstream_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
     health_timeout_seconds: float = Field(default=2.0, gt=0, le=30)
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+    max_upload_bytes: int = Field(default=11 * 1024 * 1024, ge=1024, description=(
+        "Body limit of document uploads (UPLOAD_PATHS); at least the applications service's DOCUMENTS_MAX_BYTES "
+        "plus room for the multipart form around the file."))
     login_max_failures: int = Field(default=10, ge=1)
     login_failure_window_minutes: int = Field(default=15, ge=1)
 

@@ -238,6 +238,27 @@ class Journey:
     def approved_for_exam(self) -> rv.ApprovedForExam:
         return rv.ApprovedForExam(**self._named(review_case_id=self.review_case_id, approved_by=uuid4()))
 
+    def exam_registered(
+        self,
+        *,
+        attempt: int = 1,
+        parts: tuple[int, ...] = (1, 2),
+        by_coordinator: bool = False,
+        accommodations: bool = False,
+    ) -> rv.ExamRegistered:
+        return rv.ExamRegistered(
+            **self._facts(
+                review_case_id=self.review_case_id,
+                attempt=attempt,
+                sitting=date(2027, 3, 13),
+                parts=list(parts),
+                retake=attempt > 1,
+                accommodations_requested=accommodations,
+                registered_by_role="coordinator" if by_coordinator else "applicant",
+                registered_by=uuid4() if by_coordinator else None,
+            )
+        )
+
     def exam_scored(self, *, passed: bool, attempt: int = 1) -> rv.ExamScored:
         return rv.ExamScored(
             **self._facts(

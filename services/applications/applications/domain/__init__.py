@@ -26,7 +26,8 @@ from .entries import (
 )
 from .entry_checks import EntryContext
 from .errors import DomainError, Forbidden, InvalidRequest, NotFound, StateConflict
-from .model import Application, Status
+from .lifecycle import Status
+from .model import Application
 from .rules import RuleBook, RuleSet, RuleVersion
 from .values import Applicant, CategoryOffer, Details
 

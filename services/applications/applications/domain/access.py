@@ -43,6 +43,13 @@ class Actor:
         if not application.is_applicant(self.account_id):
             raise NotTheApplicant("only the applicant can change this application")
 
+    def ensure_coordinator_of(self, application: Application) -> None:
+        """Association work (e.g. accepting a registration): coordinators of the tenant; the applicant is refused,
+        anyone else told 404."""
+        self.ensure_may_view(application)
+        if not self.is_coordinator:
+            raise RoleRequired("only a coordinator of the association can do this")
+
     def listing_scope(self) -> UUID | None:
         """Whose applications a listing shows: None for the whole tenant (coordinators), else the actor's own."""
         if self.is_coordinator:

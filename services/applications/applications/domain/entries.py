@@ -75,6 +75,8 @@ class AttestationKind(StrEnum):
 class FeeKind(StrEnum):
     REGISTRATION = "registration"
     PROCESSING = "processing"
+    RENEWAL = "renewal"
+    """The yearly renewal fee (the late fee after the due date), on renewal applications."""
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date, datetime
-from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
 from uuid import UUID
@@ -13,6 +12,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, CanMutateAggregate, event
 
 from .checks import Evidence, RequirementReport, check_requirements
+from .documents import DocumentsMixin
 from .entries import TAB_OF, Attestation, AttestationKind, Entry, FeeKind, FeePayment, Membership, Tab
 from .entry_checks import EntryContext, checked_entry, checked_fee, checked_membership
 from .errors import (
@@ -28,6 +28,12 @@ from .errors import (
     TooManyEntries,
     UnknownCategory,
 )
+from .lifecycle import EDITABLE, PREPARING, WITHDRAWABLE, Status
+from .outcomes import ReviewOutcomes
+from .reference_data import Reference
+from .references import References
+from .registration import RegistrationMixin
+from .renewals import RenewalsMixin
 from .rules import RuleVersion
 from .values import Applicant, CategoryOffer, Details
 
@@ -38,21 +44,10 @@ MAX_COUNTY = 100
 MAX_STATEMENT = 4000
 MAX_WITHDRAWAL_REASON = 1000
 MAX_ENTRIES_PER_TAB = 500
-
-
-class Status(StrEnum):
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    WITHDRAWN = "withdrawn"
-
-
-WITHDRAWABLE = frozenset({Status.DRAFT, Status.SUBMITTED})
-EDITABLE = frozenset({Status.DRAFT})
-"""Where the applicant may change what they entered (an application returned for information joins later)."""
 BOTH_ATTESTATIONS = (AttestationKind.CODE_OF_ETHICS, AttestationKind.ENDORSEMENT_AGREEMENT)
 
 
-class Application(Aggregate):
+class Application(RenewalsMixin, RegistrationMixin, DocumentsMixin, ReviewOutcomes, References, Aggregate):
     """Guards check the command first; the `@event` methods only record and apply what happened."""
 
     class Event(Aggregate.Event):
@@ -65,6 +60,11 @@ class Application(Aggregate):
         applicant: Applicant
         category: str
         category_name: str
+        kind: str
+        """`initial`, `renewal` or `reinstatement` (see `renewals`); absent on older events (initial)."""
+        endorsement_id: UUID | None
+        renewal_year: int | None
+        lapsed_on: date | None
 
     class DetailsUpdated(Event):
         phone: str | None
@@ -105,12 +105,17 @@ class Application(Aggregate):
         requirement_report: list[dict[str, Any]]
         """Each requirement as `{code, tab, met, detail}` (absent on events stored before rule sets)."""
         exam_required: bool | None
+        in_response_to: str | None
+        """`information_request` or `deferral` for a resubmission (see `outcomes`); absent on older events."""
 
     class Withdrawn(Event):
         reason: str
 
     @event(Started)
-    def __init__(self, tenant: str, applicant: Applicant, category: str, category_name: str) -> None:
+    def __init__(self, tenant: str, applicant: Applicant, category: str, category_name: str, kind: str = "initial",
+                 endorsement_id: UUID | None = None, renewal_year: int | None = None,
+                 lapsed_on: date | None = None) -> None:
+        self._set_kind(kind, endorsement_id, renewal_year, lapsed_on)
         self.tenant = tenant
         self.applicant = applicant
         self.category = category
@@ -127,6 +132,7 @@ class Application(Aggregate):
         self.exam_required: bool | None = None
         self.submitted_at: datetime | None = None
         self.withdrawal_reason: str | None = None
+        self.references: dict[UUID, Reference] = {}
 
     # Commands -----------------------------------------------------------------------------------
 
@@ -167,12 +173,14 @@ class Application(Aggregate):
             raise TooManyEntries(f"the {tab} tab holds at most {MAX_ENTRIES_PER_TAB} entries")
         if any(entry_id in entries for entries in self._entries.values()):
             raise ValueError(f"entry id {entry_id} is already used")
+        self.ensure_documents_attached(entry)
         self._record_entry_added(tab=tab.value, entry_id=entry_id, entry=checked_entry(entry, context))
 
     def replace_entry(self, entry_id: UUID, entry: Entry, context: EntryContext) -> None:
         self._ensure_editable()
         tab = TAB_OF[type(entry)]
         current = self._entry(tab, entry_id)
+        self.ensure_documents_attached(entry)
         entry = checked_entry(entry, context)
         if entry != current:
             self._record_entry_replaced(tab=tab.value, entry_id=entry_id, entry=entry)
@@ -208,14 +216,16 @@ class Application(Aggregate):
             raise ValueError(f"rules {rules.id} do not belong to this application")
         if self.status is Status.SUBMITTED:
             raise AlreadySubmitted("the application is already submitted")
-        if self.status is not Status.DRAFT:
+        in_response_to = self.resubmission_answers(on)  # returned or deferred: a resubmission (maybe too early)
+        if self.status not in PREPARING and in_response_to is None:
             raise NotSubmittable(f"an application that is {self.status} cannot be submitted")
         report = self.requirement_report_on(rules, on)
         if not report.all_met:
             raise RequirementsNotMet(report.unmet)
         lines = [{"code": r.code, "tab": r.tab, "met": r.met, "detail": r.detail} for r in report.results]
         self._record_submission(submission_number=self.submission_number + 1, rule_set_version=rules.id,
-                                submitted_at=at, requirement_report=lines, exam_required=rules.exam.required)
+                                submitted_at=at, requirement_report=lines, exam_required=report.exam_required,
+                                in_response_to=in_response_to)
 
     def withdraw(self, reason: str) -> None:
         """Withdraw before a decision, saying why."""
@@ -243,7 +253,9 @@ class Application(Aggregate):
 
         return Evidence(education=listed(Tab.EDUCATION), work=listed(Tab.WORK), training=listed(Tab.TRAINING),
                         rsc=listed(Tab.RSC), membership=self.membership,
-                        attestations=MappingProxyType(self.attestations), fees=MappingProxyType(self.fees))
+                        attestations=MappingProxyType(self.attestations), fees=MappingProxyType(self.fees),
+                        registration=self.registration_state(), references=self.reference_list(),
+                        renewal=self.renewal_context())
 
     def requirement_report_on(self, rules: RuleVersion, on: date) -> RequirementReport:
         return check_requirements(self.evidence(), rules, on)
@@ -301,8 +313,9 @@ class Application(Aggregate):
     @event(Submitted)
     def _record_submission(self, submission_number: int, rule_set_version: str, submitted_at: datetime,
                            requirement_report: list[dict[str, Any]] | None = None,
-                           exam_required: bool | None = None) -> None:
+                           exam_required: bool | None = None, in_response_to: str | None = None) -> None:
         self.status = Status.SUBMITTED
+        self.in_response_to = in_response_to
         self.submission_number = submission_number
         self.rule_set_version = rule_set_version
         self.submitted_at = submitted_at

@@ -6,6 +6,7 @@ about files. Amounts of money are in cents; hours are Decimals.
 
 from __future__ import annotations
 
+import calendar
 from bisect import bisect_right
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -132,12 +133,36 @@ class ReferenceSlot:
 
 
 @dataclass(frozen=True)
+class RatingOption:
+    """One answer of the reference form's rating scale (`not_enough_information` is always offered too)."""
+
+    value: str
+    label: str
+
+
+NOT_ENOUGH_INFORMATION = RatingOption("not_enough_information", "I do not have enough information to rate this")
+"""The answer the void rule counts (domain §3.4): the same on every form, so it is not scale data."""
+DEFAULT_RATED_DOMAINS = ("working_with_others", "thinking", "reflection")
+"""Reference ratings are the primary source for these domains (domain §3.3, MI-AIMH tips)."""
+DEFAULT_RATING_SCALE = (RatingOption("strongly_agree", "Strongly agree"), RatingOption("agree", "Agree"),
+                        RatingOption("disagree", "Disagree"), RatingOption("strongly_disagree", "Strongly disagree"))
+
+
+@dataclass(frozen=True)
 class ReferenceRule:
     slots: tuple[ReferenceSlot, ...]
     at_least_one_endorsed_at_or_above: str | None = None
     non_endorsed_rater_requires_vetting: bool = True
     max_not_enough_information: int = 5
     valid_for_months: int = 12
+    rated_domains: tuple[str, ...] = DEFAULT_RATED_DOMAINS
+    """Competency domains whose knowledge/skill areas the rater rates, one item per area."""
+    rating_scale: tuple[RatingOption, ...] = DEFAULT_RATING_SCALE
+
+    @property
+    def valid_for_days(self) -> int:
+        """A completed reference counts on this many days, its completion day included (12 months = 365)."""
+        return months_to_days(self.valid_for_months)
 
 
 @dataclass(frozen=True)
@@ -155,6 +180,14 @@ class MembershipRule:
 
 
 @dataclass(frozen=True)
+class RegistrationRule:
+    """Whether an application must be registered (registration fee paid) and the registration accepted by a
+    coordinator before it can be submitted (EASy's preliminary application, domain §4.1)."""
+
+    required: bool = False
+
+
+@dataclass(frozen=True)
 class FeeRule:
     currency: str
     registration_cents: int
@@ -169,6 +202,18 @@ class MonthDay:
     def __str__(self) -> str:
         return f"{self.month:02d}-{self.day:02d}"
 
+    def in_year(self, year: int) -> date:
+        """This day in `year`; 29 February falls on the 28th in common years."""
+        return date(year, self.month, min(self.day, calendar.monthrange(year, self.month)[1]))
+
+    def on_or_after(self, day: date) -> date:
+        candidate = self.in_year(day.year)
+        return candidate if candidate >= day else self.in_year(day.year + 1)
+
+    def on_or_before(self, day: date) -> date:
+        candidate = self.in_year(day.year)
+        return candidate if candidate <= day else self.in_year(day.year - 1)
+
 
 @dataclass(frozen=True)
 class RenewalRule:
@@ -182,6 +227,31 @@ class RenewalRule:
     late_fee_cents: int
     first_renewal_next_year: bool = True
     code_of_ethics_reattestation: bool = True
+    opens: MonthDay | None = None
+    """Renewals for a due date may be started from this day (the last one on or before the due date);
+    None: at any time before the removal date."""
+    late_fee_is_surcharge: bool = False
+    """False: after the due date the renewal fee is `late_fee_cents` (ITMHCA: $35 instead of $25); True: the late
+    fee is added to the renewal fee (MI-AIMH: $30 + $25)."""
+
+    def fee_due_cents(self, late: bool) -> int:
+        if not late:
+            return self.fee_cents
+        return self.fee_cents + self.late_fee_cents if self.late_fee_is_surcharge else self.late_fee_cents
+
+
+@dataclass(frozen=True)
+class ReinstatementRule:
+    """What a lapsed holder needs to get the endorsement back (domain §5.3); the exam is never retaken."""
+
+    new_references: int = 3
+    """References completed after the lapse."""
+    processing_fee: bool = True
+    """The category's processing fee (`fees.processing`)."""
+    renewal_fee: bool = False
+    """The renewal fee as well (NM)."""
+    renewal_minimums: bool = True
+    """Training and RSC of the 12 months before the date judged are held to the renewal minimums."""
 
 
 @dataclass(frozen=True)
@@ -211,9 +281,12 @@ class RuleVersion:
     membership: MembershipRule
     fees: FeeRule
     renewal: RenewalRule | None = None
+    reinstatement: ReinstatementRule | None = None
+    """None: the association takes no reinstatement applications for the category."""
     emerging: EmergingRule | None = None
     prerequisite_categories: tuple[str, ...] = ()
     """For an add-on: the endorsements it can be added to."""
+    registration: RegistrationRule = RegistrationRule()
     assumptions: tuple[str, ...] = ()
     """Values that are assumptions rather than sourced facts (documentation; never evaluated)."""
 

@@ -11,9 +11,10 @@ from servicekit.identity import CurrentIdentity, Identity
 from servicekit.problems import Problem
 
 from ..application import ApplicationsService
+from ..documents.use_cases import DocumentsService
 from ..domain import Applicant, Status
 from ..projections.queries import ListFilter, list_applications
-from . import tabs_api
+from . import documents_api, references_api, registration_api, renewals_api, tabs_api, timeline_api
 from .dependencies import CurrentActor, Pool, Service, application_out
 from .problems import install_domain_error_handler
 from .schemas import (
@@ -90,11 +91,18 @@ def withdraw_application(application_id: UUID, body: Withdrawal, actor: CurrentA
     return application_out(service, service.withdraw(application_id, actor, body.reason))
 
 
-def create_api(service: ApplicationsService) -> FastAPI:
+def create_api(service: ApplicationsService, documents: DocumentsService) -> FastAPI:
     api = FastAPI(title="Applications service", version="0.1.0",
                   description="Applicants start, complete and submit applications for endorsement.")
     api.state.applications = service
+    api.state.documents = documents
+    api.include_router(renewals_api.router)  # first: `/applications/holdings` is no application id
     api.include_router(router)
     api.include_router(tabs_api.router)
+    api.include_router(references_api.router)
+    api.include_router(references_api.rater_router)
+    api.include_router(registration_api.router)
+    api.include_router(documents_api.router)
+    api.include_router(timeline_api.router)
     install_domain_error_handler(api)
     return api

@@ -9,8 +9,9 @@ from fastapi import Depends, Request
 from servicekit.identity import CurrentIdentity
 
 from ..application import ApplicationsService
-from ..domain import Actor, Application, Status
+from ..domain import Actor, Application
 from ..domain.errors import NoRuleSetInForce
+from ..domain.lifecycle import EDITABLE
 from .schemas import ApplicationOut, UnmetRequirementOut
 
 
@@ -34,9 +35,9 @@ CurrentActor = Annotated[Actor, Depends(_actor)]
 
 
 def application_out(service: ApplicationsService, application: Application) -> ApplicationOut:
-    """The aggregate's state; a draft also lists what the rules in force today still need."""
+    """The aggregate's state; an editable one also lists what the rules in force today still need."""
     unmet: list[UnmetRequirementOut] = []
-    if application.status is Status.DRAFT:
+    if application.status in EDITABLE:
         try:
             report = service.requirements(application)
         except NoRuleSetInForce as gap:

@@ -10,6 +10,7 @@ from servicekit.problems import Problem, problem_response
 
 from ..domain import DomainError, Forbidden, InvalidRequest, NotFound, RequirementResult, StateConflict
 from ..domain.errors import RequirementsNotMet
+from ..domain.outcomes import TooEarlyToResubmit
 
 STATUS_BY_FAMILY: tuple[tuple[type[DomainError], int, str], ...] = (
     (InvalidRequest, 422, "Invalid request"),
@@ -17,6 +18,15 @@ STATUS_BY_FAMILY: tuple[tuple[type[DomainError], int, str], ...] = (
     (Forbidden, 403, "Forbidden"),
     (NotFound, 404, "Not found"),
 )
+STATUS_BY_CODE: dict[str, tuple[int, str]] = {
+    "DOCUMENT_TOO_LARGE": (413, "Content too large"),
+    "UNSUPPORTED_DOCUMENT_TYPE": (415, "Unsupported media type"),
+    "DOCUMENT_CORRUPTED": (500, "Stored document damaged"),
+    "DOCUMENT_CONTENT_MISSING": (500, "Stored document missing"),
+    "REFERENCE_LINK_USED": (410, "Gone"),
+    "REFERENCE_LINK_EXPIRED": (410, "Gone"),
+}
+"""Refusals whose HTTP status is more specific than their family's."""
 
 
 def problem_for(error: DomainError) -> Problem:
@@ -25,11 +35,15 @@ def problem_for(error: DomainError) -> Problem:
         if isinstance(error, family):
             status, title = family_status, family_title
             break
+    status, title = STATUS_BY_CODE.get(error.code, (status, title))
     errors = None
     if isinstance(error, RequirementsNotMet):
         title = "Requirements not met"
         errors = [_unmet(u) for u in error.unmet]
-    return Problem(status, title, error.message, code=error.code, errors=errors)
+    extra = None
+    if isinstance(error, TooEarlyToResubmit):
+        extra = {"earliest_resubmission_on": error.earliest.isoformat()}
+    return Problem(status, title, error.message, code=error.code, errors=errors, extra=extra)
 
 
 def install_domain_error_handler(api: FastAPI) -> None:

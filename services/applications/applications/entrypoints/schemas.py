@@ -11,6 +11,10 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field, StrictBool, StringC
 
 from ..domain import Application, Status, Tab
 from ..domain.model import MAX_COUNTY, MAX_NAME, MAX_PHONE, MAX_STATEMENT, MAX_WITHDRAWAL_REASON
+from ..domain.renewals import ApplicationKind
+from .document_schemas import DocumentOut, RegistrationOut
+from .outcome_schemas import ReviewOut
+from .renewal_schemas import RenewalOut
 from .tab_schemas import AttestationOut, EducationOut, FeeOut, MembershipOut, RscOut, TrainingOut, WorkOut
 
 
@@ -87,6 +91,7 @@ class ApplicationOut(BaseModel):
     applicant: ApplicantOut
     category: str
     category_name: str
+    kind: ApplicationKind = Field(description="`initial`, `renewal` or `reinstatement`.")
     status: Status
     submission_number: int
     details: DetailsOut
@@ -97,6 +102,10 @@ class ApplicationOut(BaseModel):
     rsc: list[RscOut]
     attestations: list[AttestationOut]
     fees: list[FeeOut]
+    registration: RegistrationOut
+    documents: list[DocumentOut]
+    review: ReviewOut = Field(description="What the review asked or decided (returned, deferred, exam, decision).")
+    renewal: RenewalOut | None = Field(description="What a renewal or reinstatement is for; null when initial.")
     unmet_requirements: list[UnmetRequirementOut] = Field(
         description="A draft: what the rules in force today still need (see /requirements for progress). "
                     "Submitted: empty.")
@@ -129,6 +138,11 @@ class ApplicationOut(BaseModel):
             rsc=[RscOut(id=i, **vars(e)) for i, e in application.entries(Tab.RSC).items()],
             attestations=[AttestationOut.of(x) for x in application.attestations.values()],
             fees=[FeeOut(**vars(f)) for f in application.fees.values()],
+            registration=RegistrationOut.of(application),
+            documents=[DocumentOut.of(application.id, d) for d in application.documents.values()],
+            review=ReviewOut.of(application),
+            kind=application.kind,
+            renewal=RenewalOut.of(application),
             unmet_requirements=list(unmet),
             rule_set_version=application.rule_set_version,
             exam_required=application.exam_required,

@@ -8,6 +8,7 @@ import asyncpg
 from eventsourcing.domain import DomainEventProtocol
 
 from ..domain import Application, Status
+from ..domain.outcomes import ReviewOutcomes
 
 DDL = """
 CREATE TABLE IF NOT EXISTS applications (
@@ -55,11 +56,18 @@ class ApplicationsTable:
                 event.originator_id, Status.SUBMITTED.value, event.submission_number, event.submitted_at,
                 event.timestamp,
             )
+        elif isinstance(event, Application.Registered | Application.RegistrationAccepted):
+            status = Status.REGISTERED if isinstance(event, Application.Registered) else Status.ACCEPTED
+            await conn.execute("UPDATE applications SET status = $2, updated_at = $3 WHERE id = $1",
+                               event.originator_id, status.value, event.timestamp)
         elif isinstance(event, Application.Withdrawn):
             await conn.execute(
                 "UPDATE applications SET status = $2, updated_at = $3 WHERE id = $1",
                 event.originator_id, Status.WITHDRAWN.value, event.timestamp,
             )
+        elif isinstance(event, ReviewOutcomes.ReviewOutcome) and event.status_after is not None:
+            await conn.execute("UPDATE applications SET status = $2, updated_at = $3 WHERE id = $1",
+                               event.originator_id, event.status_after.value, event.timestamp)
         elif isinstance(event, Application.Event):  # any change on a tab
             await conn.execute("UPDATE applications SET updated_at = $2 WHERE id = $1",
                                event.originator_id, event.timestamp)

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from .competencies import load_competencies
-from .loader import COMPETENCIES_FILE, RuleSetDataError, load_rule_set
+from .loader import COMPETENCIES_FILE, RuleSetDataError, check_competency_ids, load_rule_set
 
 
 def main(argv: list[str]) -> int:
@@ -19,6 +19,7 @@ def main(argv: list[str]) -> int:
         print(f"{folder / COMPETENCIES_FILE}: {len(competencies.domains)} domains, {len(competencies.areas)} areas")
         for path in sorted(folder.glob("*/*.yaml")):
             rule_set = load_rule_set(path, path.parent.name)
+            check_competency_ids(path, rule_set, competencies)
             print(f"{path}: {', '.join(v.id for v in rule_set.versions)}")
             seen: set[str] = set()
             for version in rule_set.versions:

@@ -15,8 +15,11 @@ from ..domain.rules import (
     MembershipRule,
     MonthDay,
     ProviderRule,
+    RatingOption,
     ReferenceRule,
     ReferenceSlot,
+    RegistrationRule,
+    ReinstatementRule,
     RenewalRule,
     RscRule,
     RuleVersion,
@@ -28,6 +31,7 @@ from .schema import (
     EducationOptionFile,
     FeesFile,
     ReferencesFile,
+    ReinstatementFile,
     RenewalFile,
     RscFile,
     VersionFile,
@@ -52,9 +56,11 @@ def to_rule_version(version: VersionFile, tenant: str, category: str) -> RuleVer
                                   version.membership.proof_of_other_required, version.membership.individual_only),
         fees=_fees(version.fees),
         renewal=_renewal(version.renewal) if version.renewal else None,
+        reinstatement=_reinstatement(version.reinstatement) if version.reinstatement else None,
         emerging=EmergingRule(tuple(version.emerging.waivable), version.emerging.years_to_complete,
                               tuple(version.emerging.may_provide_rsc_to)) if version.emerging else None,
         prerequisite_categories=tuple(version.prerequisite_categories),
+        registration=RegistrationRule(version.registration.required),
         assumptions=tuple(version.assumptions) + tuple(_section_assumptions(version)),
     )
 
@@ -83,7 +89,8 @@ def _references(references: ReferencesFile) -> ReferenceRule:
     slots = tuple(ReferenceSlot(tuple(s.raters), s.endorsed_at_or_above, s.vetting_allowed) for s in references.slots)
     return ReferenceRule(slots, references.at_least_one_endorsed_at_or_above,
                          references.non_endorsed_rater_requires_vetting, references.max_not_enough_information,
-                         references.valid_for_months)
+                         references.valid_for_months, tuple(references.rated_domains),
+                         tuple(RatingOption(r.value, r.label) for r in references.rating_scale))
 
 
 def _fees(fees: FeesFile) -> FeeRule:
@@ -98,7 +105,15 @@ def _renewal(renewal: RenewalFile) -> RenewalRule:
         fee_cents=_cents(renewal.fee), late_fee_cents=_cents(renewal.late_fee),
         first_renewal_next_year=renewal.first_renewal == "next_year",
         code_of_ethics_reattestation=renewal.code_of_ethics_reattestation,
+        opens=_month_day(renewal.opens) if renewal.opens else None,
+        late_fee_is_surcharge=renewal.late_fee_is == "surcharge",
     )
+
+
+def _reinstatement(reinstatement: ReinstatementFile) -> ReinstatementRule:
+    return ReinstatementRule(new_references=reinstatement.new_references,
+                             processing_fee=reinstatement.processing_fee, renewal_fee=reinstatement.renewal_fee,
+                             renewal_minimums=reinstatement.renewal_minimums)
 
 
 def _cents(amount: Decimal) -> int:

@@ -42,6 +42,7 @@ def load_rule_book(directory: str | Path, offers: Mapping[str, Iterable[str]]) -
         offered = set(offers.get(tenant_dir.name, ()))
         for path in sorted(tenant_dir.glob("*.yaml")):
             rule_set = load_rule_set(path, tenant_dir.name)
+            check_competency_ids(path, rule_set, competencies)
             served = tenant_dir.name in offers
             if served and not rule_set.addon and rule_set.category not in offered:
                 raise RuleSetDataError(f"{path}: {tenant_dir.name} does not offer {rule_set.category}; offer it in "
@@ -73,6 +74,15 @@ def load_rule_set(path: Path, tenant: str) -> RuleSet:
                        addon=document.kind == "addon")
     except ValueError as exc:
         raise RuleSetDataError(f"{path}: versions: {exc}") from exc
+
+
+def check_competency_ids(path: Path, rule_set: RuleSet, competencies: CompetencyFramework) -> None:
+    """The reference form rates areas of `rated_domains`: each must be a domain of competencies.yaml."""
+    for index, version in enumerate(rule_set.versions):
+        unknown = sorted(set(version.references.rated_domains) - set(competencies.domains))
+        if unknown:
+            raise RuleSetDataError(f"{path}: invalid rule set: versions[{index}].references.rated_domains: "
+                                   f"unknown competency domain(s) {', '.join(unknown)}")
 
 
 def _read(path: Path) -> Any:

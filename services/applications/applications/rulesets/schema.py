@@ -13,7 +13,13 @@ from typing import Annotated, Any, Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from ..domain.entries import AgeBand, AttestationKind, DegreeLevel, RscFormat, WorkActivity
-from ..domain.rules import EducationOptionKind, RaterRole
+from ..domain.rules import (
+    DEFAULT_RATED_DOMAINS,
+    DEFAULT_RATING_SCALE,
+    NOT_ENOUGH_INFORMATION,
+    EducationOptionKind,
+    RaterRole,
+)
 
 CategoryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z/\-]{1,15}$")]
 AddonCode = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z\-]{1,15}$")]
@@ -107,12 +113,33 @@ class SlotFile(Node):
     vetting_allowed: bool = False
 
 
+class RatingFile(Node):
+    value: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{1,39}$")]
+    label: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+
+
 class ReferencesFile(Node):
     slots: list[SlotFile] = Field(max_length=10)
     at_least_one_endorsed_at_or_above: CategoryCode | None = None
     non_endorsed_rater_requires_vetting: bool = True
     max_not_enough_information: Annotated[int, Field(ge=0, le=100)] = 5
     valid_for_months: Annotated[int, Field(ge=1, le=120)] = 12
+    rated_domains: list[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{1,63}$")]] = Field(
+        default_factory=lambda: list(DEFAULT_RATED_DOMAINS), min_length=1, max_length=8,
+        description="Competency domains (competencies.yaml ids) whose areas the rater rates.")
+    rating_scale: list[RatingFile] = Field(
+        default_factory=lambda: [RatingFile(value=o.value, label=o.label) for o in DEFAULT_RATING_SCALE],
+        min_length=2, max_length=10)
+
+    @model_validator(mode="after")
+    def _distinct_answers(self) -> Self:
+        values = [r.value for r in self.rating_scale]
+        if len(values) != len(set(values)) or NOT_ENOUGH_INFORMATION.value in values:
+            raise ValueError(f"rating_scale values must be distinct and not {NOT_ENOUGH_INFORMATION.value!r} "
+                             "(every form offers it)")
+        if len(self.rated_domains) != len(set(self.rated_domains)):
+            raise ValueError("rated_domains lists a domain twice")
+        return self
 
 
 class ExamFile(Node):
@@ -125,6 +152,10 @@ class MembershipFile(Node):
     other_association_accepted: bool = True
     proof_of_other_required: bool = False
     individual_only: bool = True
+
+
+class RegistrationFile(Node):
+    required: bool = False
 
 
 class FeesFile(Node):
@@ -144,6 +175,15 @@ class RenewalFile(Node):
     late_fee: Money = Decimal(0)
     first_renewal: Literal["next_year", "same_year"] = "next_year"
     code_of_ethics_reattestation: bool = True
+    opens: MonthDayText | None = None
+    late_fee_is: Literal["total", "surcharge"] = "total"
+
+
+class ReinstatementFile(Node):
+    new_references: Annotated[int, Field(ge=0, le=10)] = 3
+    processing_fee: bool = True
+    renewal_fee: bool = False
+    renewal_minimums: bool = True
 
 
 class EmergingFile(Node):
@@ -171,8 +211,10 @@ class VersionFile(BaseModel):
     membership: MembershipFile
     fees: FeesFile
     renewal: RenewalFile | None = None
+    reinstatement: ReinstatementFile | None = None
     emerging: EmergingFile | None = None
     prerequisite_categories: list[CategoryCode] = Field(default_factory=list)
+    registration: RegistrationFile = RegistrationFile()
 
     @model_validator(mode="after")
     def _unique_work_activities(self) -> Self:

@@ -24,6 +24,7 @@ from servicekit.runtime import Service, attach
 
 REPO_TENANTS = Path(__file__).resolve().parents[4] / "config" / "tenants"
 REPO_RULESETS = REPO_TENANTS.parent / "rulesets"
+REFERENCE_LINK_KEY = "test-reference-link-key-0123456789abcdef"
 SECOND_TENANT = """
 slug: lakes-aimh
 name: Great Lakes Association for Infant Mental Health
@@ -80,6 +81,12 @@ def settings(database_url: str, topics: str, gateway_keys: tuple[str, str], tena
         tenants_dir=str(tenants_dir),
         rulesets_dir=str(rulesets_dir),
         relay_poll_seconds=0.05,
+        applications_consumer_group=f"applications-test-{uuid4().hex[:8]}",  # each test reads the topics afresh
+        kafka_session_timeout_ms=6000,
+        kafka_heartbeat_interval_ms=1000,
+        kafka_fetch_max_wait_ms=20,
+        reference_link_key=REFERENCE_LINK_KEY,
+        public_base_url="https://endorse.example",
     )
 
 

@@ -33,7 +33,9 @@ async def test_each_caller_sees_what_they_may_with_filters_and_pages(running: Ru
     danas = [await start(running, dana, c) for c in ("IFA", "IFS", "IMHS")]
     sams = await start(running, sam, "IFA")
     await start(running, lee, "ECFA")
-    await complete_ifs_application_async(running.http, dana.headers, danas[1])
+    await complete_ifs_application_async(running.http, dana.headers, danas[1],
+                                         coordinator=person("itmhca", "coordinator").headers,
+                                         service=running.service.app)  # type: ignore[arg-type]
     assert (await running.http.post(f"/applications/{danas[1]}/submit", headers=dana.headers)).status_code == 200
 
     # the lifespan's projection runner catches up on its own

@@ -26,7 +26,8 @@ def test_the_process_serves_from_environment_settings(database_url: str, topics:
     port = free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "KAFKA_BOOTSTRAP_SERVERS": topics,
            "KAFKA_ENABLE_IDEMPOTENCE": "false", "GATEWAY_PUBLIC_KEY": gateway_keys[1], "PORT": str(port),
-           "TENANTS_DIR": str(tenants_dir), "RULESETS_DIR": str(rulesets_dir)}
+           "TENANTS_DIR": str(tenants_dir), "RULESETS_DIR": str(rulesets_dir),
+           "REFERENCE_LINK_KEY": "process-test-reference-link-key-0123456789"}
     process = subprocess.Popen([sys.executable, "-m", "applications"], env=env, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}"

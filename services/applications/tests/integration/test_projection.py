@@ -78,7 +78,9 @@ async def test_listed_rows_agree_with_the_aggregate_the_commands_returned(runnin
     dana = person()
     created = await running.http.post("/applications", json={"category": "IFS"}, headers=dana.headers)
     url = f"/applications/{created.json()['id']}"
-    await complete_ifs_application_async(running.http, dana.headers, created.json()["id"])
+    await complete_ifs_application_async(running.http, dana.headers, created.json()["id"],
+                                         coordinator=person("itmhca", "coordinator").headers,
+                                         service=running.service.app)  # type: ignore[arg-type]
     submitted = await running.http.post(f"{url}/submit", headers=dana.headers)
 
     await running.catch_up()

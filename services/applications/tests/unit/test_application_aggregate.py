@@ -37,7 +37,7 @@ def a_draft(applicant: Applicant | None = None, category: str = "IFA") -> Applic
 
 def a_complete_draft(applicant: Applicant | None = None) -> Application:
     application = a_draft(applicant)
-    fill(application, satisfying(IFA, TODAY), context(TODAY), NOW)
+    fill(application, satisfying(IFA, TODAY), context(TODAY), NOW, IFA)
     return application
 
 
@@ -188,8 +188,8 @@ def test_a_complete_draft_is_submitted_with_its_rule_set_version_and_report() ->
     assert application.submitted_at == NOW
     assert application.exam_required is False
     assert [line["code"] for line in application.requirement_report] == [
-        "EDUCATION", "TRAINING_HOURS", "MEMBERSHIP", "ATTESTATION_CODE_OF_ETHICS",
-        "ATTESTATION_ENDORSEMENT_AGREEMENT", "FEE_REGISTRATION", "FEE_PROCESSING"]
+        "EDUCATION", "TRAINING_HOURS", "REFERENCES", "MEMBERSHIP", "ATTESTATION_CODE_OF_ETHICS",
+        "ATTESTATION_ENDORSEMENT_AGREEMENT", "FEE_REGISTRATION", "FEE_PROCESSING", "REGISTRATION_ACCEPTED"]
     assert all(line["met"] and line["detail"] for line in application.requirement_report)
     assert new_event_names(application) == ["Submitted"]
 
@@ -203,9 +203,10 @@ def test_an_empty_draft_is_refused_with_every_unmet_requirement() -> None:
 
     assert refused.value.code == "REQUIREMENTS_NOT_MET"
     assert [(u.code, u.tab) for u in refused.value.unmet] == [
-        ("EDUCATION", "education"), ("TRAINING_HOURS", "training"), ("MEMBERSHIP", "membership"),
+        ("EDUCATION", "education"), ("TRAINING_HOURS", "training"), ("REFERENCES", "references"),
+        ("MEMBERSHIP", "membership"),
         ("ATTESTATION_CODE_OF_ETHICS", "attestations"), ("ATTESTATION_ENDORSEMENT_AGREEMENT", "attestations"),
-        ("FEE_REGISTRATION", "fees"), ("FEE_PROCESSING", "fees")]
+        ("FEE_REGISTRATION", "fees"), ("FEE_PROCESSING", "fees"), ("REGISTRATION_ACCEPTED", "registration")]
     assert all(u.detail and u.reasons for u in refused.value.unmet)
     assert application.status is Status.DRAFT
     assert new_event_names(application) == []

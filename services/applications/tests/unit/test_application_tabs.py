@@ -218,7 +218,7 @@ def test_attestations_are_signed_once_with_their_time_and_can_be_withdrawn() -> 
 def test_a_submitted_application_takes_no_more_changes() -> None:
     rules = shipped("IFS", TODAY)
     application = a_draft()
-    fill(application, satisfying(rules, TODAY), CONTEXT, NOW)
+    fill(application, satisfying(rules, TODAY), CONTEXT, NOW, rules)
     application.submit(rules, NOW, TODAY)
     application.collect_events()
     entry_id = next(iter(application.entries(Tab.TRAINING)))

@@ -13,6 +13,7 @@ from applications.application import ApplicationsService
 from applications.config import load_tenants
 from applications.domain import Actor, Applicant, Application, Tab
 from applications.rulesets import load_rule_book
+from reference_builders import complete_references
 from rule_builders import satisfying, shipped
 
 CONFIG = Path(__file__).resolve().parents[4] / "config"
@@ -60,6 +61,9 @@ def enter(service: ApplicationsService, actor: Actor, application: Application, 
         service.attest(application.id, actor, kind)
     for fee in evidence.fees.values():
         service.record_fee(application.id, actor, fee)
+    complete_references(service, actor, application.id)
+    service.register(application.id, actor)  # ITMHCA's rules require registration, accepted by a coordinator
+    service.accept_registration(application.id, Actor(uuid4(), "itmhca", frozenset({"coordinator"})))
 
 
 def test_every_kind_of_entry_reads_back_exactly_as_entered(service: ApplicationsService) -> None:

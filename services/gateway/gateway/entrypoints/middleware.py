@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Sequence
 
 from servicekit.problems import Problem, problem_response
 from starlette.datastructures import Headers, MutableHeaders
@@ -39,19 +40,28 @@ class RequestIdMiddleware:
 
 
 class BodyLimitMiddleware:
-    """Refuses request bodies over `max_bytes` with 413, whether or not they announce their length."""
+    """Refuses request bodies over `max_bytes` with 413, whether or not they announce their length; POSTs to
+    `upload_paths` may reach `upload_max_bytes` instead."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, upload_max_bytes: int | None = None,
+                 upload_paths: Sequence[re.Pattern[str]] = ()) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.upload_max_bytes = max(upload_max_bytes or max_bytes, max_bytes)
+        self.upload_paths = tuple(upload_paths)
+
+    def limit_for(self, scope: Scope) -> int:
+        upload = scope.get("method") == "POST" and any(p.match(scope["path"]) for p in self.upload_paths)
+        return self.upload_max_bytes if upload else self.max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.limit_for(scope)
         declared = Headers(scope=scope).get("content-length", "")
-        if declared.isdigit() and int(declared) > self.max_bytes:
-            await self._refuse(scope, receive, send)
+        if declared.isdigit() and int(declared) > limit:
+            await self._refuse(scope, receive, send, limit)
             return
         chunks: list[bytes] = []
         size = 0
@@ -62,15 +72,15 @@ class BodyLimitMiddleware:
                 return  # the client went away
             chunk: bytes = message.get("body", b"")
             size += len(chunk)
-            if size > self.max_bytes:
-                await self._refuse(scope, receive, send)
+            if size > limit:
+                await self._refuse(scope, receive, send, limit)
                 return
             chunks.append(chunk)
             more = message.get("more_body", False)
         await self.app(scope, _replay(b"".join(chunks), receive), send)
 
-    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        problem = Problem(413, "Payload too large", f"request bodies are limited to {self.max_bytes} bytes",
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
+        problem = Problem(413, "Payload too large", f"request bodies are limited to {limit} bytes",
                           code="PAYLOAD_TOO_LARGE")
         await problem_response(problem, scope["path"])(scope, receive, send)
 

@@ -32,6 +32,7 @@ RETURNED_RESPONSE_HEADERS = (
     "content-security-policy",
     "referrer-policy",
     "content-disposition",
+    "x-content-type-options",
 )
 
 

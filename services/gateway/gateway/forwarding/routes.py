@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -25,6 +26,10 @@ FORWARDED_ROUTES = (
     ForwardedRoute("/tenants/{slug}/did.json", "credentials", authenticated=False),
     ForwardedRoute("/status-lists/{path:path}", "credentials", authenticated=False),
     ForwardedRoute("/registry/{path:path}", "credentials", authenticated=False),
+    ForwardedRoute("/references/{path:path}", "applications", authenticated=False),
 )
 
 FORWARDED_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+
+UPLOAD_PATHS = (re.compile(r"^/applications/[^/]+/documents/?$"),)
+"""POSTs here carry documents (multipart): their bodies may reach MAX_UPLOAD_BYTES instead of MAX_BODY_BYTES."""

@@ -66,6 +66,10 @@ class FakeService:
             if request.url.path.endswith("/problem"):
                 problem = {"type": "about:blank", "title": "Conflict", "status": 409, "code": "UPSTREAM_SAID_NO"}
                 return JSONResponse(problem, status_code=409, media_type="application/problem+json")
+            if request.url.path.endswith("/binary"):  # a document download: bytes and their headers
+                return Response(bytes(range(256)), media_type="application/pdf", headers={
+                    "etag": '"abc"', "content-disposition": 'attachment; filename="t.pdf"',
+                    "x-content-type-options": "nosniff", "content-security-policy": "default-src 'none'; sandbox"})
             if request.method == "POST":
                 return JSONResponse({"service": self.name, "created": True}, status_code=201,
                                     headers={"location": f"{request.url.path}/123", "x-internal": "secret"})

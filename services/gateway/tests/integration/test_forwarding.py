@@ -91,6 +91,18 @@ async def test_public_paths_forward_without_any_identity(gateway: Gateway, upstr
     assert received[0]["body"] == b'{"credential":{}}'
 
 
+async def test_rater_links_reach_applications_without_an_account(gateway: Gateway, upstreams: Upstreams) -> None:
+    """A rater has no account: the reference form's token is the only credential, so no session is needed."""
+    token = "0" * 32 + "." + "1" * 32 + ".1." + "x" * 43
+    opened = await gateway.client.get(f"/references/{token}")
+    answered = await gateway.client.post(f"/references/{token}", json={"ratings": {}})
+    assert opened.status_code == 200 and answered.status_code in (200, 201)
+    received = upstreams["applications"].received
+    assert [(r["method"], r["path"]) for r in received] == [("GET", f"/references/{token}"),
+                                                             ("POST", f"/references/{token}")]
+    assert all("authorization" not in r["headers"] for r in received)
+
+
 async def test_public_paths_carry_the_identity_of_a_signed_in_caller(
     gateway: Gateway, upstreams: Upstreams, gateway_keys: tuple[str, str]
 ) -> None:
@@ -151,6 +163,42 @@ async def test_oversize_bodies_are_refused_before_forwarding(gateway: Gateway, u
     just_fits = await gateway.client.post("/applications", content=b"x" * limit, headers=auth)
     assert just_fits.status_code == 201
     assert len(upstreams["applications"].received[0]["body"]) == limit
+
+
+async def test_document_uploads_have_their_own_limit_and_documents_pass_through_intact(
+    gateway: Gateway, upstreams: Upstreams
+) -> None:
+    token = await gateway.log_in(COORDINATOR, SEED_PASSWORD)
+    content_type = "multipart/form-data; boundary=b0undary"
+    auth = {"authorization": f"Bearer {token}", "content-type": content_type}
+
+    def form(size: int) -> bytes:
+        head = (b'--b0undary\r\nContent-Disposition: form-data; name="kind"\r\n\r\ncv\r\n--b0undary\r\n'
+                b'Content-Disposition: form-data; name="file"; filename="cv.pdf"\r\n'
+                b"Content-Type: application/pdf\r\n\r\n")
+        tail = b"\r\n--b0undary--\r\n"
+        return head + (bytes(range(256)) * (size // 256 + 1))[: size - len(head) - len(tail)] + tail
+
+    five_mib = form(5 * 1024 * 1024)
+    uploaded = await gateway.client.post("/applications/42/documents", content=five_mib, headers=auth)
+    elsewhere = await gateway.client.post("/applications/42/work", content=five_mib, headers=auth)
+    too_large = await gateway.client.post("/applications/42/documents", content=form(11 * 1024 * 1024 + 1),
+                                          headers=auth)
+
+    assert uploaded.status_code == 201
+    [seen] = upstreams["applications"].received
+    assert (seen["path"], seen["body"], seen["headers"]["content-type"]) == ("/applications/42/documents",
+                                                                            five_mib, content_type)
+    for refused in (elsewhere, too_large):
+        assert refused.status_code == 413
+        assert refused.json()["code"] == "PAYLOAD_TOO_LARGE"
+    downloaded = await gateway.client.get("/applications/42/documents/7/binary",
+                                          headers={"authorization": f"Bearer {token}"})
+    assert downloaded.content == bytes(range(256))
+    assert {k: downloaded.headers[k] for k in ("content-type", "etag", "content-disposition",
+                                                 "x-content-type-options", "content-security-policy")} == {
+        "content-type": "application/pdf", "etag": '"abc"', "content-disposition": 'attachment; filename="t.pdf"',
+        "x-content-type-options": "nosniff", "content-security-policy": "default-src 'none'; sandbox"}
 
 
 async def test_request_ids_are_kept_or_made_and_passed_on(gateway: Gateway, upstreams: Upstreams) -> None:

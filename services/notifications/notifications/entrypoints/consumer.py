@@ -61,6 +61,7 @@ def handlers(notifier: Notifier) -> dict[type[IntegrationEvent], Handler]:
         rv.InformationRequested: _handler(rv.InformationRequested, rn.information_requested, n),
         rv.ApplicationDeferred: _handler(rv.ApplicationDeferred, rn.application_deferred, n),
         rv.ApprovedForExam: _handler(rv.ApprovedForExam, rn.approved_for_exam, n),
+        rv.ExamRegistered: _to_contact(rv.ExamRegistered, APPLICATION, rn.exam_registered, n),
         rv.ExamScored: _to_contact(rv.ExamScored, APPLICATION, rn.exam_scored, n),
         rv.EndorsementDenied: _handler(rv.EndorsementDenied, rn.endorsement_denied, n),
         # reviews service: endorsement events

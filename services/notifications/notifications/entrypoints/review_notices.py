@@ -1,7 +1,7 @@
 """Emails caused by events of the reviews service (`endorsement.reviews.v1`): event -> Notice.
 
 Case events name the applicant; endorsement events after the grant (renewal, lapse, reinstatement,
-revocation) and exam results name nobody, so their notices go to the `Contact` learnt earlier.
+revocation), exam registrations and exam results name nobody, so their notices go to the `Contact` learnt earlier.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from endorsement_contracts.events.reviews import (
     EndorsementLapsed,
     EndorsementReinstated,
     EndorsementRevoked,
+    ExamRegistered,
     ExamScored,
     InformationRequested,
     RenewalApproved,
@@ -96,6 +97,30 @@ def approved_for_exam(event: ApprovedForExam, tenant: Tenant, links: Links) -> N
         values={
             "applicant_name": event.applicant.name,
             "category_name": event.category_name,
+            "application_url": links.application(event.application_id),
+        },
+    )
+
+
+def exam_registered(event: ExamRegistered, contact: Contact, tenant: Tenant, links: Links) -> Notice:
+    """The examinee hears the sitting's date, the parts they take, and what to expect and have ready (generic: the
+    event carries no time or place; the coordinator sends those)."""
+    return Notice(
+        kind=k.EXAM_REGISTERED,
+        about=event.application_id,
+        occurrence=f"{event.attempt}/{event.sitting.isoformat()}",
+        tenant=tenant,
+        recipient=contact.recipient,
+        language=contact.language,
+        values={
+            "applicant_name": contact.name,
+            "category_name": tenant.category_name(event.category),
+            "sitting": event.sitting,
+            "parts": Phrase("exam.parts." + "-".join(str(part) for part in sorted(set(event.parts)))),
+            "registered_by": Phrase(f"exam.registered_by.{event.registered_by_role}"),
+            "accommodations": Phrase(
+                "exam.accommodations.requested" if event.accommodations_requested else "exam.accommodations.none"
+            ),
             "application_url": links.application(event.application_id),
         },
     )

@@ -33,6 +33,22 @@ This message was sent automatically; write to {contact_email} with any question.
             "The review of your application needs more information from you; it is paused until you resubmit."
         ),
         "exam.retake_ask": "the date the endorsement coordinator gives you",
+        "exam.parts.1-2": (
+            "Both parts: part 1, multiple-choice questions, and part 2, written responses to vignettes "
+            "(or essays, depending on the category)."
+        ),
+        "exam.parts.1": "Part 1 only, the multiple-choice questions: the part you passed before stays passed.",
+        "exam.parts.2": (
+            "Part 2 only, the written responses to vignettes (or essays): the part you passed before stays passed."
+        ),
+        "exam.registered_by.applicant": "You registered yourself.",
+        "exam.registered_by.coordinator": "The endorsement coordinator registered you at your written request.",
+        "exam.accommodations.requested": (
+            "You asked for accommodations: the endorsement coordinator will write to you with the decision."
+        ),
+        "exam.accommodations.none": (
+            "If you need accommodations, ask the endorsement coordinator in writing well before the sitting."
+        ),
     },
 )
 
@@ -210,6 +226,52 @@ Follow your application at {application_url}
         html="""<p>Dear {applicant_name},</p>
 <p>The review approved you to take the <strong>{category_name}</strong> endorsement exam. The endorsement
 coordinator will write to you about exam dates and how to register.</p>
+<p><a href="{application_url}">Follow your application</a></p>""",
+    ),
+    k.EXAM_REGISTERED: EmailTemplate(
+        subject="You are registered for the {category_name} exam on {sitting}",
+        text="""Dear {applicant_name},
+
+You are registered for the {category_name} endorsement exam on {sitting}. {registered_by}
+
+What you take: {parts}
+
+What to expect:
+- Before the sitting, the endorsement coordinator sends you the practical details: the time, and how to \
+take the exam (online or in person).
+- Your answers are scored anonymously: the scorers know you only by a candidate number, never by name.
+- We email you the result once every part is scored.
+
+What to have ready on the day:
+- the details the endorsement coordinator sends you;
+- if you take it online, a computer with a reliable internet connection in a quiet room where you will \
+not be interrupted;
+- time for the whole exam without interruptions.
+
+{accommodations}
+
+If you cannot attend, withdraw your registration before the sitting: a withdrawn registration does not \
+count as an attempt.
+
+Follow your application at {application_url}
+""",
+        html="""<p>Dear {applicant_name},</p>
+<p>You are registered for the <strong>{category_name}</strong> endorsement exam on <strong>{sitting}</strong>.
+{registered_by}</p>
+<p>What you take: {parts}</p>
+<p>What to expect:</p>
+<ul><li>Before the sitting, the endorsement coordinator sends you the practical details: the time, and how to
+take the exam (online or in person).</li>
+<li>Your answers are scored anonymously: the scorers know you only by a candidate number, never by name.</li>
+<li>We email you the result once every part is scored.</li></ul>
+<p>What to have ready on the day:</p>
+<ul><li>the details the endorsement coordinator sends you;</li>
+<li>if you take it online, a computer with a reliable internet connection in a quiet room where you will not
+be interrupted;</li>
+<li>time for the whole exam without interruptions.</li></ul>
+<p>{accommodations}</p>
+<p>If you cannot attend, withdraw your registration before the sitting: a withdrawn registration does not count
+as an attempt.</p>
 <p><a href="{application_url}">Follow your application</a></p>""",
     ),
     k.EXAM_PASSED: EmailTemplate(

@@ -37,6 +37,25 @@ Este mensaje se envió automáticamente; escriba a {contact_email} si tiene algu
             "hasta que la vuelva a enviar."
         ),
         "exam.retake_ask": "la que le indique la coordinación de endorsement",
+        "exam.parts.1-2": (
+            "Las dos partes: la parte 1, preguntas de opción múltiple, y la parte 2, respuestas escritas a "
+            "viñetas (o ensayos, según la categoría)."
+        ),
+        "exam.parts.1": (
+            "Solo la parte 1, las preguntas de opción múltiple: la parte que aprobó antes sigue aprobada."
+        ),
+        "exam.parts.2": (
+            "Solo la parte 2, las respuestas escritas a viñetas (o ensayos): la parte que aprobó antes sigue aprobada."
+        ),
+        "exam.registered_by.applicant": "Usted mismo/a hizo la inscripción.",
+        "exam.registered_by.coordinator": "La coordinación de endorsement le inscribió a petición suya por escrito.",
+        "exam.accommodations.requested": (
+            "Usted solicitó adaptaciones: la coordinación de endorsement le escribirá con la decisión."
+        ),
+        "exam.accommodations.none": (
+            "Si necesita adaptaciones, solicítelas por escrito a la coordinación de endorsement con bastante "
+            "antelación a la fecha del examen."
+        ),
     },
 )
 
@@ -214,6 +233,54 @@ Siga su solicitud en {application_url}
         html="""<p>Estimado/a {applicant_name}:</p>
 <p>La revisión le aprobó para presentar el examen de endorsement <strong>{category_name}</strong>. La
 coordinación de endorsement le escribirá sobre las fechas del examen y cómo inscribirse.</p>
+<p><a href="{application_url}">Siga su solicitud</a></p>""",
+    ),
+    k.EXAM_REGISTERED: EmailTemplate(
+        subject="Inscripción confirmada en el examen {category_name} del {sitting}",
+        text="""Estimado/a {applicant_name}:
+
+Queda inscrito/a en el examen de endorsement {category_name} del {sitting}. {registered_by}
+
+Qué presenta: {parts}
+
+Qué esperar:
+- Antes del examen, la coordinación de endorsement le envía los detalles prácticos: la hora y cómo se \
+presenta (en línea o en persona).
+- Sus respuestas se califican de forma anónima: quienes califican solo conocen un número de candidato/a, \
+nunca su nombre.
+- Le escribiremos con el resultado cuando todas las partes estén calificadas.
+
+Qué tener listo ese día:
+- los detalles que le envíe la coordinación de endorsement;
+- si lo presenta en línea, una computadora con una conexión a internet fiable, en un lugar tranquilo \
+donde nadie le interrumpa;
+- tiempo para todo el examen sin interrupciones.
+
+{accommodations}
+
+Si no puede asistir, retire su inscripción antes de la fecha del examen: una inscripción retirada no \
+cuenta como intento.
+
+Siga su solicitud en {application_url}
+""",
+        html="""<p>Estimado/a {applicant_name}:</p>
+<p>Queda inscrito/a en el examen de endorsement <strong>{category_name}</strong> del <strong>{sitting}</strong>.
+{registered_by}</p>
+<p>Qué presenta: {parts}</p>
+<p>Qué esperar:</p>
+<ul><li>Antes del examen, la coordinación de endorsement le envía los detalles prácticos: la hora y cómo se
+presenta (en línea o en persona).</li>
+<li>Sus respuestas se califican de forma anónima: quienes califican solo conocen un número de candidato/a,
+nunca su nombre.</li>
+<li>Le escribiremos con el resultado cuando todas las partes estén calificadas.</li></ul>
+<p>Qué tener listo ese día:</p>
+<ul><li>los detalles que le envíe la coordinación de endorsement;</li>
+<li>si lo presenta en línea, una computadora con una conexión a internet fiable, en un lugar tranquilo donde
+nadie le interrumpa;</li>
+<li>tiempo para todo el examen sin interrupciones.</li></ul>
+<p>{accommodations}</p>
+<p>Si no puede asistir, retire su inscripción antes de la fecha del examen: una inscripción retirada no cuenta
+como intento.</p>
 <p><a href="{application_url}">Siga su solicitud</a></p>""",
     ),
     k.EXAM_PASSED: EmailTemplate(

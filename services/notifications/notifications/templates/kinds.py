@@ -14,6 +14,7 @@ REINSTATEMENT_SUBMITTED = "reinstatement-submitted"
 INFORMATION_REQUESTED = "information-requested"
 APPLICATION_DEFERRED = "application-deferred"
 APPROVED_FOR_EXAM = "approved-for-exam"
+EXAM_REGISTERED = "exam-registered"
 EXAM_PASSED = "exam-passed"
 EXAM_NOT_PASSED = "exam-not-passed"
 ENDORSEMENT_DENIED = "endorsement-denied"
@@ -44,6 +45,7 @@ APPLICANT_KINDS = frozenset(
         INFORMATION_REQUESTED,
         APPLICATION_DEFERRED,
         APPROVED_FOR_EXAM,
+        EXAM_REGISTERED,
         EXAM_PASSED,
         EXAM_NOT_PASSED,
         ENDORSEMENT_DENIED,

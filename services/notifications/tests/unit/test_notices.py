@@ -299,6 +299,61 @@ def test_the_exam_result_reaches_the_applicant_approved_for_it(platform: Platfor
     assert "67" not in bodies(result)  # no part scores
 
 
+def test_an_exam_registration_tells_the_examinee_the_date_and_what_to_expect(platform: Platform, journey: Any) -> None:
+    # given the applicant was approved for the exam (the registration names nobody, by design)
+    platform.publish(journey.approved_for_exam())
+    # when they register for the March sitting
+    platform.publish(journey.exam_registered())
+    # then they hear the date, both parts, what to expect and have ready, and how to withdraw
+    approved, registered = platform.to(journey.applicant.email)
+    assert approved.kind == "approved-for-exam"
+    assert registered.kind == "exam-registered"
+    assert registered.recipient_name == "Zoë Ñúñez-Łukasiewicz"
+    assert registered.subject == "You are registered for the Infant Family Specialist exam on March 13, 2027"
+    text = registered.text_body
+    assert "Dear Zoë Ñúñez-Łukasiewicz," in text
+    assert "endorsement exam on March 13, 2027. You registered yourself." in text
+    assert "What you take: Both parts: part 1, multiple-choice questions, and part 2," in text
+    assert "the scorers know you only by a candidate number, never by name" in text
+    assert "a computer with a reliable internet connection" in text
+    assert "If you need accommodations, ask the endorsement coordinator in writing" in text
+    assert "does not count as an attempt" in text
+    assert f"{BASE}/applications/{journey.application_id}" in text
+    assert "<strong>March 13, 2027</strong>" in registered.html_body
+
+
+def test_a_retake_registered_by_the_coordinator_with_accommodations_says_so(platform: Platform, journey: Any) -> None:
+    platform.publish(journey.approved_for_exam())
+    platform.publish(journey.exam_registered(attempt=2, parts=(2,), by_coordinator=True, accommodations=True))
+    text = platform.to(journey.applicant.email)[1].text_body
+    assert "The endorsement coordinator registered you at your written request." in text
+    assert "What you take: Part 2 only, the written responses to vignettes (or essays)" in text
+    assert "multiple-choice" not in text
+    assert "You asked for accommodations: the endorsement coordinator will write to you with the decision." in text
+    assert "If you need accommodations" not in text
+
+
+def test_an_exam_registration_reaches_a_spanish_reader_in_spanish(itmhca: Tenant, journey: Any) -> None:
+    platform = Platform({"itmhca": replace(itmhca, default_language="es")})
+    platform.publish(journey.approved_for_exam())
+    platform.publish(journey.exam_registered(parts=(1,), attempt=2))
+    email = platform.to(journey.applicant.email)[1]
+    assert email.subject == "Inscripción confirmada en el examen Infant Family Specialist del 13 de marzo de 2027"
+    assert "Usted mismo/a hizo la inscripción." in email.text_body
+    assert "Qué presenta: Solo la parte 1, las preguntas de opción múltiple" in email.text_body
+    assert "Si necesita adaptaciones, solicítelas por escrito" in email.text_body
+    assert '<html lang="es">' in email.html_body
+
+
+def test_an_exam_registration_without_a_known_examinee_is_skipped(
+    platform: Platform, journey: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="notifications")
+    assert platform.publish(journey.exam_registered()) == "duplicate"
+    assert platform.emails() == []
+    assert f"ExamRegistered.v1 about application {journey.application_id}: nobody known to tell" in caplog.text
+
+
 def test_a_denial_gives_the_reasons(platform: Platform, journey: Any) -> None:
     platform.publish(journey.denied())
     email = platform.only(journey.applicant.email)
@@ -377,6 +432,8 @@ STEPS: dict[str, Callable[[Any], IntegrationEvent]] = {
     "information requested": lambda j: j.information_requested(),
     "deferred": lambda j: j.deferred(),
     "approved for exam": lambda j: j.approved_for_exam(),
+    "exam registered": lambda j: j.exam_registered(),
+    "exam retake registered": lambda j: j.exam_registered(attempt=2, parts=(2,)),
     "exam passed": lambda j: j.exam_scored(passed=True),
     "exam not passed": lambda j: j.exam_scored(passed=False),
     "denied": lambda j: j.denied(),

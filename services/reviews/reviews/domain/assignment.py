@@ -22,6 +22,8 @@ class AssignmentStatus(StrEnum):
     ACCEPTED = "accepted"
     DECLINED = "declined"
     WITHDRAWN = "withdrawn"
+    CLOSED = "closed"
+    """The case closed before its decision (the applicant withdrew): the assignment ended with it."""
 
 
 class RecommendationKind(StrEnum):

@@ -146,6 +146,8 @@ class ReviewCase(Intake, ReviewerWork, Decisions, CaseWork, Aggregate):
         self.decision_reasons: list[str] = []
         self.recommendations: list[str] = []
         self.earliest_rereview_on: date | None = None
+        self.withdrawn_at: datetime | None = None
+        self.withdrawal_reason: str | None = None
 
     # Opening ------------------------------------------------------------------------------------
 

@@ -4,7 +4,13 @@ Guards live in the case's commands (case.py and its mixins); an event only recor
 """
 
 from .events_decisions import ApprovedAsEmerging, ApprovedForExam, Deferred, Denied, ExamScored
-from .events_intake import CompletenessPassed, InformationReceived, InformationRequested, ReturnedIncomplete
+from .events_intake import (
+    CompletenessPassed,
+    InformationReceived,
+    InformationRequested,
+    ReturnedIncomplete,
+    Withdrawn,
+)
 from .events_review import (
     AssignmentAnswered,
     RecommendationSubmitted,
@@ -28,4 +34,5 @@ __all__ = [
     "ReviewConcluded",
     "ReviewerAssigned",
     "ReviewerWithdrawn",
+    "Withdrawn",
 ]

@@ -7,9 +7,9 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from .assignment import AssignmentStatus
-from .case_events import CompletenessPassed, InformationReceived, InformationRequested, ReturnedIncomplete
+from .case_events import CompletenessPassed, InformationReceived, InformationRequested, ReturnedIncomplete, Withdrawn
 from .errors import AssignmentNotAccepted
-from .lifecycle import Action, Status, require
+from .lifecycle import CLOSED, Action, Status, require
 from .policy import ReviewPolicy
 from .reviewers import normalised_email
 from .values import Actor, cleaned_items, cleaned_message
@@ -57,4 +57,16 @@ class Intake:
             return False
         require(self.status, Action.RECEIVE_INFORMATION)
         self.trigger_event(InformationReceived, submission_number=submission_number, received_at=received_at)
+        return True
+
+    def close_as_withdrawn(self, by: Actor, submission_number: int, reason: str | None = None) -> bool:
+        """The applicant withdrew the application: the case closes as withdrawn and every live reviewer assignment
+        ends. False when the case was already decided or withdrawn (a decided case stays decided): nothing
+        recorded."""
+        if self.status in CLOSED:
+            return False
+        require(self.status, Action.CLOSE_AS_WITHDRAWN)
+        self.trigger_event(Withdrawn, by=by, submission_number=submission_number,
+                           reason=cleaned_message(reason, "reason"),
+                           reviewers=sorted(e for e, a in self.assignments.items() if a.is_live))
         return True

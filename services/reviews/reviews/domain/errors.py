@@ -210,6 +210,12 @@ class ExamAttemptOpen(StateConflict):
     code = "EXAM_ATTEMPT_OPEN"
 
 
+class ExamCancelled(StateConflict):
+    """The applicant withdrew the application: the examination admits nothing more."""
+
+    code = "EXAM_CANCELLED"
+
+
 class WithdrawalTooLate(StateConflict):
     code = "WITHDRAWAL_TOO_LATE"
 

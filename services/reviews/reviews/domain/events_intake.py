@@ -7,6 +7,7 @@ from typing import Any
 
 from eventsourcing.domain import Aggregate
 
+from .assignment import AssignmentStatus
 from .lifecycle import Status
 from .values import Actor, Described
 
@@ -79,3 +80,29 @@ class InformationReceived(Aggregate.Event):
         return Described("information_received", "applicant", None,
                          {"submission_number": str(self.submission_number),
                           "received_at": self.received_at.isoformat()})
+
+
+class Withdrawn(Aggregate.Event):
+    """The applicant withdrew the application before a decision: the case closes, and the reviewers' assignments
+    (`reviewers`) end with it."""
+
+    by: Actor
+    submission_number: int
+    reason: str | None
+    reviewers: list[str]
+
+    def apply(self, aggregate: Any) -> None:
+        aggregate.status = Status.WITHDRAWN
+        aggregate.resume_status = None
+        aggregate.withdrawn_at = self.timestamp
+        aggregate.withdrawal_reason = self.reason
+        for email in self.reviewers:
+            aggregate.assignments[email].status = AssignmentStatus.CLOSED
+
+    def describe(self) -> Described:
+        details = {"submission_number": str(self.submission_number)}
+        if self.reason:
+            details["reason"] = self.reason
+        if self.reviewers:
+            details["reviewers"] = ", ".join(self.reviewers)
+        return Described("withdrawn", "applicant", self.by, details)

@@ -26,6 +26,7 @@ from .errors import (
     AlreadyRegistered,
     ExamAlreadyPassed,
     ExamAttemptOpen,
+    ExamCancelled,
     FeedbackAlreadySent,
     InvalidAccommodations,
     InvalidExamResult,
@@ -71,6 +72,8 @@ class ExamStatus(StrEnum):
     ESCALATED = "escalated"
     """Part 2's scorers disagree: the coordinator reconciles or asks a third scorer."""
     PASSED = "passed"
+    CANCELLED = "cancelled"
+    """The applicant withdrew the application before passing: nothing more is registered, scored or sent."""
 
 
 @dataclass(frozen=True)
@@ -125,6 +128,8 @@ class Examination(BlindScoring, Aggregate):
         self.attempts: list[Attempt] = []
         """Concluded attempts, oldest first."""
         self.withdrawn: list[Attempt] = []
+        """Registrations withdrawn (or ended by a cancellation): they count no attempt."""
+        self.cancelled = False
 
     @classmethod
     def for_case(cls, case: ReviewCase, by: Actor) -> Examination:
@@ -147,6 +152,8 @@ class Examination(BlindScoring, Aggregate):
     def status(self) -> ExamStatus:
         if self.record.passed:
             return ExamStatus.PASSED
+        if self.cancelled:
+            return ExamStatus.CANCELLED
         if self.current is None:
             return ExamStatus.AWAITING_REGISTRATION
         return ExamStatus.ESCALATED if self.current.escalated else ExamStatus.REGISTERED
@@ -168,7 +175,7 @@ class Examination(BlindScoring, Aggregate):
 
     def open_sittings(self, today: date, rules: ExamRules) -> list[OpenSitting]:
         """The sittings the examinee could register for today."""
-        if self.record.passed or self.current is not None:
+        if self.record.passed or self.cancelled or self.current is not None:
             return []
         eligible_on = self.record.retake_eligible_on
         return [
@@ -201,6 +208,7 @@ class Examination(BlindScoring, Aggregate):
         candidate_number: str | None = None,
     ) -> None:
         """Register every outstanding part for a sitting; a retake keeps the notice and waiting rules."""
+        self._require_not_cancelled()
         if self.record.passed:
             raise ExamAlreadyPassed("every part of the exam has been passed")
         if self.current is not None:
@@ -291,6 +299,7 @@ class Examination(BlindScoring, Aggregate):
         rules: ExamRules,
     ) -> Concluded:
         """An attempt scored and reconciled outside the service (the case's exam-results route)."""
+        self._require_not_cancelled()
         if self.current is not None:
             raise ExamAttemptOpen(
                 f"an attempt at the sitting of {self.current.sitting} is open; record its results on the examination"
@@ -319,6 +328,7 @@ class Examination(BlindScoring, Aggregate):
 
     def send_feedback(self, by: Actor, text: str) -> None:
         """Feedback on the latest concluded attempt, once, whatever its outcome."""
+        self._require_not_cancelled()
         if not self.attempts:
             raise NoResultYet("feedback follows an attempt's results")
         attempt = self.attempts[-1]
@@ -329,9 +339,24 @@ class Examination(BlindScoring, Aggregate):
             raise InvalidFeedback(f"feedback has 1 to {MAX_MESSAGE_LENGTH} characters")
         self.trigger_event(ev.FeedbackSent, attempt=attempt.number, text=cleaned, by=by)
 
+    # Cancellation -------------------------------------------------------------------------------------
+
+    def cancel(self, by: Actor) -> bool:
+        """The applicant withdrew the application: any open registration ends, with its scoring. False when there
+        is nothing to cancel (already cancelled, or every part passed): nothing recorded."""
+        if self.cancelled or self.record.passed:
+            return False
+        self.trigger_event(ev.Cancelled, attempt=None if self.current is None else self.current.number, by=by)
+        return True
+
     # Helpers ------------------------------------------------------------------------------------------
 
+    def _require_not_cancelled(self) -> None:
+        if self.cancelled:
+            raise ExamCancelled("the application was withdrawn; its examination is cancelled")
+
     def _registered(self) -> Attempt:
+        self._require_not_cancelled()
         if self.current is None:
             raise NotRegistered("the examinee is not registered for a sitting")
         return self.current

@@ -367,3 +367,26 @@ class FeedbackSent(Aggregate.Event):
 
     def describe(self) -> Described:
         return Described("exam_feedback_sent", "coordinator", self.by, {"attempt": str(self.attempt)})
+
+
+class Cancelled(Aggregate.Event):
+    """The applicant withdrew the application: an open registration ends (it counts no attempt), its scorers'
+    assignments close, and the examination admits nothing more."""
+
+    attempt: int | None
+    """The registration that ended, if one was open."""
+    by: Actor
+
+    def apply(self, aggregate: Any) -> None:
+        aggregate.cancelled = True
+        attempt: Attempt | None = aggregate.current
+        if attempt is not None:
+            for assignment in attempt.assignments.values():
+                if assignment.status is ScoringStatus.ASSIGNED:
+                    assignment.status = ScoringStatus.CLOSED
+            aggregate.withdrawn.append(attempt)
+            aggregate.current = None
+
+    def describe(self) -> Described:
+        details = {} if self.attempt is None else {"attempt": str(self.attempt)}
+        return Described("exam_cancelled", "applicant", self.by, details)

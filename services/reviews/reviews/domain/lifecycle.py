@@ -27,6 +27,8 @@ class Status(StrEnum):
     APPROVED = "approved"
     DEFERRED = "deferred"
     DENIED = "denied"
+    WITHDRAWN = "withdrawn"
+    """The applicant withdrew the application before a decision; the case admits nothing more."""
 
 
 class Action(StrEnum):
@@ -40,10 +42,14 @@ class Action(StrEnum):
     DECIDE = "decide"
     SCORE_EXAM = "record an exam result"
     APPROVE_AFTER_EXAM = "approve after the exam"
+    CLOSE_AS_WITHDRAWN = "close as withdrawn"
 
 
-CLOSED = frozenset({Status.APPROVED, Status.DEFERRED, Status.DENIED})
-"""A decided case admits nothing more; a new submission opens a new case."""
+DECIDED = frozenset({Status.APPROVED, Status.DEFERRED, Status.DENIED})
+"""The association's decisions."""
+
+CLOSED = DECIDED | {Status.WITHDRAWN}
+"""A decided or withdrawn case admits nothing more; a new submission opens a new case."""
 
 WAITING_FOR_APPLICANT = frozenset({Status.RETURNED, Status.ON_HOLD})
 
@@ -61,6 +67,7 @@ ALLOWED: Mapping[Action, frozenset[Status]] = MappingProxyType({
     Action.DECIDE: _DECIDING,
     Action.SCORE_EXAM: frozenset({Status.APPROVED_FOR_EXAM}),
     Action.APPROVE_AFTER_EXAM: frozenset({Status.EXAM_PASSED}),
+    Action.CLOSE_AS_WITHDRAWN: frozenset(Status) - CLOSED,
 })
 
 DIRECT_DECISION = _DIRECT

@@ -1,8 +1,10 @@
-"""Integration-event handlers: every submission opens its review case, or resumes the paused one.
+"""Integration-event handlers: every submission opens its review case, or resumes the paused one; a withdrawal
+closes it.
 
 Applications (`ApplicationSubmitted`, and `ApplicationResubmitted` answering a request or a deferral), renewals
 (`RenewalSubmitted`) and reinstatements (`ReinstatementSubmitted`) each open a case of their kind. Case ids derive
 from the application and submission number, so a redelivered or republished event opens nothing.
+`ApplicationWithdrawn` closes the application's undecided case as withdrawn (once: a withdrawn case admits nothing).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections.abc import Mapping
 from endorsement_contracts import ApplicationSubmitted, Envelope, IntegrationEvent
 from endorsement_contracts.events.applications import (
     ApplicationResubmitted,
+    ApplicationWithdrawn,
     ReinstatementSubmitted,
     RenewalSubmitted,
 )
@@ -20,7 +23,8 @@ from servicekit.consumer import Handler, RejectedMessage
 
 from ..application import Reviews, Submission
 from ..config import Tenant, TenantCatalog
-from ..domain import Applicant, CaseKind, EndorsementNotFound, ReviewCase
+from ..domain import Actor, Applicant, CaseKind, EndorsementNotFound, ReviewCase
+from ..domain.examination import Examination
 
 RELATED_PEOPLE_KEYS = ("supervisor_email", "rsc_provider_email", "rater_emails")
 """Summary fields (`details`) naming people close to the applicant; `rater_emails` may list several."""
@@ -41,6 +45,7 @@ def handlers(reviews: Reviews, tenants: TenantCatalog) -> dict[type[IntegrationE
         ApplicationResubmitted: application,
         RenewalSubmitted: on_renewal_submitted(reviews, tenants),
         ReinstatementSubmitted: on_reinstatement_submitted(reviews, tenants),
+        ApplicationWithdrawn: on_application_withdrawn(reviews, tenants),
     }
 
 
@@ -57,6 +62,23 @@ def on_renewal_submitted(reviews: Reviews, tenants: TenantCatalog) -> Handler:
 def on_reinstatement_submitted(reviews: Reviews, tenants: TenantCatalog) -> Handler:
     """`ReinstatementSubmitted`: a reinstatement case about the lapsed endorsement."""
     return _handler(reviews, tenants, ReinstatementSubmitted, CaseKind.REINSTATEMENT)
+
+
+def on_application_withdrawn(reviews: Reviews, tenants: TenantCatalog) -> Handler:
+    """`ApplicationWithdrawn`: the case closed as withdrawn (and its examination cancelled), or nothing when there is
+    no undecided case (never submitted here, already decided, or already withdrawn)."""
+
+    def handle(envelope: Envelope) -> list[ReviewCase | Examination]:
+        event = envelope.event
+        if not isinstance(event, ApplicationWithdrawn):
+            raise RejectedMessage(f"expected ApplicationWithdrawn, got {envelope.type}")
+        if tenants.get(event.tenant) is None:
+            raise RejectedMessage(f"unknown tenant {event.tenant!r}")
+        return reviews.withdrawal(tenant=event.tenant, application_id=event.application_id,
+                                  submission_number=event.submission_number,
+                                  by=Actor(event.applicant.account_id, event.applicant.name), reason=event.reason)
+
+    return handle
 
 
 def _handler(reviews: Reviews, tenants: TenantCatalog, expected: type[Submitted], kind: CaseKind) -> Handler:

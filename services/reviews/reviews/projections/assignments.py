@@ -52,6 +52,11 @@ async def apply_to_assignments(conn: asyncpg.Connection, event: DomainEventProto
             "UPDATE review_assignments SET status = 'withdrawn' WHERE case_id = $1 AND reviewer_email = $2",
             case_id, event.reviewer_email,
         )
+    elif isinstance(event, ev.Withdrawn):
+        await conn.execute(
+            "UPDATE review_assignments SET status = 'closed' WHERE case_id = $1 AND reviewer_email = ANY($2::text[])",
+            case_id, event.reviewers,
+        )
     elif isinstance(event, ev.RecommendationSubmitted):
         await conn.execute(
             "UPDATE review_assignments SET recommendation = $3, recommended_at = $4 "

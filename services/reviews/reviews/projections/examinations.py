@@ -98,6 +98,11 @@ class ExaminationsProjection:
                 candidate_number=None,
                 attempts=event.attempt,
             )
+        elif isinstance(event, ev.Cancelled):
+            await self._exam(conn, exam_id, at, "cancelled", sitting=None, candidate_number=None)
+            await conn.execute(
+                "UPDATE exam_scoring SET status = 'closed' WHERE exam_id = $1 AND status = 'assigned'", exam_id
+            )
         else:
             await self._apply_to_scoring(conn, event, exam_id, at)
 

@@ -4,8 +4,8 @@ Three tables, kept at one position and rebuilt from the event store like every r
 - `review_report_cases`: one row per case (its kind, category, cycle, current state and the state it resumes);
 - `review_state_intervals`: one row per stay of a case in a state (`left_at` empty while it is still there);
 - `review_decisions`: one row per decision on a case (`approved_for_exam` and the later approval both count).
-A decided case leaves its last state and enters no other. Time in a state counts only from when the case's
-review cycle opened; the wait before it is reported as the state `waiting`.
+A decided or withdrawn case leaves its last state and enters no other (a withdrawal is not a decision). Time in a
+state counts only from when the case's review cycle opened; the wait before it is reported as the state `waiting`.
 """
 
 from __future__ import annotations
@@ -122,6 +122,8 @@ class ReviewReportsProjection:
             await self._move(conn, case_id, at, "recommended" if event.conclusion == "consensus" else "escalated")
         elif isinstance(event, ev.ExamScored) and event.passed:
             await self._move(conn, case_id, at, "exam_passed")
+        elif isinstance(event, ev.Withdrawn):
+            await self._move(conn, case_id, at, "withdrawn", resume="clear", stays=False)
 
     @staticmethod
     async def _move(conn: asyncpg.Connection, case_id: UUID, at: datetime, state: str | None, *,

@@ -95,6 +95,9 @@ class ReviewCasesProjection:
             )
         elif kind in SIMPLE_STATUS:
             await self._status(conn, case_id, SIMPLE_STATUS[kind], at)
+        elif isinstance(event, ev.Withdrawn):
+            await conn.execute("UPDATE review_cases SET status = 'withdrawn', status_since = $2, resume_status = NULL "
+                               "WHERE id = $1", case_id, at)
         elif isinstance(event, ev.ReturnedIncomplete | ev.InformationRequested):
             await conn.execute(
                 "UPDATE review_cases SET resume_status = CASE WHEN $4 THEN 'open' ELSE status END, status = $2, "

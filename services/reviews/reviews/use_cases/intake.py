@@ -1,4 +1,5 @@
-"""Opening a case from a submission (or resuming the paused one), the completeness check, information requests."""
+"""Opening a case from a submission (or resuming the paused one), the completeness check, information requests, and
+closing the case of a withdrawn application."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from uuid import UUID
 
 from ..config import Tenant
 from ..domain import CYCLED_KINDS, Actor, Applicant, CaseKind, CycleCalendar, ReviewCase, review_case_id
+from ..domain.examination import Examination
 from ..store import CaseFile, ReviewStore
+from .exams import examination_of
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,22 @@ class IntakeUseCases(ReviewStore):
             cycle=(cycles.cycle_for(submission.received_at)
                    if cycles is not None and submission.kind in CYCLED_KINDS else None),
         )
+
+    def withdrawal(self, *, tenant: str, application_id: UUID, submission_number: int, by: Actor,
+                   reason: str | None = None) -> list[ReviewCase | Examination]:
+        """The application was withdrawn: its case (the one of its latest submission known here) closes as withdrawn,
+        and an examination in progress is cancelled; the aggregates to save, with their new events unsaved.
+
+        None to save when no case exists (withdrawn before submission, or the submission never reached this service),
+        when the case is decided (it stays decided), or when it was already withdrawn (a republished event).
+        """
+        case = self._latest_case_before(application_id, submission_number + 1)
+        if case is None or case.tenant != tenant or not case.close_as_withdrawn(by, submission_number, reason):
+            return []
+        examination = examination_of(self, case.id)
+        if examination is not None and examination.cancel(by):
+            return [case, examination]
+        return [case]
 
     def _latest_case_before(self, application_id: UUID, submission_number: int) -> ReviewCase | None:
         """The case of the application's latest earlier submission (a resumed case keeps its first id)."""

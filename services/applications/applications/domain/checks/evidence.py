@@ -16,6 +16,9 @@ from ..entries import (
     TrainingEntry,
     WorkEntry,
 )
+from ..reference_data import Reference
+from ..renewals import RenewalContext
+from .registration import RegistrationState
 
 
 @dataclass(frozen=True)
@@ -27,3 +30,9 @@ class Evidence:
     membership: Membership | None = None
     attestations: Mapping[AttestationKind, Attestation] = field(default_factory=dict)
     fees: Mapping[FeeKind, FeePayment] = field(default_factory=dict)
+    registration: RegistrationState = RegistrationState.NOT_REQUIRED
+    """Where the application stands in registration; `NOT_REQUIRED` (the default) exempts it from the check."""
+    references: tuple[Reference, ...] = ()
+    """Every reference named, voided ones included (by slot)."""
+    renewal: RenewalContext | None = None
+    """A renewal's or reinstatement's context (`check_requirements` then applies those rules); None: initial."""

@@ -33,7 +33,8 @@ class RequirementResult:
     code: str
     """Stable requirement code, e.g. `RSC_HOURS`."""
     tab: str
-    """Where the applicant fixes it: `education`, `work`, `training`, `rsc`, `membership`, `attestations`, `fees`."""
+    """Where the applicant fixes it: `education`, `work`, `training`, `rsc`, `membership`, `attestations`, `fees`,
+    `registration`."""
     met: bool
     detail: str
     progress: Progress | None = None

@@ -1,0 +1,334 @@
+"""The Holding aggregate: one endorsement as the applications service knows it, from the reviews service's events.
+
+Its id is the endorsement id. It follows grant, renewal, lapse, reinstatement and revocation (each applied once:
+a second copy of the same review event changes nothing), records the holder's request for inactive status, and
+decides whether a renewal (window open, one per renewal year) or a reinstatement (lapsed, one at a time) may start.
+
+Inactive status (domain §5.2, IAITMH: hardship, keep membership, reactivate within 2 years) is recorded here only:
+the sources say nothing of its effects at ITMHCA, so it changes no rule [assumption]. An inactive holder may still
+renew, which reactivates the endorsement when the renewal is approved [assumption].
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, CanMutateAggregate, event
+
+from .renewal_errors import (
+    EndorsementNotActive,
+    EndorsementRevoked,
+    InvalidInactiveReason,
+    NotLapsed,
+    ReinstatementAlreadyOpen,
+    RenewalAlreadyOpen,
+    RenewalNotOpen,
+)
+from .renewals import ApplicationKind, RenewalDates
+from .values import Applicant
+
+MAX_REASON = 1000
+IsOpen = Callable[[UUID], bool]
+"""Whether an application (by id) is still open: neither withdrawn nor decided."""
+
+
+class HoldingStatus(StrEnum):
+    ACTIVE = "active"
+    INACTIVE = "inactive"
+    LAPSED = "lapsed"
+    REVOKED = "revoked"
+
+
+HELD = frozenset({HoldingStatus.ACTIVE, HoldingStatus.INACTIVE})
+"""The holder still holds the endorsement (a second application in its category is refused)."""
+RENEWABLE = HELD
+
+
+@dataclass(frozen=True)
+class HoldingChange:
+    """One line of the holding's history."""
+
+    on: date
+    what: str
+    """`granted`, `renewed`, `lapsed`, `reinstated`, `revoked`, `inactive`, `renewal_started`,
+    `reinstatement_started`."""
+    status: HoldingStatus
+    detail: str
+
+
+@dataclass(frozen=True)
+class StartedApplication:
+    """A renewal or reinstatement application started for this holding."""
+
+    application_id: UUID
+    kind: ApplicationKind
+    renewal_year: int | None
+    lapse_number: int
+    """Reinstatements: which lapse (1 for the first) it answers."""
+
+
+class Holding(Aggregate):
+    class Event(Aggregate.Event):
+        tenant: str
+
+    class Granted(Aggregate.Created):
+        tenant: str
+        holder: Applicant
+        category: str
+        category_name: str
+        application_id: UUID
+        effective_date: date
+        renewal_date: date
+        removal_date: date | None
+        emerging: bool
+        designation: str | None
+
+    class Renewed(Event):
+        renewal_id: UUID
+        renewed_on: date
+        renewal_date: date
+        removal_date: date | None
+
+    class Lapsed(Event):
+        lapsed_on: date
+        reason: str
+
+    class Reinstated(Event):
+        reinstatement_id: UUID
+        reinstated_on: date
+        renewal_date: date
+        removal_date: date | None
+
+    class Revoked(Event):
+        revoked_on: date
+        reason: str
+
+    class MadeInactive(Event):
+        requested_on: date
+        reason: str
+
+    class RenewalStarted(Event):
+        application_id: UUID
+        renewal_year: int
+        started_on: date
+
+    class ReinstatementStarted(Event):
+        application_id: UUID
+        lapse_number: int
+        started_on: date
+
+    @event(Granted)
+    def __init__(
+        self,
+        id: UUID,
+        tenant: str,
+        holder: Applicant,
+        category: str,
+        category_name: str,
+        application_id: UUID,
+        effective_date: date,
+        renewal_date: date,
+        removal_date: date | None,
+        emerging: bool,
+        designation: str | None,
+    ) -> None:
+        self.tenant = tenant
+        self.holder = holder
+        self.category = category
+        self.category_name = category_name
+        self.application_id = application_id
+        self.effective_date = effective_date
+        self.renewal_date = renewal_date
+        self.removal_date = removal_date
+        self.emerging = emerging
+        self.designation = designation
+        self.status = HoldingStatus.ACTIVE
+        self.lapsed_on: date | None = None
+        self.lapses = 0
+        self.inactive_reason: str | None = None
+        self.applied: set[UUID] = set()
+        """Renewal and reinstatement ids already applied (their copies change nothing)."""
+        self.started: list[StartedApplication] = []
+        self.history: list[HoldingChange] = [
+            HoldingChange(effective_date, "granted", self.status, f"{category} endorsement granted")
+        ]
+
+    # Following the reviews service's events (each returns whether it changed anything) ----------------------
+
+    @classmethod
+    def grant(
+        cls,
+        endorsement_id: UUID,
+        tenant: str,
+        holder: Applicant,
+        category: str,
+        category_name: str,
+        application_id: UUID,
+        effective_date: date,
+        renewal_date: date,
+        removal_date: date | None,
+        emerging: bool = False,
+        designation: str | None = None,
+    ) -> Holding:
+        return cls(
+            id=endorsement_id,
+            tenant=tenant,
+            holder=holder,
+            category=category,
+            category_name=category_name,
+            application_id=application_id,
+            effective_date=effective_date,
+            renewal_date=renewal_date,
+            removal_date=removal_date,
+            emerging=emerging,
+            designation=designation,
+        )
+
+    def renew(self, renewal_id: UUID, renewed_on: date, renewal_date: date, removal_date: date | None) -> bool:
+        if self.status is HoldingStatus.REVOKED or renewal_id in self.applied:
+            return False
+        self._record_renewed(
+            renewal_id=renewal_id, renewed_on=renewed_on, renewal_date=renewal_date, removal_date=removal_date
+        )
+        return True
+
+    def lapse(self, lapsed_on: date, reason: str) -> bool:
+        if self.status in (HoldingStatus.REVOKED, HoldingStatus.LAPSED):
+            return False
+        self._record_lapsed(lapsed_on=lapsed_on, reason=reason)
+        return True
+
+    def reinstate(
+        self, reinstatement_id: UUID, reinstated_on: date, renewal_date: date, removal_date: date | None
+    ) -> bool:
+        if self.status is HoldingStatus.REVOKED or reinstatement_id in self.applied:
+            return False
+        self._record_reinstated(
+            reinstatement_id=reinstatement_id,
+            reinstated_on=reinstated_on,
+            renewal_date=renewal_date,
+            removal_date=removal_date,
+        )
+        return True
+
+    def revoke(self, revoked_on: date, reason: str) -> bool:
+        if self.status is HoldingStatus.REVOKED:
+            return False
+        self._record_revoked(revoked_on=revoked_on, reason=reason)
+        return True
+
+    # The holder's commands ----------------------------------------------------------------------------------
+
+    def make_inactive(self, reason: str, on: date) -> None:
+        """Record the holder's request for inactive status (an active endorsement only)."""
+        reason = reason.strip()
+        if not reason or len(reason) > MAX_REASON:
+            raise InvalidInactiveReason(f"give a reason of 1 to {MAX_REASON} characters")
+        if self.status is not HoldingStatus.ACTIVE:
+            raise EndorsementNotActive(f"an endorsement that is {self.status} cannot be made inactive")
+        self._record_inactive(requested_on=on, reason=reason)
+
+    def start_renewal(self, application_id: UUID, dates: RenewalDates, today: date, is_open: IsOpen) -> None:
+        """Admit a renewal for the year now due, while its window is open and no other one for it is open."""
+        if self.status is HoldingStatus.REVOKED:
+            raise EndorsementRevoked("a revoked endorsement cannot be renewed")
+        if self.status not in RENEWABLE:
+            raise EndorsementNotActive(f"a {self.status} endorsement cannot be renewed; apply for reinstatement")
+        if dates.year != self.renewal_date.year:
+            raise ValueError(f"the renewal due is the one of {self.renewal_date.year}, not {dates.year}")
+        if not dates.is_open_on(today):
+            opens = f"from {dates.opens.isoformat()} " if dates.opens else ""
+            raise RenewalNotOpen(
+                f"the {dates.year} renewal (due {dates.due.isoformat()}) can be started {opens}"
+                f"until {dates.removal.isoformat()}; today is {today.isoformat()}"
+            )
+        if any(
+            s.kind is ApplicationKind.RENEWAL and s.renewal_year == dates.year and is_open(s.application_id)
+            for s in self.started
+        ):
+            raise RenewalAlreadyOpen(f"a {dates.year} renewal of this endorsement is already open")
+        self._record_renewal_started(application_id=application_id, renewal_year=dates.year, started_on=today)
+
+    def start_reinstatement(self, application_id: UUID, today: date, is_open: IsOpen) -> None:
+        """Admit a reinstatement of a lapsed endorsement when none is open for the same lapse."""
+        if self.status is HoldingStatus.REVOKED:
+            raise EndorsementRevoked("a revoked endorsement cannot be reinstated")
+        if self.status is not HoldingStatus.LAPSED:
+            raise NotLapsed(f"only a lapsed endorsement can be reinstated; this one is {self.status}")
+        if any(
+            s.kind is ApplicationKind.REINSTATEMENT and s.lapse_number == self.lapses and is_open(s.application_id)
+            for s in self.started
+        ):
+            raise ReinstatementAlreadyOpen("a reinstatement of this endorsement is already open")
+        self._record_reinstatement_started(application_id=application_id, lapse_number=self.lapses, started_on=today)
+
+    def trigger_event(self, event_class: type[CanMutateAggregate[UUID]], **kwargs: Any) -> None:
+        if issubclass(event_class, Holding.Event):
+            kwargs.setdefault("tenant", self.tenant)
+        super().trigger_event(event_class, **kwargs)
+
+    # Queries ------------------------------------------------------------------------------------------------
+
+    def is_holder(self, account_id: UUID) -> bool:
+        return self.holder.account_id == account_id
+
+    @property
+    def held(self) -> bool:
+        return self.status in HELD
+
+    # Events -------------------------------------------------------------------------------------------------
+
+    @event(Renewed)
+    def _record_renewed(
+        self, renewal_id: UUID, renewed_on: date, renewal_date: date, removal_date: date | None
+    ) -> None:
+        self.applied.add(renewal_id)
+        self.status = HoldingStatus.ACTIVE
+        self.inactive_reason = None
+        self.renewal_date, self.removal_date = renewal_date, removal_date
+        self._log(renewed_on, "renewed", f"next renewal due {renewal_date.isoformat()}")
+
+    @event(Lapsed)
+    def _record_lapsed(self, lapsed_on: date, reason: str) -> None:
+        self.status = HoldingStatus.LAPSED
+        self.lapsed_on = lapsed_on
+        self.lapses += 1
+        self._log(lapsed_on, "lapsed", reason)
+
+    @event(Reinstated)
+    def _record_reinstated(
+        self, reinstatement_id: UUID, reinstated_on: date, renewal_date: date, removal_date: date | None
+    ) -> None:
+        self.applied.add(reinstatement_id)
+        self.status = HoldingStatus.ACTIVE
+        self.renewal_date, self.removal_date = renewal_date, removal_date
+        self._log(reinstated_on, "reinstated", f"next renewal due {renewal_date.isoformat()}")
+
+    @event(Revoked)
+    def _record_revoked(self, revoked_on: date, reason: str) -> None:
+        self.status = HoldingStatus.REVOKED
+        self._log(revoked_on, "revoked", reason)
+
+    @event(MadeInactive)
+    def _record_inactive(self, requested_on: date, reason: str) -> None:
+        self.status = HoldingStatus.INACTIVE
+        self.inactive_reason = reason
+        self._log(requested_on, "inactive", reason)
+
+    @event(RenewalStarted)
+    def _record_renewal_started(self, application_id: UUID, renewal_year: int, started_on: date) -> None:
+        self.started.append(StartedApplication(application_id, ApplicationKind.RENEWAL, renewal_year, self.lapses))
+        self._log(started_on, "renewal_started", f"{renewal_year} renewal: application {application_id}")
+
+    @event(ReinstatementStarted)
+    def _record_reinstatement_started(self, application_id: UUID, lapse_number: int, started_on: date) -> None:
+        self.started.append(StartedApplication(application_id, ApplicationKind.REINSTATEMENT, None, lapse_number))
+        self._log(started_on, "reinstatement_started", f"application {application_id}")
+
+    def _log(self, on: date, what: str, detail: str) -> None:
+        self.history.append(HoldingChange(on, what, self.status, detail))

@@ -1,0 +1,350 @@
+"""The `application_timeline` table: the applicant's status timeline, one row per meaningful event.
+
+Each row says when it happened, the status after it and an applicant-facing summary, with structured `details`.
+Never in it: reference contents (ratings, comments, how many items a rater could not rate, waived or not),
+reviewers' notes (the reviews service never publishes them), link secrets. Tab edits are left out.
+
+Events of other parts of the aggregate are recognised by class name, so they can evolve separately; names this
+module does not know are ignored (see `ASSUMED_NAMES`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+from eventsourcing.domain import DomainEventProtocol
+
+from ..domain import Application, Status
+from ..domain.outcomes import ReviewOutcomes
+
+DDL = """
+CREATE TABLE IF NOT EXISTS application_timeline (
+    seq bigint GENERATED ALWAYS AS IDENTITY,
+    application_id uuid NOT NULL,
+    version integer NOT NULL,
+    tenant text NOT NULL,
+    at timestamptz NOT NULL,
+    kind text NOT NULL,
+    status text NOT NULL,
+    summary text NOT NULL,
+    details jsonb NOT NULL DEFAULT '{}',
+    PRIMARY KEY (application_id, version)
+);
+CREATE INDEX IF NOT EXISTS application_timeline_by_application ON application_timeline (application_id, seq);
+"""
+
+IN_RESPONSE_TO_TEXT = {"information_request": "the request for more information", "deferral": "the deferral"}
+
+
+@dataclass(frozen=True)
+class Entry:
+    kind: str
+    at: datetime
+    summary: str
+    status: str | None = None
+    """The status after the event; None keeps the one before."""
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+def _listed(items: list[str]) -> str:
+    return "; ".join(items)
+
+
+def _returned(event: Any, status: str | None) -> Entry:
+    what = "as incomplete" if event.stage == "completeness" else "for more information"
+    summary = f"Returned {what}: {_listed(event.items)}."
+    if event.message:
+        summary += f" {event.message}"
+    return Entry(
+        "returned",
+        event.requested_at,
+        summary + " Edit the application and resubmit it.",
+        status,
+        {
+            "stage": event.stage,
+            "items": list(event.items),
+            "message": event.message,
+            "submission_number": event.submission_number,
+        },
+    )
+
+
+def _deferred(event: Any, status: str | None) -> Entry:
+    earliest = event.earliest_rereview_on.isoformat()
+    summary = f"Deferred: {_listed(event.reasons)}."
+    if event.recommendations:
+        summary += f" Recommended: {_listed(event.recommendations)}."
+    return Entry(
+        "deferred",
+        event.deferred_at,
+        f"{summary} You may amend and resubmit from {earliest}.",
+        status,
+        {
+            "reasons": list(event.reasons),
+            "recommendations": list(event.recommendations),
+            "earliest_rereview_on": earliest,
+        },
+    )
+
+
+def _approved_for_exam(event: Any, status: str | None) -> Entry:
+    return Entry("approved_for_exam", event.approved_at, "Approved to sit the endorsement exam.", status)
+
+
+def _exam_result(event: Any, status: str | None) -> Entry:
+    attempt = f"Exam attempt {event.attempt} ({event.taken_on.isoformat()})"
+    retake = event.retake_eligible_on.isoformat() if event.retake_eligible_on else None
+    if event.passed:
+        summary = f"{attempt}: every part passed."
+    else:
+        summary = f"{attempt}: not passed yet." + (f" You may retake it from {retake}." if retake else "")
+    return Entry(
+        "exam_result",
+        event.timestamp,
+        summary,
+        status,
+        {"attempt": event.attempt, "passed": event.passed, "retake_eligible_on": retake},
+    )
+
+
+def _endorsed(event: Any, status: str | None) -> Entry:
+    summary = (
+        f"Endorsed from {event.effective_date.isoformat()}; the first renewal is due by "
+        f"{event.renewal_date.isoformat()}."
+    )
+    if event.emerging_until is not None:
+        summary += f" Emerging: meet the remaining requirements by {event.emerging_until.isoformat()}."
+    return Entry(
+        "endorsed",
+        event.endorsed_at,
+        summary,
+        status,
+        {
+            "endorsement_id": str(event.endorsement_id),
+            "effective_date": event.effective_date.isoformat(),
+            "renewal_date": event.renewal_date.isoformat(),
+        },
+    )
+
+
+def _denied(event: Any, status: str | None) -> Entry:
+    return Entry(
+        "denied", event.denied_at, f"Not endorsed: {_listed(event.reasons)}.", status, {"reasons": list(event.reasons)}
+    )
+
+
+OUTCOME_ENTRIES: tuple[tuple[type[Any], Callable[[Any, str | None], Entry]], ...] = (
+    (ReviewOutcomes.ReturnedForInformation, _returned),
+    (ReviewOutcomes.Deferred, _deferred),
+    (ReviewOutcomes.ApprovedForExam, _approved_for_exam),
+    (ReviewOutcomes.ExamResultRecorded, _exam_result),
+    (ReviewOutcomes.Endorsed, _endorsed),
+    (ReviewOutcomes.Denied, _denied),
+)
+
+
+def _outcome_entry(event: Any) -> Entry | None:
+    status = event.status_after.value if event.status_after is not None else None
+    for kind, entry in OUTCOME_ENTRIES:
+        if isinstance(event, kind):
+            return entry(event, status)
+    return None
+
+
+def _own_entry(event: Any) -> Entry | None:
+    """The Application's own lifecycle events."""
+    if isinstance(event, Application.Started):
+        return Entry(
+            "started",
+            event.timestamp,
+            f"Application started for {event.category_name} ({event.category}).",
+            Status.DRAFT.value,
+            {"category": event.category},
+        )
+    if isinstance(event, Application.Submitted):
+        in_response_to = getattr(event, "in_response_to", None)
+        if event.submission_number >= 2 and in_response_to:
+            summary = (
+                f"Resubmitted in response to {IN_RESPONSE_TO_TEXT.get(in_response_to, in_response_to)} "
+                f"(submission {event.submission_number})."
+            )
+            kind = "resubmitted"
+        else:
+            summary, kind = "Submitted for review.", "submitted"
+        return Entry(
+            kind,
+            event.submitted_at,
+            summary,
+            Status.SUBMITTED.value,
+            {"submission_number": event.submission_number, "in_response_to": in_response_to},
+        )
+    if isinstance(event, Application.Withdrawn):
+        return Entry("withdrawn", event.timestamp, f"Withdrawn: {event.reason}", Status.WITHDRAWN.value)
+    if isinstance(event, ReviewOutcomes.ReviewOutcome):
+        return _outcome_entry(event)
+    return None
+
+
+def _registered(event: Any, rater: str | None) -> Entry:
+    return Entry(
+        "registered",
+        getattr(event, "registered_at", event.timestamp),
+        "Registered; the association will check your membership and registration fee.",
+        "registered",
+    )
+
+
+def _registration_accepted(event: Any, rater: str | None) -> Entry:
+    return Entry(
+        "registration_accepted",
+        getattr(event, "accepted_at", event.timestamp),
+        "Registration accepted: complete the application and submit it.",
+        "accepted",
+    )
+
+
+def _reference_requested(event: Any, rater: str | None) -> Entry | None:
+    if getattr(event, "reminder", False):
+        return None  # automatic reminders are not the applicant's doing
+    again = type(event).__name__ == "ReferenceRequestedAgain"
+    summary = f"Reference request {'sent again' if again else 'sent'} to {rater or 'the rater'}."
+    return Entry("reference_requested", getattr(event, "at", event.timestamp), summary)
+
+
+def _reference_answered(event: Any, rater: str | None) -> Entry:
+    who = rater or "the rater"
+    if getattr(event, "counted", True):
+        return Entry("reference_completed", getattr(event, "at", event.timestamp), f"Reference from {who} received.")
+    return Entry(
+        "reference_voided",
+        getattr(event, "at", event.timestamp),
+        f"The reference from {who} cannot be counted; please ask another rater.",
+    )
+
+
+def _reference_withdrawn(event: Any, rater: str | None) -> Entry:
+    return Entry(
+        "reference_voided",
+        getattr(event, "at", event.timestamp),
+        f"You withdrew the reference from {rater or 'the rater'}.",
+    )
+
+
+def _reference_voided(event: Any, rater: str | None) -> Entry:
+    return Entry(
+        "reference_voided",
+        getattr(event, "at", event.timestamp),
+        f"The reference from {rater or 'the rater'} no longer counts; please ask another rater.",
+    )
+
+
+def _rater_vetted(event: Any, rater: str | None) -> Entry | None:
+    if getattr(event, "approved", True):
+        return None
+    return Entry(
+        "reference_voided",
+        getattr(event, "at", event.timestamp),
+        f"The association could not accept {rater or 'the rater'} as a rater; please ask another rater.",
+    )
+
+
+NamedEntry = Callable[[Any, str | None], Entry | None]
+
+ASSUMED_NAMES: dict[str, NamedEntry] = {
+    "Registered": _registered,
+    "RegistrationAccepted": _registration_accepted,
+    "RaterNamed": _reference_requested,
+    "ReferenceRequested": _reference_requested,
+    "ReferenceRequestedAgain": _reference_requested,
+    "ReferenceAnswered": _reference_answered,
+    "ReferenceCompleted": _reference_answered,
+    "ReferenceWithdrawn": _reference_withdrawn,
+    "ReferenceVoided": _reference_voided,
+    "ReferenceExpired": _reference_voided,
+    "RaterVetted": _rater_vetted,
+}
+"""Event class names (last part) of the registration and references mixins, with their entries. The rater's
+name comes from the event (`rater_name`) or from the reference's first row (`details.reference_id`)."""
+
+
+def entry_for(event: DomainEventProtocol[UUID], rater: str | None = None) -> Entry | None:
+    """The timeline entry of one stored event, or None when it is not shown."""
+    own = _own_entry(event)
+    if own is not None:
+        return own
+    named = ASSUMED_NAMES.get(type(event).__name__)
+    if named is None:
+        return None
+    entry = named(event, getattr(event, "rater_name", None) or rater)
+    if entry is None:
+        return None
+    reference_id = getattr(event, "reference_id", None)
+    if reference_id is not None:
+        details = {"reference_id": str(reference_id)}
+        name = getattr(event, "rater_name", None)
+        if name:
+            details["rater_name"] = name
+        entry = Entry(entry.kind, entry.at, entry.summary, entry.status, {**entry.details, **details})
+    return entry
+
+
+class TimelineProjection:
+    """Projection of Application events into `application_timeline`."""
+
+    name: str = "application_timeline"
+    tables: tuple[str, ...] = ("application_timeline",)
+    ddl: str = DDL
+
+    async def apply(self, conn: asyncpg.Connection, event: DomainEventProtocol[UUID]) -> None:
+        tenant = getattr(event, "tenant", None)
+        if tenant is None:
+            return
+        rater = None
+        reference_id = getattr(event, "reference_id", None)
+        if reference_id is not None and not getattr(event, "rater_name", None):
+            rater = await conn.fetchval(
+                "SELECT details->>'rater_name' FROM application_timeline WHERE application_id = $1"
+                " AND details->>'reference_id' = $2 AND details ? 'rater_name' ORDER BY seq LIMIT 1",
+                event.originator_id,
+                str(reference_id),
+            )
+        entry = entry_for(event, rater)
+        if entry is None:
+            return
+        status = (
+            entry.status
+            or await conn.fetchval(
+                "SELECT status FROM application_timeline WHERE application_id = $1 ORDER BY seq DESC LIMIT 1",
+                event.originator_id,
+            )
+            or Status.DRAFT.value
+        )
+        await conn.execute(
+            "INSERT INTO application_timeline (application_id, version, tenant, at, kind, status, summary, details)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb) ON CONFLICT (application_id, version) DO NOTHING",
+            event.originator_id,
+            event.originator_version,
+            tenant,
+            entry.at,
+            entry.kind,
+            status,
+            entry.summary,
+            json.dumps(entry.details),
+        )
+
+
+async def timeline_of(pool: asyncpg.Pool, application_id: UUID) -> list[dict[str, Any]]:
+    """The application's rows, oldest first (the table may lag the event store by a moment)."""
+    async with pool.acquire() as conn:
+        rows = await conn.fetch(
+            "SELECT at, kind, status, summary, details FROM application_timeline WHERE application_id = $1"
+            " ORDER BY seq",
+            application_id,
+        )
+    return [{**dict(row), "details": json.loads(row["details"])} for row in rows]
