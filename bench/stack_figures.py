@@ -23,7 +23,8 @@ from devstack.stack import start_stack
 from kafka import KafkaConsumer, TopicPartition
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "e2e"))
-from stack_client import COORDINATOR, approve, login, review_case, sign_up_applicant, submit_application
+from prepared import prepare_ifs_application, submit
+from stack_client import COORDINATOR, approve, login, review_case, sign_up_applicant
 
 
 def rss_mb(pid: int) -> float:
@@ -71,11 +72,14 @@ def main() -> int:
             client = httpx.Client(base_url=stack.gateway_url, timeout=30)
             coordinator = login(client, COORDINATOR, stack.secrets.seed_password)
             consumer = partner_consumer(stack.engines.kafka_bootstrap)
+            assert stack.engines.mail_dir is not None, "raters' links are read from the SMTP sink"
+            mail_dir = stack.engines.mail_dir
             to_case, to_credential, whole = [], [], []
             for _ in range(args.rounds):
                 _, applicant = sign_up_applicant(client, "Bench Applicant")
+                application_id = prepare_ifs_application(client, applicant, coordinator, mail_dir)
                 submitted_at = time.monotonic()
-                application_id = submit_application(client, applicant)
+                submit(client, applicant, application_id)
                 case = review_case(client, coordinator, application_id)
                 case_seen = time.monotonic()
                 approved_at = time.monotonic()
