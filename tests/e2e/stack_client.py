@@ -33,16 +33,17 @@ def sign_up_applicant(client: httpx.Client, name: str) -> tuple[str, dict[str, s
 
 
 def submit_application(client: httpx.Client, auth: dict[str, str], category: str = "IFS", *,
-                       coordinator: dict[str, str], mail_dir: Path | None) -> str:
+                       coordinator: dict[str, str], mail_dir: Path | None, today: date | None = None) -> str:
     """Complete an IFS application (its three raters answering the links they get by email, read from the SMTP
-    sink's `mail_dir`), register it, have the `coordinator` accept the registration, submit."""
+    sink's `mail_dir`), register it, have the `coordinator` accept the registration, submit. Entries are dated
+    before `today` (the services' date when a test moved their clock; default: the real one)."""
     created = client.post("/applications", json={"category": category}, headers=auth)
     assert created.status_code == 201, created.text
     application_id = str(created.json()["id"])
     details = {"statement": "Home visiting with families of infants for three years.", "ethics_attested": True}
     patched = client.patch(f"/applications/{application_id}", json=details, headers=auth)
     assert patched.status_code == 200, patched.text
-    for method, path, body in complete_ifs_calls():
+    for method, path, body in complete_ifs_calls(today):
         response = client.request(method, f"/applications/{application_id}/{path}", json=body, headers=auth)
         assert response.status_code in (200, 201), (path, response.text)
     assert mail_dir is not None, "the e2e tests read mail from the local SMTP sink"

@@ -29,6 +29,7 @@ from .reviews import (
     InformationRequested,
     RenewalApproved,
     ReviewerAssigned,
+    ReviewerReleased,
     ReviewOpened,
 )
 
@@ -63,5 +64,6 @@ __all__ = [
     "RequirementOutcome",
     "ReviewOpened",
     "ReviewerAssigned",
+    "ReviewerReleased",
     "StatusListReference",
 ]

@@ -140,6 +140,27 @@ class ReviewerAssigned(IntegrationEvent):
     assigned_by: UUID
 
 
+class ReviewerReleased(IntegrationEvent):
+    """A reviewer's assignment to a review case ended: from now on the reviewer may no longer read the application.
+
+    One per ended assignment. A decision that decides the application (`EndorsementGranted`, `EndorsementDenied`)
+    ends every assignment of its case without this event: a decided application is no reviewer's to read."""
+
+    event_type: ClassVar[str] = "ReviewerReleased"
+    version: ClassVar[int] = 1
+    topic: ClassVar[str] = REVIEWS.name
+    key_field: ClassVar[str] = "application_id"
+
+    review_case_id: UUID
+    application_id: UUID
+    reviewer_email: EmailStr
+    reason: Literal["declined", "withdrawn", "case_closed"] = Field(
+        description="`declined`: the reviewer declined the assignment; `withdrawn`: a coordinator withdrew the "
+        "reviewer; `case_closed`: the case closed with the assignment live (the applicant withdrew the application, "
+        "the case was deferred, or a renewal or reinstatement case was approved)."
+    )
+
+
 class InformationRequested(IntegrationEvent):
     """The review needs more from the applicant: the case waits until the application is resubmitted."""
 
@@ -263,6 +284,7 @@ class EndorsementDenied(IntegrationEvent):
 EVENTS: tuple[type[IntegrationEvent], ...] = (
     ReviewOpened,
     ReviewerAssigned,
+    ReviewerReleased,
     InformationRequested,
     ApplicationDeferred,
     ApprovedForExam,

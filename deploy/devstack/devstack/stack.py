@@ -12,11 +12,13 @@ import socket
 import sys
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import yaml
 from endorsement_contracts import partition_counts
 
+from devstack.clock import MOVABLE_CLOCK_FLAG, business_now, offset_file, offset_to, write_offset
 from devstack.engines import Engines, start_engines
 from devstack.mode import Mode
 from devstack.ports import PortRegistry
@@ -30,6 +32,7 @@ REPO_ROOT = Path(__file__).resolve().parents[3]
 SERVICES = ("applications", "reviews", "credentials", "notifications")
 GATEWAY = "gateway"
 UP_PORTS = {"gateway": 8000, "applications": 8001, "reviews": 8002, "credentials": 8003, "notifications": 8004}
+TEST_LAPSE_SWEEP_SECONDS = "0.5"  # a lapse after a clock move shows within a second
 
 
 @dataclass
@@ -42,6 +45,8 @@ class Stack:
     env_by_process: dict[str, dict[str, str]] = field(default_factory=dict)
     owns_database: bool = False
     startup_seconds: float = 0.0
+    clock_offset_file: Path | None = None
+    """The services' business time is real time plus the seconds in this file (None: real time, fixed)."""
 
     @property
     def supervisor(self) -> Supervisor:
@@ -77,6 +82,25 @@ class Stack:
 
     def is_running(self, name: str) -> bool:
         return name in self.supervisor.pids()
+
+    def set_clock_offset(self, seconds: float) -> None:
+        """Move every service's business time to real time + `seconds` (atomically; from their next reading on).
+
+        The gateway (sessions, identity tokens) keeps real time."""
+        write_offset(self._clock_file(), seconds)
+
+    def travel_to(self, instant: datetime) -> None:
+        """Make the aware `instant` the services' business time now; it runs on from there."""
+        self.set_clock_offset(offset_to(instant))
+
+    def now(self) -> datetime:
+        """The services' business time (real time when the clock cannot move)."""
+        return business_now(self._clock_file()) if self.clock_offset_file else datetime.now().astimezone()
+
+    def _clock_file(self) -> Path:
+        if self.clock_offset_file is None:
+            raise RuntimeError(f"this stack runs on real time: start it in test mode, or with {MOVABLE_CLOCK_FLAG}=1")
+        return self.clock_offset_file
 
     def stop(self) -> None:
         """Stop the gateway and the services, drop the test database if we made it, then the engines."""
@@ -144,7 +168,9 @@ def _start_services(engines: Engines, data_dir: Path, mode: Mode, tenants_dir: P
                   tenants_dir=tenants_dir, owns_database=owns_database)
     common = _common_env(stack, mode, broker_is_ours)
     for name in SERVICES:
-        stack.env_by_process[name] = {**common, "PORT": str(ports[name])}
+        stack.env_by_process[name] = {**common, "PORT": str(ports[name]), **_clock_env(stack, data_dir, mode)}
+    if mode == "test":
+        stack.env_by_process["reviews"]["LAPSE_SWEEP_SECONDS"] = TEST_LAPSE_SWEEP_SECONDS
     stack.env_by_process["credentials"]["CREDENTIALS_SIGNING_KEYS"] = json.dumps(secrets.signing_keys)
     stack.env_by_process["applications"]["REFERENCE_LINK_KEY"] = secrets.reference_link_key
     stack.env_by_process["notifications"]["SMTP_URL"] = engines.smtp_url
@@ -168,6 +194,20 @@ def _start_services(engines: Engines, data_dir: Path, mode: Mode, tenants_dir: P
             drop_database(database_url)
         raise
     return stack
+
+
+def _clock_env(stack: Stack, data_dir: Path, mode: Mode) -> dict[str, str]:
+    """A movable business clock for the services (not the gateway): always in tests, for `make up` only on request.
+
+    A test stack starts at real time; `make up` keeps the offset it had (its data was recorded at that time)."""
+    if mode == "up" and os.environ.get(MOVABLE_CLOCK_FLAG) != "1":
+        return {}
+    if stack.clock_offset_file is None:
+        stack.clock_offset_file = offset_file(data_dir)
+        if mode == "test":
+            write_offset(stack.clock_offset_file, 0.0)
+    environment = "test" if mode == "test" else "development"
+    return {"CLOCK_OFFSET_FILE": str(stack.clock_offset_file), "ENVIRONMENT": environment}
 
 
 def _common_env(stack: Stack, mode: Mode, broker_is_ours: bool) -> dict[str, str]:

@@ -51,6 +51,9 @@ def _report(stack: Stack) -> None:
     print(f"  Kafka          {engines.kafka_bootstrap}")
     mail = f" (messages in {engines.mail_dir})" if engines.mail_dir else ""
     print(f"  SMTP           {engines.smtp_url}{mail}")
+    if stack.clock_offset_file is not None:
+        print(f"  business time  {stack.now().isoformat(timespec='seconds')} (movable: "
+              f"python -m devstack.clock --data-dir {engines.data_dir} travel|shift|reset|show)")
     print("\n  seeded accounts (password in .data/secrets.json):")
     for path in sorted(stack.tenants_dir.glob("*.yaml")):
         tenant = yaml.safe_load(path.read_text())

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from endorsement_contracts import IntegrationEvent, encode
@@ -24,12 +24,17 @@ from .eventstore import TrackedApplication
 log = logging.getLogger(__name__)
 
 Translator = Callable[[DomainEventProtocol[UUID]], IntegrationEvent | None]
+Translation = IntegrationEvent | Sequence[IntegrationEvent] | None
+"""What a stored event becomes: nothing, one integration event, or several (e.g. one per reviewer it releases)."""
+RelayTranslator = Callable[[DomainEventProtocol[UUID]], Translation]
 CRASH_AFTER_PUBLISH_ENV = "FAULT_CRASH_AFTER_PUBLISH"
 
 
-def event_id(source: str, notification: Notification) -> UUID:
-    """The CloudEvents id of a stored event: the same every time that event is relayed."""
-    return uuid5(NAMESPACE_URL, f"{source}/{notification.originator_id}/{notification.originator_version}")
+def event_id(source: str, notification: Notification, index: int = 0) -> UUID:
+    """The CloudEvents id of a stored event: the same every time that event is relayed. When one stored event
+    becomes several integration events, the first keeps this id and the n-th (from 0) adds `/n` to its name."""
+    name = f"{source}/{notification.originator_id}/{notification.originator_version}"
+    return uuid5(NAMESPACE_URL, name if index == 0 else f"{name}/{index}")
 
 
 def kafka_producer(bootstrap_servers: str, *, enable_idempotence: bool) -> KafkaProducer:
@@ -51,7 +56,7 @@ class OutboxRelay:
     def __init__(
         self,
         app: TrackedApplication,
-        translate: Translator,
+        translate: RelayTranslator,
         producer: KafkaProducer,
         *,
         source: str,
@@ -75,13 +80,12 @@ class OutboxRelay:
         futures = []
         for notification in notifications:
             domain_event = self.app.mapper.to_domain_event(notification)
-            integration_event = self.translate(domain_event)
-            if integration_event is None:
-                continue
-            record = encode(integration_event, event_id=event_id(self.source, notification), source=self.source)
-            futures.append(
-                self.producer.send(record.topic, key=record.key, value=record.value, headers=record.headers)
-            )
+            for index, integration_event in enumerate(_listed(self.translate(domain_event))):
+                record = encode(integration_event, event_id=event_id(self.source, notification, index),
+                                source=self.source)
+                futures.append(
+                    self.producer.send(record.topic, key=record.key, value=record.value, headers=record.headers)
+                )
         self.producer.flush()
         for future in futures:
             future.get(timeout=30)
@@ -107,3 +111,11 @@ class OutboxRelay:
                 continue
             if relayed == 0:
                 stop.wait(poll_seconds)
+
+
+def _listed(translation: Translation) -> Sequence[IntegrationEvent]:
+    if translation is None:
+        return ()
+    if isinstance(translation, IntegrationEvent):
+        return (translation,)
+    return translation

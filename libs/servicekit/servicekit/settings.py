@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from typing import Self
+
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from .clock import check_clock_settings
 
 
 class ServiceSettings(BaseSettings):
@@ -22,3 +26,17 @@ class ServiceSettings(BaseSettings):
     port: int
     tenants_dir: str = Field(default="config/tenants", description="Directory of tenant data files.")
     relay_poll_seconds: float = 0.1
+    environment: str = Field(
+        default="production",
+        description="production (the default), development or test; only the last two admit CLOCK_OFFSET_FILE.",
+    )
+    clock_offset_file: str | None = Field(
+        default=None,
+        description="Development and tests only: a file holding seconds added to business time "
+        "(servicekit.clock); refused with any other ENVIRONMENT.",
+    )
+
+    @model_validator(mode="after")
+    def _movable_clock_outside_production_only(self) -> Self:
+        check_clock_settings(self.environment, self.clock_offset_file)
+        return self

@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 
 from endorsement_contracts import IntegrationEvent
 from kafka import KafkaProducer
+from servicekit.clock import Clock, business_clock
 from servicekit.consumer import Handler, IdempotentConsumer
 from servicekit.outbox import OutboxRelay, kafka_producer
 from servicekit.postgres import ensure_schema, eventsourcing_env
@@ -17,7 +18,7 @@ from .config import EVENT_SOURCE, SCHEMA, SERVICE_NAME, ApplicationsSettings, lo
 from .documents.settings import open_store
 from .documents.store import DocumentStore
 from .documents.use_cases import DocumentsService
-from .entrypoints import endorsements_consumer, review_outcomes_consumer
+from .entrypoints import endorsements_consumer, review_outcomes_consumer, reviewer_access_consumer
 from .entrypoints.api import create_api
 from .projections.applications_table import ApplicationsTable
 from .projections.holdings import HoldingsTable
@@ -30,12 +31,15 @@ from .translation import Translator
 PRODUCER_CLOSE_SECONDS = 10.0
 
 
-def open_service(settings: ApplicationsSettings) -> ApplicationsService:
-    """The event-sourced application on PostgreSQL, in the service's own schema; tenant and rule data first."""
+def open_service(settings: ApplicationsSettings, clock: Clock | None = None) -> ApplicationsService:
+    """The event-sourced application on PostgreSQL, in the service's own schema; tenant and rule data first.
+
+    Business time is `clock`, by default the settings' (`servicekit.clock.business_clock`)."""
     tenants = load_tenants(settings.tenants_dir)
     rules, competencies = load_rule_book(settings.rulesets_dir, {t.slug: t.categories.keys() for t in tenants})
     ensure_schema(settings.database_url, SCHEMA)
-    app = ApplicationsService(tenants, rules, competencies, env=eventsourcing_env(settings.database_url, SCHEMA))
+    app = ApplicationsService(tenants, rules, competencies, env=eventsourcing_env(settings.database_url, SCHEMA),
+                              clock=clock or business_clock(settings))
     app.configure_references(settings.reference_links(), settings.reference_policy())
     return app
 
@@ -50,7 +54,7 @@ def build_relay(app: ApplicationsService, producer: KafkaProducer) -> OutboxRela
 
 
 def build_consumer(app: ApplicationsService, settings: ApplicationsSettings) -> IdempotentConsumer:
-    """Consumes the reviews service's outcomes (group `APPLICATIONS_CONSUMER_GROUP`).
+    """Consumes the reviews service's outcomes and reviewer assignments (group `APPLICATIONS_CONSUMER_GROUP`).
 
     Each module contributes a table of handlers; an event type has one handler (`merge_handlers` refuses two).
     `EndorsementGranted` belongs to `review_outcomes_consumer`: other effects of a grant are `on_granted` hooks,
@@ -59,6 +63,7 @@ def build_consumer(app: ApplicationsService, settings: ApplicationsSettings) -> 
     handlers = merge_handlers(
         review_outcomes_consumer.handlers(app, on_granted=[endorsements_consumer.grant_hook(app)]),
         endorsements_consumer.handlers(app),
+        reviewer_access_consumer.handlers(app),
     )
     return IdempotentConsumer(app, group_id=settings.applications_consumer_group, handlers=handlers)
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import httpx
 from fastapi import APIRouter, FastAPI
+from servicekit.clock import business_clock, system_clock
 from servicekit.outbox import OutboxRelay, kafka_producer
 from servicekit.postgres import ensure_schema, eventsourcing_env
 from servicekit.runtime import BlockingLoop, Service
@@ -75,8 +76,13 @@ class Workers:
     sweep: ExpirySweep
 
 
-def build(settings: CredentialsSettings, *, clock: Clock = utc_now) -> Service:
-    """The whole service; raises ConfigurationError before touching any engine when the configuration is bad."""
+def build(settings: CredentialsSettings, *, clock: Clock | None = None) -> Service:
+    """The whole service; raises ConfigurationError before touching any engine when the configuration is bad.
+
+    Business time (issuing, re-issuing, expiry, verification) is `clock`, by default the settings'
+    (`servicekit.clock`). Webhooks (subscriptions, delivery schedule, signatures) keep real time: the sender
+    takes deliveries due by real time, and receivers check signatures against theirs."""
+    clock = clock or business_clock(settings)
     app, issuers = build_application(settings, clock=clock)
     lifecycle = Lifecycle(app)
     publisher = StatusListPublisher(app, issuers, settings.credentials_status_list_max_age_seconds)
@@ -93,7 +99,8 @@ def build(settings: CredentialsSettings, *, clock: Clock = utc_now) -> Service:
     api = with_public_pages(create_api(app, issuers, StatusChecker(publisher, issuers, settings.public_base_url)),
                             app, issuers)
     _add_first(api, status_lists_router(publisher), lifecycle_router(lifecycle),
-               webhooks_router(allow_insecure_urls=settings.credentials_webhook_allow_insecure_urls, clock=clock))
+               webhooks_router(allow_insecure_urls=settings.credentials_webhook_allow_insecure_urls,
+                               clock=system_clock))
     api.state.workers = workers
     producer = kafka_producer(settings.kafka_bootstrap_servers, enable_idempotence=settings.kafka_enable_idempotence)
     return Service(
@@ -105,7 +112,7 @@ def build(settings: CredentialsSettings, *, clock: Clock = utc_now) -> Service:
         consumer=build_consumer(app, settings.credentials_consumer_group),
         relays=[OutboxRelay(app, translate, producer, source=SOURCE)],
         projections=[CredentialsProjection()],
-        background=_loops(settings, workers, clock),
+        background=_loops(settings, workers, system_clock),  # deliveries are due by the sender's real time
         on_pool=[create_tables],
     )
 

@@ -6,6 +6,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+from servicekit.clock import business_clock
 from servicekit.consumer import IdempotentConsumer
 from servicekit.eventstore import open_application
 from servicekit.runtime import Service
@@ -29,7 +30,7 @@ def build(
     notifier = Notifier(app, tenants, Links(settings.public_base_url))
     smtp = SmtpServer.from_url(settings.smtp_url, timeout=settings.smtp_timeout_seconds)
     transport = transport or SmtpTransport(smtp)
-    sender = MailSender(app, transport, settings.mail_from)
+    sender = MailSender(app, transport, settings.mail_from, clock=business_clock(settings))
     return Service(
         name=SERVICE_NAME,
         schema=SCHEMA,

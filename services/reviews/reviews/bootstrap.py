@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+from servicekit.clock import business_clock
 from servicekit.consumer import IdempotentConsumer
 from servicekit.eventstore import open_application
 from servicekit.outbox import OutboxRelay, kafka_producer
@@ -13,7 +14,7 @@ from servicekit.runtime import Service
 from .application import Reviews
 from .competencies import competencies_path, load_competencies
 from .config import EVENT_SOURCE, SCHEMA, SERVICE_NAME, ReviewsSettings, TenantCatalog, load_tenants
-from .entrypoints.api import create_api, utc_now
+from .entrypoints.api import create_api
 from .entrypoints.consumer import handlers
 from .lapse_sweep import LapseSweep, PoolBridge, projection_candidates
 from .projections import EndorsementsProjection, ReviewCasesProjection, ReviewReportsProjection
@@ -22,8 +23,11 @@ from .translation import Translator
 
 
 def build(settings: ReviewsSettings, *, tenants: TenantCatalog | None = None,
-          clock: Callable[[], datetime] = utc_now) -> Service:
-    """Everything the process runs; tests call it too (then `servicekit.runtime.attach` and the lifespan)."""
+          clock: Callable[[], datetime] | None = None) -> Service:
+    """Everything the process runs; tests call it too (then `servicekit.runtime.attach` and the lifespan).
+
+    Business time (API decisions, the lapse sweep) is `clock`, by default the settings' (`servicekit.clock`)."""
+    clock = clock or business_clock(settings)
     catalog = tenants if tenants is not None else load_tenants(settings.tenants_dir, settings.reviews_config_dir)
     competencies = load_competencies(competencies_path(settings.tenants_dir, settings.competencies_file))
     reviews = open_application(Reviews, settings.database_url, SCHEMA)

@@ -1,13 +1,18 @@
 """Stored review events -> public integration events. The only place the two meet.
 
 Each translator gets the aggregate as it stood right after the event, and the event. Stored events with no
-translator (completeness passed, answers to assignments, recommendations, the endorsement's creation) stay private.
+translator (completeness passed, accepted assignments, recommendations, the endorsement's creation) stay private.
+A stored event that ends reviewers' assignments also becomes one `ReviewerReleased` per assignment it ends (a list;
+the relay gives each its own `ce_id`): a decline, a coordinator's withdrawal of a reviewer, and the case's closing by
+the applicant's withdrawal, a deferral, or a renewal's or reinstatement's approval. A decision that decides the
+application itself (`EndorsementGranted`, `EndorsementDenied`) carries no releases: the applications service ends
+every reviewer's access to a decided application.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, Literal
 from uuid import UUID
 
 import endorsement_contracts.events as contract
@@ -17,6 +22,7 @@ from eventsourcing.domain import DomainEventProtocol
 from .application import Reviews
 from .domain import Applicant, Endorsement, ReviewCase
 from .domain import case_events as case_event
+from .domain import events_register as register_event
 from .domain import examination_events as exam_event
 from .domain.examination import Examination
 
@@ -54,6 +60,41 @@ def reviewer_assigned(case: ReviewCase, e: Any) -> contract.ReviewerAssigned:
                                      reviewer_name=e.reviewer_name, slot=e.slot, assigned_by=e.by.account_id)
 
 
+Translation = IntegrationEvent | list[IntegrationEvent] | None
+"""Nothing, one integration event, or several (the relay publishes each)."""
+
+
+def _released(case: ReviewCase, e: Any, emails: Iterable[str],
+              reason: Literal["declined", "withdrawn", "case_closed"]) -> list[IntegrationEvent] | None:
+    """One `ReviewerReleased` per ended assignment; None when the event ended none."""
+    released: list[IntegrationEvent] = [
+        contract.ReviewerReleased(tenant=case.tenant, occurred_at=e.timestamp, review_case_id=case.id,
+                                  application_id=case.application_id, reviewer_email=email, reason=reason)
+        for email in sorted(emails)
+    ]
+    return released or None
+
+
+def assignment_answered(case: ReviewCase, e: Any) -> Translation:
+    """An accepted assignment stays private; a declined one releases the reviewer."""
+    return None if e.accepted else _released(case, e, [e.reviewer_email], "declined")
+
+
+def reviewer_withdrawn(case: ReviewCase, e: Any) -> Translation:
+    return _released(case, e, [e.reviewer_email], "withdrawn")
+
+
+def case_withdrawn(case: ReviewCase, e: Any) -> Translation:
+    """The applicant's withdrawal stays private (the applications service published it); its reviewers are released."""
+    return _released(case, e, e.reviewers, "case_closed")
+
+
+def register_case_approved(case: ReviewCase, e: Any) -> Translation:
+    """A renewal's or reinstatement's approval is published by the endorsement; the case's live reviewers (the
+    approval leaves their assignments as they were) are released, since no application decision follows."""
+    return _released(case, e, [a.email for a in case.live_assignments], "case_closed")
+
+
 def information_requested(case: ReviewCase, e: Any) -> contract.InformationRequested:
     incomplete = isinstance(e, case_event.ReturnedIncomplete)
     return contract.InformationRequested(
@@ -63,11 +104,15 @@ def information_requested(case: ReviewCase, e: Any) -> contract.InformationReque
     )
 
 
-def application_deferred(case: ReviewCase, e: Any) -> contract.ApplicationDeferred:
-    return contract.ApplicationDeferred(
+def application_deferred(case: ReviewCase, e: Any) -> Translation:
+    """The deferral, then the release of every live reviewer: the case is closed, and the application is not decided
+    (a resubmission opens a new case with its own reviewers)."""
+    deferred = contract.ApplicationDeferred(
         **_case_facts(case, e), applicant=person(case.applicant), reasons=e.reasons,
         recommendations=e.recommendations, earliest_rereview_on=e.earliest_rereview_on, deferred_by=e.by.account_id,
     )
+    released = _released(case, e, [a.email for a in case.live_assignments], "case_closed")
+    return deferred if released is None else [deferred, *released]
 
 
 def approved_for_exam(case: ReviewCase, e: Any) -> contract.ApprovedForExam:
@@ -127,11 +172,16 @@ def endorsement_revoked(endorsement: Endorsement, e: Any) -> contract.Endorsemen
                                        revoked_on=e.revoked_on, reason=e.reason, revoked_by=e.by.account_id)
 
 
-TRANSLATORS: dict[type[Any], Callable[[Any, Any], IntegrationEvent]] = {
+TRANSLATORS: dict[type[Any], Callable[[Any, Any], Translation]] = {
     ReviewCase.Opened: review_opened,
     ReviewCase.Approved: endorsement_granted,
     case_event.ApprovedAsEmerging: endorsement_granted,
     case_event.ReviewerAssigned: reviewer_assigned,
+    case_event.AssignmentAnswered: assignment_answered,
+    case_event.ReviewerWithdrawn: reviewer_withdrawn,
+    case_event.Withdrawn: case_withdrawn,
+    register_event.RenewalCaseApproved: register_case_approved,
+    register_event.ReinstatementCaseApproved: register_case_approved,
     case_event.ReturnedIncomplete: information_requested,
     case_event.InformationRequested: information_requested,
     case_event.Deferred: application_deferred,
@@ -152,7 +202,7 @@ class Translator:
     def __init__(self, app: Reviews) -> None:
         self.app = app
 
-    def __call__(self, domain_event: DomainEventProtocol[UUID]) -> IntegrationEvent | None:
+    def __call__(self, domain_event: DomainEventProtocol[UUID]) -> Translation:
         translate = TRANSLATORS.get(type(domain_event))
         if translate is None:
             return None

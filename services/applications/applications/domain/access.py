@@ -1,4 +1,10 @@
-"""Who may see and act on an application. Never reveal an application across tenants or applicants."""
+"""Who may see and act on an application. Never reveal an application across tenants or applicants.
+
+The applicant and the association's coordinators see it; so does a reviewer (role `reviewer`, known by the email
+the gateway vouches for) while assigned to its review case (`reviewer_access.py`), to read everything the applicant
+entered, waived references' answers included. Exam scorers (role `scorer`) get nothing from that role. Only the
+applicant changes an application; anyone else who may see it is refused, everyone else told 404.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +13,20 @@ from uuid import UUID
 
 from .errors import ApplicationNotFound, NotTheApplicant, RoleRequired
 from .model import Application
+from .reviewer_access import normalised_email
 
 APPLICANT = "applicant"
 COORDINATOR = "coordinator"
+REVIEWER = "reviewer"
+
+
+@dataclass(frozen=True)
+class ListingScope:
+    """Whose applications a listing shows: with neither set, the whole association (coordinators); else the
+    actor's own (`applicant_account_id`) and those they currently review (`reviewer_email`)."""
+
+    applicant_account_id: UUID | None = None
+    reviewer_email: str | None = None
 
 
 @dataclass(frozen=True)
@@ -19,10 +36,28 @@ class Actor:
     account_id: UUID
     tenant: str
     roles: frozenset[str]
+    email: str | None = None
+    """The account's email, as the gateway vouches for it: how a reviewer is known (assignments name the email)."""
 
     @property
     def is_coordinator(self) -> bool:
         return COORDINATOR in self.roles
+
+    @property
+    def reviewer_email(self) -> str | None:
+        """The email this actor reviews under: only with the `reviewer` role."""
+        return normalised_email(self.email) if REVIEWER in self.roles and self.email else None
+
+    def reviews(self, application: Application) -> bool:
+        """A reviewer currently assigned to the application's review case (never its applicant)."""
+        email = self.reviewer_email
+        return (email is not None and application.tenant == self.tenant and application.reviewer_may_read(email)
+                and not application.is_applicant(self.account_id))
+
+    def sees_waived_answers(self, application: Application) -> bool:
+        """Coordinators and the application's reviewers read every reference's answers; the applicant never a
+        waived one's."""
+        return self.is_coordinator or self.reviews(application)
 
     def ensure_applicant(self) -> None:
         if APPLICANT not in self.roles:
@@ -31,7 +66,7 @@ class Actor:
     def may_view(self, application: Application) -> bool:
         if application.tenant != self.tenant:
             return False
-        return self.is_coordinator or application.is_applicant(self.account_id)
+        return self.is_coordinator or application.is_applicant(self.account_id) or self.reviews(application)
 
     def ensure_may_view(self, application: Application) -> None:
         if not self.may_view(application):
@@ -51,9 +86,20 @@ class Actor:
             raise RoleRequired("only a coordinator of the association can do this")
 
     def listing_scope(self) -> UUID | None:
-        """Whose applications a listing shows: None for the whole tenant (coordinators), else the actor's own."""
+        """Whose applications or holdings a listing shows: None for the whole tenant (coordinators), else the
+        actor's own."""
         if self.is_coordinator:
             return None
         if APPLICANT in self.roles:
             return self.account_id
         raise RoleRequired("only applicants and coordinators can list applications")
+
+    def applications_scope(self) -> ListingScope:
+        """Whose applications a listing shows: the whole tenant for coordinators; an applicant's own, a reviewer's
+        those they may read now (both for someone who is both)."""
+        if self.is_coordinator:
+            return ListingScope()
+        own = self.account_id if APPLICANT in self.roles else None
+        if own is None and self.reviewer_email is None:
+            raise RoleRequired("only applicants, reviewers and coordinators can list applications")
+        return ListingScope(applicant_account_id=own, reviewer_email=self.reviewer_email)

@@ -60,9 +60,12 @@ async def list_applications_route(
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> ApplicationPage:
-    """Applicants see their own applications; coordinators see all of their association's."""
-    where = ListFilter(tenant=actor.tenant, applicant_account_id=actor.listing_scope(),
-                       status=status.value if status else None, category=category)
+    """Applicants see their own applications, reviewers those they review now; coordinators all of their
+    association's."""
+    scope = actor.applications_scope()
+    where = ListFilter(tenant=actor.tenant, applicant_account_id=scope.applicant_account_id,
+                       reviewer_email=scope.reviewer_email, status=status.value if status else None,
+                       category=category)
     page = await list_applications(pool, where, limit=limit, offset=offset)
     return ApplicationPage(items=[ApplicationSummary.of(row) for row in page.items], total=page.total,
                            limit=limit, offset=offset)

@@ -26,7 +26,7 @@ def _pool(request: Request) -> asyncpg.Pool:
 
 
 def _actor(identity: CurrentIdentity) -> Actor:
-    return Actor(account_id=identity.account_id, tenant=identity.tenant, roles=identity.roles)
+    return Actor(account_id=identity.account_id, tenant=identity.tenant, roles=identity.roles, email=identity.email)
 
 
 Service = Annotated[ApplicationsService, Depends(_service)]

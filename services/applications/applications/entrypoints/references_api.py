@@ -1,5 +1,6 @@
-"""The references tab (applicant, coordinator) and the rater's form (no account: the link's token is the only
-credential, so those two routes take no identity; the gateway forwards `/references/*` unauthenticated)."""
+"""The references tab (applicant, coordinator, the application's reviewers) and the rater's form (no account: the
+link's token is the only credential, so those two routes take no identity; the gateway forwards `/references/*`
+unauthenticated)."""
 
 from __future__ import annotations
 
@@ -33,13 +34,13 @@ PRIVATE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 
 def references_out(service: ApplicationsService, application: Application, actor: Actor) -> ReferencesOut:
     rules = service.rules_on(application, service.local_date(application.tenant)).references
-    return ReferencesOut.of(application, rules, full=actor.is_coordinator)
+    return ReferencesOut.of(application, rules, full=actor.sees_waived_answers(application))
 
 
 @router.get("", response_model=ReferencesOut, responses=problems(404, 409, 422))
 def list_references(application_id: UUID, actor: CurrentActor, service: Service) -> ReferencesOut:
     """The slots the rules ask for and every reference named (voided ones too). Waived references' answers are
-    shown to coordinators only."""
+    shown to coordinators and the application's reviewers, never to the applicant."""
     return references_out(service, service.get(application_id, actor), actor)
 
 

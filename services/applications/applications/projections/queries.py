@@ -13,7 +13,8 @@ import asyncpg
 class ListFilter:
     tenant: str
     applicant_account_id: UUID | None = None
-    """None lists the whole tenant."""
+    reviewer_email: str | None = None
+    """With neither, the whole tenant; else the applicant's own, those the reviewer may read now, or both."""
     status: str | None = None
     category: str | None = None
 
@@ -28,11 +29,19 @@ async def list_applications(pool: asyncpg.Pool, where: ListFilter, *, limit: int
     """Newest first; `total` counts every match, not just this page."""
     conditions: list[str] = ["tenant = $1"]
     args: list[Any] = [where.tenant]
-    for column, value in (("applicant_account_id", where.applicant_account_id), ("status", where.status),
-                          ("category", where.category)):
+    for column, value in (("status", where.status), ("category", where.category)):
         if value is not None:
             args.append(value)
             conditions.append(f"{column} = ${len(args)}")
+    whose: list[str] = []
+    if where.applicant_account_id is not None:
+        args.append(where.applicant_account_id)
+        whose.append(f"applicant_account_id = ${len(args)}")
+    if where.reviewer_email is not None:
+        args.append(where.reviewer_email)
+        whose.append(f"id IN (SELECT application_id FROM application_reviewers WHERE reviewer_email = ${len(args)})")
+    if whose:
+        conditions.append(f"({' OR '.join(whose)})")
     clause = " AND ".join(conditions)
     async with pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
         total = await conn.fetchval(f"SELECT count(*) FROM applications WHERE {clause}", *args)

@@ -1,9 +1,10 @@
 """On PostgreSQL and the broker: `ApplicationWithdrawn` closes the undecided case as withdrawn (its reviewer's queue
 and the coordinator's queue follow, its examination is cancelled), leaves a decided case decided, does nothing
-without a case, and publishes nothing; each withdrawal delivered twice."""
+without a case, and publishes only the release of the reviewers it ends; each withdrawal delivered twice."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -166,9 +167,13 @@ async def test_a_withdrawal_closes_the_undecided_case_once_and_leaves_decided_ca
     assert await case(never) is None
     assert review_case_id(never, 1) not in service.app.repository
 
-    # and the withdrawal stays private: the reviews topic carries only what the cases published before it
-    records = read(bootstrap, REVIEWS.name, lambda r: r.key == str(reviewed).encode(), expect=3, within=3.0)
-    assert [dict(r.headers)["ce_type"].decode() for r in records] == ["ReviewOpened.v1", "ReviewerAssigned.v1"]
+    # and the withdrawal stays private: the reviews topic carries what the case published before it, and the release
+    # of the reviewer whose assignment the withdrawal ended
+    records = read(bootstrap, REVIEWS.name, lambda r: r.key == str(reviewed).encode(), expect=4, within=3.0)
+    assert [dict(r.headers)["ce_type"].decode() for r in records] == [
+        "ReviewOpened.v1", "ReviewerAssigned.v1", "ReviewerReleased.v1"]
+    released = json.loads(records[-1].value)
+    assert (released["reviewer_email"], released["reason"]) == (MENTOR, "case_closed")
 
 
 async def _contains(listing: Callable[[], Awaitable[list[str]]], item: str) -> bool:

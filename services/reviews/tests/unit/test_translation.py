@@ -110,11 +110,14 @@ def test_every_decision_and_request_is_published_and_the_reviewers_work_stays_pr
     reviews.defer(case.id, tenant=itmhca, by=COORDINATOR, reasons=["RSC hours short"],
                   recommendations=["12 more hours of RSC"], earliest_rereview_on=date(2025, 9, 1), now=now)
     # when translated
-    events = [e for e in published(reviews) if e is not None]
-    # then: opened, returned (completeness), assigned, information requested (review), deferred
+    events = [e for p in published(reviews) if p is not None for e in (p if isinstance(p, list) else [p])]
+    # then: opened, returned (completeness), assigned, information requested (review), deferred, and the deferral
+    # (which closes the case) releases the reviewer
     assert [type(e).__name__ for e in events] == ["ReviewOpened", "InformationRequested", "ReviewerAssigned",
-                                                  "InformationRequested", "ApplicationDeferred"]
-    returned, assigned, on_hold, deferred = events[1:]
+                                                  "InformationRequested", "ApplicationDeferred", "ReviewerReleased"]
+    returned, assigned, on_hold, deferred, released = events[1:]
+    assert isinstance(released, contract.ReviewerReleased)
+    assert (released.reviewer_email, released.reason, released.review_case_id) == (MENTOR, "case_closed", case.id)
     assert isinstance(returned, contract.InformationRequested)
     assert (returned.stage, returned.items, returned.message) == ("completeness", ["Transcript"], "Please add")
     assert (returned.requested_by, returned.requested_by_role, returned.submission_number) == (
