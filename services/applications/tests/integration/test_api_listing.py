@@ -30,13 +30,21 @@ async def test_each_caller_sees_what_they_may_with_filters_and_pages(running: Ru
                                                                      person: Callable[..., Person]) -> None:
     dana, sam = person("itmhca", "applicant", name="Dana Reyes"), person("itmhca", "applicant", name="Sam Ortiz")
     lee = person("lakes-aimh", "applicant")
-    danas = [await start(running, dana, c) for c in ("IFA", "IFS", "IMHS")]
+    danas: list[str] = []
+    for category in ("IFA", "IMHS"):  # ITMHCA endorses one category at a time: withdraw before the next one
+        danas.append(await start(running, dana, category))
+        refused = await running.http.post("/applications", json={"category": "IFS"}, headers=dana.headers)
+        assert (refused.status_code, refused.json()["code"]) == (409, "APPLICATION_ALREADY_OPEN"), refused.text
+        withdrawn = await running.http.post(f"/applications/{danas[-1]}/withdraw", json={"reason": "Other category"},
+                                            headers=dana.headers)
+        assert withdrawn.status_code == 200, withdrawn.text
+    danas.append(await start(running, dana, "IFS"))
     sams = await start(running, sam, "IFA")
     await start(running, lee, "ECFA")
-    await complete_ifs_application_async(running.http, dana.headers, danas[1],
+    await complete_ifs_application_async(running.http, dana.headers, danas[2],
                                          coordinator=person("itmhca", "coordinator").headers,
                                          service=running.service.app)  # type: ignore[arg-type]
-    assert (await running.http.post(f"/applications/{danas[1]}/submit", headers=dana.headers)).status_code == 200
+    assert (await running.http.post(f"/applications/{danas[2]}/submit", headers=dana.headers)).status_code == 200
 
     # the lifespan's projection runner catches up on its own
     for _ in range(100):
@@ -50,10 +58,10 @@ async def test_each_caller_sees_what_they_may_with_filters_and_pages(running: Ru
     assert [i["id"] for i in own["items"]] == list(reversed(danas))  # newest first
     assert {i["applicant"]["account_id"] for i in own["items"]} == {str(dana.account_id)}
     submitted = (await listing(running, dana, status="submitted"))["items"]
-    assert [(i["id"], i["status"], i["submission_number"]) for i in submitted] == [(danas[1], "submitted", 1)]
+    assert [(i["id"], i["status"], i["submission_number"]) for i in submitted] == [(danas[2], "submitted", 1)]
     assert submitted[0]["submitted_at"] is not None
-    assert [i["id"] for i in (await listing(running, dana, category="IMHS"))["items"]] == [danas[2]]
-    assert (await listing(running, dana, status="withdrawn"))["total"] == 0
+    assert [i["id"] for i in (await listing(running, dana, category="IMHS"))["items"]] == [danas[1]]
+    assert [i["id"] for i in (await listing(running, dana, status="withdrawn"))["items"]] == [danas[1], danas[0]]
 
     coordinator = person("itmhca", "coordinator")
     everything = await listing(running, coordinator)

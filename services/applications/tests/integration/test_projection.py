@@ -33,8 +33,9 @@ async def rows(pool: asyncpg.Pool) -> list[dict[str, Any]]:
 async def test_catch_up_and_rebuild_give_the_same_rows(settings: ApplicationsSettings) -> None:
     app = open_service(settings)
     dana, dana_applicant = applicant_actor()
+    sam, sam_applicant = applicant_actor()  # ITMHCA endorses one category at a time: one open application each
     lee, lee_applicant = applicant_actor("lakes-aimh")
-    draft = app.start(dana, dana_applicant, "IFA")
+    draft = app.start(sam, sam_applicant, "IFA")
     submitted = app.start(dana, dana_applicant, "IFS")
     at = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
     complete_through_use_cases(app, dana, submitted.id, on=at.date())
