@@ -12,6 +12,7 @@ from collections.abc import Callable
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
+from functools import lru_cache
 from pathlib import Path
 
 MessagePredicate = Callable[[EmailMessage], bool]
@@ -41,7 +42,10 @@ def message_paths(mail_dir: Path) -> list[Path]:
     )
 
 
+@lru_cache(maxsize=8192)
 def read_message(path: Path) -> EmailMessage:
+    """Parse one stored message. Stored files never change (written whole, then renamed), so each is parsed
+    once: waiting on a mailbox of thousands of messages stays cheap."""
     with path.open("rb") as source:
         message = BytesParser(policy=policy.default).parse(source)
     assert isinstance(message, EmailMessage)
