@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import sys
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
@@ -39,6 +40,9 @@ from applications.domain import (
     WorkEntry,
 )
 from applications.rulesets import load_rule_book
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "tests"))  # the test data builders
+from reference_builders import complete_references
 
 CONFIG = Path(__file__).resolve().parents[2] / "config"
 TODAY = date(2026, 3, 1)
@@ -74,6 +78,9 @@ def build(entries: int) -> tuple[ApplicationsService, Actor, str]:
         service.attest(application_id, actor, kind)
     service.record_fee(application_id, actor, FeePayment(FeeKind.REGISTRATION, 2500, "R-1", TODAY))
     service.record_fee(application_id, actor, FeePayment(FeeKind.PROCESSING, 30000, "P-1", TODAY))
+    complete_references(service, actor, application_id)  # a rater per slot, each answering through the link
+    service.register(application_id, actor)
+    service.accept_registration(application_id, Actor(uuid4(), "itmhca", frozenset({"coordinator"})))
     return service, actor, str(application_id)
 
 
