@@ -6,7 +6,7 @@ import contextlib
 import shutil
 import time
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from uuid import UUID, uuid4
@@ -128,9 +128,14 @@ class Running:
 
 
 @pytest.fixture
-async def running(settings: ApplicationsSettings) -> AsyncIterator[Running]:
-    """The service as `python -m applications` builds it, with its lifespan (pool, relay, projection) running."""
+async def running(settings: ApplicationsSettings, request: pytest.FixtureRequest) -> AsyncIterator[Running]:
+    """The service as `python -m applications` builds it, with its lifespan (pool, relay, projections) running.
+
+    The Kafka consumer of the reviews topic runs only for tests marked `consumes_reviews`: joining a consumer
+    group takes seconds on the broker, and most tests drive the HTTP API and the relay only."""
     service = build(settings)
+    if request.node.get_closest_marker("consumes_reviews") is None:
+        service = replace(service, consumer=None)
     attach(service)
     async with service.api.router.lifespan_context(service.api):
         transport = httpx.ASGITransport(app=service.api)

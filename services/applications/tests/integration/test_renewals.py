@@ -30,6 +30,9 @@ if TYPE_CHECKING:
 NOV_2_2026 = datetime(2026, 11, 2, 18, 0, tzinfo=UTC)
 
 
+
+pytestmark = pytest.mark.consumes_reviews  # these tests publish to the reviews topic
+
 async def eventually(check: Callable[[], Awaitable[Any]], *, within: float = 30.0) -> Any:
     """Poll `check` until it answers something truthy."""
     deadline = time.monotonic() + within

@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from uuid import UUID, uuid4
 
+import pytest
 from applications.application import ApplicationsService
 from applications.domain import Actor, Applicant, Application, Status
 from endorsement_contracts import DEAD_LETTER, REVIEWS, IntegrationEvent, Person, encode
@@ -22,6 +23,9 @@ from servicekit.outbox import kafka_producer
 if TYPE_CHECKING:
     from conftest import Person as Caller
     from conftest import Running
+
+
+pytestmark = pytest.mark.consumes_reviews  # these tests publish to the reviews topic
 
 REVIEWER = uuid4()
 SUBMISSION_TYPES = {b"ApplicationSubmitted.v1", b"ApplicationResubmitted.v1"}

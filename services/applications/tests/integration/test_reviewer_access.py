@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID, uuid4
 
 import httpx
+import pytest
 from applications.application import ApplicationsService
 from applications.domain import Actor, Applicant, Application
 from document_samples import pdf
@@ -26,6 +27,9 @@ from servicekit.outbox import kafka_producer
 if TYPE_CHECKING:
     from conftest import Person as Caller
     from conftest import Running
+
+
+pytestmark = pytest.mark.consumes_reviews  # these tests publish to the reviews topic
 
 MIA = "mia.mentor@itmhca.example"
 COMMENT = "Reflects on her own reactions with families; a strong colleague."
