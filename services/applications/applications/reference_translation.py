@@ -55,7 +55,6 @@ class ReferenceTranslator:
         if self.links is None:
             raise RuntimeError("reference links are not configured: the rater's link cannot be published")
         request = reference.request
-        applicant = application.applicant
         return ReferenceRequested(
             tenant=application.tenant,
             occurred_at=request.requested_at,
@@ -64,7 +63,7 @@ class ReferenceTranslator:
             request_number=request.number,
             reminder=request.reminder,
             slot=reference.slot,
-            applicant=Person(account_id=applicant.account_id, name=applicant.name, email=applicant.email),
+            applicant=applicant_person(application),
             category=application.category,
             category_name=application.category_name,
             rater=_rater(reference),
@@ -106,6 +105,12 @@ class ReferenceTranslator:
             reason=reason.value,
             detail=detail[:MAX_DETAIL],
         )
+
+
+def applicant_person(application: Application) -> Person:
+    """The applicant as every applications event publishes them."""
+    applicant = application.applicant
+    return Person(account_id=applicant.account_id, name=applicant.name, email=applicant.email)
 
 
 def submission_details(application: Application) -> dict[str, str]:

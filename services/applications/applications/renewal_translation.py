@@ -6,13 +6,12 @@ endorsement's. `details` carries the profile fields, the raters' emails and, onc
 
 from __future__ import annotations
 
-from endorsement_contracts import Person
 from endorsement_contracts.events import RequirementOutcome
 from endorsement_contracts.events.applications import ReinstatementSubmitted, RenewalSubmitted
 
 from .domain import Application
 from .domain.renewals import ApplicationKind
-from .reference_translation import submission_details
+from .reference_translation import applicant_person, submission_details
 
 
 def kind_submitted(
@@ -21,7 +20,6 @@ def kind_submitted(
     """`application` as it was right after `submitted`; a renewal or a reinstatement."""
     if application.endorsement_id is None:
         raise ValueError(f"application {application.id} is a {application.kind} without an endorsement")
-    applicant = application.applicant
     details = {**application.details.as_strings(), **submission_details(application)}
     if application.provides_rsc is not None:
         details["provides_rsc"] = "true" if application.provides_rsc else "false"
@@ -29,7 +27,7 @@ def kind_submitted(
         RequirementOutcome(code=line["code"], met=line["met"], detail=line["detail"])
         for line in application.requirement_report
     ]
-    person = Person(account_id=applicant.account_id, name=applicant.name, email=applicant.email)
+    person = applicant_person(application)
     if application.kind is ApplicationKind.RENEWAL:
         if application.renewal_year is None:
             raise ValueError(f"renewal {application.id} names no renewal year")

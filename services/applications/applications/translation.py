@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
-from endorsement_contracts import ApplicationSubmitted, IntegrationEvent, Person
+from endorsement_contracts import ApplicationSubmitted, IntegrationEvent
 from endorsement_contracts.events import RequirementOutcome
 from endorsement_contracts.events.applications import ApplicationKind as PublishedKind
 from endorsement_contracts.events.applications import (
@@ -24,7 +24,7 @@ from .domain import Application
 from .domain.reference_events import ReferenceEvent
 from .domain.renewals import ApplicationKind
 from .reference_links import ReferenceLinks
-from .reference_translation import ReferenceTranslator, submission_details
+from .reference_translation import ReferenceTranslator, applicant_person, submission_details
 from .renewal_translation import kind_submitted
 
 LoadVersion = Callable[[UUID, int], Application]
@@ -62,7 +62,6 @@ class Translator:
         application = self.load_version(submitted.originator_id, submitted.originator_version)
         if application.kind is not ApplicationKind.INITIAL:
             return kind_submitted(submitted, application)
-        applicant = application.applicant
         resubmission: dict[str, Any] = {}
         published: type[ApplicationSubmitted] = ApplicationSubmitted
         if submitted.submission_number >= 2 and application.in_response_to is not None:
@@ -73,7 +72,7 @@ class Translator:
             occurred_at=submitted.submitted_at,
             application_id=application.id,
             submission_number=submitted.submission_number,
-            applicant=Person(account_id=applicant.account_id, name=applicant.name, email=applicant.email),
+            applicant=applicant_person(application),
             category=application.category,
             category_name=application.category_name,
             rule_set_version=submitted.rule_set_version,
@@ -85,12 +84,11 @@ class Translator:
 
     def withdrawn(self, withdrawn: Application.Withdrawn) -> ApplicationWithdrawn:
         application = self.load_version(withdrawn.originator_id, withdrawn.originator_version)
-        applicant = application.applicant
         return ApplicationWithdrawn(
             tenant=application.tenant,
             occurred_at=withdrawn.timestamp,
             application_id=application.id,
-            applicant=Person(account_id=applicant.account_id, name=applicant.name, email=applicant.email),
+            applicant=applicant_person(application),
             category=application.category,
             reason=withdrawn.reason,
             submission_number=application.submission_number,
@@ -104,7 +102,7 @@ class Translator:
             occurred_at=started.timestamp,
             application_id=application.id,
             kind=PUBLISHED_KINDS[application.kind],
-            applicant=_person(application),
+            applicant=applicant_person(application),
             category=application.category,
             category_name=application.category_name,
             endorsement_id=application.endorsement_id,
@@ -116,7 +114,7 @@ class Translator:
             tenant=application.tenant,
             occurred_at=registered.registered_at,
             application_id=application.id,
-            applicant=_person(application),
+            applicant=applicant_person(application),
             category=application.category,
             category_name=application.category_name,
             registered_at=registered.registered_at,
@@ -128,14 +126,9 @@ class Translator:
             tenant=application.tenant,
             occurred_at=accepted.accepted_at,
             application_id=application.id,
-            applicant=_person(application),
+            applicant=applicant_person(application),
             category=application.category,
             category_name=application.category_name,
             accepted_by=accepted.accepted_by,
             accepted_at=accepted.accepted_at,
         )
-
-
-def _person(application: Application) -> Person:
-    applicant = application.applicant
-    return Person(account_id=applicant.account_id, name=applicant.name, email=applicant.email)
