@@ -10,6 +10,7 @@ from collections.abc import Callable
 from uuid import UUID
 
 from endorsement_contracts import IntegrationEvent, Person
+from endorsement_contracts.events import RequirementOutcome
 from endorsement_contracts.events.applications import (
     Rater,
     ReferenceCompleted,
@@ -111,6 +112,12 @@ def applicant_person(application: Application) -> Person:
     """The applicant as every applications event publishes them."""
     applicant = application.applicant
     return Person(account_id=applicant.account_id, name=applicant.name, email=applicant.email)
+
+
+def requirement_outcomes(application: Application) -> list[RequirementOutcome]:
+    """The requirement report recorded at submission, as submissions publish it."""
+    return [RequirementOutcome(code=line["code"], met=line["met"], detail=line["detail"])
+            for line in application.requirement_report]
 
 
 def submission_details(application: Application) -> dict[str, str]:

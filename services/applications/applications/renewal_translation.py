@@ -6,12 +6,11 @@ endorsement's. `details` carries the profile fields, the raters' emails and, onc
 
 from __future__ import annotations
 
-from endorsement_contracts.events import RequirementOutcome
 from endorsement_contracts.events.applications import ReinstatementSubmitted, RenewalSubmitted
 
 from .domain import Application
 from .domain.renewals import ApplicationKind
-from .reference_translation import applicant_person, submission_details
+from .reference_translation import applicant_person, requirement_outcomes, submission_details
 
 
 def kind_submitted(
@@ -23,10 +22,7 @@ def kind_submitted(
     details = {**application.details.as_strings(), **submission_details(application)}
     if application.provides_rsc is not None:
         details["provides_rsc"] = "true" if application.provides_rsc else "false"
-    report = [
-        RequirementOutcome(code=line["code"], met=line["met"], detail=line["detail"])
-        for line in application.requirement_report
-    ]
+    report = requirement_outcomes(application)
     person = applicant_person(application)
     if application.kind is ApplicationKind.RENEWAL:
         if application.renewal_year is None:

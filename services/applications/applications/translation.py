@@ -7,7 +7,6 @@ from typing import Any
 from uuid import UUID
 
 from endorsement_contracts import ApplicationSubmitted, IntegrationEvent
-from endorsement_contracts.events import RequirementOutcome
 from endorsement_contracts.events.applications import ApplicationKind as PublishedKind
 from endorsement_contracts.events.applications import (
     ApplicationRegistered,
@@ -24,7 +23,7 @@ from .domain import Application
 from .domain.reference_events import ReferenceEvent
 from .domain.renewals import ApplicationKind
 from .reference_links import ReferenceLinks
-from .reference_translation import ReferenceTranslator, applicant_person, submission_details
+from .reference_translation import ReferenceTranslator, applicant_person, requirement_outcomes, submission_details
 from .renewal_translation import kind_submitted
 
 LoadVersion = Callable[[UUID, int], Application]
@@ -77,8 +76,7 @@ class Translator:
             category_name=application.category_name,
             rule_set_version=submitted.rule_set_version,
             details={**application.details.as_strings(), **submission_details(application)},
-            requirement_report=[RequirementOutcome(code=line["code"], met=line["met"], detail=line["detail"])
-                                for line in application.requirement_report] or None,
+            requirement_report=requirement_outcomes(application) or None,
             exam_required=application.exam_required,
         )
 
