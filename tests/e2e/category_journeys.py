@@ -24,7 +24,7 @@ from applications.domain import RuleVersion
 from applications.domain.reference_data import endorsed_at_or_above
 from applications.domain.rules import EducationOption, EducationOptionKind, WorkRequirement
 from applications.rulesets import file_name, load_rule_set
-from devstack.mailbox import message_paths, read_message
+from devstack.mailbox import read_messages
 from devstack.stack import REPO_ROOT, Stack
 
 from .stack_client import REFERENCE_LINK, TENANT, eventually, records
@@ -291,17 +291,13 @@ def raters_for(rules: RuleVersion, application_id: str) -> list[Rater]:
 
 
 class Mailbox:
-    """The SMTP sink's directory, each message parsed once (a module of journeys receives many)."""
+    """The SMTP sink's directory (`devstack.mailbox` parses each message once, however often it is read)."""
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
-        self._parsed: dict[Path, EmailMessage] = {}
 
     def messages(self) -> list[EmailMessage]:
-        for path in message_paths(self.directory):
-            if path not in self._parsed:
-                self._parsed[path] = read_message(path)
-        return list(self._parsed.values())
+        return read_messages(self.directory)
 
     def to(self, address: str) -> list[EmailMessage]:
         return [m for m in self.messages() if address in str(m["To"])]
