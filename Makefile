@@ -3,10 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PACKAGES := contracts libs/servicekit services/applications services/reviews services/credentials \
-            services/notifications services/gateway deploy/devstack examples/partner_client
+            services/notifications services/gateway services/portal deploy/devstack examples/partner_client
 STAMP := $(VENV)/.installed
 
-.PHONY: up test env lint typecheck imports unit contracts-export clean
+.PHONY: up test env lint typecheck imports unit contracts-export clean browser-deps
 
 $(STAMP): requirements-dev.txt $(foreach p,$(PACKAGES),$(p)/pyproject.toml)
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=...)")'
@@ -22,7 +22,7 @@ up: env
 	$(PY) -m devstack.up --data-dir .data
 
 ## Lint, type-check, check import boundaries, then run the whole suite against real engines.
-test: env lint typecheck imports
+test: env lint typecheck imports browser-deps
 	$(PY) -m pytest -q
 
 lint: env
@@ -30,13 +30,27 @@ lint: env
 
 typecheck: env
 	$(VENV)/bin/mypy -p endorsement_contracts -p servicekit -p devstack -p applications -p reviews \
-	  -p credentials -p notifications -p gateway -p partner_client
+	  -p credentials -p notifications -p gateway -p portal -p partner_client
 
 imports: env
 	$(VENV)/bin/lint-imports
 
 contracts-export: env
 	$(PY) -m endorsement_contracts.export
+
+## Headless Chromium for tests/browser (Debian's package, driven by Playwright; never `playwright install`).
+## Installed with apt-get when missing and we are root; otherwise the browser tests skip and say why.
+CHROMIUM ?= /usr/bin/chromium
+browser-deps:
+	@if [ -x "$(CHROMIUM)" ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing chromium for the browser tests (apt-get)"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core; \
+	else \
+	  echo "note: $(CHROMIUM) is missing, so the browser tests will be skipped."; \
+	  echo "      Install it with: sudo apt-get install chromium fonts-dejavu-core (or set CHROMIUM=/path/to/chromium)"; \
+	fi
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache

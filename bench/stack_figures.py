@@ -76,7 +76,7 @@ def main() -> int:
             mail_dir = stack.engines.mail_dir
             to_case, to_credential, whole = [], [], []
             for _ in range(args.rounds):
-                _, applicant = sign_up_applicant(client, "Bench Applicant")
+                _, applicant = sign_up_applicant(client, "Bench Applicant", mail_dir)
                 application_id = prepare_ifs_application(client, applicant, coordinator, mail_dir)
                 submitted_at = time.monotonic()
                 submit(client, applicant, application_id)

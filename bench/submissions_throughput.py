@@ -50,7 +50,7 @@ def main() -> int:
                 coordinator = login(client, COORDINATOR, stack.secrets.seed_password)
 
                 def prepared(index: int) -> tuple[dict[str, str], str]:
-                    _, applicant = sign_up_applicant(client, f"Bench Applicant {index}")
+                    _, applicant = sign_up_applicant(client, f"Bench Applicant {index}", mail_dir)
                     return applicant, prepare_ifs_application(client, applicant, coordinator, mail_dir)
 
                 started = time.monotonic()

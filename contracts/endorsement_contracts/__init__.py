@@ -3,9 +3,10 @@
 from .base import IntegrationEvent
 from .cloudevents import Envelope, KafkaRecord, UndeliverableMessage, decode, encode
 from .events import ALL_EVENTS, EVENTS_BY_TYPE, ApplicationSubmitted, CredentialIssued, EndorsementGranted, Person
-from .topics import ALL_TOPICS, APPLICATIONS, CREDENTIALS, DEAD_LETTER, REVIEWS, Topic, partition_counts
+from .topics import ACCOUNTS, ALL_TOPICS, APPLICATIONS, CREDENTIALS, DEAD_LETTER, REVIEWS, Topic, partition_counts
 
 __all__ = [
+    "ACCOUNTS",
     "ALL_EVENTS",
     "ALL_TOPICS",
     "APPLICATIONS",

@@ -21,13 +21,18 @@ CREDENTIALS = Topic(
     "Partner topic: signed credentials and their status changes, for partner associations.",
     public=True,
 )
+ACCOUNTS = Topic(
+    "endorsement.accounts.v1",
+    3,
+    "Account events from the gateway (sign-up, profile and language, email confirmation, password reset links).",
+)
 DEAD_LETTER = Topic(
     "endorsement.deadletter.v1",
     1,
     "Messages a consumer could not accept, with the reason in `dlq_*` headers.",
 )
 
-ALL_TOPICS: tuple[Topic, ...] = (APPLICATIONS, REVIEWS, CREDENTIALS, DEAD_LETTER)
+ALL_TOPICS: tuple[Topic, ...] = (APPLICATIONS, REVIEWS, CREDENTIALS, ACCOUNTS, DEAD_LETTER)
 
 
 def partition_counts() -> dict[str, int]:

@@ -9,10 +9,13 @@ import httpx
 import pytest
 from devstack.stack import Stack, start_stack
 
+from . import stack_client
+
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     running = start_stack(tmp_path_factory.mktemp("stack"), "test")
+    stack_client.MAIL_DIR = running.engines.mail_dir  # sign_up_applicant confirms the email from there
     try:
         yield running
     finally:

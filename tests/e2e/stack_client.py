@@ -24,12 +24,35 @@ def login(client: httpx.Client, email: str, password: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
 
-def sign_up_applicant(client: httpx.Client, name: str) -> tuple[str, dict[str, str]]:
+MAIL_DIR: Path | None = None
+"""The SMTP sink's directory, set by the e2e conftest: what `sign_up_applicant` reads when given no `mail_dir`."""
+VERIFY_LINK = re.compile(r"/account/verify/([A-Za-z0-9_-]{20,})")
+
+
+def sign_up_applicant(client: httpx.Client, name: str, mail_dir: Path | None = None) -> tuple[str, dict[str, str]]:
+    """A new applicant who has confirmed their email through the link the platform mailed them."""
     email = f"applicant-{uuid.uuid4().hex[:8]}@example.org"
     password = "correct horse battery staple"
     response = client.post("/auth/signup", json={"tenant": TENANT, "email": email, "name": name, "password": password})
     assert response.status_code == 201, response.text
+    verify_email(client, email, mail_dir or MAIL_DIR)
     return email, login(client, email, password)
+
+
+def verify_email(client: httpx.Client, email: str, mail_dir: Path | None) -> None:
+    """Open the confirmation link from the email sent to `email`, as the person would (the portal posts its token)."""
+    assert mail_dir is not None, "the e2e tests read mail from the local SMTP sink (set stack_client.MAIL_DIR)"
+
+    def link_in(message: Any) -> re.Match[str] | None:
+        body = message.get_body(preferencelist=("plain", "html"))
+        return None if body is None else VERIFY_LINK.search(body.get_content())
+
+    [message] = wait_for_messages(mail_dir, lambda m: email in str(m["To"]) and link_in(m) is not None, count=1,
+                                  timeout=60)
+    match = link_in(message)
+    assert match is not None
+    verified = client.post("/auth/email-verification", json={"token": match[1]})
+    assert verified.status_code == 200 and verified.json()["email_verified"] is True, verified.text
 
 
 def submit_application(client: httpx.Client, auth: dict[str, str], category: str = "IFS", *,
@@ -64,7 +87,7 @@ IFS_RATERS = (  # one per slot of the ITMHCA IFS rules; at least one endorsed IF
     {"slot": 3, "name": "Lee Park", "kind": "colleague"},
 )
 RATER_COMMENT = "Reflective, warm and reliable with families."
-REFERENCE_LINK = re.compile(r"https?://[^\s\"<>]+/references/([0-9a-f]{32}\.[0-9a-f]{32}\.[0-9]+\.[A-Za-z0-9_-]{43})")
+REFERENCE_LINK = re.compile(r"https?://[^\s\"<>]+/rate/([0-9a-f]{32}\.[0-9a-f]{32}\.[0-9]+\.[A-Za-z0-9_-]{43})")
 
 
 def complete_references(client: httpx.Client, auth: dict[str, str], application_id: str, mail_dir: Path) -> None:

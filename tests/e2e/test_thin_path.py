@@ -60,15 +60,16 @@ def test_applicant_to_verified_credential(stack: Stack, gateway: httpx.Client, m
     assert credential["proof"]["cryptosuite"] == "eddsa-rdfc-2022"
     assert credential["issuer"]["id"].startswith("did:web:")
 
-    mails = wait_for_messages(mail_dir, lambda m: email in str(m["To"]), count=6, timeout=60)
+    mails = wait_for_messages(mail_dir, lambda m: email in str(m["To"]), count=7, timeout=60)
     subjects = sorted(str(m["Subject"]) for m in mails)
     assert subjects == sorted([  # each step of the journey, each rater's answer (never its contents)
+        "Confirm your email address",
         "Your Infant Family Specialist registration is accepted",
         *["A reference for your Infant Family Specialist application is complete"] * 3,
         "We received your Infant Family Specialist endorsement application",
         "You are endorsed: Infant Family Specialist"]), subjects
     bodies = [part.get_content() for m in mails if (part := m.get_body(preferencelist=("plain",))) is not None]
-    assert len(bodies) == 6 and not any(RATER_COMMENT in body for body in bodies)
+    assert len(bodies) == 7 and not any(RATER_COMMENT in body for body in bodies)
 
     did_path = "/tenants/itmhca/did.json"
     did_document = gateway.get(did_path)

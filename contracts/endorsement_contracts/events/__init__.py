@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from ..base import IntegrationEvent
-from . import applications, credentials, reviews
+from . import accounts, applications, credentials, reviews
+from .accounts import (
+    AccountProfileChanged,
+    AccountRegistered,
+    EmailVerificationRequested,
+    Language,
+    PasswordChanged,
+    PasswordResetRequested,
+)
 from .applications import ApplicationSubmitted, RequirementOutcome
 from .common import CATEGORY_PATTERN, CategoryCode, Person
 from .credentials import (
@@ -33,13 +41,16 @@ from .reviews import (
     ReviewOpened,
 )
 
-ALL_EVENTS: tuple[type[IntegrationEvent], ...] = (*applications.EVENTS, *reviews.EVENTS, *credentials.EVENTS)
+ALL_EVENTS: tuple[type[IntegrationEvent], ...] = (
+    *applications.EVENTS, *accounts.EVENTS, *reviews.EVENTS, *credentials.EVENTS)
 EVENTS_BY_TYPE: dict[str, type[IntegrationEvent]] = {e.type_name(): e for e in ALL_EVENTS}
 
 __all__ = [
     "ALL_EVENTS",
     "CATEGORY_PATTERN",
     "EVENTS_BY_TYPE",
+    "AccountProfileChanged",
+    "AccountRegistered",
     "ApplicationDeferred",
     "ApplicationSubmitted",
     "ApprovedForExam",
@@ -51,6 +62,7 @@ __all__ = [
     "CredentialRenewed",
     "CredentialRevoked",
     "CredentialSuspended",
+    "EmailVerificationRequested",
     "EndorsementDenied",
     "EndorsementGranted",
     "EndorsementLapsed",
@@ -59,6 +71,9 @@ __all__ = [
     "ExamRegistered",
     "ExamScored",
     "InformationRequested",
+    "Language",
+    "PasswordChanged",
+    "PasswordResetRequested",
     "Person",
     "RenewalApproved",
     "RequirementOutcome",

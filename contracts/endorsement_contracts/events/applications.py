@@ -107,6 +107,9 @@ class Rater(BaseModel):
     email: EmailStr
     role: str = Field(pattern=r"^[a-z][a-z_]{1,39}$",
                       description="The rule set's rater kind, e.g. `supervisor`, `rsc_provider`, `endorsed_or_vetted`.")
+    language: Literal["en", "es"] | None = Field(
+        default=None, description="The language of the rater's email and form, when the applicant chose one; "
+        "otherwise the association's default language.")
 
 
 class ReferenceRequested(IntegrationEvent):
@@ -171,6 +174,27 @@ class ReferenceVoided(IntegrationEvent):
     category: CategoryCode = Field(pattern=CATEGORY_PATTERN)
     reason: Literal["not_enough_information", "expired", "withdrawn", "vetting_refused"]
     detail: str = Field(max_length=1000)
+
+
+class ReferenceDeclined(IntegrationEvent):
+    """The rater declined to give the reference through their link: it no longer counts, and the applicant names
+    another rater for the slot. `reason` is the rater's own words, if any: for coordinators and reviewers, and for
+    the applicant only when the reference was not waived."""
+
+    event_type: ClassVar[str] = "ReferenceDeclined"
+    version: ClassVar[int] = 1
+    topic: ClassVar[str] = APPLICATIONS.name
+    key_field: ClassVar[str] = "application_id"
+
+    application_id: UUID
+    reference_id: UUID
+    slot: int = Field(ge=1, le=10)
+    applicant: Person
+    category: CategoryCode = Field(pattern=CATEGORY_PATTERN)
+    category_name: str
+    rater: Rater
+    waived: bool
+    reason: str | None = Field(default=None, max_length=1000)
 
 
 class ApplicationResubmitted(ApplicationSubmitted):
@@ -244,6 +268,7 @@ EVENTS: tuple[type[IntegrationEvent], ...] = (
     ReferenceRequested,
     ReferenceCompleted,
     ReferenceVoided,
+    ReferenceDeclined,
     ApplicationSubmitted,
     ApplicationResubmitted,
     ApplicationWithdrawn,

@@ -31,7 +31,10 @@ from devstack.topics import ensure_topics
 REPO_ROOT = Path(__file__).resolve().parents[3]
 SERVICES = ("applications", "reviews", "credentials", "notifications")
 GATEWAY = "gateway"
-UP_PORTS = {"gateway": 8000, "applications": 8001, "reviews": 8002, "credentials": 8003, "notifications": 8004}
+PORTAL = "portal"
+"""The web portal: behind the gateway (which forwards every path it does not own to it), a client of its API."""
+UP_PORTS = {"gateway": 8000, "applications": 8001, "reviews": 8002, "credentials": 8003, "notifications": 8004,
+            "portal": 8005}
 TEST_LAPSE_SWEEP_SECONDS = "0.5"  # a lapse after a clock move shows within a second
 
 
@@ -64,6 +67,9 @@ class Stack:
 
     def restart(self, name: str, timeout: float = 60) -> None:
         self.supervisor.restart(name)
+        if name == PORTAL:
+            self.wait_portal(timeout)
+            return
         wait_until_ready(name, http_ok(f"{self.url(name)}/healthz"), timeout)
 
     def start_process(self, name: str, extra_env: dict[str, str] | None = None) -> None:
@@ -79,6 +85,11 @@ class Stack:
         for name in names:
             wait_until_ready(name, http_ok(f"{self.url(name)}/healthz"), timeout,
                              still_alive=functools.partial(self.is_running, name))
+
+    def wait_portal(self, timeout: float = 60) -> None:
+        """The portal's own health path (`/healthz` at the gateway is the platform's)."""
+        wait_until_ready(PORTAL, http_ok(f"{self.url(PORTAL)}/portal/healthz"), timeout,
+                         still_alive=functools.partial(self.is_running, PORTAL))
 
     def is_running(self, name: str) -> bool:
         return name in self.supervisor.pids()
@@ -105,7 +116,7 @@ class Stack:
     def stop(self) -> None:
         """Stop the gateway and the services, drop the test database if we made it, then the engines."""
         try:
-            for name in (GATEWAY, *reversed(SERVICES)):
+            for name in (PORTAL, GATEWAY, *reversed(SERVICES)):
                 if self.is_running(name):
                     self.supervisor.stop(name)
             if self.owns_database:
@@ -180,6 +191,15 @@ def _start_services(engines: Engines, data_dir: Path, mode: Mode, tenants_dir: P
         "GATEWAY_SIGNING_KEY": secrets.gateway_private_key,
         "GATEWAY_SEED_PASSWORD": secrets.seed_password,
         **{f"{name.upper()}_URL": stack.url(name) for name in SERVICES},
+        "PORTAL_URL": stack.url(PORTAL),
+    }
+    stack.env_by_process[PORTAL] = {
+        "DATABASE_URL": stack.database_url,
+        "GATEWAY_URL": stack.gateway_url,
+        "PORTAL_SESSION_KEY": secrets.portal_session_key,
+        "PORT": str(ports[PORTAL]),
+        "ENVIRONMENT": "test" if mode == "test" else "development",
+        "PYTHONUNBUFFERED": "1",
     }
     try:
         for name in SERVICES:
@@ -188,6 +208,8 @@ def _start_services(engines: Engines, data_dir: Path, mode: Mode, tenants_dir: P
         stack.wait_healthy(list(SERVICES))
         stack.start_process(GATEWAY)
         stack.wait_healthy([GATEWAY])
+        stack.start_process(PORTAL)
+        stack.wait_portal()
     except BaseException:
         if owns_database:
             engines.stop()

@@ -11,7 +11,7 @@ from types import FrameType
 
 import yaml
 
-from devstack.stack import GATEWAY, SERVICES, Stack, start_stack
+from devstack.stack import SERVICES, Stack, start_stack
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -43,7 +43,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def _report(stack: Stack) -> None:
     print(f"\nready in {stack.startup_seconds:.1f} s\n", flush=True)
-    print(f"  gateway        {stack.gateway_url}   (health: {stack.gateway_url}/healthz, OpenAPI: /openapi.json)")
+    print(f"  portal         {stack.gateway_url}/   (open this in a browser: applicants, raters, employers)")
+    print(f"  gateway        {stack.gateway_url}   (health: /healthz, API docs: /docs, /redoc, OpenAPI: /openapi.json)")
     for name in SERVICES:
         print(f"  {name:<14} {stack.url(name)}")
     engines = stack.engines
@@ -60,7 +61,7 @@ def _report(stack: Stack) -> None:
         for person in tenant.get("staff", []):
             print(f"    {tenant['slug']:<8} {person['email']:<32} {', '.join(person['roles'])}"
                   f"   password: {stack.secrets.seed_password}")
-    print(f"\n  logs in {engines.data_dir / 'logs'}; Ctrl-C stops everything ({GATEWAY} last up, first down)\n",
+    print(f"\n  logs in {engines.data_dir / 'logs'}; Ctrl-C stops everything (portal last up, first down)\n",
           flush=True)
 
 

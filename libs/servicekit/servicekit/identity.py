@@ -37,6 +37,8 @@ class Identity:
     roles: frozenset[str]
     email: str
     name: str
+    language: str = "en"
+    """The language the person chose for pages and emails (claim `lang`; "en" when a token has none)."""
 
     def has_role(self, role: str) -> bool:
         return role in self.roles
@@ -63,6 +65,7 @@ def issue_token(identity: Identity, private_key_pem: str, *, now: datetime | Non
         "roles": sorted(identity.roles),
         "email": identity.email,
         "name": identity.name,
+        "lang": identity.language,
         "iat": int(issued.timestamp()),
         "exp": int((issued + TOKEN_LIFETIME).timestamp()),
     }
@@ -92,6 +95,7 @@ class IdentityVerifier:
                 roles=frozenset(str(r) for r in claims["roles"]),
                 email=str(claims["email"]),
                 name=str(claims["name"]),
+                language=str(claims.get("lang") or "en"),
             )
         except (jwt.PyJWTError, KeyError, ValueError, TypeError) as exc:
             raise Problem(401, "Unauthenticated", f"identity token refused: {exc}", code="INVALID_IDENTITY") from exc

@@ -34,6 +34,7 @@ from .domain import (
 from .domain.errors import ApplicationNotFound
 from .domain.lifecycle import EDITABLE
 from .holding_cases import HoldingCases
+from .preconditions import ensure_expected_version
 from .reference_cases import ReferenceCases
 from .transcodings import stored_value_transcodings
 
@@ -150,6 +151,7 @@ class ApplicationsService(HoldingCases, ReferenceCases, TrackedApplication):
         """A coordinator of the association accepts the registration."""
         application = self._load(application_id)
         actor.ensure_coordinator_of(application)
+        ensure_expected_version(application)
         application.accept_registration(actor.account_id, self.clock())
         self._save(application)
         return application
@@ -174,6 +176,10 @@ class ApplicationsService(HoldingCases, ReferenceCases, TrackedApplication):
         application: Application = self.repository.get(application_id, version=version)
         return application
 
+    def tenant(self, slug: str) -> Tenant:
+        """The association; `UNKNOWN_TENANT` when this deployment does not serve it."""
+        return self._tenant(slug)
+
     def _entry_context(self, tenant: str) -> EntryContext:
         return EntryContext(today=self.local_date(tenant), competency_ids=self.competencies.ids)
 
@@ -187,6 +193,7 @@ class ApplicationsService(HoldingCases, ReferenceCases, TrackedApplication):
         """Load the actor's own application, run one aggregate command, save everything it recorded at once."""
         application = self._load(application_id)
         actor.ensure_owner(application)
+        ensure_expected_version(application)
         command(application)
         self._save(application)
         return application

@@ -6,24 +6,30 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from uuid import UUID, uuid4
+
+from eventsourcing.application import AggregateNotFoundError
 
 from .domain import Actor, Application, CompetencyFramework, RuleVersion
 from .domain.errors import ApplicationNotFound
 from .domain.reference_data import Rater, Reference, ReferenceForm, ReferencePolicy
+from .domain.reference_drafts import ReferenceDraft, draft_id
 from .domain.reference_errors import ReferenceLinkInvalid
 from .domain.references import IssueLink
+from .preconditions import ensure_expected_version
 from .reference_links import LinkToken, ReferenceLinks
 
 
 @dataclass(frozen=True)
 class RaterVisit:
-    """What a valid link opens: the application (for the applicant's name and category), the reference, the form."""
+    """What a valid link opens: the application (for the applicant's name and category), the reference, the form,
+    and the rater's draft (unfinished answers) if they saved one."""
 
     application: Application
     reference: Reference
     form: ReferenceForm
+    draft: ReferenceDraft | None = None
 
 
 class ReferenceCases:
@@ -42,7 +48,9 @@ class ReferenceCases:
 
         def _load(self, application_id: UUID) -> Application: ...
 
-        def _save(self, application: Application) -> None: ...
+        def _save(self, *aggregates: Any) -> None: ...
+
+        repository: Any
 
     _reference_links: ReferenceLinks | None = None
     reference_policy: ReferencePolicy = ReferencePolicy()
@@ -91,6 +99,7 @@ class ReferenceCases:
                   reason: str | None) -> Application:
         application = self._load(application_id)
         actor.ensure_coordinator_of(application)
+        ensure_expected_version(application)
         application.vet_rater(reference_id, approved=approved, reason=reason, by=actor.account_id, at=self.clock())
         self._save(application)
         return application
@@ -103,6 +112,31 @@ class ReferenceCases:
         application = self._linked_application(link)
         at = self.clock()
         reference = application.reference_by_link(link.reference_id, link.request_number, link.secret, at)
+        return RaterVisit(application, reference, self._form(application, at), self._draft(reference.id))
+
+    def save_reference_draft(self, token: str, ratings: Mapping[str, str], comments: str | None) -> RaterVisit:
+        """Keep the rater's unfinished answers (any items, or none); the link stays usable. The application is
+        not changed (its version neither): the draft is an aggregate of its own."""
+        link = self._link(token)
+        application = self._linked_application(link)
+        at = self.clock()
+        reference = application.reference_by_link(link.reference_id, link.request_number, link.secret, at)
+        form = self._form(application, at)
+        comments = (comments or "").strip() or None
+        checked = application.check_draft(ratings, comments, form)
+        draft = self._draft(reference.id) or ReferenceDraft.start(application.tenant, reference.id)
+        draft.save(checked, comments, at)
+        self._save(draft)
+        return RaterVisit(application, reference, form, draft)
+
+    def decline_reference(self, token: str, reason: str | None) -> RaterVisit:
+        """The rater declines: the reference is void (`declined`), the link spent, the applicant names another."""
+        link = self._link(token)
+        application = self._linked_application(link)
+        at = self.clock()
+        reference = application.decline_reference(link.reference_id, link.request_number, link.secret,
+                                                  reason=reason, at=at)
+        self._save(application)
         return RaterVisit(application, reference, self._form(application, at))
 
     def answer_reference(self, token: str, ratings: Mapping[str, str], comments: str | None) -> RaterVisit:
@@ -140,6 +174,13 @@ class ReferenceCases:
     def _form(self, application: Application, at: datetime) -> ReferenceForm:
         rules = self.rules_on(application, self.local_date(application.tenant, at)).references
         return ReferenceForm.of(rules, self.competencies)
+
+    def _draft(self, reference_id: UUID) -> ReferenceDraft | None:
+        try:
+            draft: ReferenceDraft = self.repository.get(draft_id(reference_id))
+        except AggregateNotFoundError:
+            return None
+        return draft
 
     def _issuer(self, application_id: UUID) -> IssueLink:
         links = self.reference_links

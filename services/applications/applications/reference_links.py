@@ -1,4 +1,5 @@
-"""Rater links: `{PUBLIC_BASE_URL}/references/{token}`, token = `<application>.<reference>.<request>.<secret>`.
+"""Rater links: `{PUBLIC_BASE_URL}/rate/{token}` (the portal's page, which calls the API's
+`/references/{token}`), token = `<application>.<reference>.<request>.<secret>`.
 
 The secret is HMAC-SHA256(`REFERENCE_LINK_KEY`, application|reference|request), so nothing secret is stored:
 the aggregate keeps only a SHA-256 of it (to check a link without the key), and the outbox translator derives
@@ -58,7 +59,7 @@ class ReferenceLinks:
 
     def url(self, application_id: UUID, reference_id: UUID, request_number: int) -> str:
         token = self.token(application_id, reference_id, request_number)
-        return f"{self.public_base_url.rstrip('/')}/references/{token}"
+        return f"{self.public_base_url.rstrip('/')}/rate/{token}"
 
     def parse(self, token: str) -> LinkToken | None:
         """The token's parts when it is well formed and its secret is the one this key gives (constant time)."""

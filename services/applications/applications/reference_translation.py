@@ -7,6 +7,7 @@ event store never holds it), so the email the notifications service sends has a 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Literal
 from uuid import UUID
 
 from endorsement_contracts import IntegrationEvent, Person
@@ -14,6 +15,7 @@ from endorsement_contracts.events import RequirementOutcome
 from endorsement_contracts.events.applications import (
     Rater,
     ReferenceCompleted,
+    ReferenceDeclined,
     ReferenceRequested,
     ReferenceVoided,
 )
@@ -28,9 +30,14 @@ from .domain.reference_events import (
     ReferenceRequestedAgain,
     ReferenceWithdrawn,
 )
+from .domain.reference_events import ReferenceDeclined as Declined
 from .reference_links import ReferenceLinks
 
 LoadVersion = Callable[[UUID, int], Application]
+VOID_REASONS: dict[VoidReason, Literal["not_enough_information", "withdrawn", "vetting_refused"]] = {
+    VoidReason.NOT_ENOUGH_INFORMATION: "not_enough_information", VoidReason.WITHDRAWN: "withdrawn",
+    VoidReason.VETTING_REFUSED: "vetting_refused"}
+"""Declining is published as `ReferenceDeclined`, never as a void."""
 MAX_DETAIL = 1000
 
 
@@ -46,6 +53,8 @@ class ReferenceTranslator:
             return self.requested(application, reference)
         if isinstance(event, ReferenceAnswered):
             return self.answered(application, reference, event)
+        if isinstance(event, Declined):
+            return self.declined(application, reference, event)
         if isinstance(event, ReferenceWithdrawn):
             return self.voided(application, reference, VoidReason.WITHDRAWN, event)
         if isinstance(event, RaterVetted) and not event.approved:
@@ -93,6 +102,21 @@ class ReferenceTranslator:
             ratings=dict(answer.ratings),
         )
 
+    def declined(self, application: Application, reference: Reference, event: Declined) -> ReferenceDeclined:
+        return ReferenceDeclined(
+            tenant=application.tenant,
+            occurred_at=event.at,
+            application_id=application.id,
+            reference_id=reference.id,
+            slot=reference.slot,
+            applicant=applicant_person(application),
+            category=application.category,
+            category_name=application.category_name,
+            rater=_rater(reference),
+            waived=reference.waived,
+            reason=event.reason,
+        )
+
     def voided(self, application: Application, reference: Reference, reason: VoidReason,
                event: ReferenceEvent) -> ReferenceVoided:
         detail = reference.void_detail or reason.value
@@ -103,7 +127,7 @@ class ReferenceTranslator:
             reference_id=reference.id,
             slot=reference.slot,
             category=application.category,
-            reason=reason.value,
+            reason=VOID_REASONS[reason],
             detail=detail[:MAX_DETAIL],
         )
 
@@ -128,4 +152,6 @@ def submission_details(application: Application) -> dict[str, str]:
 
 def _rater(reference: Reference) -> Rater:
     rater = reference.rater
-    return Rater(name=rater.name, email=rater.email, role=rater.kind.value)
+    language = rater.language if rater.language in ("en", "es") else None
+    return Rater(name=rater.name, email=rater.email, role=rater.kind.value,
+                 language="es" if language == "es" else "en" if language == "en" else None)

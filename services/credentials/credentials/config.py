@@ -67,6 +67,8 @@ class TenantProfile:
     description: str | None
     criteria: str | None
     alignments: tuple[CompetencyAlignment, ...] = ()
+    default_language: str = "en"
+    """The tenant file's `default_language`: the public pages' language when the reader asks for none."""
 
     def endorsement_name(self, category_name: str) -> str:
         return self.endorsement_name_template.format(category_name=category_name)
@@ -105,6 +107,7 @@ def _tenant_from(data: Mapping[str, Any]) -> TenantProfile:
         description=_text(section.get("description")),
         criteria=_text(section.get("criteria")),
         alignments=_alignments(section.get("alignment") or {}),
+        default_language=str(data.get("default_language") or "en"),
     )
 
 

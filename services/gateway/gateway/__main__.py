@@ -10,11 +10,22 @@ from pydantic import ValidationError
 
 from .bootstrap import ConfigurationError, build
 from .config import GatewaySettings
+from .forwarding.targets import redacted
 from .tenants import TenantConfigError
+
+
+class RedactSecretPaths(logging.Filter):
+    """Access log lines show emailed links' secrets as `[redacted]`."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(redacted(a) if isinstance(a, str) else a for a in record.args)
+        return True
 
 
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("uvicorn.access").addFilter(RedactSecretPaths())
     try:
         settings = GatewaySettings.model_validate({})
         api = build(settings)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import http.cookiejar
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -14,18 +17,23 @@ from servicekit.problems import install_problem_handlers
 from . import __doc__ as package_doc
 from .adapters.database import create_pool, migrate
 from .adapters.passwords import Passwords
+from .adapters.publisher import KafkaPublisher
+from .application.accounts import AccountService
 from .application.auth import AuthService
 from .application.clock import Clock, system_clock
 from .application.identity_tokens import IdentitySigner
+from .application.outbox_relay import OutboxRelay
 from .application.seeding import seed_staff
 from .config import GatewaySettings
 from .domain.throttle import LoginThrottle
-from .entrypoints import auth_api, health_api
+from .entrypoints import auth_api, health_api, tenants_api
+from .entrypoints.docs_api import install_docs
 from .entrypoints.errors import install_gateway_error_handler
 from .entrypoints.forwarding_api import forwarding_router
 from .entrypoints.middleware import BodyLimitMiddleware, RequestIdMiddleware
-from .entrypoints.portal_api import portal_router
+from .entrypoints.portal_proxy_api import portal_router
 from .entrypoints.runtime import Runtime
+from .forwarding.portal import PortalForwarder
 from .forwarding.proxy import Forwarder
 from .forwarding.routes import UPLOAD_PATHS
 from .tenants import TenantDirectory, load_tenants
@@ -40,6 +48,7 @@ short-lived identity token the gateway signs; a client's own `Authorization` hea
 * `/reviews/…` → reviews service (session required)
 * `/notifications/…` → notifications service (session required)
 * `/credentials/…`, `/tenants/{{slug}}/did.json`, `/status-lists/…` → credentials service (public)
+* any other path → the portal (the web pages people use)
 
 Refusals are RFC 9457 problem documents with a stable `code`.
 """
@@ -65,23 +74,43 @@ def build(
     @asynccontextmanager
     async def lifespan(api: FastAPI) -> AsyncIterator[None]:
         pool = await create_pool(settings.database_url)
+        publisher = KafkaPublisher(settings.kafka_bootstrap_servers,
+                                   enable_idempotence=settings.kafka_enable_idempotence)
+        relay_task: asyncio.Task[None] | None = None
         try:
             await migrate(pool)
             await seed_staff(pool, tenants, passwords, seed_password, clock)
+            relay = OutboxRelay(pool, publisher, clock, poll_seconds=settings.outbox_poll_seconds)
             throttle = LoginThrottle(settings.login_max_failures,
                                      timedelta(minutes=settings.login_failure_window_minutes))
             auth = AuthService(pool, tenants=tenants, passwords=passwords, clock=clock,
-                               session_ttl=timedelta(hours=settings.session_ttl_hours), throttle=throttle)
+                               session_ttl=timedelta(hours=settings.session_ttl_hours), throttle=throttle,
+                               public_base_url=settings.public_base_url, outbox_written=relay.notify)
+            accounts = AccountService(pool, tenants=tenants, passwords=passwords, clock=clock, throttle=throttle,
+                                      public_base_url=settings.public_base_url, outbox_written=relay.notify)
             await auth.delete_stale_records()
+            await relay.delete_published()
+            # The relay retries on its own: the gateway serves while the broker is away, and events wait.
+            relay_task = asyncio.create_task(relay.run_forever(), name="gateway-outbox-relay")
+            # One client forwards every visitor's requests: it must never keep a cookie (by default httpx stores
+            # each Set-Cookie and sends it with later requests that have none: one person's portal session to the next).
+            no_cookies = http.cookiejar.CookieJar(policy=http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
             async with httpx.AsyncClient(timeout=settings.upstream_timeout_seconds, trust_env=False,
-                                         follow_redirects=False) as client:
+                                         follow_redirects=False, cookies=no_cookies) as client:
                 api.state.runtime = Runtime(
-                    settings=settings, tenants=tenants, pool=pool, client=client, auth=auth,
+                    settings=settings, tenants=tenants, pool=pool, client=client, auth=auth, accounts=accounts,
                     signer=IdentitySigner(settings.gateway_signing_key.get_secret_value()),
                     forwarder=Forwarder(client, settings.upstream_urls()),
+                    portal=PortalForwarder(client, settings.portal_url), clock=clock,
                 )
+                api.state.outbox_relay = relay
                 yield
         finally:
+            if relay_task is not None:
+                relay_task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await relay_task
+            await publisher.close()
             await pool.close()
 
     api = FastAPI(title="Endorsement API gateway", version=VERSION, description=DESCRIPTION, lifespan=lifespan,
@@ -93,6 +122,8 @@ def build(
     api.add_middleware(RequestIdMiddleware)
     api.include_router(auth_api.router)
     api.include_router(health_api.router)
-    api.include_router(portal_router(tenants))
+    api.include_router(tenants_api.router)
     api.include_router(forwarding_router())
+    install_docs(api)  # /openapi.json (whole public API), /docs, /redoc: vendored viewers, no CDN
+    api.include_router(portal_router())  # LAST: whatever no route above takes goes to the portal
     return api

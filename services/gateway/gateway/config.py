@@ -23,6 +23,16 @@ class GatewaySettings(BaseSettings):
     gateway_seed_password: SecretStr | None = Field(
         default=None, description="Initial password of the staff accounts listed in the tenant files."
     )
+    kafka_bootstrap_servers: str = Field(description="Kafka brokers (host:port, comma-separated) for the outbox.")
+    kafka_enable_idempotence: bool = Field(default=True, description="Idempotent producer; false on tansu.")
+    outbox_poll_seconds: float = Field(default=0.5, gt=0, le=60,
+                                       description="How often the outbox relay looks for unpublished events.")
+    public_base_url: str = Field(default="http://127.0.0.1:8000",
+                                 description="Where people reach the gateway; emailed links start with it.")
+    portal_url: str = Field(default="http://127.0.0.1:8005",
+                            description="The portal: every path no gateway or service route takes goes there.")
+    require_verified_email: bool = Field(default=True, description=(
+        "Applicants must confirm their email before any change (POST/PUT/PATCH/DELETE) through the services."))
     tenants_dir: Path = Path("config/tenants")
     applications_url: str = "http://127.0.0.1:8001"
     reviews_url: str = "http://127.0.0.1:8002"
@@ -66,7 +76,15 @@ class GatewaySettings(BaseSettings):
             raise ValueError(f"GATEWAY_SEED_PASSWORD must have at least {MIN_PASSWORD_LENGTH} characters")
         return value
 
-    @field_validator("applications_url", "reviews_url", "credentials_url", "notifications_url")
+    @field_validator("kafka_bootstrap_servers")
+    @classmethod
+    def _some_broker(cls, value: str) -> str:
+        if not [server for server in value.split(",") if server.strip()]:
+            raise ValueError("KAFKA_BOOTSTRAP_SERVERS must name at least one host:port")
+        return value
+
+    @field_validator("applications_url", "reviews_url", "credentials_url", "notifications_url", "portal_url",
+                     "public_base_url")
     @classmethod
     def _http_url(cls, value: str) -> str:
         url = urlparse(value)

@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal, Self
 
 import yaml
-from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, StringConstraints, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    StringConstraints,
+    ValidationError,
+    model_validator,
+)
 
 from .domain.accounts import normalise_email
 
@@ -19,6 +28,7 @@ class TenantConfigError(Exception):
     """The tenant files cannot be used; the gateway must not start."""
 
 
+Language = Literal["en", "es"]
 Role = Annotated[str, StringConstraints(pattern=ROLE_PATTERN)]
 
 
@@ -38,7 +48,18 @@ class Tenant(BaseModel):
     short_name: str | None = None
     contact_email: str | None = None
     website: str | None = None
+    timezone: str = "UTC"
+    languages: tuple[Language, ...] = ("en",)
+    default_language: Language = "en"
+    categories: dict[str, str] = Field(default_factory=dict)
+    """Category code -> display name."""
     staff: tuple[StaffMember, ...] = ()
+
+    @model_validator(mode="after")
+    def _default_language_is_offered(self) -> Self:
+        if self.default_language not in self.languages:
+            raise ValueError(f"default_language {self.default_language!r} is not among languages")
+        return self
 
 
 class TenantDirectory:

@@ -11,7 +11,7 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError, Tracking
 from servicekit.eventstore import TrackedApplication
 
-from .domain import Cause, Contact, Email, EmailContent, EmailNotFound, Recipient
+from .domain import Account, Cause, Contact, Email, EmailContent, EmailNotFound, Recipient
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,13 @@ class NotificationsApplication(TrackedApplication):
         )
 
     def learn_contact(
-        self, subject: str, subject_id: UUID, tenant: str, person: Recipient, language: str | None
+        self,
+        subject: str,
+        subject_id: UUID,
+        tenant: str,
+        person: Recipient,
+        language: str | None,
+        account_id: UUID | None = None,
     ) -> Contact | None:
         """The contact to save when this is news (a first sighting or a change), None when already known."""
         contact = self.find_contact(subject, subject_id, tenant)
@@ -64,9 +70,31 @@ class NotificationsApplication(TrackedApplication):
             if Contact.id_for(subject, subject_id) in self.repository:
                 return None  # another tenant's id: never overwrite it from this one
             return Contact.learn(
-                subject=subject, subject_id=subject_id, tenant=tenant, person=person, language=language
+                subject=subject,
+                subject_id=subject_id,
+                tenant=tenant,
+                person=person,
+                language=language,
+                account_id=account_id,
             )
-        return contact if contact.update(person, language) else None
+        return contact if contact.update(person, language, account_id) else None
+
+    def learn_account(self, account_id: UUID, tenant: str, language: str, as_of: datetime) -> Account | None:
+        """The account to save when its language is news, None when already known (or another tenant's id)."""
+        account = self.find_account(account_id, tenant)
+        if account is None:
+            if Account.id_for(account_id) in self.repository:
+                return None
+            return Account.learn(account_id=account_id, tenant=tenant, language=language, as_of=as_of)
+        return account if account.update(language, as_of) else None
+
+    def find_account(self, account_id: UUID, tenant: str) -> Account | None:
+        """What this service learnt of an account of this tenant, if anything."""
+        try:
+            account: object = self.repository.get(Account.id_for(account_id))
+        except AggregateNotFoundError:
+            return None
+        return account if isinstance(account, Account) and account.tenant == tenant else None
 
     def find_contact(self, subject: str, subject_id: UUID, tenant: str) -> Contact | None:
         """Who the application or endorsement belongs to, if an earlier event of this tenant named them."""

@@ -11,6 +11,7 @@ from uuid import UUID, uuid4
 
 import pytest
 from endorsement_contracts import ApplicationSubmitted, EndorsementGranted, Person
+from endorsement_contracts.events import accounts as ac
 from endorsement_contracts.events import applications as ap
 from endorsement_contracts.events import reviews as rv
 from notifications.config import Tenant, load_tenants
@@ -330,6 +331,55 @@ class Journey:
         return rv.EndorsementRevoked(
             **self._endorsement(revoked_on=date(2027, 7, 1), reason="Sanctioned by a board", revoked_by=uuid4())
         )
+
+
+    # the gateway's account events about the applicant's account ------------------------------------------------
+
+    def _account(self, language: str, **more: Any) -> dict[str, Any]:
+        return {
+            "tenant": self.tenant,
+            "occurred_at": more.pop("occurred_at", AT),
+            "account_id": self.applicant.account_id,
+            "email": self.applicant.email,
+            "name": self.applicant.name,
+            "language": language,
+            **more,
+        }
+
+    def account_registered(self, language: str = "es") -> ac.AccountRegistered:
+        return ac.AccountRegistered(**self._account(language, roles=["applicant"]))
+
+    def profile_changed(self, language: str, occurred_at: datetime = AT) -> ac.AccountProfileChanged:
+        return ac.AccountProfileChanged(**self._account(language, occurred_at=occurred_at))
+
+    def verification_requested(
+        self, language: str = "es", request_id: UUID | None = None
+    ) -> ac.EmailVerificationRequested:
+        return ac.EmailVerificationRequested(
+            **self._account(
+                language,
+                request_id=request_id or uuid4(),
+                link=f"https://endorse.example.org/verify-email?token=secret-verify-{uuid4().hex}",
+                expires_at=EXPIRES,
+            )
+        )
+
+    def reset_requested(self, language: str = "en", link: str | None = None) -> ac.PasswordResetRequested:
+        return ac.PasswordResetRequested(
+            **self._account(
+                language,
+                request_id=uuid4(),
+                link=link or f"https://endorse.example.org/reset-password?token=secret-reset-{uuid4().hex}",
+                expires_at=EXPIRES,
+            )
+        )
+
+    def password_changed(self, how: str = "changed", language: str = "en") -> ac.PasswordChanged:
+        return ac.PasswordChanged(**self._account(language, change_id=uuid4(), how=how))
+
+
+EXPIRES = datetime(2026, 12, 8, 5, 0, tzinfo=UTC)
+"""December 7, 2026 at 10:00 PM in Phoenix (MST, UTC-7)."""
 
 
 @pytest.fixture

@@ -24,10 +24,22 @@ class CompetencyFramework:
     """Domain id -> short name."""
     areas: Mapping[str, Area] = field(default_factory=dict)
     """Knowledge/skill-area id -> area."""
+    translations: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    """Language (e.g. `es`) -> id (domain or area) -> name in that language."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "domains", MappingProxyType(dict(self.domains)))
         object.__setattr__(self, "areas", MappingProxyType(dict(self.areas)))
+        object.__setattr__(self, "translations", MappingProxyType(
+            {language: MappingProxyType(dict(names)) for language, names in self.translations.items()}))
+
+    def name_of(self, competency_id: str, language: str = "en") -> str:
+        """A domain's or area's name in `language`, or in English when it has none there."""
+        translated = self.translations.get(language, {}).get(competency_id)
+        if translated is not None:
+            return translated
+        area = self.areas.get(competency_id)
+        return area.name if area is not None else self.domains[competency_id]
 
     @property
     def ids(self) -> frozenset[str]:

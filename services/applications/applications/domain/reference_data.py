@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from types import MappingProxyType
+from typing import Literal
 from uuid import UUID
 
 from .competencies import CompetencyFramework
@@ -63,6 +64,8 @@ class VoidReason(StrEnum):
     NOT_ENOUGH_INFORMATION = "not_enough_information"
     WITHDRAWN = "withdrawn"
     VETTING_REFUSED = "vetting_refused"
+    DECLINED = "declined"
+    """The rater declined through their link."""
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,12 @@ class Rater:
     endorsed_category: str | None = None
     """The category the rater is endorsed in, as the applicant states it (reviewers confirm it)."""
     relationship: str | None = None
+    language: str | None = None
+    """The language of the rater's email and form (`en`, `es`), when the applicant chose one."""
+
+
+RATER_LANGUAGES = ("en", "es")
+ReferenceState = Literal["sent", "reminded", "completed", "void", "declined"]
 
 
 @dataclass(frozen=True)
@@ -126,6 +135,17 @@ class Reference:
         if self.void_reason is not None:
             return ReferenceStatus.VOIDED
         return ReferenceStatus.REQUESTED if self.answer is None else ReferenceStatus.COMPLETED
+
+    @property
+    def state(self) -> ReferenceState:
+        """For people: sent, reminded (the last email was a reminder), completed, declined or void."""
+        if self.void_reason is VoidReason.DECLINED:
+            return "declined"
+        if self.void_reason is not None:
+            return "void"
+        if self.answer is not None:
+            return "completed"
+        return "reminded" if self.request.reminder else "sent"
 
     @property
     def active(self) -> bool:

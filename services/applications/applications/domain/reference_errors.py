@@ -83,5 +83,9 @@ class ReferenceLinkUsed(Gone):
     code = "REFERENCE_LINK_USED"
 
 
+class ReferenceLinkDeclined(Gone):
+    code = "REFERENCE_LINK_DECLINED"
+
+
 class ReferenceLinkExpired(Gone):
     code = "REFERENCE_LINK_EXPIRED"

@@ -44,10 +44,12 @@ class RaterNamed(ReferenceEvent):
     vetting: str
     secret_hash: str
     expires_at: datetime
+    rater_language: str | None = None
+    """Absent on events recorded before raters had a language."""
 
     def apply(self, aggregate: Any) -> None:
         rater = Rater(self.rater_name, self.rater_email, RaterRole(self.rater_kind), self.endorsed_category,
-                      self.relationship)
+                      self.relationship, self.rater_language)
         request = LinkRequest(1, self.secret_hash, self.at, self.expires_at)
         self.put(aggregate, Reference(self.reference_id, self.slot, rater, self.waived, self.at, request,
                                       Vetting(self.vetting)))
@@ -122,3 +124,14 @@ class RaterVetted(ReferenceEvent):
             reference = replace(reference, void_reason=VoidReason.VETTING_REFUSED,
                                 void_detail=self.reason or "the coordinator did not accept the rater")
         self.put(aggregate, reference)
+
+
+class ReferenceDeclined(ReferenceEvent):
+    """The rater declined through their link: the reference is void and its slot free for another rater."""
+
+    request_number: int
+    reason: str | None
+
+    def apply(self, aggregate: Any) -> None:
+        self.put(aggregate, replace(self.reference(aggregate), void_reason=VoidReason.DECLINED,
+                                    void_detail=self.reason or "the rater declined"))

@@ -17,12 +17,14 @@ from uuid import UUID
 from .errors import NotEditable
 from .reference_data import (
     ENDORSEMENT_LEVELS,
+    RATER_LANGUAGES,
     Rater,
     Reference,
     ReferenceForm,
     ReferencePolicy,
     ReferenceStatus,
     Vetting,
+    VoidReason,
     vetting_for,
 )
 from .reference_errors import (
@@ -32,6 +34,7 @@ from .reference_errors import (
     InvalidVetting,
     RaterKindNotAllowed,
     RaterNotEligible,
+    ReferenceLinkDeclined,
     ReferenceLinkExpired,
     ReferenceLinkInvalid,
     ReferenceLinkUsed,
@@ -48,6 +51,7 @@ from .reference_events import (
     RaterNamed,
     RaterVetted,
     ReferenceAnswered,
+    ReferenceDeclined,
     ReferenceRequestedAgain,
     ReferenceWithdrawn,
     WaiverChosen,
@@ -62,6 +66,7 @@ MAX_RATER_EMAIL = 320
 MAX_RELATIONSHIP = 500
 MAX_COMMENTS = 4000
 MAX_VETTING_REASON = 1000
+MAX_DECLINE_REASON = 1000
 MAX_REFERENCES = 30
 """Every reference ever named on one application, voided ones included."""
 MAX_REQUESTS = 10
@@ -116,7 +121,7 @@ class References:
                            rater_name=rater.name, rater_email=rater.email, rater_kind=rater.kind.value,
                            endorsed_category=rater.endorsed_category, relationship=rater.relationship,
                            waived=waived, vetting=vetting.value, secret_hash=issue(reference_id, 1),
-                           expires_at=at + policy.link_lifetime)
+                           expires_at=at + policy.link_lifetime, rater_language=rater.language)
 
     def resend_reference(self, reference_id: UUID, at: datetime, issue: IssueLink, policy: ReferencePolicy) -> None:
         """Email the rater again with a new link; the earlier link stops working."""
@@ -180,6 +185,8 @@ class References:
             raise ReferenceLinkInvalid("this reference link is not valid")
         if reference.answer is not None:
             raise ReferenceLinkUsed("this reference was already submitted; a link works once")
+        if reference.void_reason is VoidReason.DECLINED:
+            raise ReferenceLinkDeclined("you declined to give this reference; the link no longer works")
         if not reference.active:
             raise ReferenceLinkInvalid("this reference link is not valid")
         if at >= reference.request.expires_at:
@@ -201,6 +208,31 @@ class References:
                            valid_until=on + timedelta(days=form.valid_for_days - 1), ratings=ratings, comments=comments,
                            not_enough_information=unknown, counted=unknown <= form.max_not_enough_information)
         return self.references[reference_id]
+
+    def decline_reference(self, reference_id: UUID, request_number: int, secret: str, *, reason: str | None,
+                          at: datetime) -> Reference:
+        """The rater declines through their link: the reference is void (`declined`), the link spent."""
+        self.reference_by_link(reference_id, request_number, secret, at)
+        self._ensure_editable()
+        reason = (reason or "").strip() or None
+        if reason is not None and len(reason) > MAX_DECLINE_REASON:
+            raise InvalidRatings(f"the reason is longer than {MAX_DECLINE_REASON} characters")
+        self.trigger_event(ReferenceDeclined, tenant=self.tenant, reference_id=reference_id, at=at,
+                           request_number=request_number, reason=reason)
+        return self.references[reference_id]
+
+    def check_draft(self, ratings: Mapping[str, str], comments: str | None, form: ReferenceForm) -> dict[str, str]:
+        """A rater's unfinished answers: only items of the form, only values of its scale (any may be missing)."""
+        unknown = sorted(ratings.keys() - form.item_ids)
+        if unknown:
+            raise InvalidRatings(f"not items of this form: {', '.join(unknown[:10])}")
+        wrong = sorted(item for item, value in ratings.items() if value not in form.values)
+        if wrong:
+            raise InvalidRatings(f"ratings must be one of {', '.join(o.value for o in form.scale)}; not for: "
+                                 f"{', '.join(wrong[:10])}")
+        if comments is not None and len(comments) > MAX_COMMENTS:
+            raise InvalidRatings(f"the comments are longer than {MAX_COMMENTS} characters")
+        return {item.id: ratings[item.id] for item in form.items if item.id in ratings}
 
     # Queries ----------------------------------------------------------------------------------------------------
 
@@ -250,6 +282,8 @@ class References:
             raise InvalidRater("the rater's email address is not valid")
         if relationship is not None and len(relationship) > MAX_RELATIONSHIP:
             raise InvalidRater(f"the relationship is longer than {MAX_RELATIONSHIP} characters")
+        if rater.language is not None and rater.language not in RATER_LANGUAGES:
+            raise InvalidRater(f"the rater's language must be one of {', '.join(RATER_LANGUAGES)}")
         if rater.endorsed_category is not None and rater.endorsed_category not in ENDORSEMENT_LEVELS:
             raise InvalidRater(f"{rater.endorsed_category!r} is not an endorsement category")
         if email.casefold() == self.applicant.email.casefold():
@@ -257,7 +291,7 @@ class References:
         if any(r.active and r.id != ignore and r.rater.email.casefold() == email.casefold()
                for r in self.references.values()):
             raise DuplicateRater(f"{email} already rates this application; each reference needs another person")
-        return Rater(name, email, rater.kind, rater.endorsed_category, relationship)
+        return Rater(name, email, rater.kind, rater.endorsed_category, relationship, rater.language)
 
 
 def _checked_ratings(ratings: Mapping[str, str], form: ReferenceForm) -> dict[str, str]:

@@ -138,14 +138,22 @@ class RatingOption:
 
     value: str
     label: str
+    translations: tuple[tuple[str, str], ...] = ()
+    """(language, label) pairs; English (`label`) is the fallback."""
+
+    def label_in(self, language: str) -> str:
+        return dict(self.translations).get(language, self.label)
 
 
-NOT_ENOUGH_INFORMATION = RatingOption("not_enough_information", "I do not have enough information to rate this")
+NOT_ENOUGH_INFORMATION = RatingOption("not_enough_information", "I do not have enough information to rate this",
+                                      (("es", "No tengo suficiente información para calificar esto"),))
 """The answer the void rule counts (domain §3.4): the same on every form, so it is not scale data."""
 DEFAULT_RATED_DOMAINS = ("working_with_others", "thinking", "reflection")
 """Reference ratings are the primary source for these domains (domain §3.3, MI-AIMH tips)."""
-DEFAULT_RATING_SCALE = (RatingOption("strongly_agree", "Strongly agree"), RatingOption("agree", "Agree"),
-                        RatingOption("disagree", "Disagree"), RatingOption("strongly_disagree", "Strongly disagree"))
+DEFAULT_RATING_SCALE = (RatingOption("strongly_agree", "Strongly agree", (("es", "Totalmente de acuerdo"),)),
+                        RatingOption("agree", "Agree", (("es", "De acuerdo"),)),
+                        RatingOption("disagree", "Disagree", (("es", "En desacuerdo"),)),
+                        RatingOption("strongly_disagree", "Strongly disagree", (("es", "Totalmente en desacuerdo"),)))
 
 
 @dataclass(frozen=True)

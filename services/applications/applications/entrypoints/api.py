@@ -14,8 +14,8 @@ from ..application import ApplicationsService
 from ..documents.use_cases import DocumentsService
 from ..domain import Applicant, Status
 from ..projections.queries import ListFilter, list_applications
-from . import documents_api, references_api, registration_api, renewals_api, tabs_api, timeline_api
-from .dependencies import CurrentActor, Pool, Service, application_out
+from . import catalogue_api, documents_api, references_api, registration_api, renewals_api, tabs_api, timeline_api
+from .dependencies import CurrentActor, Pool, Service, Written, application_out, etag
 from .problems import install_domain_error_handler
 from .schemas import (
     ApplicantIdentity,
@@ -29,6 +29,7 @@ from .schemas import (
 )
 
 router = APIRouter(prefix="/applications", tags=["applications"])
+WRITE = problems(403, 404, 409, 412, 422)
 
 
 def _applicant(identity: Identity) -> Applicant:
@@ -72,34 +73,41 @@ async def list_applications_route(
 
 
 @router.get("/{application_id}", response_model=ApplicationOut, responses=problems(404, 422))
-def get_application(application_id: UUID, actor: CurrentActor, service: Service) -> ApplicationOut:
-    return application_out(service, service.get(application_id, actor))
+def get_application(application_id: UUID, actor: CurrentActor, service: Service, response: Response) -> ApplicationOut:
+    """The application; its `ETag` (the version) goes back in `If-Match` on a write to refuse a stale change."""
+    application = service.get(application_id, actor)
+    response.headers["ETag"] = etag(application)
+    return application_out(service, application)
 
 
-@router.patch("/{application_id}", response_model=ApplicationOut, responses=problems(403, 404, 409, 422))
-def update_details(application_id: UUID, body: DetailsPatch, actor: CurrentActor, service: Service) -> ApplicationOut:
+@router.patch("/{application_id}", response_model=ApplicationOut, responses=WRITE)
+def update_details(application_id: UUID, body: DetailsPatch, actor: CurrentActor, service: Service,
+                   written: Written) -> ApplicationOut:
     """Change the entered details while the application is a draft."""
-    return application_out(service, service.update_details(application_id, actor, body.changes()))
+    return application_out(service, written(lambda: service.update_details(application_id, actor, body.changes())))
 
 
-@router.post("/{application_id}/submit", response_model=ApplicationOut, responses=problems(403, 404, 409, 422))
-def submit_application(application_id: UUID, actor: CurrentActor, service: Service) -> ApplicationOut:
+@router.post("/{application_id}/submit", response_model=ApplicationOut, responses=WRITE)
+def submit_application(application_id: UUID, actor: CurrentActor, service: Service,
+                       written: Written) -> ApplicationOut:
     """Submit for review against the rules in force today; refused with every unmet requirement listed."""
-    return application_out(service, service.submit(application_id, actor))
+    return application_out(service, written(lambda: service.submit(application_id, actor)))
 
 
-@router.post("/{application_id}/withdraw", response_model=ApplicationOut, responses=problems(403, 404, 409, 422))
-def withdraw_application(application_id: UUID, body: Withdrawal, actor: CurrentActor,
-                         service: Service) -> ApplicationOut:
-    return application_out(service, service.withdraw(application_id, actor, body.reason))
+@router.post("/{application_id}/withdraw", response_model=ApplicationOut, responses=WRITE)
+def withdraw_application(application_id: UUID, body: Withdrawal, actor: CurrentActor, service: Service,
+                         written: Written) -> ApplicationOut:
+    return application_out(service, written(lambda: service.withdraw(application_id, actor, body.reason)))
 
 
 def create_api(service: ApplicationsService, documents: DocumentsService) -> FastAPI:
     api = FastAPI(title="Applications service", version="0.1.0",
-                  description="Applicants start, complete and submit applications for endorsement.")
+                  description="Applicants start, complete and submit applications for endorsement.",
+                  docs_url=None, redoc_url=None)  # API docs: the gateway's /docs (vendored, no CDN)
     api.state.applications = service
     api.state.documents = documents
     api.include_router(renewals_api.router)  # first: `/applications/holdings` is no application id
+    api.include_router(catalogue_api.router)  # and neither is `/applications/catalogue`
     api.include_router(router)
     api.include_router(tabs_api.router)
     api.include_router(references_api.router)

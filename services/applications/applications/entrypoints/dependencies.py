@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from typing import Annotated
 
 import asyncpg
-from fastapi import Depends, Request
+from fastapi import Depends, Header, Request, Response
 from servicekit.identity import CurrentIdentity
 
 from ..application import ApplicationsService
 from ..domain import Actor, Application
 from ..domain.errors import NoRuleSetInForce
 from ..domain.lifecycle import EDITABLE
+from ..preconditions import expecting
 from .schemas import ApplicationOut, UnmetRequirementOut
+
+ENTITY_TAG = re.compile(r'^(?:W/)?"?([0-9]{1,9})"?$')
 
 
 def _service(request: Request) -> ApplicationsService:
@@ -29,7 +35,48 @@ def _actor(identity: CurrentIdentity) -> Actor:
     return Actor(account_id=identity.account_id, tenant=identity.tenant, roles=identity.roles, email=identity.email)
 
 
+def etag(application: Application) -> str:
+    """The application's entity tag: its version (the number of its events)."""
+    return f'"{application.version}"'
+
+
+def expected_versions(if_match: str | None) -> frozenset[int] | None:
+    """The versions an `If-Match` accepts: None for none or `*`; a tag that is no version of ours matches none."""
+    if if_match is None or if_match.strip() == "*":
+        return None
+    tags = [ENTITY_TAG.match(tag.strip()) for tag in if_match.split(",")]
+    return frozenset(int(tag[1]) for tag in tags if tag is not None)
+
+
+class Precondition:
+    """A write made under the caller's `If-Match` (412 `APPLICATION_CHANGED` when stale); tags the answer with the
+    application's new `ETag`."""
+
+    def __init__(self, response: Response, if_match: str | None) -> None:
+        self.response = response
+        self.versions = expected_versions(if_match)
+
+    def __call__(self, write: Callable[[], Application]) -> Application:
+        with expecting(self.versions):
+            application = write()
+        return self.tag(application)
+
+    def expecting(self) -> AbstractContextManager[None]:
+        return expecting(self.versions)
+
+    def tag(self, application: Application) -> Application:
+        self.response.headers["ETag"] = etag(application)
+        return application
+
+
+def _precondition(response: Response, if_match: Annotated[str | None, Header(
+        description='The `ETag` last read (e.g. `"12"`): the write is refused with 412 `APPLICATION_CHANGED` '
+        "if someone else changed the application since.")] = None) -> Precondition:
+    return Precondition(response, if_match)
+
+
 Service = Annotated[ApplicationsService, Depends(_service)]
+Written = Annotated[Precondition, Depends(_precondition)]
 Pool = Annotated[asyncpg.Pool, Depends(_pool)]
 CurrentActor = Annotated[Actor, Depends(_actor)]
 

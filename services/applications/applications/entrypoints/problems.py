@@ -25,6 +25,8 @@ STATUS_BY_CODE: dict[str, tuple[int, str]] = {
     "DOCUMENT_CONTENT_MISSING": (500, "Stored document missing"),
     "REFERENCE_LINK_USED": (410, "Gone"),
     "REFERENCE_LINK_EXPIRED": (410, "Gone"),
+    "REFERENCE_LINK_DECLINED": (410, "Gone"),
+    "APPLICATION_CHANGED": (412, "Precondition failed"),
 }
 """Refusals whose HTTP status is more specific than their family's."""
 
@@ -57,7 +59,8 @@ def install_domain_error_handler(api: FastAPI) -> None:
 def _unmet(result: RequirementResult) -> dict[str, Any]:
     """One unmet requirement: its code, what is missing, the tab to fix it on, progress and reasons."""
     line: dict[str, Any] = {"code": result.code, "message": result.detail, "field": result.tab,
-                            "reasons": [{"code": r.code, "message": r.message} for r in result.reasons]}
+                            "reasons": [{"code": r.code, "message": r.message, "params": dict(r.params)}
+                                        for r in result.reasons]}
     if result.progress is not None:
         p = result.progress
         line["progress"] = {"have": float(p.have), "need": float(p.need), "unit": p.unit}

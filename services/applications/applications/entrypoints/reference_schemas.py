@@ -7,20 +7,28 @@ enough information) appear for coordinators, or for the applicant when the refer
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, StrictBool, StringConstraints
 
-from ..domain import Application
+from ..domain import Application, CompetencyFramework
 from ..domain.reference_data import Reference, ReferenceForm, VoidReason
-from ..domain.references import MAX_COMMENTS, MAX_RATER_NAME, MAX_RELATIONSHIP, MAX_VETTING_REASON
+from ..domain.reference_drafts import ReferenceDraft
+from ..domain.references import (
+    MAX_COMMENTS,
+    MAX_DECLINE_REASON,
+    MAX_RATER_NAME,
+    MAX_RELATIONSHIP,
+    MAX_VETTING_REASON,
+)
 from ..domain.rules import RaterRole, ReferenceRule
 
 CategoryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z/\-]{1,15}$")]
 ItemId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{1,63}$")]
 RatingValue = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{1,39}$")]
 WITHHELD = "the applicant waived the right to see this reference"
+Language = Literal["en", "es"]
 
 
 class _Request(BaseModel):
@@ -38,6 +46,7 @@ class NameRaterIn(_Request):
         default=None, description="How the rater knows the applicant (raters should have known them a year).")
     waived: StrictBool = Field(description="Waive the right to see the reference's contents.")
     replaces: UUID | None = Field(default=None, description="A reference to withdraw in the same step.")
+    language: Language | None = Field(default=None, description="The language of the rater's email and form.")
 
 
 class WaiverIn(_Request):
@@ -56,12 +65,24 @@ class RaterAnswerIn(_Request):
     comments: Annotated[str, StringConstraints(max_length=MAX_COMMENTS)] | None = None
 
 
+class RaterDraftIn(_Request):
+    ratings: dict[ItemId, RatingValue] = Field(default_factory=dict, max_length=200,
+                                               description="Any items of the form rated so far.")
+    comments: Annotated[str, StringConstraints(max_length=MAX_COMMENTS)] | None = None
+
+
+class DeclineIn(_Request):
+    reason: Annotated[str, StringConstraints(max_length=MAX_DECLINE_REASON)] | None = Field(
+        default=None, description="Why, in the rater's words (optional).")
+
+
 class RaterOut(BaseModel):
     name: str
     email: str
     kind: RaterRole
     endorsed_category: str | None
     relationship: str | None
+    language: str | None
 
 
 class LinkOut(BaseModel):
@@ -82,6 +103,9 @@ class ReferenceOut(BaseModel):
     id: UUID
     slot: int
     status: str = Field(description="requested, completed or voided")
+    state: Literal["sent", "reminded", "completed", "void", "declined"] = Field(
+        description="For people: sent, reminded (the last email was a reminder), completed, void, or declined by "
+        "the rater (name another rater for the slot).")
     rater: RaterOut
     waived: bool
     vetting: str = Field(description="not_required, pending, approved or refused")
@@ -102,12 +126,13 @@ class ReferenceOut(BaseModel):
         rater = reference.rater
         request = reference.request
         detail = reference.void_detail
-        if not shown and reference.void_reason is VoidReason.NOT_ENOUGH_INFORMATION:
+        if not shown and reference.void_reason in (VoidReason.NOT_ENOUGH_INFORMATION, VoidReason.DECLINED):
             detail = WITHHELD
         return cls(
-            id=reference.id, slot=reference.slot, status=reference.status.value,
+            id=reference.id, slot=reference.slot, status=reference.status.value, state=reference.state,
             rater=RaterOut(name=rater.name, email=rater.email, kind=rater.kind,
-                           endorsed_category=rater.endorsed_category, relationship=rater.relationship),
+                           endorsed_category=rater.endorsed_category, relationship=rater.relationship,
+                           language=rater.language),
             waived=reference.waived, vetting=reference.vetting.value, vetting_reason=reference.vetting_reason,
             named_at=reference.named_at,
             link=LinkOut(number=request.number, requested_at=request.requested_at, expires_at=request.expires_at,
@@ -179,15 +204,51 @@ class RaterFormOut(BaseModel):
     scale: list[ScaleOut]
     max_not_enough_information: int = Field(
         description="More 'not enough information' answers than this and the reference does not count.")
+    language: Language = Field(description="The language of `items` and `scale`: `lang`, else the rater's.")
+    rater_language: Language | None = Field(description="The language the applicant chose for the rater.")
+    draft: DraftOut | None = Field(default=None, description="The rater's saved, unfinished answers.")
 
     @classmethod
-    def of(cls, application: Application, reference: Reference, form: ReferenceForm) -> RaterFormOut:
+    def of(cls, application: Application, reference: Reference, form: ReferenceForm,
+           competencies: CompetencyFramework, language: Language | None = None,
+           draft: ReferenceDraft | None = None) -> RaterFormOut:
+        rater_language: Language | None = "es" if reference.rater.language == "es" else (
+            "en" if reference.rater.language == "en" else None)
+        shown: Language = language or rater_language or "en"
+
+        def name(item_id: str, english: str) -> str:
+            known = item_id in competencies.domains or item_id in competencies.areas
+            return competencies.name_of(item_id, shown) if known else english
+
         return cls(applicant_name=application.applicant.name, category=application.category,
                    category_name=application.category_name, rater_name=reference.rater.name,
                    rater_kind=reference.rater.kind, waived=reference.waived, expires_at=reference.request.expires_at,
-                   items=[ItemOut(id=i.id, domain=i.domain, name=i.name) for i in form.items],
-                   scale=[ScaleOut(value=o.value, label=o.label) for o in form.scale],
-                   max_not_enough_information=form.max_not_enough_information)
+                   items=[ItemOut(id=i.id, domain=i.domain, name=name(i.id, i.name)) for i in form.items],
+                   scale=[ScaleOut(value=o.value, label=o.label_in(shown)) for o in form.scale],
+                   max_not_enough_information=form.max_not_enough_information, language=shown,
+                   rater_language=rater_language,
+                   draft=DraftOut.of(draft) if draft is not None and draft.saved_at is not None else None)
+
+
+class DraftOut(BaseModel):
+    ratings: dict[str, str]
+    comments: str | None
+    saved_at: datetime
+
+    @classmethod
+    def of(cls, draft: ReferenceDraft) -> DraftOut:
+        assert draft.saved_at is not None
+        return cls(ratings=dict(draft.ratings), comments=draft.comments, saved_at=draft.saved_at)
+
+
+class RaterDraftOut(BaseModel):
+    status: Literal["saved"] = "saved"
+    draft: DraftOut
+
+
+class RaterDeclinedOut(BaseModel):
+    status: Literal["declined"] = "declined"
+    message: str
 
 
 class RaterReceiptOut(BaseModel):

@@ -18,6 +18,9 @@ class ProgressOut(BaseModel):
 class ReasonOut(BaseModel):
     code: str = Field(description="Stable reason code, e.g. `RSC_HOURS_SHORT`.")
     message: str
+    params: dict[str, str | int | float] = Field(
+        default_factory=dict, description="The numbers, dates (ISO) and names the message mentions, e.g. "
+        '`{"have": 12, "need": 24, "window_months": 24}`, to phrase it in another language.')
 
 
 class RequirementOut(BaseModel):
@@ -33,7 +36,7 @@ class RequirementOut(BaseModel):
         p = result.progress
         return cls(code=result.code, tab=result.tab, met=result.met, detail=result.detail,
                    progress=ProgressOut(have=float(p.have), need=float(p.need), unit=p.unit) if p else None,
-                   reasons=[ReasonOut(code=r.code, message=r.message) for r in result.reasons])
+                   reasons=[ReasonOut(code=r.code, message=r.message, params=dict(r.params)) for r in result.reasons])
 
 
 class RequirementReportOut(BaseModel):

@@ -22,7 +22,7 @@ class TimelineEntryOut(BaseModel):
     at: datetime
     kind: str = Field(
         description="`started`, `registered`, `registration_accepted`, `reference_requested`, "
-        "`reference_completed`, `reference_voided`, `submitted`, `returned`, `resubmitted`, "
+        "`reference_completed`, `reference_voided`, `reference_declined`, `submitted`, `returned`, `resubmitted`, "
         "`deferred`, `approved_for_exam`, `exam_result`, `endorsed`, `denied`, `withdrawn`."
     )
     status: Status = Field(description="The application's status after this entry.")

@@ -17,6 +17,7 @@ from ..domain.reference_events import (
     RaterNamed,
     RaterVetted,
     ReferenceAnswered,
+    ReferenceDeclined,
     ReferenceRequestedAgain,
     ReferenceWithdrawn,
 )
@@ -54,7 +55,7 @@ class ReferenceRequestsTable:
                 " reminders_sent = CASE WHEN $3 THEN reminders_sent + 1 ELSE 0 END WHERE reference_id = $1",
                 event.reference_id, event.at, event.reminder,
             )
-        elif isinstance(event, ReferenceAnswered | ReferenceWithdrawn) or (
+        elif isinstance(event, ReferenceAnswered | ReferenceWithdrawn | ReferenceDeclined) or (
                 isinstance(event, RaterVetted) and not event.approved):
             await conn.execute("UPDATE reference_requests SET waiting = false WHERE reference_id = $1",
                                event.reference_id)

@@ -244,6 +244,14 @@ def _reference_voided(event: Any, rater: str | None) -> Entry:
     )
 
 
+def _reference_declined(event: Any, rater: str | None) -> Entry:
+    return Entry(
+        "reference_declined",
+        getattr(event, "at", event.timestamp),
+        f"{rater or 'The rater'} declined to give the reference; please ask another rater.",
+    )
+
+
 def _rater_vetted(event: Any, rater: str | None) -> Entry | None:
     if getattr(event, "approved", True):
         return None
@@ -267,6 +275,7 @@ ASSUMED_NAMES: dict[str, NamedEntry] = {
     "ReferenceWithdrawn": _reference_withdrawn,
     "ReferenceVoided": _reference_voided,
     "ReferenceExpired": _reference_voided,
+    "ReferenceDeclined": _reference_declined,
     "RaterVetted": _rater_vetted,
 }
 """Event class names (last part) of the registration and references mixins, with their entries. The rater's

@@ -12,6 +12,7 @@ from ..domain.competencies import Area, CompetencyFramework
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{1,63}$")]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+Language = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")]
 
 
 class _Domain(BaseModel):
@@ -28,6 +29,8 @@ class _File(BaseModel):
     format: int = Field(ge=1, le=1)
     notes: str | None = None
     domains: list[_Domain] = Field(min_length=1)
+    translations: dict[Language, dict[Id, Name]] = Field(
+        default_factory=dict, description="Language -> id (domain or area) -> name; English is the fallback.")
 
 
 def load_competencies(path: Path, error: type[Exception]) -> CompetencyFramework:
@@ -45,4 +48,9 @@ def load_competencies(path: Path, error: type[Exception]) -> CompetencyFramework
     ids = [d.id for d in document.domains] + [a for d in document.domains for a in d.areas]
     if len(ids) != len(set(ids)):
         raise error(f"{path}: invalid competency data: an id is used twice")
-    return CompetencyFramework(domains=domains, areas=areas)
+    for language, names in document.translations.items():
+        unknown = sorted(names.keys() - set(ids))
+        if unknown:
+            raise error(f"{path}: invalid competency data: translations.{language} names unknown ids: "
+                        f"{', '.join(unknown)}")
+    return CompetencyFramework(domains=domains, areas=areas, translations=document.translations)

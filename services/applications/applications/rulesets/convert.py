@@ -90,7 +90,8 @@ def _references(references: ReferencesFile) -> ReferenceRule:
     return ReferenceRule(slots, references.at_least_one_endorsed_at_or_above,
                          references.non_endorsed_rater_requires_vetting, references.max_not_enough_information,
                          references.valid_for_months, tuple(references.rated_domains),
-                         tuple(RatingOption(r.value, r.label) for r in references.rating_scale))
+                         tuple(RatingOption(r.value, r.label, tuple(sorted(r.labels.items())))
+                               for r in references.rating_scale))
 
 
 def _fees(fees: FeesFile) -> FeeRule:

@@ -116,6 +116,9 @@ class SlotFile(Node):
 class RatingFile(Node):
     value: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{1,39}$")]
     label: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+    labels: dict[Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")],
+                 Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]] = Field(
+        default_factory=dict, description="The label in other languages (e.g. `es`); English `label` otherwise.")
 
 
 class ReferencesFile(Node):
@@ -128,7 +131,8 @@ class ReferencesFile(Node):
         default_factory=lambda: list(DEFAULT_RATED_DOMAINS), min_length=1, max_length=8,
         description="Competency domains (competencies.yaml ids) whose areas the rater rates.")
     rating_scale: list[RatingFile] = Field(
-        default_factory=lambda: [RatingFile(value=o.value, label=o.label) for o in DEFAULT_RATING_SCALE],
+        default_factory=lambda: [RatingFile(value=o.value, label=o.label, labels=dict(o.translations))
+                                 for o in DEFAULT_RATING_SCALE],
         min_length=2, max_length=10)
 
     @model_validator(mode="after")

@@ -71,7 +71,9 @@ async def test_an_applicant_completes_and_submits_an_application(running: Runnin
                                "message": "processing fee: USD 0.00 recorded of USD 100.00",
                                "progress": {"have": 0.0, "need": 10000.0, "unit": "cents"},
                                "reasons": [{"code": "FEE_NOT_RECORDED",
-                                            "message": "record the processing fee of USD 100.00"}]}]
+                                            "message": "record the processing fee of USD 100.00",
+                                            "params": {"fee": "processing", "need_cents": 10000,
+                                                       "currency": "USD"}}]}]
     fee = calls[-1]
     assert (await running.http.put(f"/applications/{draft['id']}{fee.path}", json=fee.body,
                                    headers=dana.headers)).status_code == 200

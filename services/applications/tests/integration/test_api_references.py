@@ -316,7 +316,7 @@ async def test_the_relay_publishes_each_request_with_a_link_that_opens_the_form(
     assert (str(requested.reference_id), requested.request_number, requested.slot) == (reference_id, 1, 2)
     assert (requested.rater.name, requested.rater.email, requested.rater.role) == (
         "Rater 2", "rater2@example.org", "rsc_provider")
-    assert requested.form_url.startswith(f"{BASE}/references/")
-    opened = await running.http.get(requested.form_url.removeprefix(BASE))
+    assert requested.form_url.startswith(f"{BASE}/rate/")
+    opened = await running.http.get(requested.form_url.replace(f"{BASE}/rate/", "/references/"))  # the API
     assert opened.status_code == 200, opened.text
     assert opened.json()["rater_name"] == "Rater 2"

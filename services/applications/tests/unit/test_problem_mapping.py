@@ -41,7 +41,8 @@ def test_unmet_requirements_are_listed_in_errors_with_progress_and_reasons() -> 
     unmet = [
         RequirementResult("RSC_HOURS", "rsc", False, "18 of 24 hours of RSC within a 24-month window",
                           Progress(Decimal(18), Decimal(24), "hours"),
-                          (Reason("RSC_HOURS_SHORT", "18 of 24 hours of RSC from eligible providers"),)),
+                          (Reason("RSC_HOURS_SHORT", "18 of 24 hours of RSC from eligible providers",
+                                  {"have": 18.0, "need": 24.0, "window_months": 24}),)),
         RequirementResult("ATTESTATION_CODE_OF_ETHICS", "attestations", False, "not yet signed",
                           reasons=(Reason("NOT_ATTESTED", "sign the code of ethics"),)),
     ]
@@ -53,9 +54,10 @@ def test_unmet_requirements_are_listed_in_errors_with_progress_and_reasons() -> 
     assert body["errors"] == [
         {"code": "RSC_HOURS", "message": "18 of 24 hours of RSC within a 24-month window", "field": "rsc",
          "progress": {"have": 18.0, "need": 24.0, "unit": "hours"},
-         "reasons": [{"code": "RSC_HOURS_SHORT", "message": "18 of 24 hours of RSC from eligible providers"}]},
+         "reasons": [{"code": "RSC_HOURS_SHORT", "message": "18 of 24 hours of RSC from eligible providers",
+                      "params": {"have": 18.0, "need": 24.0, "window_months": 24}}]},
         {"code": "ATTESTATION_CODE_OF_ETHICS", "message": "not yet signed", "field": "attestations",
-         "reasons": [{"code": "NOT_ATTESTED", "message": "sign the code of ethics"}]},
+         "reasons": [{"code": "NOT_ATTESTED", "message": "sign the code of ethics", "params": {}}]},
     ]
 
 

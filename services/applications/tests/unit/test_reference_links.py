@@ -34,7 +34,7 @@ def test_a_token_names_its_reference_and_request_and_carries_a_keyed_secret() ->
     assert parsed is not None
     assert (parsed.application_id, parsed.reference_id, parsed.request_number) == (APPLICATION, REFERENCE, 3)
     assert parsed.secret == LINKS.secret(APPLICATION, REFERENCE, 3) != LINKS.secret(APPLICATION, REFERENCE, 4)
-    assert LINKS.url(APPLICATION, REFERENCE, 3) == f"https://endorse.example/references/{token}"
+    assert LINKS.url(APPLICATION, REFERENCE, 3) == f"https://endorse.example/rate/{token}"
 
 
 def forgeries() -> list[str]:
@@ -123,7 +123,7 @@ def test_each_request_publishes_the_raters_working_link_and_nothing_secret_is_st
     assert (reminder.applicant.name, reminder.category, reminder.category_name) == (
         "Dana Reyes", "IFA", "Infant Family Associate")
     assert reminder.expires_at == NOW + timedelta(days=8 + 30)
-    link = LINKS.parse(reminder.form_url.removeprefix("https://endorse.example/references/"))
+    link = LINKS.parse(reminder.form_url.removeprefix("https://endorse.example/rate/"))
     assert link is not None and (link.reference_id, link.request_number) == (ids["supervisor"], 2)
     assert all(link.secret not in repr(e.__dict__) for e in events)  # only its hash was stored
     assert decode(*_record(reminder)).event == reminder

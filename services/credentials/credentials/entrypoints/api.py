@@ -53,7 +53,8 @@ VERIFY_REQUEST_SCHEMA: dict[str, Any] = {
 
 
 def create_api(app: CredentialsApplication, issuers: IssuerDirectory, status_check: StatusCheck) -> FastAPI:
-    api = FastAPI(title="credentials", version="1.0.0")
+    api = FastAPI(title="credentials", version="1.0.0",
+                  docs_url=None, redoc_url=None)  # API docs: the gateway's /docs (vendored, no CDN)
 
     @api.get("/tenants/{slug}/did.json", tags=["public"], summary="The tenant's DID document (did:web)")
     def did_document(slug: str, request: Request) -> JSONResponse:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Annotated, Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
@@ -30,6 +31,9 @@ from credentials.domain.credential import Credential
 from credentials.entrypoints.negotiation import preferred_media_type
 from credentials.public.certificate import render_certificate
 from credentials.public.credential_page import render_credential_page
+from credentials.public.error_pages import Missing, render_missing_page
+from credentials.public.holder_credentials import backfill_holders, credentials_of
+from credentials.public.i18n import choose_language
 from credentials.public.layout import PAGE_CSP, SEARCH_PAGE_CSP, SECURITY_HEADERS
 from credentials.public.registry import MAX_LIMIT, MAX_OFFSET, Listing
 from credentials.public.registry_page import render_registry_page
@@ -41,7 +45,8 @@ from credentials.vc.verifier import verify_credential
 
 CREDENTIAL_MEDIA_TYPES = ("application/json", "application/vc", "application/ld+json", "text/html")
 REGISTRY_MEDIA_TYPES = ("application/json", "text/html")
-PAGE_HEADERS = {**SECURITY_HEADERS, "Cache-Control": "no-cache", "Vary": "Accept"}
+PAGE_HEADERS = {**SECURITY_HEADERS, "Cache-Control": "no-cache", "Vary": "Accept, Accept-Language"}
+NOT_FOUND_CODES = {404: Missing.CREDENTIAL, 410: Missing.REMOVED}
 
 Place = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100,
                                          pattern=r"^[^\x00-\x1f\x7f]+$")]
@@ -69,11 +74,15 @@ class HtmlRoute(APIRoute):
 
 
 def with_public_pages(api: FastAPI, app: CredentialsApplication, issuers: IssuerDirectory) -> FastAPI:
-    """Add the public routes to `api`, the HTML page ahead of the JSON route of the same path."""
+    """Add the public routes to `api`, the HTML page ahead of the JSON route of the same path, and
+    `/credentials/mine` ahead of both (it is not a credential id)."""
     api.router.add_api_route("/credentials/{credential_id}", credential_page_endpoint(app, issuers), methods=["GET"],
                              route_class_override=HtmlRoute, include_in_schema=False, response_class=HTMLResponse)
     routes = api.router.routes
     routes.insert(0, routes.pop())  # routes are tried in order: the page first, for browsers only
+    before = len(routes)
+    api.include_router(holder_router(app))
+    routes[0:0] = [routes.pop() for _ in range(len(routes) - before)][::-1]
     api.include_router(public_pages_router(app, issuers))
     return api
 
@@ -82,15 +91,38 @@ def credential_page_endpoint(
     app: CredentialsApplication, issuers: IssuerDirectory
 ) -> Callable[[str, Request], Awaitable[HTMLResponse]]:
     async def credential_page(credential_id: str, request: Request) -> HTMLResponse:
-        credential, view, status = await observe(app, credential_id, request)
+        try:
+            credential, view, status = await observe(app, credential_id, request)
+        except Problem as problem:
+            return _missing_page(app, request, problem)
         now = app.clock()
         verification = await asyncio.to_thread(
             verify_credential, credential.document, issuer_resolver=issuers.resolve, now=now
         )
-        page = render_credential_page(view, status, verification, now)
+        lang = _language(app, request, credential.tenant)
+        page = render_credential_page(view, status, verification, now, zone=_zone(app, credential.tenant), lang=lang)
         return HTMLResponse(page, headers={**PAGE_HEADERS, "Content-Security-Policy": PAGE_CSP})
 
     return credential_page
+
+
+def holder_router(app: CredentialsApplication) -> APIRouter:
+    router = APIRouter(tags=["holder"])
+
+    @router.get("/credentials/mine", summary="The signed-in holder's own credentials, with their registry listing")
+    async def mine(identity: CurrentIdentity, request: Request) -> JSONResponse:
+        profile = app.tenants.get(identity.tenant)
+        if profile is None:
+            return JSONResponse({"items": []}, headers={"Cache-Control": "no-store"})
+        pool: Any = request.app.state.pool
+        await _registry_store(request).ensure_table()
+        await backfill_holders(pool, app.get_credential)
+        items = await credentials_of(pool, identity.tenant, identity.account_id,
+                                     today=app.clock().astimezone(profile.timezone).date(),
+                                     categories=profile.categories)
+        return JSONResponse({"items": items}, headers={"Cache-Control": "no-store"})
+
+    return router
 
 
 def public_pages_router(app: CredentialsApplication, issuers: IssuerDirectory) -> APIRouter:
@@ -99,13 +131,20 @@ def public_pages_router(app: CredentialsApplication, issuers: IssuerDirectory) -
     @router.get("/credentials/{credential_id}/certificate.pdf", summary="The credential's PDF certificate",
                 response_class=Response, responses={200: {"content": {"application/pdf": {}}}})
     async def certificate(credential_id: str, request: Request) -> Response:
-        credential, view, status = await observe(app, credential_id, request)
-        pdf = await asyncio.to_thread(render_certificate, view, status, app.clock())
+        try:
+            credential, view, status = await observe(app, credential_id, request)
+        except Problem as problem:
+            if _wants_html(request, ("application/pdf", "text/html")):
+                return _missing_page(app, request, problem)
+            raise
+        lang = _language(app, request, credential.tenant)
+        pdf = await asyncio.to_thread(partial(render_certificate, view, status, app.clock(),
+                                              zone=_zone(app, credential.tenant), lang=lang))
         disposition = f'inline; filename="endorsement-{credential.id}.pdf"'
         return Response(pdf, media_type="application/pdf",
-                        headers={**SECURITY_HEADERS, "Cache-Control": "no-cache", "Content-Disposition": disposition})
+                        headers={**SECURITY_HEADERS, "Cache-Control": "no-cache", "Content-Disposition": disposition,
+                                 "Content-Language": lang, "Vary": "Accept-Language"})
 
-    @router.put("/credentials/{credential_id}/registry-listing", summary="The holder lists or unlists themself")
     async def put_listing(
         credential_id: str, body: ListingRequest, identity: CurrentIdentity, request: Request
     ) -> JSONResponse:
@@ -121,7 +160,6 @@ def public_pages_router(app: CredentialsApplication, issuers: IssuerDirectory) -
         saved = await _registry_store(request).put(listing)
         return JSONResponse(saved.as_dict())
 
-    @router.get("/credentials/{credential_id}/registry-listing", summary="The holder's registry listing")
     async def get_listing(credential_id: str, identity: CurrentIdentity, request: Request) -> JSONResponse:
         credential = await _load(app, credential_id)
         _require_holder(identity, credential)
@@ -129,6 +167,10 @@ def public_pages_router(app: CredentialsApplication, issuers: IssuerDirectory) -
         if listing is None:
             return JSONResponse({"credential_id": str(credential.id), "listed": False})
         return JSONResponse(listing.as_dict())
+
+    for path in ("/credentials/{credential_id}/registry-listing", "/credentials/{credential_id}/registry"):
+        router.add_api_route(path, put_listing, methods=["PUT"], summary="The holder lists or unlists themself")
+        router.add_api_route(path, get_listing, methods=["GET"], summary="The holder's registry listing")
 
     @router.get("/registry/{tenant}", summary="Search an association's registry (JSON, or HTML for people)")
     async def registry(
@@ -141,9 +183,15 @@ def public_pages_router(app: CredentialsApplication, issuers: IssuerDirectory) -
         county: SearchText = None,
         limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 20,
         offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+        lang: Annotated[str | None, Query(max_length=10)] = None,
     ) -> Response:
+        html = _wants_html(request, REGISTRY_MEDIA_TYPES)
         profile = app.tenants.get(tenant)
         if profile is None:
+            if html:
+                page_lang = choose_language(lang, request.headers.get("accept-language"), None)
+                return HTMLResponse(render_missing_page(Missing.REGISTRY, lang=page_lang), status_code=404,
+                                    headers={**PAGE_HEADERS, "Content-Security-Policy": PAGE_CSP})
             raise Problem(404, "Unknown tenant", f"no association {tenant[:60]!r} keeps a registry here",
                           code="TENANT_NOT_FOUND")
         query = registry_query(
@@ -151,9 +199,10 @@ def public_pages_router(app: CredentialsApplication, issuers: IssuerDirectory) -
             q=q, category=category, status=status, city=city, county=county, limit=limit, offset=offset,
         )
         page = await _registry_store(request).search(query)
-        if preferred_media_type(request.headers.get("accept"), REGISTRY_MEDIA_TYPES) == "text/html":
-            html = render_registry_page(page, profile.name, profile.categories)
-            return HTMLResponse(html, headers={**PAGE_HEADERS, "Content-Security-Policy": SEARCH_PAGE_CSP})
+        if html:
+            page_lang = choose_language(lang, request.headers.get("accept-language"), profile.default_language)
+            body = render_registry_page(page, profile.name, profile.categories, lang=page_lang)
+            return HTMLResponse(body, headers={**PAGE_HEADERS, "Content-Security-Policy": SEARCH_PAGE_CSP})
         return JSONResponse(page.as_dict(profile.name), headers={"Vary": "Accept"})
 
     return router
@@ -167,6 +216,27 @@ async def observe(
     read_model = await _read_model_status(request, credential.id)
     view = view_of(credential, _zone(app, credential.tenant))
     return credential, view, public_status(credential, app.clock(), read_model)
+
+
+def _wants_html(request: Request, offered: tuple[str, ...]) -> bool:
+    return preferred_media_type(request.headers.get("accept"), offered) == "text/html"
+
+
+def _language(app: CredentialsApplication, request: Request, tenant: str | None) -> str:
+    """`?lang=`, else `Accept-Language`, else the association's default language."""
+    profile = app.tenants.get(tenant) if tenant is not None else None
+    return choose_language(request.query_params.get("lang"), request.headers.get("accept-language"),
+                           profile.default_language if profile is not None else None)
+
+
+def _missing_page(app: CredentialsApplication, request: Request, problem: Problem) -> HTMLResponse:
+    """The friendly page for a 404 or 410 problem about a credential; any other problem is raised again."""
+    kind = NOT_FOUND_CODES.get(problem.status)
+    if kind is None:
+        raise problem
+    page = render_missing_page(kind, lang=_language(app, request, None))
+    return HTMLResponse(page, status_code=problem.status,
+                        headers={**PAGE_HEADERS, "Content-Security-Policy": PAGE_CSP})
 
 
 def _prefers_html(scope: Scope) -> bool:

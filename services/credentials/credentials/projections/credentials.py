@@ -4,7 +4,9 @@ Read by support look-ups, the expiry sweep and the public pages and registry. Co
 on (keep them stable): `id`, `tenant`, `endorsement_id`, `category`, `holder_name`, `status` (`active`,
 `suspended`, `revoked` or `expired`: the gravest recorded fact), `valid_from` and `valid_until` (calendar
 dates of the current document), `valid_until_at` (its exact end), `issued_at`, `verification_url`,
-`document` (the current signed credential), `status_reason`, `status_changed_at`, `status_index`.
+`document` (the current signed credential), `status_reason`, `status_changed_at`, `status_index`,
+`holder_account_id` (the holder's gateway account; NULL on rows projected before the column existed, which
+`credentials.public.holder_credentials` fills in from the aggregates).
 """
 
 from __future__ import annotations
@@ -41,8 +43,10 @@ ALTER TABLE credentials
     ADD COLUMN IF NOT EXISTS expired boolean NOT NULL DEFAULT false,
     ADD COLUMN IF NOT EXISTS status_reason text,
     ADD COLUMN IF NOT EXISTS status_changed_at timestamptz,
-    ADD COLUMN IF NOT EXISTS status_index integer;
+    ADD COLUMN IF NOT EXISTS status_index integer,
+    ADD COLUMN IF NOT EXISTS holder_account_id uuid;
 CREATE INDEX IF NOT EXISTS credentials_by_endorsement ON credentials (tenant, endorsement_id);
+CREATE INDEX IF NOT EXISTS credentials_by_holder ON credentials (tenant, holder_account_id);
 CREATE INDEX IF NOT EXISTS credentials_due_to_expire ON credentials (valid_until_at) WHERE NOT expired AND NOT revoked;
 """
 
@@ -51,8 +55,8 @@ STATUS = ("CASE WHEN revoked THEN 'revoked' WHEN suspended THEN 'suspended' WHEN
 
 INSERT_ISSUED = """
 INSERT INTO credentials (id, tenant, endorsement_id, category, holder_name, status, valid_from, valid_until,
-                         issued_at, verification_url, document, valid_until_at, status_index)
-VALUES ($1, $2, $3, $4, $5, 'active', $6, $7, $8, $9, $10::jsonb, $11, $12)
+                         issued_at, verification_url, document, valid_until_at, status_index, holder_account_id)
+VALUES ($1, $2, $3, $4, $5, 'active', $6, $7, $8, $9, $10::jsonb, $11, $12, $13)
 ON CONFLICT (id) DO NOTHING
 """
 
@@ -82,7 +86,7 @@ async def _issued(conn: asyncpg.Connection, event: Any) -> None:
     await conn.execute(
         INSERT_ISSUED, event.originator_id, event.tenant, event.endorsement_id, event.category, event.holder_name,
         event.effective_date, event.renewal_date, event.issued_at, event.verification_url, _json(event.document),
-        event.valid_until, event.status_index,
+        event.valid_until, event.status_index, event.holder_account_id,
     )
 
 

@@ -1,17 +1,19 @@
-"""The shell every public page shares: language, viewport, one inline stylesheet, no scripts.
+"""The shell every public page shares: language, a language switch, viewport, one stylesheet, no scripts.
 
-Colours meet WCAG AA contrast (4.5:1 or better for text); status is always spelled out in words, never
-carried by colour alone.
+The stylesheet is inline but allowed by its SHA-256 hash in the Content-Security-Policy, never by
+`unsafe-inline`; no element carries a `style` attribute. Colours meet WCAG AA contrast (4.5:1 or better for
+text); status is always spelled out in words, never carried by colour alone.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+from collections.abc import Callable
 from html import escape
 
-PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
-"""Pages with no form: nothing but the inline stylesheet (the QR code is inline SVG)."""
-SEARCH_PAGE_CSP = PAGE_CSP.replace("form-action 'none'", "form-action 'self'")
-"""The registry's search form submits to the page itself."""
+from credentials.public.i18n import LANGUAGE_NAMES, LANGUAGES
+from credentials.public.messages import message
 
 SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"}
 
@@ -52,7 +54,31 @@ label { display: flex; flex-direction: column; font-weight: 600; gap: .2rem; }
 input, select, button { font: inherit; padding: .4rem; border: 1px solid #6b6b6b; border-radius: .2rem; }
 button { background: #0b57d0; color: #fff; border-color: #0b57d0; cursor: pointer; }
 footer { margin-top: 2.5rem; color: #474747; font-size: .9rem; }
+.top { display: flex; flex-wrap: wrap; justify-content: space-between; gap: .5rem; align-items: baseline; }
+.languages ul { display: flex; gap: .8rem; margin: 0; padding: 0; list-style: none; }
+.languages a[aria-current] { font-weight: 600; color: #1a1a1a; }
+details { margin-top: 1rem; } summary { cursor: pointer; font-weight: 600; color: #0b57d0; }
+summary:focus-visible { outline: 3px solid #0b57d0; outline-offset: 2px; }
+.note { color: #474747; font-size: .95rem; }
 """
+
+STYLE_HASH = "sha256-" + base64.b64encode(hashlib.sha256(STYLE.encode("utf-8")).digest()).decode("ascii")
+PAGE_CSP = (f"default-src 'none'; style-src '{STYLE_HASH}'; base-uri 'none'; "
+            "form-action 'none'; frame-ancestors 'none'")
+"""Pages with no form: nothing but the one stylesheet, allowed by its hash (the QR code is inline SVG)."""
+SEARCH_PAGE_CSP = PAGE_CSP.replace("form-action 'none'", "form-action 'self'")
+"""The registry's search form submits to the page itself."""
+
+
+def language_switch(lang: str, href: Callable[[str], str]) -> str:
+    """A link to this page in each language; `href(code)` gives the page's address in that language."""
+    items = []
+    for code in LANGUAGES:
+        current = ' aria-current="true"' if code == lang else ""
+        items.append(f'<li><a href="{text(href(code))}" hreflang="{code}" lang="{code}"{current}>'
+                     f"{text(LANGUAGE_NAMES[code])}</a></li>")
+    return (f'<nav class="languages" aria-label="{text(message(lang, "language_switch"))}">'
+            f"<ul>{''.join(items)}</ul></nav>")
 
 
 def html_page(title: str, body: str, *, lang: str = "en") -> str:

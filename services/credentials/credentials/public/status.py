@@ -15,7 +15,7 @@ from typing import Any
 
 from credentials.domain.credential import Credential
 from credentials.vc.errors import MalformedDocumentError
-from credentials.vc.timestamps import format_timestamp, parse_timestamp
+from credentials.vc.timestamps import parse_timestamp
 
 
 class PublicState(StrEnum):
@@ -30,10 +30,28 @@ class PublicState(StrEnum):
 _GRAVITY = {state: rank for rank, state in enumerate(PublicState)}
 
 
+class Source(StrEnum):
+    """Where a status finding comes from (the page words each one in the reader's language)."""
+
+    RECORDS = "records"
+    READ_MODEL = "read_model"
+    VALIDITY = "validity"
+    STATUS_LISTS = "status_lists"
+
+
+class ValidityFinding(StrEnum):
+    UNREADABLE = "unreadable"
+    NOT_STARTED = "not_started"
+    ENDED = "ended"
+    IN_FORCE = "in_force"
+
+
 @dataclass(frozen=True)
 class StatusCheck:
-    source: str
+    source: Source
     finding: str
+    """RECORDS, READ_MODEL: the recorded status value ("" when the read model has no entry yet); VALIDITY: a
+    `ValidityFinding`; STATUS_LISTS: the `statusPurpose` of each entry, comma-separated ("" for none)."""
 
 
 @dataclass(frozen=True)
@@ -73,16 +91,16 @@ def derive_status(
     now: datetime,
 ) -> PublicStatus:
     states = [state_from(recorded)]
-    checks = [StatusCheck("Association's records (event store)", recorded)]
+    checks = [StatusCheck(Source.RECORDS, recorded)]
     if read_model is None:
-        checks.append(StatusCheck("Public read model", "no entry yet (it follows the records within seconds)"))
+        checks.append(StatusCheck(Source.READ_MODEL, ""))
     else:
         states.append(state_from(read_model))
-        checks.append(StatusCheck("Public read model", read_model))
+        checks.append(StatusCheck(Source.READ_MODEL, read_model))
     validity_state, validity_finding = _validity(valid_from, valid_until, now)
     states.append(validity_state)
-    checks.append(StatusCheck("Signed validity period", validity_finding))
-    checks.append(StatusCheck("Status list entries in the credential", _status_list_finding(status_purposes)))
+    checks.append(StatusCheck(Source.VALIDITY, validity_finding.value))
+    checks.append(StatusCheck(Source.STATUS_LISTS, ", ".join(status_purposes)))
     return PublicStatus(max(states, key=_GRAVITY.__getitem__), tuple(checks))
 
 
@@ -93,23 +111,16 @@ def status_purposes(document: Mapping[str, Any]) -> list[str]:
     return [str(entry.get("statusPurpose", "unspecified")) for entry in listed if isinstance(entry, Mapping)]
 
 
-def _validity(valid_from: datetime | None, valid_until: datetime | None, now: datetime) -> tuple[PublicState, str]:
+def _validity(
+    valid_from: datetime | None, valid_until: datetime | None, now: datetime
+) -> tuple[PublicState, ValidityFinding]:
     if valid_from is None:
-        return PublicState.UNKNOWN, "the credential states no readable validFrom"
-    span = f"from {format_timestamp(valid_from)}" + (f" until {format_timestamp(valid_until)}" if valid_until else "")
+        return PublicState.UNKNOWN, ValidityFinding.UNREADABLE
     if now < valid_from:
-        return PublicState.NOT_YET_VALID, f"{span}: not started yet"
+        return PublicState.NOT_YET_VALID, ValidityFinding.NOT_STARTED
     if valid_until is not None and now >= valid_until:
-        return PublicState.EXPIRED, f"{span}: ended"
-    return PublicState.ACTIVE, f"{span}: in force now"
-
-
-def _status_list_finding(purposes: Sequence[str]) -> str:
-    if not purposes:
-        return ("none; whether the credential was suspended or revoked comes from the association's records "
-                "above")
-    return (f"{', '.join(purposes)}; this page reports the association's records above, which those lists "
-            "publish")
+        return PublicState.EXPIRED, ValidityFinding.ENDED
+    return PublicState.ACTIVE, ValidityFinding.IN_FORCE
 
 
 def _instant(value: object) -> datetime | None:

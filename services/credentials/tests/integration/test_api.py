@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from credentials.domain.credential import Credential
 from credentials.entrypoints.consumer import grant_from
+from credentials.public.i18n import long_date
 
 from .conftest import NEW_KEY, OLD_KEY, TENANT, Running, eventually, grant
 
@@ -79,7 +80,9 @@ async def test_a_credential_is_served_as_json_and_as_a_page_for_people(running_s
     assert "Infant Toddler Mental Health Coalition of Arizona" in html
     assert "Infant Family Specialist Endorsement® (IMH-E®)" in html
     assert "Status: <strong>Active</strong>" in html
-    assert credential.effective_date.isoformat() in html and credential.renewal_date.isoformat() in html
+    # dates are the association's calendar days in the one long format ("December 15, 2027"), never ISO
+    assert long_date(credential.effective_date, "en") in html and long_date(credential.renewal_date, "en") in html
+    assert credential.renewal_date.isoformat() not in html
 
 
 async def test_an_expired_credential_shows_as_expired_and_does_not_verify(running_service: Running) -> None:

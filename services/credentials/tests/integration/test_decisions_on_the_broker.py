@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from aiokafka import AIOKafkaConsumer
 from aiokafka.structs import TopicPartition
@@ -26,7 +27,7 @@ from servicekit.topics import ensure_topics
 
 from .conftest import TENANT, Running, grant, headers_of
 
-TODAY = datetime.now(UTC).date()
+TODAY = datetime.now(ZoneInfo("America/Phoenix")).date()  # the association's date, as the service reads dates
 ISSUED_HERE: set[uuid.UUID] = set()
 """Credentials whose grants this module published: other modules' services on the shared broker may also
 publish records under the same keys (for the grants they consume), so replay is compared on these only."""

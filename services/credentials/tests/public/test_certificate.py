@@ -19,12 +19,13 @@ NOW = datetime(2025, 6, 1, 12, tzinfo=UTC)
 
 
 def certificate(tenants: dict[str, TenantProfile], issuers: IssuerDirectory, grant: EndorsementGrant,
-                holder: str | None = None) -> tuple[PdfReader, str, str]:
+                holder: str | None = None, lang: str = "en") -> tuple[PdfReader, str, str]:
     if holder is not None:
         grant = dataclasses.replace(grant, holder=dataclasses.replace(grant.holder, name=holder))
     credential = issue(tenants, issuers, grant)
     view, status = observe(tenants, credential, NOW)
-    reader = PdfReader(io.BytesIO(render_certificate(view, status, NOW)))
+    zone = tenants[credential.tenant].timezone
+    reader = PdfReader(io.BytesIO(render_certificate(view, status, NOW, zone=zone, lang=lang)))
     return reader, str(credential.id), credential.verification_url
 
 
@@ -37,8 +38,8 @@ def test_the_certificate_is_one_page_with_the_facts_and_where_to_verify_them(
     text = reader.pages[0].extract_text()
     for fact in ("Ana Núñez", "Infant Mental Health Mentor - Clinical Endorsement® (IMH-E®)", "(IMHM-C)",
                  "designation Clinical", "Infant Toddler Mental Health Coalition of Arizona",
-                 "Awarded 2025-03-01", "valid from 2025-03-01 through 2026-12-15", credential_id, url,
-                 "produced (2025-06-01): active"):
+                 "Awarded March 1, 2025", "valid from March 1, 2025 through December 15, 2026", credential_id, url,
+                 "produced (June 1, 2025 at 5:00 AM MST): Active"):
         assert fact in text, fact
     assert REPLACEMENT not in text
     fonts = reader.pages[0]["/Resources"]["/Font"]
@@ -84,3 +85,17 @@ def test_text_is_normalised_before_its_glyphs_are_checked() -> None:
     decomposed = "Jose\u0301 N\u0303"  # é and Ñ as base letter + combining mark
     assert printable(decomposed).text == "José Ñ"
     assert printable("山").replaced and not printable("é®").replaced
+
+
+def test_the_certificate_in_spanish_with_the_same_dates_as_the_page(
+    tenants: dict[str, TenantProfile], issuers: IssuerDirectory, endorsement_grant: EndorsementGrant
+) -> None:
+    reader, credential_id, _ = certificate(tenants, issuers, endorsement_grant, lang="es")
+
+    text = reader.pages[0].extract_text()
+    for fact in ("Certificado de Acreditación", "Se certifica que", "Otorgada el 1 de marzo de 2025",
+                 "válida desde el 1 de marzo de 2025 hasta el 15 de diciembre de 2026", credential_id,
+                 "(1 de junio de 2025 a las 05:00 (MST)): Vigente",
+                 "Infant Toddler Mental Health Coalition of Arizona (did:web:"):
+        assert fact in " ".join(text.split()), fact
+    assert reader.metadata is not None and reader.metadata.title == "Certificado de acreditación: Ana Núñez"

@@ -27,10 +27,11 @@ HOSTILE = '<script>alert("x")</script> Zoë Ñúñez 山田® & <b>co</b>'
 
 
 def page(tenants: dict[str, TenantProfile], issuers: IssuerDirectory, credential: Credential,
-         read_model: str | None = None, now: datetime = NOW) -> str:
+         read_model: str | None = None, now: datetime = NOW, lang: str = "en") -> str:
     view, status = observe(tenants, credential, now, read_model)
     verification = verify_credential(credential.document, issuer_resolver=issuers.resolve, now=now)
-    return render_credential_page(view, status, verification, now)
+    return render_credential_page(view, status, verification, now, zone=tenants[credential.tenant].timezone,
+                                  lang=lang)
 
 
 @pytest.fixture
@@ -73,10 +74,13 @@ def test_the_page_shows_the_facts_the_status_and_how_it_was_established(
 
     assert "Status: <strong>Active</strong>" in html
     for fact in ("Infant Mental Health Mentor - Clinical Endorsement® (IMH-E®)", "(IMHM-C)", "Clinical",
-                 "Infant Toddler Mental Health Coalition of Arizona", "<dd>2025-03-01</dd>", "<dd>2026-12-15</dd>",
+                 "<dt>Issued by</dt><dd>Infant Toddler Mental Health Coalition of Arizona</dd>",
+                 "<dd>March 1, 2025</dd>", "<dd>December 15, 2026 (the last day it is valid)</dd>",
                  str(credential.id), credential.document["issuer"]["id"]):
         assert fact in html, fact
-    assert "Association&#x27;s records (event store):</strong> active" in html
+    assert "Association&#x27;s records (event store):</strong> Active" in html
+    assert "valid from March 1, 2025 through December 15, 2026: in force now" in html
+    assert "Checked June 1, 2025 at 5:00 AM MST" in html  # 12:00 UTC is 05:00 in Arizona
     assert "Public read model:</strong> no entry yet" in html
     assert "Signature (Data Integrity, eddsa-rdfc-2022):</strong> passed" in html
 
@@ -112,7 +116,7 @@ def test_the_linkedin_link_carries_the_certification_fields(
         "issueYear": ["2025"], "issueMonth": ["3"], "expirationYear": ["2026"], "expirationMonth": ["12"],
         "certUrl": [credential.verification_url], "certId": [str(credential.id)],
     }
-    assert f"{credential.verification_url}/certificate.pdf" in [attrs["href"] for attrs in elements.all("a")]
+    assert f"{credential.verification_url}/certificate.pdf?lang=en" in [attrs["href"] for attrs in elements.all("a")]
 
 
 @pytest.mark.parametrize(
@@ -143,3 +147,61 @@ def test_a_stored_credential_that_no_longer_verifies_is_shown_as_not_verified(
 
     assert "Status: <strong>Not verified</strong>" in html
     assert re.search(r"Signature \(Data Integrity, eddsa-rdfc-2022\):</strong> failed \(INVALID_SIGNATURE\)", html)
+
+
+ISO_INSTANT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+
+
+def test_the_issuer_is_named_and_its_did_is_a_technical_detail(
+    tenants: dict[str, TenantProfile], issuers: IssuerDirectory, credential: Credential
+) -> None:
+    html = page(tenants, issuers, credential)
+
+    did = credential.document["issuer"]["id"]
+    assert html.count(did) == 1
+    details = html[html.index("<details>"):html.index("</details>")]
+    assert "<summary>Technical details</summary>" in details and did in details
+    assert "Issuer identifier (DID)" in details
+
+
+@pytest.mark.parametrize("now", [NOW, datetime(2026, 12, 16, 6, 59, tzinfo=UTC), datetime(2026, 12, 16, 7, tzinfo=UTC)])
+def test_every_date_is_an_arizona_calendar_day_in_one_format(
+    tenants: dict[str, TenantProfile], issuers: IssuerDirectory, credential: Credential, now: datetime
+) -> None:
+    html = page(tenants, issuers, credential, now=now)
+
+    assert not ISO_INSTANT.search(html) and not re.search(r"\d{4}-\d{2}-\d{2}", html.replace(str(credential.id), ""))
+    # validUntil is the first instant after the last valid day: 2026-12-16T07:00Z is midnight in Phoenix
+    assert credential.document["validUntil"].startswith("2026-12-16T07:00:00")
+    assert "through December 15, 2026" in html and "December 16, 2026" not in html.split("Checked")[0]
+    expired = now >= datetime(2026, 12, 16, 7, tzinfo=UTC)
+    assert ("Status: <strong>Expired</strong>" in html) is expired
+
+
+def test_the_page_in_spanish(
+    tenants: dict[str, TenantProfile], issuers: IssuerDirectory, credential: Credential
+) -> None:
+    html = page(tenants, issuers, credential, lang="es")
+
+    assert Elements(html).all("html") == [{"lang": "es"}]
+    for fact in ("Estado: <strong>Vigente</strong>", "<dd>1 de marzo de 2025</dd>",
+                 "15 de diciembre de 2026 (último día de validez)", "Detalles técnicos",
+                 "Comprobada el 1 de junio de 2025 a las 05:00 (MST)", "Otorgada por"):
+        assert fact in html, fact
+    switch = {attrs["hreflang"]: attrs for attrs in Elements(html).all("a") if attrs.get("hreflang")}
+    assert switch["en"]["href"] == "?lang=en" and switch["es"].get("aria-current") == "true"
+
+
+def test_the_stylesheet_is_allowed_by_its_hash_and_nothing_else_is_inline(
+    tenants: dict[str, TenantProfile], issuers: IssuerDirectory, credential: Credential
+) -> None:
+    import base64
+    import hashlib
+
+    from credentials.public.layout import PAGE_CSP
+
+    html = page(tenants, issuers, credential)
+    style = html[html.index("<style>") + len("<style>"):html.index("</style>")]
+    digest = base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()
+    assert f"style-src 'sha256-{digest}'" in PAGE_CSP and "unsafe-inline" not in PAGE_CSP
+    assert not [attrs for _, attrs in Elements(html).tags if "style" in attrs]

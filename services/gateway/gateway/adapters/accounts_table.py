@@ -11,7 +11,7 @@ from ..domain.accounts import Account
 
 Connection = asyncpg.Connection | asyncpg.pool.PoolConnectionProxy
 
-COLUMNS = "id, tenant, email, name, roles, seeded, disabled_at, created_at"
+COLUMNS = "id, tenant, email, name, roles, seeded, disabled_at, created_at, language, email_verified_at"
 
 
 def to_account(row: asyncpg.Record) -> Account:
@@ -24,6 +24,8 @@ def to_account(row: asyncpg.Record) -> Account:
         created_at=row["created_at"],
         seeded=row["seeded"],
         disabled=row["disabled_at"] is not None,
+        language=row["language"],
+        email_verified_at=row["email_verified_at"],
     )
 
 
@@ -31,13 +33,14 @@ async def insert(conn: Connection, account: Account, password_hash: str) -> bool
     """Add the account; False when its email is already taken in its tenant."""
     inserted = await conn.fetchval(
         """
-        INSERT INTO gateway.accounts (id, tenant, email, name, roles, password_hash, seeded, created_at, updated_at)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)
+        INSERT INTO gateway.accounts (id, tenant, email, name, roles, password_hash, seeded, created_at, updated_at,
+                                      language, email_verified_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10)
         ON CONFLICT (tenant, email) DO NOTHING
         RETURNING true
         """,
         account.id, account.tenant, account.email, account.name, sorted(account.roles), password_hash,
-        account.seeded, account.created_at,
+        account.seeded, account.created_at, account.language, account.email_verified_at,
     )
     return bool(inserted)
 
@@ -46,6 +49,16 @@ async def get_with_hash(conn: Connection, tenant: str, email: str) -> tuple[Acco
     row = await conn.fetchrow(
         f"SELECT {COLUMNS}, password_hash FROM gateway.accounts WHERE tenant = $1 AND email = $2", tenant, email
     )
+    return None if row is None else (to_account(row), row["password_hash"])
+
+
+async def get(conn: Connection, account_id: UUID) -> Account | None:
+    row = await conn.fetchrow(f"SELECT {COLUMNS} FROM gateway.accounts WHERE id = $1", account_id)
+    return None if row is None else to_account(row)
+
+
+async def get_with_hash_by_id(conn: Connection, account_id: UUID) -> tuple[Account, str] | None:
+    row = await conn.fetchrow(f"SELECT {COLUMNS}, password_hash FROM gateway.accounts WHERE id = $1", account_id)
     return None if row is None else (to_account(row), row["password_hash"])
 
 
@@ -62,6 +75,20 @@ async def get_seeded(conn: Connection) -> list[Account]:
 async def update_password_hash(conn: Connection, account_id: UUID, password_hash: str, now: datetime) -> None:
     await conn.execute(
         "UPDATE gateway.accounts SET password_hash = $2, updated_at = $3 WHERE id = $1", account_id, password_hash, now
+    )
+
+
+async def set_name_and_language(conn: Connection, account_id: UUID, name: str, language: str,
+                                now: datetime) -> None:
+    await conn.execute("UPDATE gateway.accounts SET name = $2, language = $3, updated_at = $4 WHERE id = $1",
+                       account_id, name, language, now)
+
+
+async def mark_email_verified(conn: Connection, account_id: UUID, now: datetime) -> None:
+    await conn.execute(
+        "UPDATE gateway.accounts SET email_verified_at = $2, updated_at = $2"
+        " WHERE id = $1 AND email_verified_at IS NULL",
+        account_id, now,
     )
 
 

@@ -44,6 +44,37 @@ CREATE TABLE IF NOT EXISTS gateway.login_failures (
     window_started timestamptz NOT NULL,
     PRIMARY KEY (tenant, email, client)
 );
+
+ALTER TABLE gateway.accounts ADD COLUMN IF NOT EXISTS language text NOT NULL DEFAULT 'en';
+ALTER TABLE gateway.accounts ADD COLUMN IF NOT EXISTS email_verified_at timestamptz;
+-- Staff accounts come from the tenant files: their addresses are the association's own.
+UPDATE gateway.accounts SET email_verified_at = created_at WHERE seeded AND email_verified_at IS NULL;
+
+-- One-time links: only the SHA-256 of the secret is kept.
+CREATE TABLE IF NOT EXISTS gateway.links (
+    token_digest  bytea PRIMARY KEY,
+    id            uuid NOT NULL UNIQUE,
+    account_id    uuid NOT NULL REFERENCES gateway.accounts (id) ON DELETE CASCADE,
+    purpose       text NOT NULL CHECK (purpose IN ('verify_email', 'reset_password')),
+    created_at    timestamptz NOT NULL,
+    expires_at    timestamptz NOT NULL,
+    used_at       timestamptz,
+    superseded_at timestamptz
+);
+CREATE INDEX IF NOT EXISTS links_account_purpose_idx ON gateway.links (account_id, purpose, created_at);
+
+-- Integration events written in the same transaction as the account change; the relay publishes them in
+-- `seq` order and marks them published once the broker has acknowledged them.
+CREATE TABLE IF NOT EXISTS gateway.outbox (
+    seq          bigserial PRIMARY KEY,
+    id           uuid NOT NULL UNIQUE,
+    topic        text NOT NULL,
+    event_type   text NOT NULL,
+    payload      jsonb,
+    created_at   timestamptz NOT NULL,
+    published_at timestamptz
+);
+CREATE INDEX IF NOT EXISTS outbox_pending_idx ON gateway.outbox (seq) WHERE published_at IS NULL;
 """
 
 

@@ -21,7 +21,8 @@ async def get_active(conn: Connection, digest: bytes, now: datetime) -> ActiveSe
     row = await conn.fetchrow(
         """
         SELECT s.expires_at AS session_expires_at,
-               a.id, a.tenant, a.email, a.name, a.roles, a.seeded, a.disabled_at, a.created_at
+               a.id, a.tenant, a.email, a.name, a.roles, a.seeded, a.disabled_at, a.created_at,
+               a.language, a.email_verified_at
         FROM gateway.sessions s JOIN gateway.accounts a ON a.id = s.account_id
         WHERE s.token_digest = $1 AND s.revoked_at IS NULL AND s.expires_at > $2 AND a.disabled_at IS NULL
         """,
@@ -41,6 +42,14 @@ async def revoke(conn: Connection, digest: bytes, now: datetime) -> None:
 async def revoke_all_of(conn: Connection, account_id: UUID, now: datetime) -> None:
     await conn.execute(
         "UPDATE gateway.sessions SET revoked_at = $2 WHERE account_id = $1 AND revoked_at IS NULL", account_id, now
+    )
+
+
+async def revoke_all_but(conn: Connection, account_id: UUID, kept: bytes, now: datetime) -> None:
+    await conn.execute(
+        "UPDATE gateway.sessions SET revoked_at = $3"
+        " WHERE account_id = $1 AND token_digest <> $2 AND revoked_at IS NULL",
+        account_id, kept, now,
     )
 
 

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import timedelta
 
 import asyncpg
 
-from ..adapters import accounts_table, login_failures_table, sessions_table
+from ..adapters import accounts_table, links_table, login_failures_table, outbox_table, sessions_table
 from ..adapters.passwords import Passwords
-from ..domain.accounts import APPLICANT, Account, check_password_policy, normalise_email
+from ..domain.accounts import APPLICANT, Account, check_password_policy, choose_language, normalise_email
 from ..domain.errors import EmailTaken, InvalidCredentials, InvalidSession, TooManyAttempts, UnknownTenant
+from ..domain.links import Purpose, issue_link
 from ..domain.sessions import ActiveSession, IssuedSession, new_session_token, token_digest
 from ..domain.throttle import AttemptKey, LoginThrottle
 from ..tenants import TenantDirectory
+from . import account_events
 from .clock import Clock
 
 WRONG_CREDENTIALS = "the email or password is not correct"
@@ -29,6 +32,8 @@ class AuthService:
         clock: Clock,
         session_ttl: timedelta,
         throttle: LoginThrottle,
+        public_base_url: str = "http://127.0.0.1:8000",
+        outbox_written: Callable[[], None] = lambda: None,
     ) -> None:
         self._pool = pool
         self._tenants = tenants
@@ -36,21 +41,35 @@ class AuthService:
         self._clock = clock
         self._session_ttl = session_ttl
         self._throttle = throttle
+        self._public_base_url = public_base_url.rstrip("/")
+        self._outbox_written = outbox_written
 
     def require_tenant(self, slug: str) -> None:
         if self._tenants.get(slug) is None:
             raise UnknownTenant(f"there is no tenant {slug!r}")
 
-    async def sign_up(self, tenant: str, email: str, name: str, password: str) -> Account:
-        self.require_tenant(tenant)
+    async def sign_up(self, tenant: str, email: str, name: str, password: str, *, language: str | None = None,
+                      accept_language: str | None = None) -> Account:
+        """Create an applicant account and email a link to confirm the address (both in one transaction)."""
+        found = self._tenants.get(tenant)
+        if found is None:
+            raise UnknownTenant(f"there is no tenant {tenant!r}")
         email = normalise_email(email)
         check_password_policy(password, email)
+        now = self._clock()
         account = Account(id=uuid.uuid4(), tenant=tenant, email=email, name=name.strip(),
-                          roles=frozenset({APPLICANT}), created_at=self._clock())
+                          roles=frozenset({APPLICANT}), created_at=now,
+                          language=choose_language(language, accept_language, found.languages,
+                                                   found.default_language))
         password_hash = await self._passwords.hash(password)
-        async with self._pool.acquire() as conn:
+        link = issue_link(Purpose.VERIFY_EMAIL, now)
+        async with self._pool.acquire() as conn, conn.transaction():
             if not await accounts_table.insert(conn, account, password_hash):
                 raise EmailTaken(f"an account with this email already exists in {tenant}")
+            await links_table.insert_superseding(conn, account.id, link)
+            await outbox_table.add(conn, account_events.registered(account, now))
+            await outbox_table.add(conn, account_events.verification_requested(account, link, self._public_base_url))
+        self._outbox_written()
         return account
 
     async def log_in(self, tenant: str, email: str, password: str, client: str) -> IssuedSession:

@@ -13,5 +13,5 @@ class IdentitySigner:
 
     def token_for(self, account: Account) -> str:
         identity = Identity(account_id=account.id, tenant=account.tenant, roles=account.roles,
-                            email=account.email, name=account.name)
+                            email=account.email, name=account.name, language=account.language)
         return issue_token(identity, self._private_key_pem)

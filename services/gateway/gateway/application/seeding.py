@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 
 import asyncpg
 
-from ..adapters import accounts_table, sessions_table
+from ..adapters import accounts_table, outbox_table, sessions_table
 from ..adapters.database import MIGRATION_LOCK
 from ..adapters.passwords import Passwords
 from ..domain.accounts import Account
 from ..tenants import StaffMember, TenantDirectory
+from . import account_events
 from .clock import Clock
 
 log = logging.getLogger(__name__)
@@ -48,7 +49,8 @@ async def seed_staff(
                 if account is None:
                     if seed_password is None:
                         raise ValueError("GATEWAY_SEED_PASSWORD is required to create staff accounts")
-                    created = await _create(conn, tenant.slug, member, await passwords.hash(seed_password), clock)
+                    created = await _create(conn, tenant.slug, member, await passwords.hash(seed_password), clock,
+                                            tenant.default_language)
                     (report.created if created else report.refused).append(label)
                 elif not account.seeded:
                     log.error("staff %s is listed, but a self-registered account holds that email: not promoted",
@@ -68,8 +70,13 @@ async def seed_staff(
 
 
 async def _create(
-    conn: accounts_table.Connection, tenant: str, member: StaffMember, password_hash: str, clock: Clock
+    conn: accounts_table.Connection, tenant: str, member: StaffMember, password_hash: str, clock: Clock,
+    language: str,
 ) -> bool:
+    now = clock()
     account = Account(id=uuid.uuid4(), tenant=tenant, email=member.email, name=member.name,
-                      roles=member.roles, created_at=clock(), seeded=True)
-    return await accounts_table.insert(conn, account, password_hash)
+                      roles=member.roles, created_at=now, seeded=True, email_verified_at=now, language=language)
+    if not await accounts_table.insert(conn, account, password_hash):
+        return False
+    await outbox_table.add(conn, account_events.registered(account, now))
+    return True

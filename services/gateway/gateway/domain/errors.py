@@ -43,3 +43,31 @@ class Unauthenticated(GatewayError):
 
 class InvalidSession(GatewayError):
     code = "INVALID_SESSION"
+
+
+class WrongPassword(GatewayError):
+    code = "WRONG_PASSWORD"
+
+
+class LinkInvalid(GatewayError):
+    code = "LINK_INVALID"
+
+
+class LinkExpired(GatewayError):
+    code = "LINK_EXPIRED"
+
+
+class LinkUsed(GatewayError):
+    code = "LINK_USED"
+
+
+class EmailAlreadyVerified(GatewayError):
+    code = "EMAIL_ALREADY_VERIFIED"
+
+
+class EmailNotVerified(GatewayError):
+    code = "EMAIL_NOT_VERIFIED"
+
+
+class UnsupportedLanguage(GatewayError):
+    code = "UNSUPPORTED_LANGUAGE"

@@ -19,6 +19,13 @@ STATUS_AND_TITLE: dict[type[errors.GatewayError], tuple[int, str]] = {
     errors.TooManyAttempts: (429, "Too many attempts"),
     errors.Unauthenticated: (401, "Unauthenticated"),
     errors.InvalidSession: (401, "Invalid session"),
+    errors.WrongPassword: (403, "Wrong password"),
+    errors.LinkInvalid: (404, "Link not valid"),
+    errors.LinkExpired: (410, "Link expired"),
+    errors.LinkUsed: (410, "Link already used"),
+    errors.EmailAlreadyVerified: (409, "Email already confirmed"),
+    errors.EmailNotVerified: (403, "Email not confirmed"),
+    errors.UnsupportedLanguage: (422, "Language not offered"),
 }
 
 

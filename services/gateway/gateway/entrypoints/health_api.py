@@ -16,5 +16,5 @@ router = APIRouter(tags=["ops"])
 async def healthz(runtime: RuntimeDep) -> JSONResponse:
     """200 when the gateway's database and every service are healthy, else 503 naming what fails."""
     report = await check_health(runtime.pool, runtime.client, runtime.settings.upstream_urls(),
-                                runtime.settings.health_timeout_seconds)
+                                runtime.settings.health_timeout_seconds, runtime.clock())
     return JSONResponse(HealthOut.of(report).model_dump(), status_code=200 if report.healthy else 503)

@@ -9,9 +9,12 @@ import asyncpg
 import httpx
 from fastapi import Depends, Request
 
+from ..application.accounts import AccountService
 from ..application.auth import AuthService
+from ..application.clock import Clock
 from ..application.identity_tokens import IdentitySigner
 from ..config import GatewaySettings
+from ..forwarding.portal import PortalForwarder
 from ..forwarding.proxy import Forwarder
 from ..tenants import TenantDirectory
 
@@ -23,8 +26,11 @@ class Runtime:
     pool: asyncpg.Pool
     client: httpx.AsyncClient
     auth: AuthService
+    accounts: AccountService
     signer: IdentitySigner
     forwarder: Forwarder
+    portal: PortalForwarder
+    clock: Clock
 
 
 def get_runtime(request: Request) -> Runtime:

@@ -10,11 +10,15 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, Str
 
 from ..application.health import HealthReport
 from ..domain.accounts import Account, normalise_email
+from ..tenants import Tenant
 
 TenantSlug = Annotated[str, StringConstraints(min_length=1, max_length=100), Field(examples=["itmhca"])]
 Email = Annotated[EmailStr, AfterValidator(normalise_email)]
 Password = Annotated[str, StringConstraints(max_length=1024), Field(description="At least 12 characters.")]
 PersonName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Language = Annotated[Literal["en", "es"], Field(description="Language of pages and emails.")]
+LinkToken = Annotated[str, StringConstraints(min_length=1, max_length=200),
+                      Field(description="The last part of the emailed link.")]
 
 
 class SignupRequest(BaseModel):
@@ -24,6 +28,46 @@ class SignupRequest(BaseModel):
     email: Email
     name: PersonName
     password: Password
+    language: Language | None = Field(default=None, description=(
+        "Language of pages and emails; default: the best of Accept-Language, else the association's default."))
+
+
+class EmailVerificationRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    token: LinkToken
+
+
+class PasswordResetRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    tenant: TenantSlug
+    email: Email
+
+
+class PasswordReset(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    token: LinkToken
+    new_password: Password
+
+
+class PasswordChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    current_password: Password
+    new_password: Password
+
+
+class ProfileChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: PersonName | None = None
+    language: Language | None = None
+
+
+class AcceptedOut(BaseModel):
+    detail: str
 
 
 class LoginRequest(BaseModel):
@@ -41,11 +85,34 @@ class AccountOut(BaseModel):
     name: str
     roles: list[str]
     created_at: datetime
+    language: str
+    email_verified: bool
 
     @classmethod
     def of(cls, account: Account) -> AccountOut:
         return cls(id=account.id, tenant=account.tenant, email=account.email, name=account.name,
-                   roles=sorted(account.roles), created_at=account.created_at)
+                   roles=sorted(account.roles), created_at=account.created_at, language=account.language,
+                   email_verified=account.email_verified)
+
+
+class TenantOut(BaseModel):
+    """An association's public profile."""
+
+    slug: str
+    name: str
+    short_name: str | None
+    timezone: str
+    languages: list[str]
+    default_language: str
+    categories: dict[str, str] = Field(description="Category code -> display name.")
+    contact_email: str | None
+    website: str | None
+
+    @classmethod
+    def of(cls, tenant: Tenant) -> TenantOut:
+        return cls(slug=tenant.slug, name=tenant.name, short_name=tenant.short_name, timezone=tenant.timezone,
+                   languages=list(tenant.languages), default_language=tenant.default_language,
+                   categories=dict(tenant.categories), contact_email=tenant.contact_email, website=tenant.website)
 
 
 class LoginOut(BaseModel):
@@ -60,16 +127,25 @@ class CheckOut(BaseModel):
     detail: str
 
 
+class OutboxOut(BaseModel):
+    pending: int = Field(description="Account events not yet acknowledged by the broker.")
+    oldest_pending_seconds: float | None
+
+
 class HealthOut(BaseModel):
     status: Literal["ok", "degraded"]
     services: dict[str, CheckOut]
+    outbox: OutboxOut | None = None
 
     @classmethod
     def of(cls, report: HealthReport) -> HealthOut:
+        outbox = None if report.outbox is None else OutboxOut(
+            pending=report.outbox.pending, oldest_pending_seconds=report.outbox.oldest_pending_seconds)
         return cls(
             status="ok" if report.healthy else "degraded",
             services={name: CheckOut.model_validate(check, from_attributes=True)
                       for name, check in report.checks.items()},
+            outbox=outbox,
         )
 
 

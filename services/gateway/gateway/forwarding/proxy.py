@@ -10,7 +10,7 @@ from servicekit.problems import Problem
 from starlette.requests import Request
 from starlette.responses import Response
 
-from .targets import has_dot_segment, target_url
+from .targets import has_dot_segment, redacted, target_url
 
 log = logging.getLogger(__name__)
 
@@ -55,15 +55,17 @@ class Forwarder:
         try:
             answer = await self._client.request(request.method, url, content=body or None, headers=headers)
         except httpx.TimeoutException as exc:
-            log.warning("%s %s: %s timed out (%s)", request.method, request.url.path, upstream, type(exc).__name__)
+            log.warning("%s %s: %s timed out (%s)", request.method, redacted(request.url.path), upstream,
+                        type(exc).__name__)
             raise Problem(504, "Service timed out", f"the {upstream} service did not answer in time; "
                           "the request may or may not have been carried out", code="UPSTREAM_TIMEOUT") from exc
         except httpx.ConnectError as exc:
-            log.warning("%s %s: %s unreachable", request.method, request.url.path, upstream)
+            log.warning("%s %s: %s unreachable", request.method, redacted(request.url.path), upstream)
             raise Problem(503, "Service unavailable", f"the {upstream} service is not reachable; nothing was "
                           "changed, please retry", code="UPSTREAM_UNAVAILABLE") from exc
         except httpx.TransportError as exc:
-            log.warning("%s %s: %s failed (%s)", request.method, request.url.path, upstream, type(exc).__name__)
+            log.warning("%s %s: %s failed (%s)", request.method, redacted(request.url.path), upstream,
+                        type(exc).__name__)
             raise Problem(502, "Bad gateway", f"the {upstream} service gave no usable answer",
                           code="UPSTREAM_ERROR") from exc
         returned = {name: answer.headers[name] for name in RETURNED_RESPONSE_HEADERS if name in answer.headers}

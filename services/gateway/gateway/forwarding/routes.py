@@ -31,5 +31,8 @@ FORWARDED_ROUTES = (
 
 FORWARDED_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 
-UPLOAD_PATHS = (re.compile(r"^/applications/[^/]+/documents/?$"),)
+UPLOAD_PATHS = (
+    re.compile(r"^/applications/[^/]+/documents/?$"),
+    re.compile(r"^/apply/[^/]+/documents(/[^/]+)?/?$"),  # the portal's upload form, passed on to the API
+)
 """POSTs here carry documents (multipart): their bodies may reach MAX_UPLOAD_BYTES instead of MAX_BODY_BYTES."""

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import unquote
 
 import httpx
+
+SECRET_PATH = re.compile(r"(/account/verify/|/account/password/reset/|/references/)[^/?\s\"]+")
+"""Paths whose last part is a one-time secret (emailed links): never logged as they are."""
+
+
+def redacted(text: str) -> str:
+    return SECRET_PATH.sub(r"\1[redacted]", text)
 
 
 def has_dot_segment(raw_path: bytes) -> bool:

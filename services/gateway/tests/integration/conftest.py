@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import socket
 import threading
 import time
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
@@ -100,6 +102,75 @@ def fake_services() -> Iterator[dict[str, FakeService]]:
         thread.join(5)
 
 
+@dataclass
+class FakePortal:
+    """The portal's part: pages, cookies, redirects, uploads; records what reached it."""
+
+    url: str = ""
+    received: list[dict[str, Any]] = field(default_factory=list)
+
+    def app(self) -> FastAPI:
+        app = FastAPI()
+
+        @app.api_route("/{path:path}", methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
+        async def anything(request: Request) -> Response:
+            body = await request.body()
+            self.received.append({"method": request.method, "path": request.url.path, "query": request.url.query,
+                                  "headers": dict(request.headers), "body": body})
+            if request.url.path == "/sign-in" and request.method == "POST":
+                answer = Response(status_code=303, headers={"location": "/dashboard", "hx-redirect": "/dashboard",
+                                                            "x-internal": "secret"})
+                answer.set_cookie("portal_session", "s1", httponly=True, samesite="lax")
+                answer.set_cookie("portal_csrf", "c1", samesite="lax")
+                return answer
+            if request.url.path.endswith("/pdf"):
+                return Response(bytes(range(256)) * 4, media_type="application/pdf",
+                                headers={"content-disposition": 'attachment; filename="c.pdf"', "etag": '"p1"'})
+            if request.url.path.endswith("/documents"):
+                return JSONResponse({"received": len(body)}, status_code=201)
+            return Response("<!doctype html><title>Portal</title><h1>Portal page</h1>", media_type="text/html",
+                            headers={"content-security-policy": "default-src 'self'", "x-frame-options": "DENY",
+                                     "vary": "Accept-Language", "cache-control": "no-store"})
+
+        return app
+
+
+def serve(app: FastAPI) -> tuple[str, uvicorn.Server, threading.Thread]:
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        assert time.monotonic() < deadline, "fake service did not start"
+        time.sleep(0.02)
+    return f"http://127.0.0.1:{port}", server, thread
+
+
+@pytest.fixture(scope="session")
+def fake_portal() -> Iterator[FakePortal]:
+    portal = FakePortal()
+    portal.url, server, thread = serve(portal.app())
+    yield portal
+    server.should_exit = True
+    thread.join(5)
+
+
+@pytest.fixture
+def portal(fake_portal: FakePortal) -> FakePortal:
+    fake_portal.received.clear()
+    return fake_portal
+
+
+@pytest.fixture(scope="session")
+def accounts_topic(kafka_bootstrap: str) -> str:
+    from devstack.topics import ensure_topics
+    from endorsement_contracts import ACCOUNTS
+
+    ensure_topics(kafka_bootstrap, {ACCOUNTS.name: ACCOUNTS.partitions})
+    return ACCOUNTS.name
+
+
 @pytest.fixture
 def upstreams(fake_services: dict[str, FakeService]) -> dict[str, FakeService]:
     for service in fake_services.values():
@@ -129,12 +200,31 @@ class Gateway:
         transport = httpx.ASGITransport(self.app, client=(address, 4321))
         return await self.stack.enter_async_context(httpx.AsyncClient(transport=transport, base_url="http://gateway"))
 
-    async def sign_up(self, email: str = "ada@example.org", password: str = APPLICANT_PASSWORD) -> dict[str, Any]:
-        body = {"tenant": "itmhca", "email": email, "name": "Ada Applicant", "password": password}
+    async def sign_up(self, email: str = "ada@example.org", password: str = APPLICANT_PASSWORD, *,
+                      verified: bool = True, **more: Any) -> dict[str, Any]:
+        """A new applicant; `verified` stands for their opening the emailed link (test_email_links.py does that)."""
+        body = {"tenant": "itmhca", "email": email, "name": "Ada Applicant", "password": password, **more}
         answer = await self.client.post("/auth/signup", json=body)
         assert answer.status_code == 201, answer.text
         result: dict[str, Any] = answer.json()
+        if verified:
+            async with self.app.state.runtime.pool.acquire() as conn:
+                await conn.execute("UPDATE gateway.accounts SET email_verified_at = now() WHERE id = $1",
+                                   uuid.UUID(result["id"]))
         return result
+
+    async def outbox(self) -> list[dict[str, Any]]:
+        """The events written so far (payloads stay until the broker has them), oldest first."""
+        async with self.app.state.runtime.pool.acquire() as conn:
+            rows = await conn.fetch("SELECT event_type, payload FROM gateway.outbox ORDER BY seq")
+        return [{"type": row["event_type"], **(json.loads(row["payload"]) if row["payload"] else {})}
+                for row in rows]
+
+    async def link_token(self, event_type: str, email: str) -> str:
+        """The secret of the latest link emailed to `email` (read from the outbox, as the emailer would)."""
+        links = [e["link"] for e in await self.outbox() if e["type"] == event_type and e.get("email") == email]
+        assert links, f"no {event_type} for {email}"
+        return str(links[-1]).rsplit("/", 1)[1]
 
     async def log_in(self, email: str = "ada@example.org", password: str = APPLICANT_PASSWORD) -> str:
         answer = await self.client.post("/auth/login", json={"tenant": "itmhca", "email": email, "password": password})
@@ -153,11 +243,17 @@ def clock() -> Clock:
 
 @pytest.fixture
 def settings_for(
-    database_url: str, gateway_keys: tuple[str, str], fake_services: dict[str, FakeService]
+    database_url: str, gateway_keys: tuple[str, str], fake_services: dict[str, FakeService], fake_portal: FakePortal,
+    kafka_bootstrap: str, accounts_topic: str,
 ) -> Callable[..., GatewaySettings]:
     def settings(**overrides: Any) -> GatewaySettings:
         values: dict[str, Any] = {
             "database_url": database_url,
+            "kafka_bootstrap_servers": kafka_bootstrap,
+            "kafka_enable_idempotence": False,
+            "outbox_poll_seconds": 0.1,
+            "portal_url": fake_portal.url,
+            "public_base_url": "https://portal.example",
             "gateway_signing_key": gateway_keys[0],
             "gateway_seed_password": SEED_PASSWORD,
             "tenants_dir": TENANTS_DIR,
@@ -189,3 +285,9 @@ async def make_gateway(
 @pytest.fixture
 async def gateway(make_gateway: MakeGateway, upstreams: dict[str, FakeService]) -> Gateway:
     return await make_gateway()
+
+
+@pytest.fixture
+async def offline_gateway(make_gateway: MakeGateway, upstreams: dict[str, FakeService]) -> Gateway:
+    """A gateway whose broker is away: it serves anyway, and the events (with their links) wait in the outbox."""
+    return await make_gateway(kafka_bootstrap_servers=f"127.0.0.1:{free_port()}")

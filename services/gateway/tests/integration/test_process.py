@@ -17,13 +17,17 @@ from .conftest import REPO, SEED_PASSWORD, free_port
 def gateway_env(database_url: str, private_pem: str, port: int, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GATEWAY_", "DATABASE_URL", "TENANTS_DIR"))}
     env.update({"DATABASE_URL": database_url, "GATEWAY_SIGNING_KEY": private_pem, "PORT": str(port),
-                "GATEWAY_SEED_PASSWORD": SEED_PASSWORD, **extra})
+                "GATEWAY_SEED_PASSWORD": SEED_PASSWORD,
+                # No broker there: the gateway starts and serves anyway (the outbox relay keeps retrying).
+                "KAFKA_BOOTSTRAP_SERVERS": f"127.0.0.1:{free_port()}", "KAFKA_ENABLE_IDEMPOTENCE": "false",
+                **extra})
     return env
 
 
 @pytest.mark.parametrize(("remove", "message"), [
     ("GATEWAY_SIGNING_KEY", "gateway_signing_key"),
     ("GATEWAY_SEED_PASSWORD", "GATEWAY_SEED_PASSWORD is required"),
+    ("KAFKA_BOOTSTRAP_SERVERS", "kafka_bootstrap_servers"),
 ])
 def test_missing_configuration_stops_start_up(
     database_url: str, gateway_keys: tuple[str, str], remove: str, message: str

@@ -18,12 +18,14 @@ PRIVATE_PEM, _ = generate_key_pair()
 
 
 def settings(**values: Any) -> GatewaySettings:
-    base: dict[str, Any] = {"database_url": "postgresql://gw@127.0.0.1/gw", "gateway_signing_key": PRIVATE_PEM}
+    base: dict[str, Any] = {"database_url": "postgresql://gw@127.0.0.1/gw", "gateway_signing_key": PRIVATE_PEM,
+                            "kafka_bootstrap_servers": "127.0.0.1:9092"}
     return GatewaySettings(**{**base, **values})
 
 
 def test_defaults_follow_the_platform_layout(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("PORT", "SESSION_TTL_HOURS", "APPLICATIONS_URL", "TENANTS_DIR"):
+    for name in ("PORT", "SESSION_TTL_HOURS", "APPLICATIONS_URL", "TENANTS_DIR", "PORTAL_URL",
+                 "REQUIRE_VERIFIED_EMAIL", "PUBLIC_BASE_URL"):
         monkeypatch.delenv(name, raising=False)
     configured = settings()
     assert configured.port == 8000
@@ -33,6 +35,9 @@ def test_defaults_follow_the_platform_layout(monkeypatch: pytest.MonkeyPatch) ->
         "credentials": "http://127.0.0.1:8003", "notifications": "http://127.0.0.1:8004",
     }
     assert configured.tenants_dir == Path("config/tenants")
+    assert configured.portal_url == "http://127.0.0.1:8005"
+    assert configured.require_verified_email is True
+    assert configured.public_base_url == "http://127.0.0.1:8000"
 
 
 def test_a_key_with_escaped_newlines_is_accepted() -> None:
@@ -48,6 +53,8 @@ def test_a_key_with_escaped_newlines_is_accepted() -> None:
     {"database_url": "mysql://db/gw"},
     {"reviews_url": "ftp://reviews"},
     {"session_ttl_hours": 0},
+    {"kafka_bootstrap_servers": " , "},
+    {"portal_url": "portal:8005"},
 ])
 def test_unsafe_or_malformed_settings_are_refused(values: dict[str, Any]) -> None:
     with pytest.raises(ValidationError):

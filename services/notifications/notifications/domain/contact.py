@@ -7,6 +7,7 @@ same application or endorsement that do name them, and keeps only what an email 
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
@@ -15,18 +16,31 @@ from .email import Recipient
 
 
 class Contact(Aggregate):
-    """The person an application or an endorsement belongs to, as the latest event naming them said."""
+    """The person an application or an endorsement belongs to, as the latest event naming them said (with
+    their account, whose language this service learns from the gateway's account events)."""
 
     class Learnt(Aggregate.Created):
+        class_version = 2
         tenant: str
         address: str
         name: str
         language: str | None
+        account_id: UUID | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["account_id"] = None  # learnt before this service read the person's account
 
     class Changed(Aggregate.Event):
+        class_version = 2
         address: str
         name: str
         language: str | None
+        account_id: UUID | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["account_id"] = None
 
     @staticmethod
     def id_for(subject: str, subject_id: object) -> UUID:
@@ -35,7 +49,14 @@ class Contact(Aggregate):
 
     @classmethod
     def learn(
-        cls, *, subject: str, subject_id: object, tenant: str, person: Recipient, language: str | None
+        cls,
+        *,
+        subject: str,
+        subject_id: object,
+        tenant: str,
+        person: Recipient,
+        language: str | None,
+        account_id: UUID | None = None,
     ) -> Contact:
         return cls._create(
             cls.Learnt,
@@ -44,27 +65,34 @@ class Contact(Aggregate):
             address=person.address,
             name=person.name,
             language=language,
+            account_id=account_id,
         )
 
     @event(Learnt)
-    def __init__(self, *, tenant: str, address: str, name: str, language: str | None) -> None:
+    def __init__(
+        self, *, tenant: str, address: str, name: str, language: str | None, account_id: UUID | None
+    ) -> None:
         self.tenant = tenant
         self.address = address
         self.name = name
         self.language = language
+        self.account_id = account_id
 
-    def update(self, person: Recipient, language: str | None) -> bool:
-        """Record a changed name, address or language; False (and no event) when nothing changed."""
-        if (person.address, person.name, language) == (self.address, self.name, self.language):
+    def update(self, person: Recipient, language: str | None, account_id: UUID | None = None) -> bool:
+        """Record a changed name, address, language or account; False (and no event) when nothing changed."""
+        account_id = account_id or self.account_id
+        now = (person.address, person.name, language, account_id)
+        if now == (self.address, self.name, self.language, self.account_id):
             return False
-        self._changed(address=person.address, name=person.name, language=language)
+        self._changed(address=person.address, name=person.name, language=language, account_id=account_id)
         return True
 
     @event(Changed)
-    def _changed(self, address: str, name: str, language: str | None) -> None:
+    def _changed(self, address: str, name: str, language: str | None, account_id: UUID | None) -> None:
         self.address = address
         self.name = name
         self.language = language
+        self.account_id = account_id
 
     @property
     def recipient(self) -> Recipient:

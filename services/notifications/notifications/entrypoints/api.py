@@ -26,7 +26,8 @@ FILTER = "tenant = $1 AND ($2::text IS NULL OR lower(recipient) = lower($2)) AND
 
 
 def create_api(app: NotificationsApplication) -> FastAPI:
-    api = FastAPI(title="Notifications", version="0.1.0", responses=PROBLEM_RESPONSES)
+    api = FastAPI(title="Notifications", version="0.1.0", responses=PROBLEM_RESPONSES,
+                  docs_url=None, redoc_url=None)  # API docs: the gateway's /docs (vendored, no CDN)
     api.include_router(_router(app))
     return api
 
@@ -70,12 +71,13 @@ def _router(app: NotificationsApplication) -> APIRouter:
     return router
 
 
-WITHHELD = "(withheld: this email carries a rater's single-use form link)"
+WITHHELD = "(withheld: this email carries a single-use link that lets anyone act as its recipient)"
 
 
 def _detail(email: Email) -> EmailDetail:
-    """The email as sent; a reference request's bodies are withheld, as its link lets anyone answer as the rater."""
-    secret = email.kind in kinds.RATER_KINDS
+    """The email as sent; the bodies of a reference request, an email confirmation or a password reset are
+    withheld, as their link lets anyone act as the recipient."""
+    secret = email.kind in kinds.SECRET_LINK_KINDS
     return EmailDetail(
         id=email.id,
         tenant=email.tenant,

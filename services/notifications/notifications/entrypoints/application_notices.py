@@ -27,7 +27,9 @@ from ..templates import kinds as k
 
 
 def preferred_language(person: Any) -> str | None:
-    """The person's language when the event says (Person has no such field today; a later version may)."""
+    """The person's language when the event says (Person has no such field today; a later version may; a rater
+    has one when the applicant chose it). Otherwise the notifier uses the language learnt for the person's
+    account, then the association's default."""
     language = getattr(person, "language", None)
     return language if isinstance(language, str) else None
 
@@ -61,6 +63,7 @@ def application_submitted(event: ApplicationSubmitted, tenant: Tenant, links: Li
         tenant=tenant,
         recipient=_to_applicant(event.applicant),
         language=preferred_language(event.applicant),
+        account_id=event.applicant.account_id,
         values=values,
     )
 
@@ -95,6 +98,7 @@ def registration_accepted(event: RegistrationAccepted, tenant: Tenant, links: Li
         tenant=tenant,
         recipient=_to_applicant(event.applicant),
         language=preferred_language(event.applicant),
+        account_id=event.applicant.account_id,
         values={
             "applicant_name": event.applicant.name,
             "category_name": event.category_name,
@@ -106,7 +110,9 @@ def registration_accepted(event: RegistrationAccepted, tenant: Tenant, links: Li
 def reference_requested(event: ReferenceRequested, tenant: Tenant, links: Links) -> Notice:
     """The rater gets the form link; every request (a reminder, a re-send) is a new email with the new link.
 
-    The link is a bearer secret: it goes into the email and nowhere else (no log line, no error message).
+    The link (the portal's HTML form, as the applications service sends it) is a bearer secret: it goes into the
+    email verbatim and nowhere else (no log line, no error message). The email is in the rater's language when
+    the event says one, else in the association's default (a rater has no account).
     """
     if not event.form_url.startswith(("https://", "http://")):
         raise InvalidEmail(f"the form link of reference {event.reference_id} is not an http(s) URL")
@@ -117,6 +123,7 @@ def reference_requested(event: ReferenceRequested, tenant: Tenant, links: Links)
         occurrence=event.request_number,
         tenant=tenant,
         recipient=Recipient(address=event.rater.email, name=event.rater.name),
+        language=preferred_language(event.rater),
         values={
             "rater_name": event.rater.name,
             "applicant_name": event.applicant.name,
@@ -136,6 +143,7 @@ def reference_voided(event: ReferenceVoided, contact: Contact, tenant: Tenant, l
         tenant=tenant,
         recipient=contact.recipient,
         language=contact.language,
+        account_id=contact.account_id,
         values={
             "applicant_name": contact.name,
             "category_name": tenant.category_name(event.category),
@@ -155,6 +163,7 @@ def reference_completed(event: ReferenceCompleted, contact: Contact, tenant: Ten
         tenant=tenant,
         recipient=contact.recipient,
         language=contact.language,
+        account_id=contact.account_id,
         values={
             "applicant_name": contact.name,
             "rater_name": event.rater.name,
@@ -175,6 +184,7 @@ def application_withdrawn(event: ApplicationWithdrawn, tenant: Tenant, links: Li
         tenant=tenant,
         recipient=_to_applicant(event.applicant),
         language=preferred_language(event.applicant),
+        account_id=event.applicant.account_id,
         values={
             "applicant_name": event.applicant.name,
             "category_name": tenant.category_name(event.category),
@@ -191,6 +201,7 @@ def renewal_submitted(event: RenewalSubmitted, tenant: Tenant, links: Links) -> 
         tenant=tenant,
         recipient=_to_applicant(event.applicant),
         language=preferred_language(event.applicant),
+        account_id=event.applicant.account_id,
         values={
             "applicant_name": event.applicant.name,
             "category_name": event.category_name,
@@ -209,6 +220,7 @@ def reinstatement_submitted(event: ReinstatementSubmitted, tenant: Tenant, links
         tenant=tenant,
         recipient=_to_applicant(event.applicant),
         language=preferred_language(event.applicant),
+        account_id=event.applicant.account_id,
         values={
             "applicant_name": event.applicant.name,
             "category_name": event.category_name,

@@ -1,12 +1,17 @@
 """Integration events that someone must hear about, each mapped to the email that tells them.
 
-A new kind of email is one function in `application_notices` or `review_notices` (event -> Notice), one
-line in `handlers`, and a template in `templates/en.py` (plus `es.py` when an applicant reads it).
+A new kind of email is one function in `application_notices`, `review_notices` or `account_notices` (event ->
+Notice), one
+line in `handlers`, and a template in `templates/en.py` and in `templates/es.py`.
 
 Every event that names an applicant also teaches this service who the application (and, when the event
 says, the endorsement) belongs to: a `Contact`, saved with the event's position like any other effect.
 Events that name nobody are sent to that contact; when none is known the event is skipped with a log
 line (nobody to tell is not a malformed record, so it is no dead letter).
+
+The gateway's account events teach this service each account's language (an `Account`, saved with the event's
+position too); every email to a person named by `account_id` is then written in that language unless the
+event itself says one.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 from endorsement_contracts import ApplicationSubmitted, EndorsementGranted, Envelope, IntegrationEvent, Person
+from endorsement_contracts.events import accounts as ac
 from endorsement_contracts.events import applications as ap
 from endorsement_contracts.events import reviews as rv
 from servicekit.consumer import Handler, RejectedMessage
@@ -25,6 +31,7 @@ from ..config import Tenant
 from ..domain import Cause, Contact, NotificationError, Recipient
 from ..notices import Notice, Notifier
 from ..templates import Links
+from . import account_notices as acn
 from . import application_notices as an
 from . import review_notices as rn
 
@@ -34,6 +41,14 @@ E = TypeVar("E", bound=IntegrationEvent)
 Notices = Notice | Sequence[Notice]
 NoticeFor = Callable[[E, Tenant, Links], Notices]
 ContactNoticeFor = Callable[[E, Contact, Tenant, Links], Notice]
+Learn = Callable[[IntegrationEvent, Tenant], list[Any]]
+AccountEvent = (
+    ac.AccountRegistered
+    | ac.AccountProfileChanged
+    | ac.EmailVerificationRequested
+    | ac.PasswordResetRequested
+    | ac.PasswordChanged
+)
 
 APPLICATION = "application"
 ENDORSEMENT = "endorsement"
@@ -44,6 +59,12 @@ def handlers(notifier: Notifier) -> dict[type[IntegrationEvent], Handler]:
     names a person to remember."""
     n = notifier
     return {
+        # gateway: accounts
+        ac.AccountRegistered: _account(ac.AccountRegistered, _nobody, n),
+        ac.AccountProfileChanged: _account(ac.AccountProfileChanged, _nobody, n),
+        ac.EmailVerificationRequested: _account(ac.EmailVerificationRequested, acn.email_verification_requested, n),
+        ac.PasswordResetRequested: _account(ac.PasswordResetRequested, acn.password_reset_requested, n),
+        ac.PasswordChanged: _account(ac.PasswordChanged, acn.password_changed, n),
         # applications service
         ap.ApplicationStarted: _handler(ap.ApplicationStarted, _nobody, n),
         ap.ApplicationRegistered: _handler(ap.ApplicationRegistered, an.application_registered, n),
@@ -90,18 +111,34 @@ def _nobody(event: IntegrationEvent, tenant: Tenant, links: Links) -> Notices:
     return []
 
 
-def _handler(event_type: type[E], notice_for: NoticeFor[E], notifier: Notifier) -> Handler:
+def _handler(
+    event_type: type[E], notice_for: NoticeFor[E], notifier: Notifier, learn: Learn | None = None
+) -> Handler:
+    """A handler that first learns what the event says of people (`learn`: contacts by default), then queues
+    its notices; everything is returned to be saved with the record's position."""
+
+    def learn_contacts(event: IntegrationEvent, tenant: Tenant) -> list[Any]:
+        effects: list[Any] = []
+        for subject, subject_id, person in named(event):
+            effects += notifier.learn(
+                tenant,
+                subject,
+                subject_id,
+                Recipient(person.email, person.name),
+                an.preferred_language(person),
+                person.account_id,
+            )
+        return effects
+
+    learn_from = learn or learn_contacts
+
     def handle(envelope: Envelope) -> Sequence[Any]:
         event = envelope.event
         assert isinstance(event, event_type)
         cause = Cause(event_id=envelope.id, event_type=envelope.type)
         try:
             tenant = notifier.tenant(event.tenant)
-            effects: list[Any] = []
-            for subject, subject_id, person in named(event):
-                effects += notifier.learn(
-                    tenant, subject, subject_id, Recipient(person.email, person.name), an.preferred_language(person)
-                )
+            effects: list[Any] = learn_from(event, tenant)
             notices = notice_for(event, tenant, notifier.links)
             unique = {n.email_id: n for n in ([notices] if isinstance(notices, Notice) else notices)}
             for notice in unique.values():  # e.g. a coordinator listed twice gets one email
@@ -111,6 +148,17 @@ def _handler(event_type: type[E], notice_for: NoticeFor[E], notifier: Notifier) 
         return effects
 
     return handle
+
+
+def _account(event_type: type[E], notice_for: NoticeFor[E], notifier: Notifier) -> Handler:
+    """A handler for an account event: it records the account's language (saved first, so the notices it
+    causes and every later email to the person read it), then queues its notices."""
+
+    def learn_account(event: IntegrationEvent, tenant: Tenant) -> list[Any]:
+        assert isinstance(event, AccountEvent)
+        return notifier.learn_account(tenant, event.account_id, event.language, event.occurred_at)
+
+    return _handler(event_type, notice_for, notifier, learn_account)
 
 
 def _to_contact(event_type: type[E], subject: str, notice_for: ContactNoticeFor[E], notifier: Notifier) -> Handler:

@@ -55,6 +55,7 @@ def information_requested(event: InformationRequested, tenant: Tenant, links: Li
         tenant=tenant,
         recipient=Recipient(address=event.applicant.email, name=event.applicant.name),
         language=preferred_language(event.applicant),
+        account_id=event.applicant.account_id,
         values={
             "applicant_name": event.applicant.name,
             "category_name": tenant.category_name(event.category),
@@ -75,6 +76,7 @@ def application_deferred(event: ApplicationDeferred, tenant: Tenant, links: Link
         tenant=tenant,
         recipient=Recipient(address=event.applicant.email, name=event.applicant.name),
         language=preferred_language(event.applicant),
+        account_id=event.applicant.account_id,
         values={
             "applicant_name": event.applicant.name,
             "category_name": tenant.category_name(event.category),
@@ -94,6 +96,7 @@ def approved_for_exam(event: ApprovedForExam, tenant: Tenant, links: Links) -> N
         tenant=tenant,
         recipient=Recipient(address=event.applicant.email, name=event.applicant.name),
         language=preferred_language(event.applicant),
+        account_id=event.applicant.account_id,
         values={
             "applicant_name": event.applicant.name,
             "category_name": event.category_name,
@@ -112,6 +115,7 @@ def exam_registered(event: ExamRegistered, contact: Contact, tenant: Tenant, lin
         tenant=tenant,
         recipient=contact.recipient,
         language=contact.language,
+        account_id=contact.account_id,
         values={
             "applicant_name": contact.name,
             "category_name": tenant.category_name(event.category),
@@ -143,6 +147,7 @@ def exam_scored(event: ExamScored, contact: Contact, tenant: Tenant, links: Link
         tenant=tenant,
         recipient=contact.recipient,
         language=contact.language,
+        account_id=contact.account_id,
         values=values,
     )
 
@@ -155,6 +160,7 @@ def endorsement_denied(event: EndorsementDenied, tenant: Tenant, links: Links) -
         tenant=tenant,
         recipient=Recipient(address=event.applicant.email, name=event.applicant.name),
         language=preferred_language(event.applicant),
+        account_id=event.applicant.account_id,
         values={
             "applicant_name": event.applicant.name,
             "category_name": tenant.category_name(event.category),
@@ -172,6 +178,7 @@ def endorsement_granted(event: EndorsementGranted, tenant: Tenant, links: Links)
         tenant=tenant,
         recipient=Recipient(address=event.applicant.email, name=event.applicant.name),
         language=preferred_language(event.applicant),
+        account_id=event.applicant.account_id,
         values={
             "applicant_name": event.applicant.name,
             "category_name": event.category_name,
@@ -255,5 +262,6 @@ def _to_holder(
         tenant=tenant,
         recipient=holder.recipient,
         language=holder.language,
+        account_id=holder.account_id,
         values={"holder_name": holder.name, **values},
     )

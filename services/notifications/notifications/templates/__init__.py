@@ -2,7 +2,7 @@
 
 from . import kinds
 from .catalogue import LOCALES, TEMPLATES, render, template_for
-from .formatting import long_date, one_line
+from .formatting import long_date, long_moment, one_line
 from .links import Links
 from .template import EmailTemplate, Locale, Phrase, Value
 
@@ -16,6 +16,7 @@ __all__ = [
     "Value",
     "kinds",
     "long_date",
+    "long_moment",
     "one_line",
     "render",
     "template_for",

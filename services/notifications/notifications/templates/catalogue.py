@@ -1,5 +1,5 @@
-"""Every kind of email in every language the platform writes. A new kind is an English template (and, for
-applicants, its translations) plus a handler that fills it."""
+"""Every kind of email in every language the platform writes. A new kind is an English template and its
+translations, plus a handler that fills it."""
 
 from __future__ import annotations
 

@@ -449,4 +449,73 @@ Open the case at {case_url}
 accept or decline the assignment, then review the application.</p>
 <p><a href="{case_url}">Open the case</a></p>""",
     ),
+    k.EMAIL_VERIFICATION: EmailTemplate(
+        subject="Confirm your email address",
+        text="""Dear {person_name},
+
+Please confirm the email address of your {tenant_name} account by opening this link:
+
+{link}
+
+The link works once and expires on {expires_at}. If it has expired, sign in and ask for a new one.
+If you did not create an account, ignore this email.
+""",
+        html="""<p>Dear {person_name},</p>
+<p>Please confirm the email address of your {tenant_name} account by opening this link:</p>
+<p><a href="{link}">{link}</a></p>
+<p>The link works once and expires on {expires_at}. If it has expired, sign in and ask for a new one.</p>
+<p>If you did not create an account, ignore this email.</p>""",
+    ),
+    k.PASSWORD_RESET: EmailTemplate(
+        subject="Reset your password",
+        text="""Dear {person_name},
+
+Someone asked to reset the password of your {tenant_name} account. To choose a new password, open this link:
+
+{link}
+
+The link works once and expires on {expires_at}. Please do not forward this email.
+If it was not you, ignore this email: your password stays as it is.
+""",
+        html="""<p>Dear {person_name},</p>
+<p>Someone asked to reset the password of your {tenant_name} account. To choose a new password, open this
+link:</p>
+<p><a href="{link}">{link}</a></p>
+<p>The link works once and expires on {expires_at}. Please do not forward this email.</p>
+<p>If it was not you, ignore this email: your password stays as it is.</p>""",
+    ),
+    k.PASSWORD_CHANGED: EmailTemplate(
+        subject="Your password was changed",
+        text="""Dear {person_name},
+
+The password of your {tenant_name} account was changed on {changed_at}.
+
+If it was you, there is nothing to do.
+If it was not you, reset your password at once (on the sign-in page at {portal_url}, ask for a password \
+reset link), then write to {contact_email} so we can check your account.
+""",
+        html="""<p>Dear {person_name},</p>
+<p>The password of your {tenant_name} account was changed on {changed_at}.</p>
+<p>If it was you, there is nothing to do.</p>
+<p>If it was not you, reset your password at once (on the <a href="{portal_url}">sign-in page</a>, ask for a
+password reset link), then write to {contact_email} so we can check your account.</p>""",
+    ),
+    k.PASSWORD_WAS_RESET: EmailTemplate(
+        subject="Your password was reset",
+        text="""Dear {person_name},
+
+The password of your {tenant_name} account was reset with an emailed link on {changed_at}.
+
+If it was you, there is nothing to do.
+If it was not you, someone can read your email: secure your email account, reset your password again \
+(on the sign-in page at {portal_url}, ask for a password reset link), then write to {contact_email} so \
+we can check your account.
+""",
+        html="""<p>Dear {person_name},</p>
+<p>The password of your {tenant_name} account was reset with an emailed link on {changed_at}.</p>
+<p>If it was you, there is nothing to do.</p>
+<p>If it was not you, someone can read your email: secure your email account, reset your password again (on
+the <a href="{portal_url}">sign-in page</a>, ask for a password reset link), then write to {contact_email} so
+we can check your account.</p>""",
+    ),
 }

@@ -1,4 +1,4 @@
-"""Spanish: the emails applicants and holders read. Raters and staff get English (the fallback) for now.
+"""Spanish: every kind of email (applicants and holders, account holders, raters and staff).
 
 Category names come from the tenant data and events, which name them in English.
 """
@@ -393,5 +393,144 @@ Escriba a {contact_email} si tiene alguna pregunta.
         html="""<p>Estimado/a {holder_name}:</p>
 <p>{tenant_name} revocó su endorsement <strong>{category_name}</strong> el {revoked_on}.</p>
 <p>El motivo: {reason}</p>""",
+    ),
+    k.EMAIL_VERIFICATION: EmailTemplate(
+        subject="Confirme su dirección de correo electrónico",
+        text="""Estimado/a {person_name}:
+
+Confirme la dirección de correo electrónico de su cuenta de {tenant_name} abriendo este enlace:
+
+{link}
+
+El enlace funciona una sola vez y vence el {expires_at}. Si ya venció, inicie sesión y pida uno nuevo.
+Si usted no creó ninguna cuenta, ignore este mensaje.
+""",
+        html="""<p>Estimado/a {person_name}:</p>
+<p>Confirme la dirección de correo electrónico de su cuenta de {tenant_name} abriendo este enlace:</p>
+<p><a href="{link}">{link}</a></p>
+<p>El enlace funciona una sola vez y vence el {expires_at}. Si ya venció, inicie sesión y pida uno nuevo.</p>
+<p>Si usted no creó ninguna cuenta, ignore este mensaje.</p>""",
+    ),
+    k.PASSWORD_RESET: EmailTemplate(
+        subject="Restablezca su contraseña",
+        text="""Estimado/a {person_name}:
+
+Alguien pidió restablecer la contraseña de su cuenta de {tenant_name}. Para elegir una contraseña nueva, \
+abra este enlace:
+
+{link}
+
+El enlace funciona una sola vez y vence el {expires_at}. No reenvíe este mensaje.
+Si no fue usted, ignore este mensaje: su contraseña no cambia.
+""",
+        html="""<p>Estimado/a {person_name}:</p>
+<p>Alguien pidió restablecer la contraseña de su cuenta de {tenant_name}. Para elegir una contraseña nueva,
+abra este enlace:</p>
+<p><a href="{link}">{link}</a></p>
+<p>El enlace funciona una sola vez y vence el {expires_at}. No reenvíe este mensaje.</p>
+<p>Si no fue usted, ignore este mensaje: su contraseña no cambia.</p>""",
+    ),
+    k.PASSWORD_CHANGED: EmailTemplate(
+        subject="Se cambió su contraseña",
+        text="""Estimado/a {person_name}:
+
+La contraseña de su cuenta de {tenant_name} se cambió el {changed_at}.
+
+Si fue usted, no tiene que hacer nada.
+Si no fue usted, restablezca su contraseña de inmediato (en la página de inicio de sesión, {portal_url}, \
+pida un enlace para restablecerla) y después escriba a {contact_email} para que revisemos su cuenta.
+""",
+        html="""<p>Estimado/a {person_name}:</p>
+<p>La contraseña de su cuenta de {tenant_name} se cambió el {changed_at}.</p>
+<p>Si fue usted, no tiene que hacer nada.</p>
+<p>Si no fue usted, restablezca su contraseña de inmediato (en la
+<a href="{portal_url}">página de inicio de sesión</a>, pida un enlace para restablecerla) y después escriba a
+{contact_email} para que revisemos su cuenta.</p>""",
+    ),
+    k.PASSWORD_WAS_RESET: EmailTemplate(
+        subject="Se restableció su contraseña",
+        text="""Estimado/a {person_name}:
+
+La contraseña de su cuenta de {tenant_name} se restableció con un enlace enviado por correo el {changed_at}.
+
+Si fue usted, no tiene que hacer nada.
+Si no fue usted, alguien puede leer su correo: proteja su cuenta de correo electrónico, vuelva a \
+restablecer su contraseña (en la página de inicio de sesión, {portal_url}, pida un enlace para \
+restablecerla) y después escriba a {contact_email} para que revisemos su cuenta.
+""",
+        html="""<p>Estimado/a {person_name}:</p>
+<p>La contraseña de su cuenta de {tenant_name} se restableció con un enlace enviado por correo el
+{changed_at}.</p>
+<p>Si fue usted, no tiene que hacer nada.</p>
+<p>Si no fue usted, alguien puede leer su correo: proteja su cuenta de correo electrónico, vuelva a restablecer
+su contraseña (en la <a href="{portal_url}">página de inicio de sesión</a>, pida un enlace para restablecerla)
+y después escriba a {contact_email} para que revisemos su cuenta.</p>""",
+    ),
+    k.REFERENCE_REQUESTED: EmailTemplate(
+        subject="Complete una referencia para {applicant_name}",
+        text="""Estimado/a {rater_name}:
+
+{applicant_name} solicita a {tenant_name} el endorsement {category_name} y le indicó a usted como \
+referencia. Complete el formulario de referencia en este enlace:
+
+{form_url}
+
+El enlace es solo para usted y funciona una vez; vence el {expires_on}. No reenvíe este mensaje.
+Si no puede dar esta referencia, escriba a {contact_email}.
+""",
+        html="""<p>Estimado/a {rater_name}:</p>
+<p>{applicant_name} solicita a {tenant_name} el endorsement <strong>{category_name}</strong> y le indicó a
+usted como referencia. Complete el formulario de referencia en este enlace:</p>
+<p><a href="{form_url}">{form_url}</a></p>
+<p>El enlace es solo para usted y funciona una vez; vence el {expires_on}. No reenvíe este mensaje.
+Si no puede dar esta referencia, escriba a {contact_email}.</p>""",
+    ),
+    k.REFERENCE_REMINDER: EmailTemplate(
+        subject="Recordatorio: complete una referencia para {applicant_name}",
+        text="""Estimado/a {rater_name}:
+
+Le recordamos que {applicant_name} sigue esperando su referencia para el endorsement {category_name} \
+con {tenant_name}. Este enlace nuevo sustituye a cualquier enlace que le hayamos enviado antes:
+
+{form_url}
+
+El enlace es solo para usted y funciona una vez; vence el {expires_on}. No reenvíe este mensaje.
+Si no puede dar esta referencia, escriba a {contact_email}.
+""",
+        html="""<p>Estimado/a {rater_name}:</p>
+<p>Le recordamos que {applicant_name} sigue esperando su referencia para el endorsement
+<strong>{category_name}</strong> con {tenant_name}. Este enlace nuevo sustituye a cualquier enlace que le
+hayamos enviado antes:</p>
+<p><a href="{form_url}">{form_url}</a></p>
+<p>El enlace es solo para usted y funciona una vez; vence el {expires_on}. No reenvíe este mensaje.
+Si no puede dar esta referencia, escriba a {contact_email}.</p>""",
+    ),
+    k.REGISTRATION_AWAITING_ACCEPTANCE: EmailTemplate(
+        subject="Inscripción pendiente de aceptación: {applicant_name} ({category_name})",
+        text="""Estimado/a {coordinator_name}:
+
+{applicant_name} se inscribió para el endorsement {category_name} el {registered_on}. La inscripción \
+espera su aceptación para que pueda completar la solicitud.
+
+Abra la solicitud en {application_url}
+""",
+        html="""<p>Estimado/a {coordinator_name}:</p>
+<p>{applicant_name} se inscribió para el endorsement <strong>{category_name}</strong> el {registered_on}. La
+inscripción espera su aceptación para que pueda completar la solicitud.</p>
+<p><a href="{application_url}">Abra la solicitud</a></p>""",
+    ),
+    k.REVIEW_ASSIGNED: EmailTemplate(
+        subject="Un caso de revisión le espera: {category_name}",
+        text="""Estimado/a {reviewer_name}:
+
+Una solicitud de endorsement {category_name} espera su revisión (revisor/a {slot}). Acepte o rechace \
+la asignación y después revise la solicitud.
+
+Abra el caso en {case_url}
+""",
+        html="""<p>Estimado/a {reviewer_name}:</p>
+<p>Una solicitud de endorsement <strong>{category_name}</strong> espera su revisión (revisor/a {slot}).
+Acepte o rechace la asignación y después revise la solicitud.</p>
+<p><a href="{case_url}">Abra el caso</a></p>""",
     ),
 }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 MONTHS = {
     "en": (
@@ -46,3 +46,14 @@ def long_date(day: date, language: str = "en") -> str:
     if language == "es":
         return f"{day.day} de {MONTHS['es'][day.month - 1]} de {day.year}"
     return f"{MONTHS['en'][day.month - 1]} {day.day}, {day.year}"
+
+
+def long_moment(moment: datetime, language: str = "en") -> str:
+    """`December 15, 2026 at 9:05 PM MST`; in Spanish `15 de diciembre de 2026 a las 21:05 (MST)`: the moment
+    on its own clock (convert it to the association's time zone first)."""
+    zone = moment.tzname() or ""
+    if language == "es":
+        return f"{long_date(moment.date(), 'es')} a las {moment:%H:%M}" + (f" ({zone})" if zone else "")
+    hour = moment.hour % 12 or 12
+    clock = f"{hour}:{moment:%M} {'AM' if moment.hour < 12 else 'PM'}"
+    return f"{long_date(moment.date())} at {clock}" + (f" {zone}" if zone else "")

@@ -1,4 +1,4 @@
-"""Every kind of email, by who reads it. English exists for every kind; translations for the applicant's."""
+"""Every kind of email, by who reads it. English and Spanish exist for every kind."""
 
 from __future__ import annotations
 
@@ -23,6 +23,12 @@ RENEWAL_APPROVED = "renewal-approved"
 ENDORSEMENT_LAPSED = "endorsement-lapsed"
 ENDORSEMENT_REINSTATED = "endorsement-reinstated"
 ENDORSEMENT_REVOKED = "endorsement-revoked"
+
+# to the person of an account (links are secrets: the support API withholds these bodies)
+EMAIL_VERIFICATION = "email-verification"
+PASSWORD_RESET = "password-reset"  # noqa: S105 (a kind of email, not a password)
+PASSWORD_CHANGED = "password-changed"  # noqa: S105
+PASSWORD_WAS_RESET = "password-was-reset"  # noqa: S105
 
 # to a rater (no account on the platform)
 REFERENCE_REQUESTED = "reference-requested"
@@ -56,6 +62,9 @@ APPLICANT_KINDS = frozenset(
         ENDORSEMENT_REVOKED,
     }
 )
+ACCOUNT_KINDS = frozenset({EMAIL_VERIFICATION, PASSWORD_RESET, PASSWORD_CHANGED, PASSWORD_WAS_RESET})
 RATER_KINDS = frozenset({REFERENCE_REQUESTED, REFERENCE_REMINDER})
 STAFF_KINDS = frozenset({REGISTRATION_AWAITING_ACCEPTANCE, REVIEW_ASSIGNED})
-ALL_KINDS = APPLICANT_KINDS | RATER_KINDS | STAFF_KINDS
+ALL_KINDS = APPLICANT_KINDS | ACCOUNT_KINDS | RATER_KINDS | STAFF_KINDS
+SECRET_LINK_KINDS = frozenset({EMAIL_VERIFICATION, PASSWORD_RESET}) | RATER_KINDS
+"""Kinds whose body carries a single-use link that lets anyone act as the recipient."""

@@ -19,6 +19,10 @@ class Links:
     def review_case(self, review_case_id: UUID) -> str:
         return f"{self._base}/reviews/cases/{review_case_id}"
 
+    def portal(self) -> str:
+        """The portal's front page (sign-in, and "forgot your password")."""
+        return f"{self._base}/"
+
     @property
     def _base(self) -> str:
         return self.base_url.rstrip("/")

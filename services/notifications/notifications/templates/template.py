@@ -7,10 +7,10 @@ import html
 import string
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from ..domain import EmailContent
-from .formatting import long_date, one_line
+from .formatting import long_date, long_moment, one_line
 
 HTML_LAYOUT = """<!DOCTYPE html>
 <html lang="{language}">
@@ -31,9 +31,10 @@ class Phrase:
     key: str
 
 
-Value = str | date | Phrase | Sequence[str]
-"""A template value: text (made one line), a date (written long, in the email's language), a phrase, or a
-list of lines (a bulleted list; each line made one line)."""
+Value = str | date | datetime | Phrase | Sequence[str]
+"""A template value: text (made one line), a date (written long, in the email's language), a moment (its date
+and time on its own clock, with the zone), a phrase, or a list of lines (a bulleted list; each line made one
+line)."""
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,8 @@ class EmailTemplate:
 def _as_text(value: Value, locale: Locale) -> str:
     if isinstance(value, str):
         return one_line(value)
+    if isinstance(value, datetime):
+        return long_moment(value, locale.code)
     if isinstance(value, date):
         return long_date(value, locale.code)
     if isinstance(value, Phrase):

@@ -184,3 +184,59 @@ async def test_endorsement_events_naming_nobody_reach_the_holder_known_from_the_
             "Your Infant Family Specialist endorsement has lapsed",
         ]
         assert not [r for r in mailbox.received if str(stranger.endorsement_id) in r.text()]
+
+
+async def test_an_account_record_delivered_twice_sends_one_email_in_the_person_s_language(
+    *,
+    topics: str,
+    make_settings: Callable[..., Settings],
+    running: Running,
+    mailbox: Any,
+    journey: Any,
+    wait: Wait,
+    caplog: Any,
+) -> None:
+    settings = make_settings(kafka_bootstrap_servers=topics, smtp_url=mailbox.url)
+    verify = journey.verification_requested("es")
+    person = journey.applicant.email
+    async with running(settings), producer(topics) as kafka:
+        # given a confirmation link is requested in Spanish, and the record arrives twice (and once republished)
+        await publish(kafka, journey.account_registered("es"), str(uuid4()))
+        await publish(kafka, verify, "ce-verify-1")
+        await publish(kafka, verify, "ce-verify-1")
+        await publish(kafka, verify, "ce-verify-republished")
+        # and then the password is changed (same key, same partition: after the copies)
+        await publish(kafka, journey.password_changed("changed", "es"), str(uuid4()))
+        # then the person receives exactly one confirmation email, in Spanish, with the link, and the notice
+        await wait(lambda: len(mailbox.to(person)) == 2)
+        by_subject = {r.message["Subject"]: r for r in mailbox.to(person)}
+        assert set(by_subject) == {"Confirme su dirección de correo electrónico", "Se cambió su contraseña"}
+        confirmation = by_subject["Confirme su dirección de correo electrónico"]
+        assert f"\n{verify.link}\n" in confirmation.text().replace("\r\n", "\n")
+        assert "vence el 7 de diciembre de 2026 a las 22:00 (MST)" in confirmation.text()
+        assert '<html lang="es">' in confirmation.html()
+    assert len(mailbox.to(person)) == 2
+    assert "secret-verify" not in caplog.text  # no log line carries the link
+
+
+async def test_an_applicant_notice_is_written_in_the_language_learnt_from_the_account(
+    *,
+    topics: str,
+    make_settings: Callable[..., Settings],
+    running: Running,
+    mailbox: Any,
+    journey: Any,
+    wait: Wait,
+) -> None:
+    settings = make_settings(kafka_bootstrap_servers=topics, smtp_url=mailbox.url)
+    async with running(settings) as service, producer(topics) as kafka:
+        # given the applicant signed up in Spanish (ITMHCA writes English by default); the topics differ, so
+        # the test waits for the account to be read before the application's record
+        await publish(kafka, journey.account_registered("es"), str(uuid4()))
+        await wait(lambda: service.app.find_account(journey.applicant.account_id, "itmhca"))
+        # when their application is submitted (the event carries no language)
+        await publish(kafka, journey.submitted(), str(uuid4()))
+        # then the confirmation is in Spanish
+        [received] = await wait(lambda: mailbox.to(journey.applicant.email))
+        assert received.message["Subject"] == "Recibimos su solicitud de endorsement Infant Family Specialist"
+        assert "Estimado/a Zoë Ñúñez-Łukasiewicz:" in received.text()

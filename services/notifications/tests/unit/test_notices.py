@@ -484,10 +484,11 @@ def test_an_association_writing_in_spanish_by_default_writes_applicants_in_spani
     assert '<html lang="es">' in info.html_body
     assert "vigente desde el 2 de junio de 2025" in granted.text_body
     assert "Este mensaje se envió automáticamente" in granted.text_body
-    # and the rater, whose email has no translation yet, reads all of theirs in English
+    # and the rater, who chose no language, reads theirs in the association's default too
     rater = platform.only(journey.rater.email)
-    assert "reference" in rater.subject
-    assert "This message was sent automatically" in rater.text_body
+    assert rater.subject == "Complete una referencia para Zoë Ñúñez-Łukasiewicz"
+    assert "vence el 31 de marzo de 2025" in rater.text_body
+    assert "Este mensaje se envió automáticamente" in rater.text_body
 
 
 def test_a_person_s_preferred_language_wins_when_the_association_writes_in_it(itmhca: Tenant) -> None:
@@ -500,3 +501,181 @@ def test_a_person_s_preferred_language_wins_when_the_association_writes_in_it(it
     assert itmhca.language_for("es") == "es"
     assert itmhca.language_for("fr") == "en"  # not one of the association's languages
     assert itmhca.language_for(None) == "en"
+
+
+def test_a_rater_reads_the_request_in_the_language_the_applicant_chose_for_them(
+    itmhca: Tenant, journey: Any
+) -> None:
+    platform = Platform({"itmhca": replace(itmhca, default_language="es")})
+    journey.rater = journey.rater.model_copy(update={"language": "en"})
+    platform.publish(journey.reference_requested())
+    assert platform.only(journey.rater.email).subject == "Please complete a reference for Zoë Ñúñez-Łukasiewicz"
+
+
+def test_staff_read_the_association_s_default_language(itmhca: Tenant, journey: Any) -> None:
+    platform = Platform({"itmhca": replace(itmhca, default_language="es")})
+    platform.publish(journey.registered())
+    platform.publish(journey.reviewer_assigned())
+    coordinator = platform.only("coordinator@itmhca.example")
+    assert coordinator.subject.startswith("Inscripción pendiente de aceptación: Zoë Ñúñez-Łukasiewicz")
+    assert platform.only("reviewer.mentor@itmhca.example").subject == (
+        "Un caso de revisión le espera: Infant Family Specialist"
+    )
+
+
+def test_an_applicant_is_written_to_in_the_language_learnt_from_their_account(
+    platform: Platform, journey: Any
+) -> None:
+    # given the applicant signed up in Spanish (the association writes English by default)
+    assert platform.publish(journey.account_registered("es")) == "processed"
+    # when events naming them (and one naming nobody, sent to the contact) arrive
+    platform.publish(journey.information_requested())
+    platform.publish(journey.approved_for_exam())
+    platform.publish(journey.exam_scored(passed=True))
+    # then every email to them is in Spanish
+    subjects = sorted(email.subject for email in platform.to(journey.applicant.email))
+    assert subjects == [
+        "Aprobado/a para el examen: Infant Family Specialist",
+        "Aprobó el examen Infant Family Specialist",
+        "Se necesita más información para su solicitud Infant Family Specialist",
+    ]
+
+
+def test_a_changed_language_is_used_from_then_on_and_a_late_copy_changes_nothing(
+    platform: Platform, journey: Any
+) -> None:
+    platform.publish(journey.account_registered("es"))
+    platform.publish(journey.granted())
+    # when the holder switches to English, and then an older profile change is republished
+    platform.publish(journey.profile_changed("en", occurred_at=datetime(2025, 7, 1, tzinfo=UTC)))
+    assert platform.publish(journey.profile_changed("es", occurred_at=datetime(2025, 6, 1, tzinfo=UTC))) == (
+        "duplicate"
+    )
+    platform.publish(journey.lapsed())
+    granted, lapsed = sorted(platform.to(journey.applicant.email), key=lambda email: email.kind)
+    assert granted.subject == "Recibió el endorsement: Infant Family Specialist"
+    assert lapsed.subject == "Your Infant Family Specialist endorsement has lapsed"
+
+
+def test_another_associations_account_language_is_never_used(itmhca: Tenant, journey: Any) -> None:
+    platform = Platform({"itmhca": itmhca, "other": replace(itmhca, slug="other")})
+    platform.publish(replace_tenant(journey.account_registered("es"), "other"))
+    platform.publish(journey.information_requested())
+    assert platform.only(journey.applicant.email).subject.startswith("More information needed")
+
+
+# accounts ------------------------------------------------------------------------------------------------------
+
+
+def test_an_email_confirmation_link_is_sent_once_per_request_in_the_person_s_language(
+    platform: Platform, journey: Any
+) -> None:
+    # given a confirmation is requested in Spanish; the record is redelivered and republished
+    event = journey.verification_requested("es")
+    assert platform.publish(event, "ce-1") == "processed"
+    assert platform.publish(event, "ce-1") == "duplicate"
+    assert platform.publish(event, "ce-2") == "duplicate"
+    # then one email, in Spanish, with the link on its own line and the expiry on the association's clock
+    email = platform.only(journey.applicant.email)
+    assert email.kind == "email-verification"
+    assert email.subject == "Confirme su dirección de correo electrónico"
+    assert f"\n{event.link}\n" in email.text_body
+    assert f'href="{event.link}"' in email.html_body
+    assert "vence el 7 de diciembre de 2026 a las 22:00 (MST)" in email.text_body
+    assert email.id == Email.id_for("email-verification", event.request_id, "requested")
+    # and a new request is a new email
+    platform.publish(journey.verification_requested("en"))
+    second = next(e for e in platform.to(journey.applicant.email) if e.id != email.id)
+    assert second.subject == "Confirm your email address"
+    assert "expires on December 7, 2026 at 10:00 PM MST" in second.text_body
+
+
+def test_a_password_reset_link_says_its_expiry_and_what_to_do_if_it_was_not_them(
+    platform: Platform, journey: Any
+) -> None:
+    event = journey.reset_requested("en")
+    platform.publish(event)
+    email = platform.only(journey.applicant.email)
+    assert email.subject == "Reset your password"
+    assert f"\n{event.link}\n" in email.text_body
+    assert "expires on December 7, 2026 at 10:00 PM MST" in email.text_body
+    assert "If it was not you, ignore this email" in email.text_body
+
+
+@pytest.mark.parametrize(
+    ("how", "language", "subject", "says"),
+    [
+        ("changed", "en", "Your password was changed", "If it was not you, reset your password at once"),
+        ("reset", "en", "Your password was reset", "If it was not you, someone can read your email"),
+        ("changed", "es", "Se cambió su contraseña", "Si no fue usted, restablezca su contraseña de inmediato"),
+        ("reset", "es", "Se restableció su contraseña", "Si no fue usted, alguien puede leer su correo"),
+    ],
+)
+def test_a_changed_password_is_confirmed_once_with_what_to_do_if_it_was_not_them(
+    platform: Platform, journey: Any, how: str, language: str, subject: str, says: str
+) -> None:
+    event = journey.password_changed(how, language)
+    platform.publish(event)
+    platform.publish(event)
+    email = platform.only(journey.applicant.email)
+    assert email.subject == subject
+    assert says in email.text_body
+    assert f"{BASE}/" in email.text_body
+
+
+def test_account_links_reach_no_log_line_and_no_support_screen(
+    platform: Platform, journey: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    verify, reset = journey.verification_requested(), journey.reset_requested()
+    platform.publish(verify)
+    platform.publish(reset)
+
+    class Refusing:
+        def send(self, message: EmailMessage, sender: str, recipient: str) -> None:
+            raise PermanentFailure("550 5.1.1 mailbox unavailable")
+
+    MailSender(platform.app, Refusing(), "no-reply@endorsement.example").run_once()
+    assert "failed for good: 550 5.1.1 mailbox unavailable" in caplog.text
+    assert "secret-" not in caplog.text
+    for email in platform.to(journey.applicant.email):
+        detail = _detail(email)
+        assert (detail.text_body, detail.html_body) == (WITHHELD, WITHHELD)
+
+
+def test_an_account_link_that_is_not_a_web_link_is_refused_without_repeating_it(
+    platform: Platform, journey: Any
+) -> None:
+    with pytest.raises(RejectedMessage) as refused:
+        platform.publish(journey.reset_requested(link="javascript:alert('secret-js')"))
+    assert "INVALID_EMAIL" in refused.value.reason
+    assert "secret-js" not in refused.value.reason
+
+
+def test_an_account_event_of_an_unknown_association_is_refused(platform: Platform, journey: Any) -> None:
+    with pytest.raises(RejectedMessage, match="UNKNOWN_TENANT"):
+        platform.publish(replace_tenant(journey.account_registered(), "nowhere"))
+
+
+def test_a_sign_up_or_profile_change_sends_nothing_and_is_remembered_once(platform: Platform, journey: Any) -> None:
+    assert platform.publish(journey.account_registered("es")) == "processed"
+    assert platform.publish(journey.profile_changed("es")) == "duplicate"  # nothing new
+    assert platform.emails() == []
+    account = platform.app.find_account(journey.applicant.account_id, "itmhca")
+    assert account is not None
+    assert account.language == "es"
+
+
+def test_a_contact_stored_before_accounts_were_read_has_no_account() -> None:
+    state: dict[str, Any] = {"tenant": "itmhca", "address": "a@b.org", "name": "A", "language": None}
+    Contact.Learnt.upcast_v1_v2(state)
+    assert state["account_id"] is None
+    changed: dict[str, Any] = {"address": "a@b.org", "name": "A", "language": None}
+    Contact.Changed.upcast_v1_v2(changed)
+    assert changed["account_id"] is None
+
+
+def test_the_consumer_reads_the_account_topic_too(platform: Platform) -> None:
+    assert platform.consumer.topics() == sorted(
+        {"endorsement.accounts.v1", "endorsement.applications.v1", "endorsement.reviews.v1"}
+    )

@@ -10,7 +10,17 @@ from endorsement_contracts import ApplicationSubmitted, EndorsementGranted
 from notifications.config import Tenant
 from notifications.entrypoints.application_notices import application_submitted
 from notifications.entrypoints.review_notices import endorsement_granted
-from notifications.templates import LOCALES, EmailTemplate, Links, Phrase, kinds, long_date, render, template_for
+from notifications.templates import (
+    LOCALES,
+    EmailTemplate,
+    Links,
+    Phrase,
+    kinds,
+    long_date,
+    long_moment,
+    render,
+    template_for,
+)
 from notifications.templates.en import ENGLISH
 
 LINKS = Links("https://endorse.example.org/")
@@ -120,23 +130,73 @@ def test_every_template_renders_a_complete_page_with_its_footer(language: str, k
     assert "{" not in content.subject
 
 
-def test_english_has_every_kind_and_spanish_every_kind_an_applicant_reads() -> None:
+def test_every_kind_has_an_english_and_a_spanish_template() -> None:
     assert set(LOCALES["en"][1]) == kinds.ALL_KINDS
-    assert set(LOCALES["es"][1]) == kinds.APPLICANT_KINDS
+    assert set(LOCALES["es"][1]) == set(LOCALES["en"][1])  # applicants, account holders, raters and staff
     assert set(LOCALES["es"][0].phrases) == set(LOCALES["en"][0].phrases)
 
 
-@pytest.mark.parametrize("kind", sorted(kinds.APPLICANT_KINDS))
+@pytest.mark.parametrize("kind", sorted(kinds.ALL_KINDS))
 def test_a_translation_needs_exactly_the_values_english_needs(kind: str) -> None:
     (english, en_templates), (spanish, es_templates) = LOCALES["en"], LOCALES["es"]
     assert es_templates[kind].placeholders(spanish) == en_templates[kind].placeholders(english)
 
 
-def test_a_kind_a_language_lacks_is_written_wholly_in_english() -> None:
+@pytest.mark.parametrize("kind", sorted(kinds.ALL_KINDS))
+def test_a_spanish_template_is_spanish(kind: str) -> None:
+    english, spanish = LOCALES["en"][1][kind], LOCALES["es"][1][kind]
+    assert spanish.subject != english.subject
+    assert spanish.text.startswith("Estimado/a {")
+
+
+def test_a_kind_a_language_lacks_is_written_wholly_in_english(monkeypatch: pytest.MonkeyPatch) -> None:
+    spanish, templates = LOCALES["es"]
+    lacking = {kind: template for kind, template in templates.items() if kind != kinds.REFERENCE_REQUESTED}
+    monkeypatch.setitem(LOCALES, "es", (spanish, lacking))
     locale, template = template_for(kinds.REFERENCE_REQUESTED, "es")
     assert locale.code == "en"
     assert template is LOCALES["en"][1][kinds.REFERENCE_REQUESTED]
     assert template_for(kinds.APPLICATION_SUBMITTED, "fr")[0].code == "en"  # an unknown language too
+
+
+@pytest.mark.parametrize(
+    ("language", "subject", "link_line", "expiry"),
+    [
+        ("en", "Confirm your email address", "opening this link:", "expires on December 7, 2026 at 10:00 PM MST"),
+        ("es", "Confirme su dirección de correo electrónico", "abriendo este enlace:",
+         "vence el 7 de diciembre de 2026 a las 22:00 (MST)"),
+    ],
+)
+def test_an_email_confirmation_renders_its_link_and_expiry_in_the_association_s_time(
+    itmhca: Tenant, language: str, subject: str, link_line: str, expiry: str
+) -> None:
+    from datetime import UTC, datetime
+
+    from notifications.entrypoints.account_notices import local_time
+
+    link = "https://endorse.example.org/verify?token=a&b=<c>"
+    values = {
+        **VALUES,
+        "person_name": "Zoë",
+        "link": link,
+        "expires_at": local_time(datetime(2026, 12, 8, 5, 0, tzinfo=UTC), itmhca),
+    }
+    content = render(kinds.EMAIL_VERIFICATION, values, language)
+    assert content.subject == subject
+    assert f"{link_line}\n\n{link}\n" in content.text_body
+    assert expiry in content.text_body
+    assert 'href="https://endorse.example.org/verify?token=a&amp;b=&lt;c&gt;"' in content.html_body
+    assert expiry in content.html_body
+
+
+def test_moments_read_with_their_clock_and_zone() -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    phoenix = ZoneInfo("America/Phoenix")
+    assert long_moment(datetime(2026, 12, 7, 0, 5, tzinfo=phoenix)) == "December 7, 2026 at 12:05 AM MST"
+    assert long_moment(datetime(2026, 12, 7, 12, 30, tzinfo=phoenix)) == "December 7, 2026 at 12:30 PM MST"
+    assert long_moment(datetime(2026, 12, 7, 21, 5, tzinfo=phoenix), "es") == "7 de diciembre de 2026 a las 21:05 (MST)"
 
 
 def test_spanish_writes_dates_phrases_and_the_footer_in_spanish() -> None:

@@ -32,7 +32,8 @@ def domain_problem(error: DomainError) -> Problem:
 
 def create_api(reviews: Reviews, tenants: TenantCatalog, clock: Clock = utc_now) -> FastAPI:
     """The FastAPI app; servicekit.runtime.attach adds the lifespan, problem handlers and identity verifier."""
-    api = FastAPI(title="Endorsement reviews", version="0.2.0")
+    api = FastAPI(title="Endorsement reviews", version="0.2.0",
+                  docs_url=None, redoc_url=None)  # API docs: the gateway's /docs (vendored, no CDN)
     api.state.reviews = reviews
     api.state.tenants = tenants
     api.state.clock = clock

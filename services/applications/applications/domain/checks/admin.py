@@ -21,7 +21,8 @@ def check_membership(rule: MembershipRule, membership: Membership | None, on: da
                              "record your membership of the association"))
     reasons = []
     if membership.expires_on < on:
-        reasons.append(Reason("MEMBERSHIP_EXPIRED", f"the membership expired on {membership.expires_on.isoformat()}"))
+        reasons.append(Reason("MEMBERSHIP_EXPIRED", f"the membership expired on {membership.expires_on.isoformat()}",
+                              {"expired_on": membership.expires_on.isoformat()}))
     if rule.individual_only and not membership.individual:
         reasons.append(Reason("MEMBERSHIP_NOT_INDIVIDUAL", "endorsement needs an individual membership, "
                               "not an organisational one"))
@@ -59,9 +60,11 @@ def check_fees(rule: FeeRule, fees: Mapping[FeeKind, FeePayment]) -> list[Requir
         detail = f"{kind.value} fee: {_money(have, rule.currency)} recorded of {_money(due, rule.currency)}"
         reasons: tuple[Reason, ...] = ()
         if paid is None:
-            reasons = (Reason("FEE_NOT_RECORDED", f"record the {kind.value} fee of {_money(due, rule.currency)}"),)
+            reasons = (Reason("FEE_NOT_RECORDED", f"record the {kind.value} fee of {_money(due, rule.currency)}",
+                              {"fee": kind.value, "need_cents": due, "currency": rule.currency}),)
         elif have < due:
-            reasons = (Reason("FEE_AMOUNT_SHORT", detail),)
+            reasons = (Reason("FEE_AMOUNT_SHORT", detail, {"fee": kind.value, "have_cents": have, "need_cents": due,
+                                                           "currency": rule.currency}),)
         results.append(RequirementResult(code, "fees", not reasons, detail, progress, reasons))
     return results
 

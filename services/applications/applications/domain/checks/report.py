@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -26,6 +27,9 @@ class Reason:
 
     code: str
     message: str
+    params: Mapping[str, str | int | float] = field(default_factory=dict, compare=False, hash=False)
+    """The numbers, dates and names `message` mentions (e.g. `have`, `need`, `window_months`), so a reader can
+    phrase the reason in another language; dates are ISO strings."""
 
 
 @dataclass(frozen=True)

@@ -43,10 +43,15 @@ def check_rsc(rule: RscRule | None, entries: Sequence[RscEntry], on: date) -> li
     reasons: list[Reason] = []
     if hours < rule.min_hours:
         reasons.append(Reason("RSC_HOURS_SHORT", f"{progress} of RSC from eligible providers within one "
-                              f"{rule.window_max_months}-month window"))
+                              f"{rule.window_max_months}-month window",
+                              {"have": float(hours), "need": float(rule.min_hours),
+                               "window_months": rule.window_max_months}))
     if window is not None and window.days < rule.window_min_days:
         reasons.append(Reason("RSC_WINDOW_TOO_SHORT", f"the RSC spans {window.days} days{when}; it must extend "
-                              f"over at least {rule.window_min_months} months ({rule.window_min_days} days)"))
+                              f"over at least {rule.window_min_months} months ({rule.window_min_days} days)",
+                              {"have_days": window.days, "need_days": rule.window_min_days,
+                               "need_months": rule.window_min_months, "start": window.start.isoformat(),
+                               "end": window.end.isoformat()}))
     if reasons:
         reasons.extend(excluded)
     detail = f"{progress} of RSC within a {rule.window_max_months}-month window{when}"

@@ -31,7 +31,7 @@ def check_training(rule: TrainingRule, entries: Sequence[TrainingEntry], on: dat
         progress = Progress(have, need, "hours")
         reasons: list[Reason] = []
         if have < need:
-            reasons.append(Reason(f"{code}_SHORT", f"{progress} {what}"))
+            reasons.append(Reason(f"{code}_SHORT", f"{progress} {what}", {"have": float(have), "need": float(need)}))
             missed = sum((hours_of(e) for e in untagged), Decimal(0))
             if missed:
                 reasons.append(Reason("TRAINING_UNTAGGED", f"{len(untagged)} training(s) with {format_number(missed)}"

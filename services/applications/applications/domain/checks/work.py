@@ -19,10 +19,14 @@ def check_work(requirement: WorkRequirement, entries: Sequence[WorkEntry], on: d
     reasons: list[Reason] = []
     if days < requirement.min_days:
         reasons.append(Reason("WORK_YEARS_SHORT", f"{as_years(days)} of {as_years(requirement.min_days)} years "
-                              f"({days} of {requirement.min_days} days) of {describe(requirement)}"))
+                              f"({days} of {requirement.min_days} days) of {describe(requirement)}",
+                              {"have_days": days, "need_days": requirement.min_days,
+                               "have_years": float(as_years(days)), "need_years": float(as_years(requirement.min_days)),
+                               "work": describe(requirement)}))
     if families < requirement.min_families:
         reasons.append(Reason("WORK_FAMILIES_SHORT",
-                              f"{families} of {requirement.min_families} families served in that work"))
+                              f"{families} of {requirement.min_families} families served in that work",
+                              {"have": families, "need": requirement.min_families}))
     if reasons:
         reasons.extend(_not_counted(entries, requirement, on))
     detail = f"{as_years(days)} of {as_years(requirement.min_days)} years of {describe(requirement)}"

@@ -1,0 +1,268 @@
+"""Every string of the public pages and the certificate, in English and Spanish.
+
+`message(lang, key, **params)` formats the string with `str.format`; a key missing in one language falls back
+to English (a test checks that both catalogues have the same keys).
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from credentials.public.i18n import DEFAULT_LANGUAGE
+
+EN: Final[dict[str, str]] = {
+    # shared
+    "language_switch": "Language",
+    "state.active": "Active",
+    "state.unknown": "Unknown",
+    "state.not yet valid": "Not yet valid",
+    "state.expired": "Expired",
+    "state.suspended": "Suspended",
+    "state.revoked": "Revoked",
+    # verification page
+    "page.title": "Endorsement credential of {holder}",
+    "page.heading": "Endorsement credential",
+    "page.status": "Status",
+    "banner.not_verified": "Not verified",
+    "banner.not_verified.explanation": "The stored credential did not pass verification (see below). "
+                                       "Do not rely on it; contact the association.",
+    "banner.active": "The endorsement is in force and its credential verifies.",
+    "banner.not yet valid": "The endorsement is not in force yet.",
+    "banner.expired": "The endorsement's validity period has ended; it was not renewed in time.",
+    "banner.suspended": "The association has suspended this endorsement; it may be reinstated.",
+    "banner.revoked": "The association has revoked this endorsement. This is permanent.",
+    "banner.unknown": "The status could not be established; it is not shown as active.",
+    "details.heading": "What was awarded",
+    "details.holder": "Holder",
+    "details.endorsement": "Endorsement",
+    "details.category": "Category",
+    "details.designation": "Designation",
+    "details.issuer": "Issued by",
+    "details.awarded": "Awarded",
+    "details.valid_from": "Valid from",
+    "details.valid_through": "Valid through",
+    "details.valid_through.note": "(the last day it is valid)",
+    "details.credential_id": "Credential id",
+    "details.dates_note": "Dates are calendar days in the association's time zone ({zone}).",
+    "technical.summary": "Technical details",
+    "technical.issuer_did": "Issuer identifier (DID)",
+    "technical.page_url": "Address of this page",
+    "verification.heading": "Verification of the stored credential",
+    "verification.checked": "Checked {moment}, without any network look-up.",
+    "check.schema": "Well-formed Open Badges 3.0 credential",
+    "check.proof": "Signature (Data Integrity, eddsa-rdfc-2022)",
+    "check.issuer": "Signed with a key the association publishes",
+    "check.validity": "Within its validity period",
+    "check.status": "Status",
+    "check.passed": "passed",
+    "check.failed": "failed",
+    "check.skipped": "skipped",
+    "status.heading": "How the status was established",
+    "source.records": "Association's records (event store)",
+    "source.read_model": "Public read model",
+    "source.validity": "Signed validity period",
+    "source.status_lists": "Status list entries in the credential",
+    "finding.read_model_missing": "no entry yet (it follows the records within seconds)",
+    "finding.validity_unreadable": "the credential states no readable validFrom",
+    "finding.validity_span": "valid from {start} through {end}",
+    "finding.validity_open": "valid from {start}",
+    "finding.validity_not_started": "{span}: not started yet",
+    "finding.validity_ended": "{span}: ended",
+    "finding.validity_in_force": "{span}: in force now",
+    "finding.no_status_lists": "none; whether the credential was suspended or revoked comes from the association's "
+                               "records above",
+    "finding.status_lists": "{purposes}; this page reports the association's records above, which those lists "
+                            "publish",
+    "share.heading": "Share and download",
+    "share.qr": "QR code of this page's address",
+    "share.scan": "Scan to open this page:",
+    "share.pdf": "PDF certificate",
+    "share.linkedin": "Add to LinkedIn profile",
+    "page.footer": "This page shows what {association} recorded for this credential. The credential itself is a "
+                   "signed Open Badges 3.0 document: request this address with <code>Accept: application/json</code> "
+                   "to get it, or check a credential file at <a href=\"/verify\">/verify</a>.",
+    # not found / gone
+    "missing.title": "Credential not found",
+    "missing.heading": "We could not find this credential",
+    "missing.body": "Check the link, or ask the person for their credential file.",
+    "missing.verify": "You can also verify a credential file at <a href=\"/verify\">/verify</a>.",
+    "gone.title": "Credential removed",
+    "gone.heading": "This credential is no longer available",
+    "gone.body": "The association has removed this credential's record. Ask the person or the association for "
+                 "their current credential.",
+    "missing.registry.title": "Registry not found",
+    "missing.registry.heading": "We could not find this association's registry",
+    "missing.registry.body": "Check the link; the address names the association.",
+    # registry
+    "registry.title": "Endorsement registry of {association}",
+    "registry.heading": "Endorsement registry",
+    "registry.intro": "People endorsed by {association} who chose to be listed here. Each name links to the "
+                      "credential's verification page, which shows its live status.",
+    "registry.search": "Search the registry",
+    "registry.name": "Name",
+    "registry.category": "Category",
+    "registry.status": "Status",
+    "registry.city": "City",
+    "registry.county": "County",
+    "registry.any": "Any",
+    "registry.submit": "Search",
+    "registry.caption": "Listed holders: {shown}",
+    "registry.shown": "{first} to {last} of {total}",
+    "registry.none": "none",
+    "registry.endorsement": "Endorsement",
+    "registry.valid_through": "Valid through",
+    "registry.no_match": "No listed holder matches this search.",
+    "registry.pages": "Result pages",
+    "registry.previous": "Previous",
+    "registry.next": "Next",
+    "registry.footer": "Endorsement is not a licence. The registry lists only holders who opted in; absence from it "
+                       "says nothing. To verify a credential someone shows you, use its verification page.",
+    # certificate
+    "pdf.title": "Endorsement certificate: {holder}",
+    "pdf.subject": "{endorsement}, awarded to {holder} by {association}",
+    "pdf.heading": "Certificate of Endorsement",
+    "pdf.certifies": "This certifies that",
+    "pdf.awarded_the": "has been awarded the",
+    "pdf.designation": "designation {designation}",
+    "pdf.awarded": "Awarded {date}",
+    "pdf.validity": "valid from {start} through {end}",
+    "pdf.scan": "Scan to verify",
+    "pdf.credential_id": "Credential id: {id}",
+    "pdf.verify_at": "Verify at: {url}",
+    "pdf.issuer": "Issuer: {issuer} ({did})",
+    "pdf.produced": "Status when this certificate was produced ({moment}): {state}. "
+                    "The live status is on the verification page.",
+    "pdf.replaced": "Some characters cannot be shown in this certificate's font and appear as \ufffd; "
+                    "the verification page shows the exact text.",
+}
+
+ES: Final[dict[str, str]] = {
+    "language_switch": "Idioma",
+    "state.active": "Vigente",
+    "state.unknown": "Desconocido",
+    "state.not yet valid": "Aún no vigente",
+    "state.expired": "Vencido",
+    "state.suspended": "Suspendido",
+    "state.revoked": "Revocado",
+    "page.title": "Credencial de acreditación de {holder}",
+    "page.heading": "Credencial de acreditación",
+    "page.status": "Estado",
+    "banner.not_verified": "No verificada",
+    "banner.not_verified.explanation": "La credencial guardada no superó la verificación (vea abajo). "
+                                       "No confíe en ella; comuníquese con la asociación.",
+    "banner.active": "La acreditación está vigente y su credencial se verifica.",
+    "banner.not yet valid": "La acreditación todavía no está vigente.",
+    "banner.expired": "El período de validez de la acreditación terminó; no se renovó a tiempo.",
+    "banner.suspended": "La asociación suspendió esta acreditación; puede ser restablecida.",
+    "banner.revoked": "La asociación revocó esta acreditación. Es definitivo.",
+    "banner.unknown": "No se pudo establecer el estado; no se muestra como vigente.",
+    "details.heading": "Qué se otorgó",
+    "details.holder": "Titular",
+    "details.endorsement": "Acreditación",
+    "details.category": "Categoría",
+    "details.designation": "Designación",
+    "details.issuer": "Otorgada por",
+    "details.awarded": "Otorgada el",
+    "details.valid_from": "Válida desde",
+    "details.valid_through": "Válida hasta",
+    "details.valid_through.note": "(último día de validez)",
+    "details.credential_id": "Identificador de la credencial",
+    "details.dates_note": "Las fechas son días del calendario en la zona horaria de la asociación ({zone}).",
+    "technical.summary": "Detalles técnicos",
+    "technical.issuer_did": "Identificador del emisor (DID)",
+    "technical.page_url": "Dirección de esta página",
+    "verification.heading": "Verificación de la credencial guardada",
+    "verification.checked": "Comprobada el {moment}, sin consultas a la red.",
+    "check.schema": "Credencial Open Badges 3.0 bien formada",
+    "check.proof": "Firma (Data Integrity, eddsa-rdfc-2022)",
+    "check.issuer": "Firmada con una clave que publica la asociación",
+    "check.validity": "Dentro de su período de validez",
+    "check.status": "Estado",
+    "check.passed": "correcta",
+    "check.failed": "fallida",
+    "check.skipped": "omitida",
+    "status.heading": "Cómo se estableció el estado",
+    "source.records": "Registros de la asociación (almacén de eventos)",
+    "source.read_model": "Modelo de lectura público",
+    "source.validity": "Período de validez firmado",
+    "source.status_lists": "Entradas de listas de estado en la credencial",
+    "finding.read_model_missing": "todavía sin entrada (sigue a los registros en segundos)",
+    "finding.validity_unreadable": "la credencial no indica un validFrom legible",
+    "finding.validity_span": "válida desde el {start} hasta el {end}",
+    "finding.validity_open": "válida desde el {start}",
+    "finding.validity_not_started": "{span}: aún no comienza",
+    "finding.validity_ended": "{span}: terminó",
+    "finding.validity_in_force": "{span}: vigente ahora",
+    "finding.no_status_lists": "ninguna; si la credencial fue suspendida o revocada lo indican los registros de la "
+                               "asociación de arriba",
+    "finding.status_lists": "{purposes}; esta página informa los registros de la asociación de arriba, que esas "
+                            "listas publican",
+    "share.heading": "Compartir y descargar",
+    "share.qr": "Código QR de la dirección de esta página",
+    "share.scan": "Escanee para abrir esta página:",
+    "share.pdf": "Certificado en PDF",
+    "share.linkedin": "Agregar al perfil de LinkedIn",
+    "page.footer": "Esta página muestra lo que {association} registró para esta credencial. La credencial en sí es "
+                   "un documento Open Badges 3.0 firmado: solicite esta dirección con "
+                   "<code>Accept: application/json</code> para obtenerlo, o verifique un archivo de credencial en "
+                   "<a href=\"/verify\">/verify</a>.",
+    "missing.title": "Credencial no encontrada",
+    "missing.heading": "No pudimos encontrar esta credencial",
+    "missing.body": "Revise el enlace o pida a la persona su archivo de credencial.",
+    "missing.verify": "También puede verificar un archivo de credencial en <a href=\"/verify\">/verify</a>.",
+    "gone.title": "Credencial eliminada",
+    "gone.heading": "Esta credencial ya no está disponible",
+    "gone.body": "La asociación eliminó el registro de esta credencial. Pida a la persona o a la asociación su "
+                 "credencial actual.",
+    "missing.registry.title": "Registro no encontrado",
+    "missing.registry.heading": "No pudimos encontrar el registro de esta asociación",
+    "missing.registry.body": "Revise el enlace; la dirección indica la asociación.",
+    "registry.title": "Registro de acreditaciones de {association}",
+    "registry.heading": "Registro de acreditaciones",
+    "registry.intro": "Personas acreditadas por {association} que eligieron aparecer aquí. Cada nombre enlaza con la "
+                      "página de verificación de la credencial, que muestra su estado actual.",
+    "registry.search": "Buscar en el registro",
+    "registry.name": "Nombre",
+    "registry.category": "Categoría",
+    "registry.status": "Estado",
+    "registry.city": "Ciudad",
+    "registry.county": "Condado",
+    "registry.any": "Cualquiera",
+    "registry.submit": "Buscar",
+    "registry.caption": "Titulares en el registro: {shown}",
+    "registry.shown": "{first} a {last} de {total}",
+    "registry.none": "ninguno",
+    "registry.endorsement": "Acreditación",
+    "registry.valid_through": "Válida hasta",
+    "registry.no_match": "Ningún titular del registro coincide con esta búsqueda.",
+    "registry.pages": "Páginas de resultados",
+    "registry.previous": "Anterior",
+    "registry.next": "Siguiente",
+    "registry.footer": "La acreditación no es una licencia. El registro solo incluye a quienes eligieron aparecer; "
+                       "no aparecer no significa nada. Para verificar una credencial que le muestren, use su "
+                       "página de verificación.",
+    "pdf.title": "Certificado de acreditación: {holder}",
+    "pdf.subject": "{endorsement}, otorgada a {holder} por {association}",
+    "pdf.heading": "Certificado de Acreditación",
+    "pdf.certifies": "Se certifica que",
+    "pdf.awarded_the": "ha obtenido la",
+    "pdf.designation": "designación {designation}",
+    "pdf.awarded": "Otorgada el {date}",
+    "pdf.validity": "válida desde el {start} hasta el {end}",
+    "pdf.scan": "Escanee para verificar",
+    "pdf.credential_id": "Identificador de la credencial: {id}",
+    "pdf.verify_at": "Verifique en: {url}",
+    "pdf.issuer": "Emisor: {issuer} ({did})",
+    "pdf.produced": "Estado cuando se generó este certificado ({moment}): {state}. "
+                    "El estado actual está en la página de verificación.",
+    "pdf.replaced": "Algunos caracteres no existen en la fuente de este certificado y aparecen como \ufffd; "
+                    "la página de verificación muestra el texto exacto.",
+}
+
+CATALOGUES: Final = {"en": EN, "es": ES}
+
+
+def message(lang: str, key: str, **params: object) -> str:
+    catalogue = CATALOGUES.get(lang, EN)
+    template = catalogue.get(key) or CATALOGUES[DEFAULT_LANGUAGE][key]
+    return template.format(**params) if params else template

@@ -1,0 +1,64 @@
+"""Rows of gateway.outbox: integration events waiting for the relay, written in the caller's transaction."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from endorsement_contracts import IntegrationEvent
+
+from .accounts_table import Connection
+
+
+@dataclass(frozen=True)
+class PendingRecord:
+    seq: int
+    id: UUID
+    """The record's CloudEvents id: fixed when the row is written, so every republication carries the same."""
+    event_type: str
+    payload: str
+
+
+@dataclass(frozen=True)
+class Backlog:
+    pending: int
+    oldest: datetime | None
+
+
+async def add(conn: Connection, event: IntegrationEvent) -> UUID:
+    record_id = uuid.uuid4()
+    await conn.execute(
+        "INSERT INTO gateway.outbox (id, topic, event_type, payload, created_at) VALUES ($1, $2, $3, $4, $5)",
+        record_id, event.topic, event.type_name(), event.model_dump_json(), event.occurred_at,
+    )
+    return record_id
+
+
+async def pending(conn: Connection, limit: int) -> list[PendingRecord]:
+    rows = await conn.fetch(
+        "SELECT seq, id, event_type, payload FROM gateway.outbox WHERE published_at IS NULL ORDER BY seq LIMIT $1",
+        limit,
+    )
+    return [PendingRecord(seq=r["seq"], id=r["id"], event_type=r["event_type"], payload=r["payload"]) for r in rows]
+
+
+async def mark_published(conn: Connection, seqs: Sequence[int], now: datetime) -> None:
+    """The broker has them: drop the payloads too, since they may carry one-time links."""
+    await conn.execute(
+        "UPDATE gateway.outbox SET published_at = $2, payload = NULL WHERE seq = ANY($1::bigint[])", list(seqs), now
+    )
+
+
+async def backlog(conn: Connection) -> Backlog:
+    row = await conn.fetchrow(
+        "SELECT count(*) AS pending, min(created_at) AS oldest FROM gateway.outbox WHERE published_at IS NULL"
+    )
+    assert row is not None
+    return Backlog(pending=int(row["pending"]), oldest=row["oldest"])
+
+
+async def delete_published_before(conn: Connection, before: datetime) -> None:
+    await conn.execute("DELETE FROM gateway.outbox WHERE published_at <= $1", before)

@@ -1,0 +1,28 @@
+"""`python -m portal`: read the settings, build the portal, serve it until stopped."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import uvicorn
+from pydantic import ValidationError
+
+from .bootstrap import build
+from .config import PortalSettings
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        settings = PortalSettings.model_validate({})
+    except ValidationError as exc:
+        sys.exit(f"portal: cannot start: {exc}")
+    app = build(settings)
+    # uvicorn's access log would print paths such as /rate/{token}: the portal logs requests itself, redacted.
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info", access_log=False,
+                proxy_headers=False, timeout_graceful_shutdown=5)
+
+
+if __name__ == "__main__":
+    main()

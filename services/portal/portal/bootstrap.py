@@ -1,0 +1,152 @@
+"""Composition root: build(settings) -> the portal's FastAPI app (pages, static files, sessions, error pages)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import re
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+
+import asyncpg
+import httpx
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+
+from .config import PortalSettings
+from .gateway_client import ApiError, ApiUnavailable
+from .pages import account, dashboard, home, rater, verify
+from .pages import apply as apply_pages
+from .sessions import PostgresSessionStore, SessionStore
+from .web.context import Runtime, TenantProfile, end_session, request_context
+from .web.deps import SignInRequired
+from .web.i18n import load_catalogs
+from .web.security import CsrfFailed, security_headers
+from .web.templating import redirect, render
+
+log = logging.getLogger("portal")
+access_log = logging.getLogger("portal.access")
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+PURGE_EVERY_SECONDS = 600
+# single-use links carry their secret in the path: never log it
+_SECRET_PATHS = re.compile(r"^/(rate|account/verify|account/password/reset)/[^/]+")
+
+
+def redact(path: str) -> str:
+    return _SECRET_PATHS.sub(lambda m: f"/{m.group(1)}/***", path)
+
+
+def install_error_pages(app: FastAPI) -> None:
+    async def on_csrf(request: Request, exc: Exception) -> Response:
+        return render(request, "errors/403.html", status_code=403)
+
+    async def on_sign_in(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, SignInRequired)
+        return redirect(request, exc.location)
+
+    async def on_unavailable(request: Request, exc: Exception) -> Response:
+        return render(request, "errors/503.html", status_code=503, headers={"retry-after": "30"})
+
+    async def on_api_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, ApiError)
+        if exc.status == 401 and getattr(request.state, "session", None) is not None:
+            # the gateway no longer knows the token (expired, signed out elsewhere): sign in again
+            end_session(request)
+            return redirect(request, str(SignInRequired(request.url.path).location))
+        if exc.status == 404:
+            return render(request, "errors/404.html", status_code=404)
+        return render(request, "errors/problem.html", status_code=exc.status if exc.status < 500 else 503,
+                      problem=exc)
+
+    async def on_http(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, StarletteHTTPException)
+        if exc.status_code == 405:
+            return render(request, "errors/404.html", status_code=405)
+        if exc.status_code == 404 or exc.status_code >= 500:
+            return render(request, "errors/404.html", status_code=404)
+        return render(request, "errors/problem.html", status_code=exc.status_code,
+                      problem=ApiError(exc.status_code, f"HTTP_{exc.status_code}", str(exc.detail), ""))
+
+    async def on_unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("unexpected error on %s %s", request.method, redact(request.url.path))
+        try:
+            return render(request, "errors/500.html", status_code=500)
+        except Exception:  # noqa: BLE001 - the error page itself failed: plain text, still no stack trace
+            return Response("Something went wrong. Please try again later.", status_code=500)
+
+    app.add_exception_handler(CsrfFailed, on_csrf)
+    app.add_exception_handler(SignInRequired, on_sign_in)
+    app.add_exception_handler(ApiUnavailable, on_unavailable)
+    app.add_exception_handler(ApiError, on_api_error)
+    app.add_exception_handler(StarletteHTTPException, on_http)
+    app.add_exception_handler(Exception, on_unexpected)
+
+
+async def _purge_loop(store: SessionStore) -> None:
+    while True:
+        try:
+            removed = await store.purge_expired()
+            if removed:
+                log.info("removed %d expired sessions", removed)
+        except Exception:
+            log.warning("could not remove expired sessions; will retry", exc_info=True)
+        await asyncio.sleep(PURGE_EVERY_SECONDS)
+
+
+def build(settings: PortalSettings, *, store: SessionStore | None = None,
+          transport: httpx.AsyncBaseTransport | None = None) -> FastAPI:
+    """The portal. Tests pass a `store` (no database) and a `transport` (a fake gateway)."""
+    load_catalogs()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        pool: asyncpg.Pool | None = None
+        sessions = store
+        if sessions is None:
+            pool = await asyncpg.create_pool(settings.database_url, min_size=1, max_size=10)
+            await PostgresSessionStore.create_schema(pool)
+            sessions = PostgresSessionStore(pool, settings.portal_session_key.get_secret_value())
+        http = httpx.AsyncClient(base_url=settings.gateway_url, transport=transport,
+                                 timeout=settings.gateway_timeout_seconds, follow_redirects=False)
+        app.state.runtime = Runtime(settings, http, sessions, TenantProfile(settings.portal_tenant))
+        purge = asyncio.create_task(_purge_loop(sessions))
+        try:
+            yield
+        finally:
+            purge.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await purge
+            await http.aclose()
+            if pool is not None:
+                await pool.close()
+
+    app = FastAPI(title="Endorsement portal", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
+    install_error_pages(app)
+
+    @app.get("/portal/healthz", include_in_schema=False)
+    async def healthz() -> JSONResponse:
+        return JSONResponse({"status": "ok"})
+
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    for module in (home, account, rater, verify, dashboard, apply_pages):
+        app.include_router(module.router)
+
+    # the last added middleware runs first: headers wrap everything, the access log wraps the page context
+    app.middleware("http")(request_context)
+    app.middleware("http")(_access_log)
+    app.middleware("http")(security_headers)
+    return app
+
+
+async def _access_log(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+    started = time.perf_counter()
+    response = await call_next(request)
+    if not request.url.path.startswith(("/static/", "/portal/healthz")):
+        access_log.info("%s %s %s %.0fms", request.method, redact(request.url.path), response.status_code,
+                        (time.perf_counter() - started) * 1000)
+    return response
