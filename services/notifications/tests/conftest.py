@@ -160,6 +160,13 @@ class Journey:
             **self._facts(reference_id=self.reference_id, slot=2, reason=reason, detail="private detail QWERTY")
         )
 
+    def reference_declined(
+        self, *, waived: bool = False, reason: str | None = "I have not supervised her for long enough."
+    ) -> ap.ReferenceDeclined:
+        return ap.ReferenceDeclined(
+            **self._named(reference_id=self.reference_id, slot=2, rater=self.rater, waived=waived, reason=reason)
+        )
+
     def submitted(self, number: int = 1) -> ApplicationSubmitted:
         return ApplicationSubmitted(**self._named(submission_number=number, rule_set_version="itmhca/IFS/2025-01-01"))
 

@@ -26,7 +26,7 @@ from .sessions import PostgresSessionStore, SessionStore
 from .web.context import Runtime, TenantProfile, end_session, request_context
 from .web.deps import SignInRequired
 from .web.i18n import load_catalogs
-from .web.security import CsrfFailed, security_headers
+from .web.security import SECURITY_HEADERS, CsrfFailed, security_headers
 from .web.templating import redirect, render
 
 log = logging.getLogger("portal")
@@ -74,10 +74,12 @@ def install_error_pages(app: FastAPI) -> None:
 
     async def on_unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unexpected error on %s %s", request.method, redact(request.url.path))
+        # this handler answers from outside every middleware: the security headers are added here
+        headers = {**SECURITY_HEADERS, "cache-control": "no-store"}
         try:
-            return render(request, "errors/500.html", status_code=500)
+            return render(request, "errors/500.html", status_code=500, headers=headers)
         except Exception:  # noqa: BLE001 - the error page itself failed: plain text, still no stack trace
-            return Response("Something went wrong. Please try again later.", status_code=500)
+            return Response("Something went wrong. Please try again later.", status_code=500, headers=headers)
 
     app.add_exception_handler(CsrfFailed, on_csrf)
     app.add_exception_handler(SignInRequired, on_sign_in)
@@ -102,6 +104,8 @@ def build(settings: PortalSettings, *, store: SessionStore | None = None,
           transport: httpx.AsyncBaseTransport | None = None) -> FastAPI:
     """The portal. Tests pass a `store` (no database) and a `transport` (a fake gateway)."""
     load_catalogs()
+    # httpx logs every request's URL at INFO, and the gateway's URLs carry raters' single-use tokens
+    logging.getLogger("httpx").setLevel(logging.WARNING)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

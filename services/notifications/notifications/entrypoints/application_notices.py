@@ -12,6 +12,7 @@ from endorsement_contracts.events.applications import (
     ApplicationResubmitted,
     ApplicationWithdrawn,
     ReferenceCompleted,
+    ReferenceDeclined,
     ReferenceRequested,
     ReferenceVoided,
     RegistrationAccepted,
@@ -49,7 +50,7 @@ def application_submitted(event: ApplicationSubmitted, tenant: Tenant, links: Li
         "applicant_name": event.applicant.name,
         "category_name": event.category_name,
         "submitted_on": local_date(event.occurred_at, tenant),
-        "application_url": links.application(event.application_id),
+        "application_url": links.task_list(event.application_id),
     }
     resubmitted = isinstance(event, ApplicationResubmitted) or event.submission_number > 1
     if resubmitted:
@@ -102,7 +103,7 @@ def registration_accepted(event: RegistrationAccepted, tenant: Tenant, links: Li
         values={
             "applicant_name": event.applicant.name,
             "category_name": event.category_name,
-            "application_url": links.application(event.application_id),
+            "application_url": links.task_list(event.application_id),
         },
     )
 
@@ -149,7 +150,7 @@ def reference_voided(event: ReferenceVoided, contact: Contact, tenant: Tenant, l
             "category_name": tenant.category_name(event.category),
             "slot": str(event.slot),
             "reason": Phrase(f"void.{event.reason}"),
-            "application_url": links.application(event.application_id),
+            "references_url": links.references(event.application_id),
         },
     )
 
@@ -170,7 +171,35 @@ def reference_completed(event: ReferenceCompleted, contact: Contact, tenant: Ten
             "category_name": tenant.category_name(event.category),
             "slot": str(event.slot),
             "valid_until": event.valid_until,
-            "application_url": links.application(event.application_id),
+            "references_url": links.references(event.application_id),
+        },
+    )
+
+
+def reference_declined(event: ReferenceDeclined, tenant: Tenant, links: Links) -> Notice:
+    """The applicant hears that a rater declined and names another rater for the slot on the references page.
+
+    The rater's own words are shown only when the reference was not waived: a waived reference's contents never
+    reach the applicant (the email then says only that it is not shared, not whether there is any)."""
+    if event.waived:
+        reason: Value = Phrase("declined.waived")
+    else:
+        reason = event.reason.strip() if event.reason and event.reason.strip() else Phrase("no_message")
+    return Notice(
+        kind=k.REFERENCE_DECLINED,
+        about=event.reference_id,
+        occurrence="declined",
+        tenant=tenant,
+        recipient=_to_applicant(event.applicant),
+        language=preferred_language(event.applicant),
+        account_id=event.applicant.account_id,
+        values={
+            "applicant_name": event.applicant.name,
+            "rater_name": event.rater.name,
+            "category_name": event.category_name,
+            "slot": str(event.slot),
+            "reason": reason,
+            "references_url": links.references(event.application_id),
         },
     )
 
@@ -207,7 +236,7 @@ def renewal_submitted(event: RenewalSubmitted, tenant: Tenant, links: Links) -> 
             "category_name": event.category_name,
             "renewal_year": str(event.renewal_year),
             "submitted_on": local_date(event.occurred_at, tenant),
-            "application_url": links.application(event.application_id),
+            "application_url": links.task_list(event.application_id),
         },
     )
 
@@ -225,6 +254,6 @@ def reinstatement_submitted(event: ReinstatementSubmitted, tenant: Tenant, links
             "applicant_name": event.applicant.name,
             "category_name": event.category_name,
             "submitted_on": local_date(event.occurred_at, tenant),
-            "application_url": links.application(event.application_id),
+            "application_url": links.task_list(event.application_id),
         },
     )

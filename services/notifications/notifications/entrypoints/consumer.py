@@ -72,6 +72,7 @@ def handlers(notifier: Notifier) -> dict[type[IntegrationEvent], Handler]:
         ap.ReferenceRequested: _handler(ap.ReferenceRequested, an.reference_requested, n),
         ap.ReferenceVoided: _to_contact(ap.ReferenceVoided, APPLICATION, an.reference_voided, n),
         ap.ReferenceCompleted: _to_contact(ap.ReferenceCompleted, APPLICATION, an.reference_completed, n),
+        ap.ReferenceDeclined: _handler(ap.ReferenceDeclined, an.reference_declined, n),
         ApplicationSubmitted: _handler(ApplicationSubmitted, an.application_submitted, n),
         ap.ApplicationResubmitted: _handler(ap.ApplicationResubmitted, an.application_submitted, n),
         ap.ApplicationWithdrawn: _handler(ap.ApplicationWithdrawn, an.application_withdrawn, n),

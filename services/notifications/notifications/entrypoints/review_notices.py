@@ -62,7 +62,7 @@ def information_requested(event: InformationRequested, tenant: Tenant, links: Li
             "stage": Phrase(f"information.{event.stage}"),
             "items": event.items,
             "message": event.message or Phrase("no_message"),
-            "application_url": links.application(event.application_id),
+            "application_url": links.task_list(event.application_id),
         },
     )
 
@@ -83,7 +83,7 @@ def application_deferred(event: ApplicationDeferred, tenant: Tenant, links: Link
             "reasons": event.reasons,
             "recommendations": event.recommendations,
             "earliest_rereview_on": event.earliest_rereview_on,
-            "application_url": links.application(event.application_id),
+            "application_url": links.task_list(event.application_id),
         },
     )
 
@@ -100,7 +100,7 @@ def approved_for_exam(event: ApprovedForExam, tenant: Tenant, links: Links) -> N
         values={
             "applicant_name": event.applicant.name,
             "category_name": event.category_name,
-            "application_url": links.application(event.application_id),
+            "application_url": links.task_list(event.application_id),
         },
     )
 
@@ -125,7 +125,7 @@ def exam_registered(event: ExamRegistered, contact: Contact, tenant: Tenant, lin
             "accommodations": Phrase(
                 "exam.accommodations.requested" if event.accommodations_requested else "exam.accommodations.none"
             ),
-            "application_url": links.application(event.application_id),
+            "application_url": links.task_list(event.application_id),
         },
     )
 

@@ -28,6 +28,7 @@ This message was sent automatically; write to {contact_email} with any question.
         "void.expired": "it is older than a reference may be",
         "void.withdrawn": "it was withdrawn",
         "void.vetting_refused": "the coordinator could not accept the rater for this reference",
+        "declined.waived": "not shared with you, as you waived your right to see this reference",
         "information.completeness": "The endorsement coordinator checked your application and found it incomplete.",
         "information.review": (
             "The review of your application needs more information from you; it is paused until you resubmit."
@@ -119,13 +120,33 @@ complete your application (education, work, training, reflective supervision, re
 
 Reference {slot} of your {category_name} application no longer counts: {reason}.
 
-Please name another rater for it (or ask the same rater again, where that is allowed) at {application_url}
+Please name another rater for it (or ask the same rater again, where that is allowed) on your application's \
+references page:
+{references_url}
+
 Write to {contact_email} for details.
 """,
         html="""<p>Dear {applicant_name},</p>
 <p>Reference {slot} of your <strong>{category_name}</strong> application no longer counts: {reason}.</p>
-<p>Please name another rater for it (or ask the same rater again, where that is allowed):
-<a href="{application_url}">open your application</a>. Write to {contact_email} for details.</p>""",
+<p>Please name another rater for it (or ask the same rater again, where that is allowed) on your application's
+<a href="{references_url}">references page</a>. Write to {contact_email} for details.</p>""",
+    ),
+    k.REFERENCE_DECLINED: EmailTemplate(
+        subject="A rater declined to give a reference for your {category_name} application",
+        text="""Dear {applicant_name},
+
+{rater_name} declined to give reference {slot} for your {category_name} application, so it will not count.
+The rater's message: {reason}
+
+What to do next: name another rater for reference {slot} on your application's references page:
+{references_url}
+""",
+        html="""<p>Dear {applicant_name},</p>
+<p>{rater_name} declined to give reference {slot} for your <strong>{category_name}</strong> application, so it
+will not count.</p>
+<p>The rater's message: {reason}</p>
+<p>What to do next: name another rater for reference {slot} on your application's
+<a href="{references_url}">references page</a>.</p>""",
     ),
     k.REFERENCE_COMPLETED: EmailTemplate(
         subject="A reference for your {category_name} application is complete",
@@ -134,12 +155,12 @@ Write to {contact_email} for details.
 {rater_name} completed reference {slot} for your {category_name} application. It counts for applications \
 submitted until {valid_until}.
 
-Follow your application at {application_url}
+See your references at {references_url}
 """,
         html="""<p>Dear {applicant_name},</p>
 <p>{rater_name} completed reference {slot} for your <strong>{category_name}</strong> application. It counts
 for applications submitted until {valid_until}.</p>
-<p><a href="{application_url}">Follow your application</a></p>""",
+<p><a href="{references_url}">See your references</a></p>""",
     ),
     k.RENEWAL_SUBMITTED: EmailTemplate(
         subject="We received your {renewal_year} renewal: {category_name}",
@@ -349,12 +370,12 @@ Your {category_name} endorsement lapsed on {lapsed_on} and is no longer in force
 You can apply for reinstatement (new references; a passed exam need not be retaken). \
 Write to {contact_email} with any question.
 
-Your endorsement: {endorsement_url}
+Start a reinstatement from your endorsement's page: {endorsement_url}
 """,
         html="""<p>Dear {holder_name},</p>
 <p>Your <strong>{category_name}</strong> endorsement lapsed on {lapsed_on} and is no longer in force: {reason}</p>
 <p>You can apply for reinstatement (new references; a passed exam need not be retaken).</p>
-<p><a href="{endorsement_url}">Your endorsement</a></p>""",
+<p><a href="{endorsement_url}">Start a reinstatement from your endorsement's page</a></p>""",
     ),
     k.ENDORSEMENT_REINSTATED: EmailTemplate(
         subject="Your {category_name} endorsement is reinstated",
@@ -393,14 +414,14 @@ reference. Please complete the reference form at this link:
 {form_url}
 
 The link is yours alone and works once; it expires on {expires_on}. Please do not forward this email.
-If you cannot give this reference, write to {contact_email}.
+If you cannot give this reference, open the link and choose "Decline to give a reference".
 """,
         html="""<p>Dear {rater_name},</p>
 <p>{applicant_name} is applying to {tenant_name} for <strong>{category_name}</strong> endorsement and named
 you as a reference. Please complete the reference form at this link:</p>
 <p><a href="{form_url}">{form_url}</a></p>
 <p>The link is yours alone and works once; it expires on {expires_on}. Please do not forward this email.
-If you cannot give this reference, write to {contact_email}.</p>""",
+If you cannot give this reference, open the link and choose "Decline to give a reference".</p>""",
     ),
     k.REFERENCE_REMINDER: EmailTemplate(
         subject="Reminder: please complete a reference for {applicant_name}",
@@ -412,14 +433,14 @@ with {tenant_name}. This new link replaces any link we sent you before:
 {form_url}
 
 The link is yours alone and works once; it expires on {expires_on}. Please do not forward this email.
-If you cannot give this reference, write to {contact_email}.
+If you cannot give this reference, open the link and choose "Decline to give a reference".
 """,
         html="""<p>Dear {rater_name},</p>
 <p>A reminder: {applicant_name} is still waiting for your reference for <strong>{category_name}</strong>
 endorsement with {tenant_name}. This new link replaces any link we sent you before:</p>
 <p><a href="{form_url}">{form_url}</a></p>
 <p>The link is yours alone and works once; it expires on {expires_on}. Please do not forward this email.
-If you cannot give this reference, write to {contact_email}.</p>""",
+If you cannot give this reference, open the link and choose "Decline to give a reference".</p>""",
     ),
     k.REGISTRATION_AWAITING_ACCEPTANCE: EmailTemplate(
         subject="Registration awaiting acceptance: {applicant_name} ({category_name})",

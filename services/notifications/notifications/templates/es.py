@@ -31,6 +31,7 @@ Este mensaje se envió automáticamente; escriba a {contact_email} si tiene algu
         "void.expired": "es más antigua de lo permitido",
         "void.withdrawn": "fue retirada",
         "void.vetting_refused": "la coordinación no pudo aceptar a la persona evaluadora para esta referencia",
+        "declined.waived": "no se le comunica, porque usted renunció a su derecho a ver esta referencia",
         "information.completeness": "La coordinación de endorsement revisó su solicitud y la encontró incompleta.",
         "information.review": (
             "La revisión de su solicitud necesita más información de usted; queda en pausa "
@@ -126,13 +127,36 @@ su solicitud (formación académica, trabajo, capacitación, supervisión reflex
 
 La referencia {slot} de su solicitud {category_name} ya no cuenta: {reason}.
 
-Indique otra persona evaluadora (o pídasela de nuevo a la misma, si está permitido) en {application_url}
+Indique otra persona evaluadora (o pídasela de nuevo a la misma, si está permitido) en la página de \
+referencias de su solicitud:
+{references_url}
+
 Escriba a {contact_email} para más detalles.
 """,
         html="""<p>Estimado/a {applicant_name}:</p>
 <p>La referencia {slot} de su solicitud <strong>{category_name}</strong> ya no cuenta: {reason}.</p>
-<p>Indique otra persona evaluadora (o pídasela de nuevo a la misma, si está permitido):
-<a href="{application_url}">abra su solicitud</a>. Escriba a {contact_email} para más detalles.</p>""",
+<p>Indique otra persona evaluadora (o pídasela de nuevo a la misma, si está permitido) en la
+<a href="{references_url}">página de referencias</a> de su solicitud. Escriba a {contact_email} para más
+detalles.</p>""",
+    ),
+    k.REFERENCE_DECLINED: EmailTemplate(
+        subject="Una persona evaluadora no dará una referencia para su solicitud {category_name}",
+        text="""Estimado/a {applicant_name}:
+
+{rater_name} rechazó dar la referencia {slot} de su solicitud {category_name}, así que esa referencia no \
+contará.
+Mensaje de la persona evaluadora: {reason}
+
+Qué hacer ahora: indique otra persona evaluadora para la referencia {slot} en la página de referencias de su \
+solicitud:
+{references_url}
+""",
+        html="""<p>Estimado/a {applicant_name}:</p>
+<p>{rater_name} rechazó dar la referencia {slot} de su solicitud <strong>{category_name}</strong>, así que esa
+referencia no contará.</p>
+<p>Mensaje de la persona evaluadora: {reason}</p>
+<p>Qué hacer ahora: indique otra persona evaluadora para la referencia {slot} en la
+<a href="{references_url}">página de referencias</a> de su solicitud.</p>""",
     ),
     k.REFERENCE_COMPLETED: EmailTemplate(
         subject="Una referencia de su solicitud {category_name} está completa",
@@ -141,12 +165,12 @@ Escriba a {contact_email} para más detalles.
 {rater_name} completó la referencia {slot} de su solicitud {category_name}. Cuenta para solicitudes \
 enviadas hasta el {valid_until}.
 
-Siga su solicitud en {application_url}
+Vea sus referencias en {references_url}
 """,
         html="""<p>Estimado/a {applicant_name}:</p>
 <p>{rater_name} completó la referencia {slot} de su solicitud <strong>{category_name}</strong>. Cuenta para
 solicitudes enviadas hasta el {valid_until}.</p>
-<p><a href="{application_url}">Siga su solicitud</a></p>""",
+<p><a href="{references_url}">Vea sus referencias</a></p>""",
     ),
     k.RENEWAL_SUBMITTED: EmailTemplate(
         subject="Recibimos su renovación {renewal_year}: {category_name}",
@@ -360,12 +384,12 @@ Su endorsement {category_name} caducó el {lapsed_on} y ya no está vigente: {re
 Puede solicitar el restablecimiento (con referencias nuevas; no necesita repetir un examen aprobado). \
 Escriba a {contact_email} si tiene alguna pregunta.
 
-Su endorsement: {endorsement_url}
+Inicie el restablecimiento desde la página de su endorsement: {endorsement_url}
 """,
         html="""<p>Estimado/a {holder_name}:</p>
 <p>Su endorsement <strong>{category_name}</strong> caducó el {lapsed_on} y ya no está vigente: {reason}</p>
 <p>Puede solicitar el restablecimiento (con referencias nuevas; no necesita repetir un examen aprobado).</p>
-<p><a href="{endorsement_url}">Su endorsement</a></p>""",
+<p><a href="{endorsement_url}">Inicie el restablecimiento desde la página de su endorsement</a></p>""",
     ),
     k.ENDORSEMENT_REINSTATED: EmailTemplate(
         subject="Su endorsement {category_name} fue restablecido",
@@ -476,14 +500,14 @@ referencia. Complete el formulario de referencia en este enlace:
 {form_url}
 
 El enlace es solo para usted y funciona una vez; vence el {expires_on}. No reenvíe este mensaje.
-Si no puede dar esta referencia, escriba a {contact_email}.
+Si no puede dar esta referencia, abra el enlace y elija «Rechazar dar una referencia».
 """,
         html="""<p>Estimado/a {rater_name}:</p>
 <p>{applicant_name} solicita a {tenant_name} el endorsement <strong>{category_name}</strong> y le indicó a
 usted como referencia. Complete el formulario de referencia en este enlace:</p>
 <p><a href="{form_url}">{form_url}</a></p>
 <p>El enlace es solo para usted y funciona una vez; vence el {expires_on}. No reenvíe este mensaje.
-Si no puede dar esta referencia, escriba a {contact_email}.</p>""",
+Si no puede dar esta referencia, abra el enlace y elija «Rechazar dar una referencia».</p>""",
     ),
     k.REFERENCE_REMINDER: EmailTemplate(
         subject="Recordatorio: complete una referencia para {applicant_name}",
@@ -495,7 +519,7 @@ con {tenant_name}. Este enlace nuevo sustituye a cualquier enlace que le hayamos
 {form_url}
 
 El enlace es solo para usted y funciona una vez; vence el {expires_on}. No reenvíe este mensaje.
-Si no puede dar esta referencia, escriba a {contact_email}.
+Si no puede dar esta referencia, abra el enlace y elija «Rechazar dar una referencia».
 """,
         html="""<p>Estimado/a {rater_name}:</p>
 <p>Le recordamos que {applicant_name} sigue esperando su referencia para el endorsement
@@ -503,7 +527,7 @@ Si no puede dar esta referencia, escriba a {contact_email}.
 hayamos enviado antes:</p>
 <p><a href="{form_url}">{form_url}</a></p>
 <p>El enlace es solo para usted y funciona una vez; vence el {expires_on}. No reenvíe este mensaje.
-Si no puede dar esta referencia, escriba a {contact_email}.</p>""",
+Si no puede dar esta referencia, abra el enlace y elija «Rechazar dar una referencia».</p>""",
     ),
     k.REGISTRATION_AWAITING_ACCEPTANCE: EmailTemplate(
         subject="Inscripción pendiente de aceptación: {applicant_name} ({category_name})",

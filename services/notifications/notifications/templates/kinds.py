@@ -9,6 +9,7 @@ APPLICATION_WITHDRAWN = "application-withdrawn"
 REGISTRATION_ACCEPTED = "registration-accepted"
 REFERENCE_VOIDED = "reference-voided"
 REFERENCE_COMPLETED = "reference-completed"
+REFERENCE_DECLINED = "reference-declined"
 RENEWAL_SUBMITTED = "renewal-submitted"
 REINSTATEMENT_SUBMITTED = "reinstatement-submitted"
 INFORMATION_REQUESTED = "information-requested"
@@ -46,6 +47,7 @@ APPLICANT_KINDS = frozenset(
         REGISTRATION_ACCEPTED,
         REFERENCE_VOIDED,
         REFERENCE_COMPLETED,
+        REFERENCE_DECLINED,
         RENEWAL_SUBMITTED,
         REINSTATEMENT_SUBMITTED,
         INFORMATION_REQUESTED,

@@ -11,9 +11,19 @@ class Links:
     base_url: str
 
     def application(self, application_id: UUID) -> str:
+        """The application in the API, for staff (the portal has no staff pages yet)."""
         return f"{self._base}/applications/{application_id}"
 
+    def task_list(self, application_id: UUID) -> str:
+        """The portal's task list of an application (initial, renewal or reinstatement): the applicant's link."""
+        return f"{self._base}/apply/{application_id}"
+
+    def references(self, application_id: UUID) -> str:
+        """The portal's references page of an application, where the applicant names (another) rater."""
+        return f"{self._base}/apply/{application_id}/references"
+
     def endorsement(self, endorsement_id: UUID) -> str:
+        """The portal's page of an endorsement (credential, renewal and reinstatement starts)."""
         return f"{self._base}/endorsements/{endorsement_id}"
 
     def review_case(self, review_case_id: UUID) -> str:

@@ -79,7 +79,7 @@ async def test_each_record_becomes_exactly_one_email(
         assert message["Reply-To"] == "azendorsement@gmail.com"
         assert received.envelope_from == "no-reply@endorsement.example"
         assert "Dear Zoë Ñúñez-Łukasiewicz," in received.text()
-        assert f"https://endorse.example.org/applications/{event.application_id}" in received.text()
+        assert f"https://endorse.example.org/apply/{event.application_id}" in received.text()
         assert "Infant Toddler Mental Health Coalition of Arizona received your application" in received.html()
 
         # when the same record arrives twice more, is republished at a new offset (and under another id),
@@ -240,3 +240,38 @@ async def test_an_applicant_notice_is_written_in_the_language_learnt_from_the_ac
         [received] = await wait(lambda: mailbox.to(journey.applicant.email))
         assert received.message["Subject"] == "Recibimos su solicitud de endorsement Infant Family Specialist"
         assert "Estimado/a Zoë Ñúñez-Łukasiewicz:" in received.text()
+
+
+async def test_a_declined_reference_reaches_the_applicant_once_in_their_language_with_the_references_page(
+    *,
+    topics: str,
+    make_settings: Callable[..., Settings],
+    running: Running,
+    mailbox: Any,
+    journey: Any,
+    wait: Wait,
+) -> None:
+    settings = make_settings(kafka_bootstrap_servers=topics, smtp_url=mailbox.url)
+    declined = journey.reference_declined(waived=True, reason="Confidential words PRIVATE-XYZZY")
+    applicant = journey.applicant.email
+    async with running(settings) as service, producer(topics) as kafka:
+        # given the applicant signed up in Spanish (read before the application's records: the topics differ)
+        await publish(kafka, journey.account_registered("es"), str(uuid4()))
+        await wait(lambda: service.app.find_account(journey.applicant.account_id, "itmhca"))
+        # when a rater declines a waived reference, and the record arrives twice and is republished
+        await publish(kafka, declined, "ce-declined-1")
+        await publish(kafka, declined, "ce-declined-1")
+        await publish(kafka, declined, "ce-declined-republished")
+        # and then the application is submitted (same key, same partition: after the copies)
+        await publish(kafka, journey.submitted(), str(uuid4()))
+        # then the applicant gets one decline email, in Spanish, linking the references page, without the words
+        await wait(lambda: len(mailbox.to(applicant)) == 2)
+        [received] = [r for r in mailbox.to(applicant) if "evaluadora" in r.message["Subject"]]
+        assert received.message["Subject"] == (
+            "Una persona evaluadora no dará una referencia para su solicitud Infant Family Specialist"
+        )
+        references = f"https://endorse.example.org/apply/{journey.application_id}/references"
+        assert f"\n{references}\n" in received.text().replace("\r\n", "\n")
+        assert f'href="{references}"' in received.html()
+        assert "PRIVATE-XYZZY" not in received.text() + received.html()
+    assert len(mailbox.to(applicant)) == 2

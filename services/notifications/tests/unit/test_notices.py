@@ -106,7 +106,7 @@ def test_an_accepted_registration_tells_the_applicant_to_complete_the_applicatio
     platform.publish(journey.accepted())
     email = platform.only(journey.applicant.email)
     assert email.subject == "Your Infant Family Specialist registration is accepted"
-    assert f"{BASE}/applications/{journey.application_id}" in email.text_body
+    assert f"{BASE}/apply/{journey.application_id}" in email.text_body
 
 
 def test_a_reference_request_gives_the_rater_the_link_on_its_own_line_and_the_expiry(
@@ -189,9 +189,85 @@ def test_a_voided_reference_asks_the_applicant_for_another_rater(platform: Platf
         "not accept the rater for this reference." in email.text_body
     )
     assert "name another rater" in email.text_body
-    assert f"{BASE}/applications/{journey.application_id}" in email.text_body
+    assert f"{BASE}/apply/{journey.application_id}/references" in email.text_body
     assert "QWERTY" not in bodies(email)  # the detail is for staff
     assert len(platform.to(journey.rater.email)) == 1
+
+
+def test_a_declined_reference_asks_the_applicant_for_another_rater_on_the_references_page(
+    platform: Platform, journey: Any
+) -> None:
+    # given a rater declined through their link, on a reference the applicant did not waive
+    event = journey.reference_declined(reason="I have not supervised\nher for long enough.")
+    assert platform.publish(event) == "processed"
+    # then the applicant hears who declined which reference, the rater's words, and what to do next
+    email = platform.only(journey.applicant.email)
+    assert email.kind == "reference-declined"
+    assert email.subject == "A rater declined to give a reference for your Infant Family Specialist application"
+    text = email.text_body
+    assert "Dear Zoë Ñúñez-Łukasiewicz," in text
+    assert "Rita Moreno declined to give reference 2 for your Infant Family Specialist application" in text
+    assert "The rater's message: I have not supervised her for long enough.\n" in text  # made one line
+    assert "name another rater for reference 2 on your application's references page" in text
+    references = f"{BASE}/apply/{journey.application_id}/references"
+    assert f"\n{references}\n" in text
+    assert f'<a href="{references}">references page</a>' in email.html_body
+    assert "/applications/" not in bodies(email)  # the portal's page, not the API
+    assert email.id == Email.id_for("reference-declined", journey.reference_id, "declined")
+    assert platform.to(journey.rater.email) == []  # the rater already saw the confirmation page
+
+
+def test_a_waived_reference_s_decline_never_shows_the_rater_s_words_to_the_applicant(
+    platform: Platform, journey: Any
+) -> None:
+    platform.publish(journey.reference_declined(waived=True, reason="Confidential: concerns about PRIVATE-XYZZY"))
+    email = platform.only(journey.applicant.email)
+    assert "PRIVATE-XYZZY" not in bodies(email)
+    assert "Confidential" not in bodies(email)
+    assert (
+        "The rater's message: not shared with you, as you waived your right to see this reference" in email.text_body
+    )
+    assert f"{BASE}/apply/{journey.application_id}/references" in email.text_body
+
+
+def test_a_decline_without_words_says_there_was_no_message(platform: Platform, journey: Any) -> None:
+    platform.publish(journey.reference_declined(reason=None))
+    assert "The rater's message: (no message)" in platform.only(journey.applicant.email).text_body
+
+
+def test_a_decline_redelivered_or_republished_gives_one_email(platform: Platform, journey: Any) -> None:
+    event = journey.reference_declined()
+    assert platform.publish(event, ce_id="ce-declined") == "processed"
+    platform.publish(event, ce_id="ce-declined")  # redelivered at a later offset
+    platform.publish(event, ce_id="ce-declined-republished")  # republished under another id
+    platform.publish(journey.reference_declined(reason="Another copy, other words"))  # another copy of the fact
+    [email] = platform.to(journey.applicant.email)
+    assert "Another copy" not in bodies(email)
+
+
+def test_a_declined_reference_is_written_in_spanish_for_an_applicant_who_chose_it(
+    platform: Platform, journey: Any
+) -> None:
+    # given the applicant signed up in Spanish (the association writes English by default)
+    platform.publish(journey.account_registered("es"))
+    # when a rater declines
+    platform.publish(journey.reference_declined())
+    # then the email is in Spanish, with the rater's words and the references page
+    email = platform.only(journey.applicant.email)
+    assert email.subject == "Una persona evaluadora no dará una referencia para su solicitud Infant Family Specialist"
+    text = email.text_body
+    assert "Estimado/a Zoë Ñúñez-Łukasiewicz:" in text
+    assert "Rita Moreno rechazó dar la referencia 2 de su solicitud Infant Family Specialist" in text
+    assert "Mensaje de la persona evaluadora: I have not supervised her for long enough." in text
+    assert "indique otra persona evaluadora para la referencia 2 en la página de referencias" in text
+    assert f"{BASE}/apply/{journey.application_id}/references" in text
+    assert '<html lang="es">' in email.html_body
+    # and waived, the rater's words stay out in Spanish too
+    other = type(journey)(applicant=journey.applicant)
+    platform.publish(other.reference_declined(waived=True, reason="SECRETO"))
+    waived = next(e for e in platform.to(journey.applicant.email) if e.id != email.id)
+    assert "SECRETO" not in bodies(waived)
+    assert "no se le comunica, porque usted renunció a su derecho a ver esta referencia" in waived.text_body
 
 
 def test_a_completed_reference_tells_the_applicant_only_that_it_is_complete(platform: Platform, journey: Any) -> None:
@@ -263,7 +339,7 @@ def test_an_information_request_lists_the_items_the_message_and_the_link(platfor
     assert "Please add or change:\n- Official transcript\n- RSC log for 2024\n" in email.text_body
     assert "<ul><li>Official transcript</li><li>RSC log for 2024</li></ul>" in email.html_body
     assert "Message: Please upload the transcript." in email.text_body
-    assert f"{BASE}/applications/{journey.application_id}" in email.text_body
+    assert f"{BASE}/apply/{journey.application_id}" in email.text_body
 
 
 def test_an_information_request_without_a_message_says_so(platform: Platform, journey: Any) -> None:
@@ -318,7 +394,7 @@ def test_an_exam_registration_tells_the_examinee_the_date_and_what_to_expect(pla
     assert "a computer with a reliable internet connection" in text
     assert "If you need accommodations, ask the endorsement coordinator in writing" in text
     assert "does not count as an attempt" in text
-    assert f"{BASE}/applications/{journey.application_id}" in text
+    assert f"{BASE}/apply/{journey.application_id}" in text
     assert "<strong>March 13, 2027</strong>" in registered.html_body
 
 

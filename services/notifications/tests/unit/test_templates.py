@@ -44,7 +44,7 @@ def test_application_submitted_tells_the_applicant_what_arrived_when_and_where_t
     notice = application_submitted(event, itmhca, LINKS)
     content = render(notice.kind, {**notice.values, "tenant_name": itmhca.name, "contact_email": itmhca.contact_email})
     # then both bodies carry the facts, and the date is the tenant's local date
-    link = f"https://endorse.example.org/applications/{event.application_id}"
+    link = f"https://endorse.example.org/apply/{event.application_id}"
     assert content.subject == "We received your Infant Family Specialist endorsement application"
     for body in (content.text_body, content.html_body):
         assert "Zoë Ñúñez-Łukasiewicz" in body
@@ -243,3 +243,6 @@ def test_links_are_built_from_the_public_base_url() -> None:
     assert Links("http://127.0.0.1:8000/").application(application_id) == (
         f"http://127.0.0.1:8000/applications/{application_id}"
     )
+    portal = Links("https://endorse.example.org/")
+    assert portal.task_list(application_id) == f"https://endorse.example.org/apply/{application_id}"
+    assert portal.references(application_id) == f"https://endorse.example.org/apply/{application_id}/references"

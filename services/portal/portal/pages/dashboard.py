@@ -11,7 +11,7 @@ from ..gateway_client import ApiError
 from ..web import i18n
 from ..web.deps import ApiDep, SignedIn
 from ..web.templating import render
-from .apply.holder import holdings
+from .apply.renewals import holder_next, holdings, with_windows
 from .apply.tasks import EDITABLE, next_step
 
 router = APIRouter()
@@ -24,6 +24,7 @@ STATUS_LABELS = {
     "active": i18n.N_("Active"), "inactive": i18n.N_("Inactive"), "lapsed": i18n.N_("Lapsed"),
     "revoked": i18n.N_("Revoked"),
 }
+KINDS = {"renewal": i18n.N_("Renewal"), "reinstatement": i18n.N_("Reinstatement")}
 
 
 @router.get("/dashboard")
@@ -45,6 +46,15 @@ async def dashboard(request: Request, api: ApiDep, _s: SignedIn) -> Response:
         item["step"] = next_step(item.get("full") or item)
         item["editable"] = item.get("status") in EDITABLE
         applications.append(item)
-    return render(request, "dashboard.html", applications=applications, holdings=await holdings(api),
+    statuses = {str(a.get("id")): str(a.get("status")) for a in applications}
+    held = await with_windows(api, await holdings(api))
+    for holding in held:
+        holding["next"] = holder_next(holding, statuses)
+    windows = {str(h.get("endorsement_id")): h.get("renewal_window") or {} for h in held}
+    for item in applications:
+        renewal = (item.get("full") or {}).get("renewal") or {}
+        item["window"] = windows.get(str(renewal.get("endorsement_id")), {}) if renewal else {}
+    return render(request, "dashboard.html", applications=applications, holdings=held,
                   status_labels={k: _(v) for k, v in STATUS_LABELS.items()},
+                  kind_labels={k: _(v) for k, v in KINDS.items()},
                   has_open=any(a.get("status") not in ("withdrawn", "endorsed", "denied") for a in applications))

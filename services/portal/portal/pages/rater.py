@@ -27,6 +27,32 @@ def _language(request: Request, asked: object) -> str:
     return str(request.state.lang)
 
 
+def _chosen(request: Request, asked: object) -> str | None:
+    """The language the rater asked for: the link's ?lang=, else the switch on the page; None when neither."""
+    if asked in LANGUAGES:
+        use_language(request, str(asked))
+        return str(asked)
+    switched = getattr(request.state.session, "language", None)
+    return str(switched) if switched in LANGUAGES else None
+
+
+async def _open(request: Request, api: GatewayClient, token: str, asked: object) -> tuple[str, dict[str, Any]]:
+    """The form in the asked language, else in the language the applicant chose for the rater (`rater_language`,
+    which the API uses when no `lang` is sent), else in the browser's (Accept-Language)."""
+    chosen = _chosen(request, asked)
+    if chosen:
+        return chosen, await _load(api, token, chosen)
+    reference: dict[str, Any] = await api.get(f"/references/{token}")
+    rater_language = reference.get("rater_language")
+    if rater_language in LANGUAGES:
+        use_language(request, str(rater_language))
+        return str(rater_language), reference
+    lang = str(request.state.lang)
+    if reference.get("language") != lang:
+        reference = await _load(api, token, lang)
+    return lang, reference
+
+
 def _link_problem(request: Request, exc: ApiError) -> Response | None:
     if exc.code in LINK_CODES or exc.status in (404, 410):
         code = exc.code if exc.code in LINK_CODES else ("REFERENCE_LINK_EXPIRED" if exc.status == 410
@@ -94,9 +120,8 @@ def _submit_errors(exc: ApiError, reference: dict[str, Any]) -> FormErrors:
 
 @router.get("/rate/{token}")
 async def rater_form(request: Request, token: str, api: ApiDep) -> Response:
-    lang = _language(request, request.query_params.get("lang"))
     try:
-        reference = await _load(api, token, lang)
+        lang, reference = await _open(request, api, token, request.query_params.get("lang"))
     except ApiError as exc:
         problem = _link_problem(request, exc)
         if problem is None:
@@ -167,9 +192,8 @@ async def _submit(request: Request, api: GatewayClient, token: str, lang: str, r
 
 @router.get("/rate/{token}/decline")
 async def decline_form(request: Request, token: str, api: ApiDep) -> Response:
-    lang = _language(request, request.query_params.get("lang"))
     try:
-        reference = await _load(api, token, lang)
+        lang, reference = await _open(request, api, token, request.query_params.get("lang"))
     except ApiError as exc:
         problem = _link_problem(request, exc)
         if problem is None:
@@ -191,7 +215,7 @@ async def decline(request: Request, token: str, _csrf: CsrfChecked, api: ApiDep)
             return problem
         if exc.status in (404, 405):
             return render(request, "rater/decline.html", status_code=200, token=token, link_lang=lang,
-                          reference={}, reason=reason,
+                          reference={}, reason=reason, errors={},
                           general=[_("Declining online is not available right now. Please tell the applicant "
                                      "directly.")])
         raise

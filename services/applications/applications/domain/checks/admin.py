@@ -18,16 +18,18 @@ def check_membership(rule: MembershipRule, membership: Membership | None, on: da
         return _unmet("MEMBERSHIP", "membership", "no membership recorded",
                       Reason("MEMBERSHIP_MISSING", "record your membership of the association or of another IMH "
                              "association" if rule.other_association_accepted else
-                             "record your membership of the association"))
+                             "record your membership of the association",
+                             {"other_association_accepted": int(rule.other_association_accepted)}))
     reasons = []
     if membership.expires_on < on:
         reasons.append(Reason("MEMBERSHIP_EXPIRED", f"the membership expired on {membership.expires_on.isoformat()}",
                               {"expired_on": membership.expires_on.isoformat()}))
     if rule.individual_only and not membership.individual:
         reasons.append(Reason("MEMBERSHIP_NOT_INDIVIDUAL", "endorsement needs an individual membership, "
-                              "not an organisational one"))
+                              "not an organisational one", {"association": membership.association}))
     if membership.other_association and not rule.other_association_accepted:
-        reasons.append(Reason("MEMBERSHIP_OTHER_NOT_ACCEPTED", "only membership of this association counts"))
+        reasons.append(Reason("MEMBERSHIP_OTHER_NOT_ACCEPTED", "only membership of this association counts",
+                              {"association": membership.association}))
     detail = f"member of {membership.association} until {membership.expires_on.isoformat()}"
     return RequirementResult("MEMBERSHIP", "membership", not reasons, detail, reasons=tuple(reasons))
 
@@ -41,7 +43,7 @@ def check_attestations(required: tuple[AttestationKind, ...],
         attestation = given.get(kind)
         if attestation is None:
             results.append(_unmet(code, "attestations", f"the {label} is not yet signed",
-                                  Reason("NOT_ATTESTED", f"sign the {label}")))
+                                  Reason("NOT_ATTESTED", f"sign the {label}", {"document": kind.value})))
         else:
             results.append(RequirementResult(code, "attestations", True,
                                              f"the {label} was signed at {attestation.attested_at.isoformat()}"))

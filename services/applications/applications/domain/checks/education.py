@@ -7,6 +7,7 @@ from datetime import date
 
 from ..entries import DegreeLevel, EducationEntry, EducationKind, WorkEntry
 from ..rules import EducationOption, EducationOptionKind, EducationRule
+from ..spans import format_number
 from .report import Reason, RequirementResult
 from .work import check_work, describe
 
@@ -30,7 +31,9 @@ def check_education(rule: EducationRule, education: Sequence[EducationEntry], wo
         entry = next((e for e in education if e.year <= on.year and _meets(option, e)), None)
         if entry is not None:
             return RequirementResult(CODE, "education", True, f"met by {_name(entry)}")
-    reasons.insert(0, Reason("EDUCATION_NO_QUALIFYING_ENTRY", f"none of the entries is {wanted}"))
+    options = ";".join(_option_code(o) for o in rule.options)
+    reasons.insert(0, Reason("EDUCATION_NO_QUALIFYING_ENTRY", f"none of the entries is {wanted}",
+                             {"options": options}))
     return RequirementResult(CODE, "education", False, f"needs one of: {wanted}", reasons=tuple(reasons))
 
 
@@ -55,6 +58,16 @@ def _describe(option: EducationOption) -> str:
     level = (option.min_level or DegreeLevel.ASSOCIATE).value
     related = " in a related field" if option.related_field_required else ""
     return f"a degree at {level} level or higher{related}"
+
+
+def _option_code(option: EducationOption) -> str:
+    """An option as a code: `cda`, `licence`, `work:<years>`, `degree:<min level>` (+ `:related`)."""
+    if option.kind is EducationOptionKind.WORK and option.work is not None:
+        return f"work:{format_number(option.work.min_years)}"
+    if option.kind in (EducationOptionKind.CDA, EducationOptionKind.LICENCE):
+        return option.kind.value
+    level = (option.min_level or DegreeLevel.ASSOCIATE).value
+    return f"degree:{level}" + (":related" if option.related_field_required else "")
 
 
 def _name(entry: EducationEntry) -> str:

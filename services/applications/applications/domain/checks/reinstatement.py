@@ -40,6 +40,7 @@ def check_reinstatement(evidence: Evidence, rules: RuleVersion, on: date) -> Req
                 Reason(
                     "NO_REINSTATEMENT_RULES",
                     "the association takes no reinstatements for this category under the rules in force",
+                    {"rule_set_version": rules.id},
                 ),
             ),
         )
@@ -81,7 +82,11 @@ def _new_references(need: int, references: Sequence[Reference], lapsed_on: date,
     reasons: list[Reason] = []
     if len(new) < need:
         reasons.append(
-            Reason("REFERENCES_BEFORE_LAPSE" if len(completed) > len(new) else "NEW_REFERENCES_SHORT", detail)
+            Reason(
+                "REFERENCES_BEFORE_LAPSE" if len(completed) > len(new) else "NEW_REFERENCES_SHORT",
+                detail,
+                {"have": len(new), "need": need, "lapsed_on": lapsed_on.isoformat()},
+            )
         )
     return RequirementResult(
         "REINSTATEMENT_NEW_REFERENCES", "references", not reasons, detail, progress, tuple(reasons)

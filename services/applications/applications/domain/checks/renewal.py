@@ -20,7 +20,7 @@ from ..rules import RenewalRule, RscRule, RuleVersion
 from .admin import check_attestations, check_membership
 from .evidence import Evidence
 from .report import Progress, Reason, RequirementReport, RequirementResult
-from .rsc import eligible
+from .rsc import eligible, eligible_list, entry_params
 
 
 def check_renewal(evidence: Evidence, rules: RuleVersion, on: date) -> RequirementReport:
@@ -36,7 +36,9 @@ def check_renewal(evidence: Evidence, rules: RuleVersion, on: date) -> Requireme
             f"{rules.id} has no renewal rules",
             reasons=(
                 Reason(
-                    "NO_RENEWAL_RULES", "the association takes no renewals for this category under the rules in force"
+                    "NO_RENEWAL_RULES",
+                    "the association takes no renewals for this category under the rules in force",
+                    {"rule_set_version": rules.id},
                 ),
             ),
         )
@@ -51,7 +53,15 @@ def check_renewal(evidence: Evidence, rules: RuleVersion, on: date) -> Requireme
     late = dates.is_late_on(on)
     when = f" (late: after the due date {dates.due.isoformat()})" if late else ""
     results.append(
-        fee_result("FEE_RENEWAL", FeeKind.RENEWAL, rule.fee_due_cents(late), evidence.fees, rules.fees.currency, when)
+        fee_result(
+            "FEE_RENEWAL",
+            FeeKind.RENEWAL,
+            rule.fee_due_cents(late),
+            evidence.fees,
+            rules.fees.currency,
+            when,
+            late_after=dates.due if late else None,
+        )
     )
     return RequirementReport(rules.id, on, tuple(results), exam_required=False)
 
@@ -77,24 +87,42 @@ def attestations_since(
         [result] = check_attestations((kind,), given)
         signed = given.get(kind)
         if signed is not None and signed.attested_at.date() < since:
-            reason = Reason("ATTESTED_BEFORE_PERIOD", f"signed before {since.isoformat()}; sign it again")
+            reason = Reason(
+                "ATTESTED_BEFORE_PERIOD",
+                f"signed before {since.isoformat()}; sign it again",
+                {
+                    "document": kind.value,
+                    "since": since.isoformat(),
+                    "signed_on": signed.attested_at.date().isoformat(),
+                },
+            )
             result = RequirementResult(result.code, result.tab, False, result.detail, reasons=(reason,))
         results.append(result)
     return results
 
 
 def fee_result(
-    code: str, kind: FeeKind, due: int, fees: Mapping[FeeKind, FeePayment], currency: str, when: str = ""
+    code: str,
+    kind: FeeKind,
+    due: int,
+    fees: Mapping[FeeKind, FeePayment],
+    currency: str,
+    when: str = "",
+    late_after: date | None = None,
 ) -> RequirementResult:
+    """`late_after`: the due date, when the late fee is due (it is then in the reasons' params as `late_after`)."""
     paid = fees.get(kind)
     have = paid.amount_cents if paid else 0
     progress = Progress(Decimal(have), Decimal(due), "cents")
     detail = f"{kind.value} fee{when}: {_money(have, currency)} recorded of {_money(due, currency)}"
+    params: dict[str, str | int | float] = {"fee": kind.value, "need_cents": due, "currency": currency}
+    if late_after is not None:
+        params["late_after"] = late_after.isoformat()
     reasons: tuple[Reason, ...] = ()
     if paid is None:
-        reasons = (Reason("FEE_NOT_RECORDED", f"record the {kind.value} fee of {_money(due, currency)}{when}"),)
+        reasons = (Reason("FEE_NOT_RECORDED", f"record the {kind.value} fee of {_money(due, currency)}{when}", params),)
     elif have < due:
-        reasons = (Reason("FEE_AMOUNT_SHORT", detail),)
+        reasons = (Reason("FEE_AMOUNT_SHORT", detail, {**params, "have_cents": have}),)
     return RequirementResult(code, "fees", not reasons, detail, progress, reasons)
 
 
@@ -105,13 +133,20 @@ def _training(
     counted = [e for e in inside if e.competencies]
     outside = [e for e in entries if not since <= e.completed_on <= on]
     untagged = [e for e in inside if not e.competencies]
-    parts: list[tuple[str, str, Decimal, Callable[[TrainingEntry], Decimal]]] = [
-        ("RENEWAL_TRAINING_HOURS", "of training", rule.training_hours, lambda e: e.hours)
+    parts: list[tuple[str, str, str, Decimal, Callable[[TrainingEntry], Decimal]]] = [
+        (
+            "RENEWAL_TRAINING_HOURS",
+            "RENEWAL_TRAINING_HOURS_SHORT",
+            "of training",
+            rule.training_hours,
+            lambda e: e.hours,
+        )
     ]
     if rule.dei_hours > 0:
         parts.append(
             (
                 "RENEWAL_DEI_HOURS",
+                "RENEWAL_DEI_HOURS_SHORT",
                 "of training on diversity, equity and inclusion",
                 rule.dei_hours,
                 lambda e: e.dei_hours,
@@ -121,6 +156,7 @@ def _training(
         parts.append(
             (
                 "RENEWAL_RSC_PROVISION_HOURS",
+                "RENEWAL_RSC_PROVISION_HOURS_SHORT",
                 "of training on providing RSC",
                 rule.rsc_provision_hours_if_providing_rsc,
                 lambda e: e.rsc_provision_hours,
@@ -128,16 +164,22 @@ def _training(
         )
     period = f"from {since.isoformat()} to {on.isoformat()}"
     results = []
-    for code, what, need, hours_of in parts:
+    window: dict[str, str | int | float] = {"since": since.isoformat(), "until": on.isoformat()}
+    for code, short, what, need, hours_of in parts:
         progress = Progress(sum((hours_of(e) for e in counted), Decimal(0)), need, "hours")
         reasons: list[Reason] = []
         if progress.have < need:
-            reasons.append(Reason(f"{code}_SHORT", f"{progress} {what} {period}"))
+            reasons.append(
+                Reason(
+                    short, f"{progress} {what} {period}", {"have": float(progress.have), "need": float(need), **window}
+                )
+            )
             if outside:
                 reasons.append(
                     Reason(
                         "TRAINING_OUTSIDE_PERIOD",
                         f"{len(outside)} training(s) completed outside the renewal period do not count",
+                        {"count": len(outside), **window},
                     )
                 )
             if untagged:
@@ -145,6 +187,7 @@ def _training(
                     Reason(
                         "TRAINING_UNTAGGED",
                         f"{len(untagged)} training(s) are not tagged with a competency and do not count",
+                        {"count": len(untagged), "hours": float(sum((hours_of(e) for e in untagged), Decimal(0)))},
                     )
                 )
         results.append(
@@ -178,21 +221,38 @@ def _rsc(
     excluded: list[Reason] = []
     for entry in entries:
         label = f"RSC from {entry.provider_name} ({entry.start.isoformat()} to {entry.end.isoformat()})"
+        about = entry_params(entry)
         if entry.start < since or entry.end > on:
             excluded.append(
-                Reason("RSC_OUTSIDE_PERIOD", f"{label} is not within {since.isoformat()} to {on.isoformat()}")
+                Reason(
+                    "RSC_OUTSIDE_PERIOD",
+                    f"{label} is not within {since.isoformat()} to {on.isoformat()}",
+                    {**about, "since": since.isoformat(), "until": on.isoformat()},
+                )
             )
         elif rsc_rule is not None and eligible(rsc_rule, entry) is None:
             excluded.append(
-                Reason("RSC_PROVIDER_NOT_ELIGIBLE", f"{label}: a {entry.provider_category} provider is not eligible")
+                Reason(
+                    "RSC_PROVIDER_NOT_ELIGIBLE",
+                    f"{label}: a {entry.provider_category} provider is not eligible",
+                    {**about, "eligible": eligible_list(rsc_rule)},
+                )
             )
         elif rsc_rule is not None and entry.format not in rsc_rule.formats:
-            excluded.append(Reason("RSC_FORMAT_NOT_ALLOWED", f"{label}: {entry.format.value} RSC does not count"))
+            excluded.append(
+                Reason("RSC_FORMAT_NOT_ALLOWED", f"{label}: {entry.format.value} RSC does not count", about)
+            )
         else:
             counted.append(entry)
     progress = Progress(sum((e.hours for e in counted), Decimal(0)), need, "hours")
     detail = f"{progress} of RSC received from {since.isoformat()} to {on.isoformat()}"
-    reasons = [] if progress.have >= need else [Reason("RENEWAL_RSC_HOURS_SHORT", detail), *excluded]
+    params: dict[str, str | int | float] = {
+        "have": float(progress.have),
+        "need": float(need),
+        "since": since.isoformat(),
+        "until": on.isoformat(),
+    }
+    reasons = [] if progress.have >= need else [Reason("RENEWAL_RSC_HOURS_SHORT", detail, params), *excluded]
     return RequirementResult("RENEWAL_RSC_HOURS", "rsc", not reasons, detail, progress, tuple(reasons))
 
 

@@ -60,7 +60,8 @@ def check_rsc(rule: RscRule | None, entries: Sequence[RscEntry], on: date) -> li
         need = rule.min_hours_about_providing_rsc
         about_progress = Progress(about, need, "hours")
         short = () if about >= need else (Reason("RSC_ABOUT_PROVIDING_SHORT", f"{about_progress} of the RSC were "
-                                                 "about the RSC the applicant provides"),)
+                                                 "about the RSC the applicant provides",
+                                                 {"have": float(about), "need": float(need)}),)
         results.append(RequirementResult("RSC_ABOUT_PROVIDING_HOURS", "rsc", not short,
                                          f"{about_progress} about the RSC the applicant provides, in the same "
                                          "window", about_progress, short))
@@ -84,16 +85,21 @@ def _usable(rule: RscRule, entries: Sequence[RscEntry], on: date) -> tuple[list[
     excluded: list[Reason] = []
     for entry in entries:
         label = f"RSC from {entry.provider_name} ({entry.start.isoformat()} to {entry.end.isoformat()})"
+        about = entry_params(entry)
         if entry.end > on:
-            excluded.append(Reason("RSC_ENTRY_AFTER_DATE", f"{label} ends after {on.isoformat()}"))
+            excluded.append(Reason("RSC_ENTRY_AFTER_DATE", f"{label} ends after {on.isoformat()}",
+                                   {**about, "on": on.isoformat()}))
         elif eligible(rule, entry) is None:
             excluded.append(Reason("RSC_PROVIDER_NOT_ELIGIBLE", f"{label}: a provider endorsed as "
-                                   f"{_provider(entry)} is not eligible; eligible: {_eligible_list(rule)}"))
+                                   f"{about['provider_category']} is not eligible; eligible: {eligible_list(rule)}",
+                                   {**about, "eligible": eligible_list(rule)}))
         elif entry.format not in rule.formats:
-            excluded.append(Reason("RSC_FORMAT_NOT_ALLOWED", f"{label}: {entry.format.value} RSC does not count"))
+            excluded.append(Reason("RSC_FORMAT_NOT_ALLOWED", f"{label}: {entry.format.value} RSC does not count",
+                                   about))
         elif span_days(entry.start, entry.end) > rule.window_max_days:
             excluded.append(Reason("RSC_ENTRY_LONGER_THAN_WINDOW", f"{label} spans more than "
-                                   f"{rule.window_max_days} days; enter it as shorter periods"))
+                                   f"{rule.window_max_days} days; enter it as shorter periods",
+                                   {**about, "max_days": rule.window_max_days}))
         else:
             usable.append(entry)
     return usable, excluded
@@ -125,6 +131,14 @@ def _provider(entry: RscEntry) -> str:
     return entry.provider_category + addons + (" (Emerging)" if entry.provider_emerging else "")
 
 
-def _eligible_list(rule: RscRule) -> str:
+def entry_params(entry: RscEntry) -> dict[str, str | int | float]:
+    """What a reason about one RSC entry names: `provider` (the person), `start`, `end`, `format` and
+    `provider_category` (the provider's endorsement, with add-ons and "(Emerging)", as `_provider` writes it)."""
+    return {"provider": entry.provider_name, "start": entry.start.isoformat(), "end": entry.end.isoformat(),
+            "format": entry.format.value, "provider_category": _provider(entry)}
+
+
+def eligible_list(rule: RscRule) -> str:
+    """The eligible providers' endorsements, comma-separated (`IMHM-C, IFS + RFC`)."""
     return ", ".join(p.category + (f" + {p.requires_addon}" if p.requires_addon else "")
                      for p in rule.eligible_providers)

@@ -38,11 +38,13 @@ SECTION_TITLES: dict[str, str] = {
     "fees": N_("Fees"),
     "documents": N_("Documents"),
     "references": N_("References"),
+    "renewal": N_("Providing reflective supervision/consultation"),
 }
 LIST_TABS = ("education", "work", "training", "rsc")
 INITIAL_SECTIONS = ("details", "education", "work", "training", "rsc", "membership", "attestations", "fees",
                     "documents", "references")
-RENEWAL_SECTIONS = ("details", "training", "rsc", "membership", "attestations", "fees", "documents", "references")
+RENEWAL_SECTIONS = ("details", "renewal", "training", "rsc", "membership", "attestations", "fees", "documents",
+                    "references")
 ALWAYS = frozenset({"details", "documents"})
 """Shown whatever the rules ask: the statement and supporting documents."""
 
@@ -69,6 +71,8 @@ def entered(application: Mapping[str, Any], tab: str, references: Sequence[Mappi
         return any(r.get("status") != "voided" for r in references)
     if tab == "membership":
         return application.get("membership") is not None
+    if tab == "renewal":  # a renewal's declaration whether the holder provides RSC
+        return (application.get("renewal") or {}).get("provides_rsc") is not None
     return bool(application.get(tab))
 
 

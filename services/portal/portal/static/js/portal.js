@@ -26,6 +26,15 @@
     if (field) { event.preventDefault(); field.focus(); field.scrollIntoView({ block: "center" }); }
   });
 
+  // A link that says it is a button (role="button") answers Space as a button does, not only Enter.
+  document.addEventListener("keydown", function (event) {
+    var target = event.target;
+    if ((event.key === " " || event.key === "Spacebar") && target.matches && target.matches('a[role="button"]')) {
+      event.preventDefault();
+      target.click();
+    }
+  });
+
   // data-confirm on a submit button: ask in a <dialog> before the form is sent.
   var dialog = null;
   function confirmDialog(message, onYes) {
