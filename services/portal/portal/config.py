@@ -22,7 +22,8 @@ class PortalSettings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8005, ge=1, le=65535)
     session_ttl_hours: int = Field(default=12, ge=1, le=24 * 30)
-    environment: str = Field(default="development", description="development | test | production")
+    environment: str = Field(
+        default="production", description="production (the default: the cookie is always Secure) | development | test")
     gateway_timeout_seconds: float = Field(default=15.0, gt=0, le=120)
     verify_max_bytes: int = Field(default=256 * 1024, ge=1024, description="Largest credential file /verify takes.")
 

@@ -97,7 +97,7 @@ def gateway() -> FakeGateway:
 
 
 def _client(gateway: FakeGateway, signed_in: bool) -> TestClient:
-    settings = PortalSettings(database_url="postgresql://x@localhost/x",
+    settings = PortalSettings(database_url="postgresql://x@localhost/x", environment="test",
                               portal_session_key="k3y-for-tests-0123456789-abcdefghijkl", portal_tenant="itmhca")
     store = MemorySessionStore()
     session = PortalSession(id="sid-holder", csrf_token="csrf-1", expires_at=datetime.now(UTC) + timedelta(hours=1),

@@ -200,7 +200,7 @@ def gateway(request: httpx.Request) -> httpx.Response:
 
 
 def test_the_spanish_checker_page_never_shows_an_english_api_message() -> None:
-    settings = PortalSettings(database_url="postgresql://x@localhost/x",
+    settings = PortalSettings(database_url="postgresql://x@localhost/x", environment="test",
                               portal_session_key="k3y-for-tests-0123456789-abcdefghijkl", portal_tenant="itmhca")
     store = MemorySessionStore()
     session = PortalSession(id="sid-es", csrf_token="csrf-1", expires_at=datetime.now(UTC) + timedelta(hours=1),
