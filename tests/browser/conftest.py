@@ -76,9 +76,15 @@ def chromium(playwright_driver: Playwright) -> Iterator[Browser]:
         browser.close()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def portal_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    """The whole platform, as tests/e2e starts it; skips the module when the gateway does not serve the portal."""
+    """The whole platform, as tests/e2e starts it, shared by the browser modules (each person in them is new, so
+    they do not meet); a module that moves the business clock starts its own with `own_portal_stack`."""
+    yield from own_portal_stack(tmp_path_factory)
+
+
+def own_portal_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """Start a stack; skip when there is no browser or the gateway does not serve the portal."""
     if chromium_executable() is None:  # no browser: do not pay for a stack
         pytest.skip("no Chromium (see `make browser-deps`)")
     running = start_stack(tmp_path_factory.mktemp("stack"), "test")

@@ -19,11 +19,18 @@ from playwright.sync_api import expect
 from tests.e2e.stack_client import TENANT, approve, eventually, review_case, submit_application
 
 from . import journey_steps as steps
+from .conftest import own_portal_stack
 from .harness import CheckPage, Mailbox, NewPage
 
 ARIZONA = ZoneInfo("America/Phoenix")  # ITMHCA's time zone (tenant file)
 NAME = "Hana Holder"
 CITY = "Tucson"
+
+
+@pytest.fixture(scope="module")
+def portal_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """A stack of this module's own: it moves the business clock, which the shared one must keep."""
+    yield from own_portal_stack(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
