@@ -18,6 +18,7 @@ Fixtures:
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -144,7 +145,9 @@ def check_page(request: pytest.FixtureRequest) -> CheckPage:
     """`check_page(page, name)`: axe-core (WCAG 2.x A/AA) fails on serious or critical violations; full-page
     screenshots at 1280 and 390 px into .artifacts/screenshots/<test>/<nn>-<name>-<width>.png (taken first, so a
     failing page leaves its pictures); fails on horizontal scroll at 390 px."""
-    return make_checker(SCREENSHOTS / slug(request.node.name))
+    folder = SCREENSHOTS / slug(request.node.name)
+    shutil.rmtree(folder, ignore_errors=True)  # this run's pictures only, never a mix with an earlier run's
+    return make_checker(folder)
 
 
 @pytest.fixture(scope="module")
