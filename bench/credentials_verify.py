@@ -213,6 +213,8 @@ def main() -> int:
                 "KAFKA_ENABLE_IDEMPOTENCE": "false", "GATEWAY_PUBLIC_KEY": generate_key_pair()[1],
                 "PORT": str(service_port), "TENANTS_DIR": str(REPO / "config" / "tenants"),
                 "CREDENTIALS_SIGNING_KEYS": json.dumps({TENANT: [seed_hex]}), "PUBLIC_BASE_URL": PUBLIC_BASE_URL,
+                # capacity, not the per-client limiter, is measured: every bench connection is one client here
+                "CREDENTIALS_VERIFY_RATE_PER_SECOND": "1000000", "CREDENTIALS_VERIFY_BURST": "1000000",
             }
             engines.supervisor.start(ChildSpec(
                 name="credentials", argv=[sys.executable, "-m", "credentials"], env=environment, cwd=REPO,

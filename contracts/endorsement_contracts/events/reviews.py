@@ -121,6 +121,11 @@ class ReviewOpened(IntegrationEvent):
         default="initial", description="What was submitted: an application, a renewal or a reinstatement.")
     cycle: str | None = Field(default=None, max_length=40, description="The review cycle (intake window) the case "
                               "belongs to, e.g. `2026-Q4`; absent where the association reviews on a rolling basis.")
+    cycle_opens_at: AwareDatetime | None = Field(
+        default=None, description="When the cycle's review starts (its intake opens); a case received before waits "
+        "until then. Absent without a cycle.")
+    cycle_deadline: AwareDatetime | None = Field(
+        default=None, description="When the cycle's intake closes. Absent without a cycle.")
 
 
 class ReviewerAssigned(IntegrationEvent):

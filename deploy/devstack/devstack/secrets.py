@@ -31,6 +31,8 @@ class StackSecrets:
     """The applications service's key for rater links (files written before it existed get one on load)."""
     portal_session_key: str = ""
     """The portal's key for the bearer tokens it keeps in its sessions (files written before it existed get one)."""
+    webhook_secret_key: str = ""
+    """The credentials service's key that seals webhook secrets at rest (files written before it existed get one)."""
 
 
 def generate(tenants: list[str]) -> StackSecrets:
@@ -42,6 +44,7 @@ def generate(tenants: list[str]) -> StackSecrets:
         signing_keys={tenant: [secrets.token_hex(32)] for tenant in tenants},
         reference_link_key=secrets.token_hex(32),
         portal_session_key=secrets.token_hex(32),
+        webhook_secret_key=secrets.token_hex(32),
     )
 
 
@@ -50,12 +53,13 @@ def load_or_create(path: Path, tenants: list[str]) -> StackSecrets:
     if path.exists():
         stored = StackSecrets(**json.loads(path.read_text()))
         missing = [t for t in tenants if t not in stored.signing_keys]
-        if not missing and stored.reference_link_key and stored.portal_session_key:
+        if not missing and stored.reference_link_key and stored.portal_session_key and stored.webhook_secret_key:
             return stored
         keys = dict(stored.signing_keys) | {t: [secrets.token_hex(32)] for t in missing}
         result = StackSecrets(**{**asdict(stored), "signing_keys": keys,
                                  "reference_link_key": stored.reference_link_key or secrets.token_hex(32),
-                                 "portal_session_key": stored.portal_session_key or secrets.token_hex(32)})
+                                 "portal_session_key": stored.portal_session_key or secrets.token_hex(32),
+                                 "webhook_secret_key": stored.webhook_secret_key or secrets.token_hex(32)})
     else:
         result = generate(tenants)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -183,6 +183,7 @@ def _start_services(engines: Engines, data_dir: Path, mode: Mode, tenants_dir: P
     if mode == "test":
         stack.env_by_process["reviews"]["LAPSE_SWEEP_SECONDS"] = TEST_LAPSE_SWEEP_SECONDS
     stack.env_by_process["credentials"]["CREDENTIALS_SIGNING_KEYS"] = json.dumps(secrets.signing_keys)
+    stack.env_by_process["credentials"]["CREDENTIALS_WEBHOOK_SECRET_KEY"] = secrets.webhook_secret_key
     stack.env_by_process["applications"]["REFERENCE_LINK_KEY"] = secrets.reference_link_key
     stack.env_by_process["notifications"]["SMTP_URL"] = engines.smtp_url
     stack.env_by_process[GATEWAY] = {
@@ -192,6 +193,9 @@ def _start_services(engines: Engines, data_dir: Path, mode: Mode, tenants_dir: P
         "GATEWAY_SEED_PASSWORD": secrets.seed_password,
         **{f"{name.upper()}_URL": stack.url(name) for name in SERVICES},
         "PORTAL_URL": stack.url(PORTAL),
+        # The portal (on loopback here) passes each browser's address in X-Forwarded-For on the calls the gateway
+        # throttles. Trusting loopback also believes anyone else on this machine: fine for a local stack only.
+        "TRUSTED_PROXIES": "127.0.0.1/32,::1/128",
     }
     stack.env_by_process[PORTAL] = {
         "DATABASE_URL": stack.database_url,

@@ -13,6 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 log = logging.getLogger(__name__)
 MEDIA_TYPE = "application/problem+json"
 TYPE_BASE = "https://endorsement.example/problems/"
+UNSUPPORTED_CHARACTERS_TYPE = "unsupported_characters"
 
 
 class Problem(Exception):
@@ -69,8 +70,12 @@ def install_problem_handlers(app: FastAPI) -> None:
             {"location": ".".join(str(p) for p in e.get("loc", ())), "message": e.get("msg", ""), "type": e.get("type")}
             for e in exc.errors()
         ]
-        problem = Problem(422, "Invalid request", "the request does not match the schema", code="VALIDATION_FAILED",
-                          errors=errors)
+        if errors and all(e["type"] == UNSUPPORTED_CHARACTERS_TYPE for e in errors):  # servicekit.text_guard
+            problem = Problem(422, "Unsupported characters", "the request holds a character that cannot be stored "
+                              "(NUL or an unpaired surrogate)", code="UNSUPPORTED_CHARACTERS", errors=errors)
+        else:
+            problem = Problem(422, "Invalid request", "the request does not match the schema",
+                              code="VALIDATION_FAILED", errors=errors)
         return problem_response(problem, request.url.path)
 
     async def on_http(request: Request, exc: Exception) -> JSONResponse:

@@ -18,6 +18,7 @@ from fastapi.responses import JSONResponse
 from faststream.kafka import KafkaBroker
 
 from .consumer import IdempotentConsumer, subscribe
+from .edge import install_edge_guards
 from .eventstore import TrackedApplication
 from .identity import IdentityVerifier
 from .outbox import OutboxRelay
@@ -51,9 +52,10 @@ class Service:
 
 
 def attach(service: Service) -> None:
-    """Wire the lifespan, problem handlers, identity verifier and /healthz into the service's API."""
+    """Wire the lifespan, problem handlers, edge guards, identity verifier and /healthz into the service's API."""
     api = service.api
     install_problem_handlers(api)
+    install_edge_guards(api)
     api.state.identity_verifier = IdentityVerifier(service.settings.gateway_public_key)
     api.state.service = service
     api.router.lifespan_context = functools.partial(_lifespan, service)

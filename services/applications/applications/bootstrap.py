@@ -18,7 +18,12 @@ from .config import EVENT_SOURCE, SCHEMA, SERVICE_NAME, ApplicationsSettings, lo
 from .documents.settings import open_store
 from .documents.store import DocumentStore
 from .documents.use_cases import DocumentsService
-from .entrypoints import endorsements_consumer, review_outcomes_consumer, reviewer_access_consumer
+from .entrypoints import (
+    endorsements_consumer,
+    review_cycle_consumer,
+    review_outcomes_consumer,
+    reviewer_access_consumer,
+)
 from .entrypoints.api import create_api
 from .projections.applications_table import ApplicationsTable
 from .projections.holdings import HoldingsTable
@@ -54,7 +59,8 @@ def build_relay(app: ApplicationsService, producer: KafkaProducer) -> OutboxRela
 
 
 def build_consumer(app: ApplicationsService, settings: ApplicationsSettings) -> IdempotentConsumer:
-    """Consumes the reviews service's outcomes and reviewer assignments (group `APPLICATIONS_CONSUMER_GROUP`).
+    """Consumes the reviews service's outcomes, opened cases (their review cycle) and reviewer assignments
+    (group `APPLICATIONS_CONSUMER_GROUP`).
 
     Each module contributes a table of handlers; an event type has one handler (`merge_handlers` refuses two).
     `EndorsementGranted` belongs to `review_outcomes_consumer`: other effects of a grant are `on_granted` hooks,
@@ -64,6 +70,7 @@ def build_consumer(app: ApplicationsService, settings: ApplicationsSettings) -> 
         review_outcomes_consumer.handlers(app, on_granted=[endorsements_consumer.grant_hook(app)]),
         endorsements_consumer.handlers(app),
         reviewer_access_consumer.handlers(app),
+        review_cycle_consumer.handlers(app),
     )
     return IdempotentConsumer(app, group_id=settings.applications_consumer_group, handlers=handlers)
 

@@ -6,7 +6,7 @@ import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-import httpx
+import asyncpg
 from fastapi import APIRouter, FastAPI
 from servicekit.clock import business_clock, system_clock
 from servicekit.outbox import OutboxRelay, kafka_producer
@@ -18,8 +18,8 @@ from credentials.adapters.polling import Step, run_polling
 from credentials.adapters.signer import OpenBadgeSigner
 from credentials.adapters.status_lists import StatusListPublisher
 from credentials.application import Clock, CredentialsApplication, utc_now
-from credentials.config import CredentialsSettings, TenantProfile, load_tenants
-from credentials.entrypoints.api import create_api
+from credentials.config import ConfigurationError, CredentialsSettings, TenantProfile, load_tenants
+from credentials.entrypoints.api import create_api, verify_protection
 from credentials.entrypoints.consumer import build_consumer
 from credentials.entrypoints.lifecycle_api import lifecycle_router
 from credentials.entrypoints.public_pages import with_public_pages
@@ -30,9 +30,12 @@ from credentials.lifecycle import Lifecycle
 from credentials.projections.credentials import CredentialsProjection
 from credentials.status_check import StatusChecker
 from credentials.translation import SOURCE, PartnerEvents
+from credentials.webhooks.addresses import Resolver, system_resolver
 from credentials.webhooks.fanout import WebhookFanOut
+from credentials.webhooks.sealing import SecretBox, SecretKeyError, seal_stored_secrets
 from credentials.webhooks.sender import RetryPolicy, WebhookSender
 from credentials.webhooks.tables import create_tables
+from credentials.webhooks.transport import delivery_client
 
 NAME = "credentials"
 SCHEMA = "credentials"
@@ -76,31 +79,47 @@ class Workers:
     sweep: ExpirySweep
 
 
-def build(settings: CredentialsSettings, *, clock: Clock | None = None) -> Service:
+def webhook_secret_box(settings: CredentialsSettings) -> SecretBox | None:
+    """The key webhook secrets are sealed with (None when none is configured)."""
+    if settings.credentials_webhook_secret_key is None:
+        return None
+    previous = [key.get_secret_value() for key in settings.credentials_webhook_previous_secret_keys]
+    try:
+        return SecretBox.from_text(settings.credentials_webhook_secret_key.get_secret_value(), previous)
+    except SecretKeyError as error:  # its message never holds the key
+        raise ConfigurationError(f"CREDENTIALS_WEBHOOK_SECRET_KEY: {error}") from None
+
+
+def build(settings: CredentialsSettings, *, clock: Clock | None = None,
+          resolver: Resolver = system_resolver) -> Service:
     """The whole service; raises ConfigurationError before touching any engine when the configuration is bad.
+
+    `resolver` turns webhook hosts into addresses (registration and delivery check them; tests fake DNS).
 
     Business time (issuing, re-issuing, expiry, verification) is `clock`, by default the settings'
     (`servicekit.clock`). Webhooks (subscriptions, delivery schedule, signatures) keep real time: the sender
     takes deliveries due by real time, and receivers check signatures against theirs."""
     clock = clock or business_clock(settings)
+    box = webhook_secret_box(settings)
     app, issuers = build_application(settings, clock=clock)
     lifecycle = Lifecycle(app)
     publisher = StatusListPublisher(app, issuers, settings.credentials_status_list_max_age_seconds)
     translate = partner_events(app)
+    insecure = settings.credentials_webhook_allow_insecure_urls
     workers = Workers(
         fan_out=WebhookFanOut(app, translate, source=SOURCE),
         sender=WebhookSender(
-            httpx.Client(timeout=settings.credentials_webhook_timeout_seconds, follow_redirects=False),
+            delivery_client(settings.credentials_webhook_timeout_seconds, resolver=resolver, allow_internal=insecure),
             RetryPolicy(settings.credentials_webhook_retry_base_seconds, settings.credentials_webhook_retry_max_seconds,
                         settings.credentials_webhook_max_attempts),
+            box,
         ),
         sweep=ExpirySweep(lifecycle),
     )
-    api = with_public_pages(create_api(app, issuers, StatusChecker(publisher, issuers, settings.public_base_url)),
-                            app, issuers)
+    api = with_public_pages(create_api(app, issuers, StatusChecker(publisher, issuers, settings.public_base_url),
+                                       **verify_protection(settings)), app, issuers)
     _add_first(api, status_lists_router(publisher), lifecycle_router(lifecycle),
-               webhooks_router(allow_insecure_urls=settings.credentials_webhook_allow_insecure_urls,
-                               clock=system_clock))
+               webhooks_router(allow_insecure_urls=insecure, clock=system_clock, box=box, resolver=resolver))
     api.state.workers = workers
     producer = kafka_producer(settings.kafka_bootstrap_servers, enable_idempotence=settings.kafka_enable_idempotence)
     return Service(
@@ -113,8 +132,15 @@ def build(settings: CredentialsSettings, *, clock: Clock | None = None) -> Servi
         relays=[OutboxRelay(app, translate, producer, source=SOURCE)],
         projections=[CredentialsProjection()],
         background=_loops(settings, workers, system_clock),  # deliveries are due by the sender's real time
-        on_pool=[create_tables],
+        on_pool=[functools.partial(prepare_webhooks, box)],
     )
+
+
+async def prepare_webhooks(box: SecretBox | None, pool: asyncpg.Pool) -> None:
+    """Create the webhook tables and seal every stored secret with the current key (idempotent); refuses to
+    start when webhooks exist and no key is configured."""
+    await create_tables(pool)
+    await seal_stored_secrets(pool, box)
 
 
 def _loops(settings: CredentialsSettings, workers: Workers, clock: Clock) -> list[BlockingLoop]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -9,7 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from servicekit.settings import ServiceSettings
 
 from credentials.vc.openbadge import CompetencyAlignment
@@ -52,6 +53,42 @@ class CredentialsSettings(ServiceSettings):
         default=False,
         description="Accept http:// and loopback/private addresses as webhook URLs (development and tests only).",
     )
+    credentials_webhook_secret_key: SecretStr | None = Field(
+        default=None,
+        description="32 bytes (64 hex digits or base64) that encrypt webhook secrets at rest (AES-256-GCM); "
+        "required once any webhook is registered (checked at start-up, without echoing the value).",
+    )
+    credentials_webhook_previous_secret_keys: list[SecretStr] = Field(
+        default_factory=list,
+        description='JSON ["<key>", ...]: earlier keys, still read while start-up re-seals with the current one.',
+    )
+
+    credentials_verify_rate_per_second: float = Field(
+        default=5.0, gt=0, description="Sustained POST /credentials/verify requests per second per client."
+    )
+    credentials_verify_burst: int = Field(
+        default=20, ge=1, description="Verification requests a client may make at once before the rate applies."
+    )
+    credentials_trusted_proxies: list[str] = Field(
+        default=["127.0.0.1/32", "::1/128"],
+        description="Addresses or networks (JSON list) whose X-Forwarded-For names the client (the gateway); "
+        "requests from anywhere else are limited by their own address.",
+    )
+    credentials_verify_workers: int = Field(
+        default=2, ge=0, le=32,
+        description="Worker processes that canonicalize presented credentials (0: in the request's thread).",
+    )
+    credentials_verify_deadline_seconds: float = Field(
+        default=5.0, gt=0, le=60,
+        description="Longest wait for a canonicalization, queue included, before 503 VERIFIER_BUSY.",
+    )
+
+    @field_validator("credentials_trusted_proxies")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        for entry in value:
+            ipaddress.ip_network(entry.strip(), strict=False)  # ValueError names the bad entry
+        return value
 
 
 @dataclass(frozen=True)

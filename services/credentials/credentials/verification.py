@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
+from credentials.vc.dataintegrity import Hasher
 from credentials.vc.verifier import IssuerResolver, StatusCheck, verify_credential
 
 SUPPORTED_OPTIONS: frozenset[str] = frozenset()
@@ -23,10 +24,12 @@ def verify_presented(
     issuer_resolver: IssuerResolver,
     status_check: StatusCheck,
     clock: Callable[[], datetime],
+    hasher: Hasher | None = None,
 ) -> dict[str, Any]:
     """`{verified, checks, errors, warnings}`: failed checks are errors, skipped ones and ignored options
-    warnings."""
-    result = verify_credential(credential, issuer_resolver=issuer_resolver, now=clock(), status_check=status_check)
+    warnings. `hasher` runs the canonicalization elsewhere (the service's worker pool)."""
+    result = verify_credential(credential, issuer_resolver=issuer_resolver, now=clock(), status_check=status_check,
+                               hasher=hasher)
     checks: list[dict[str, str]] = [check.as_dict() for check in result.checks]
     errors = [_entry(check) for check in checks if check["status"] == "failed"]
     warnings = [_entry(check) for check in checks if check["status"] == "skipped"]

@@ -31,7 +31,8 @@ def main() -> None:
         api = build(settings)
     except (ValidationError, ConfigurationError, TenantConfigError) as exc:
         sys.exit(f"gateway: cannot start: {exc}")
-    uvicorn.run(api, host=settings.host, port=settings.port, log_level="info", timeout_graceful_shutdown=5)
+    uvicorn.run(api, host=settings.host, port=settings.port, log_level="info", timeout_graceful_shutdown=5,
+                proxy_headers=False)  # forwarded headers: only from TRUSTED_PROXIES (ClientAddressMiddleware)
 
 
 if __name__ == "__main__":

@@ -25,12 +25,14 @@ from .application.identity_tokens import IdentitySigner
 from .application.outbox_relay import OutboxRelay
 from .application.seeding import seed_staff
 from .config import GatewaySettings
+from .domain.client_addresses import TrustedProxies
 from .domain.throttle import LoginThrottle
 from .entrypoints import auth_api, health_api, tenants_api
+from .entrypoints.client_address import ClientAddressMiddleware
 from .entrypoints.docs_api import install_docs
 from .entrypoints.errors import install_gateway_error_handler
 from .entrypoints.forwarding_api import forwarding_router
-from .entrypoints.middleware import BodyLimitMiddleware, RequestIdMiddleware
+from .entrypoints.middleware import BodyLimitMiddleware, RequestIdMiddleware, install_edge_guards
 from .entrypoints.portal_proxy_api import portal_router
 from .entrypoints.runtime import Runtime
 from .forwarding.portal import PortalForwarder
@@ -81,8 +83,9 @@ def build(
             await migrate(pool)
             await seed_staff(pool, tenants, passwords, seed_password, clock)
             relay = OutboxRelay(pool, publisher, clock, poll_seconds=settings.outbox_poll_seconds)
-            throttle = LoginThrottle(settings.login_max_failures,
-                                     timedelta(minutes=settings.login_failure_window_minutes))
+            throttle = LoginThrottle(max_failures_per_account=settings.login_max_failures_per_account,
+                                     max_failures_per_address=settings.login_max_failures_per_address,
+                                     window=timedelta(minutes=settings.login_failure_window_minutes))
             auth = AuthService(pool, tenants=tenants, passwords=passwords, clock=clock,
                                session_ttl=timedelta(hours=settings.session_ttl_hours), throttle=throttle,
                                public_base_url=settings.public_base_url, outbox_written=relay.notify)
@@ -117,9 +120,12 @@ def build(
                   docs_url=None, redoc_url=None)  # the bundled docs pages load scripts from a CDN
     install_problem_handlers(api)
     install_gateway_error_handler(api)
+    install_edge_guards(api)  # innermost: reads bodies the limit below has already bounded
     api.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes,
                        upload_max_bytes=settings.max_upload_bytes, upload_paths=UPLOAD_PATHS)
     api.add_middleware(RequestIdMiddleware)
+    # outermost: every part of the gateway (throttles, the portal's X-Forwarded-For, access log) sees one client
+    api.add_middleware(ClientAddressMiddleware, trusted=TrustedProxies(settings.trusted_proxy_networks()))
     api.include_router(auth_api.router)
     api.include_router(health_api.router)
     api.include_router(tenants_api.router)

@@ -11,6 +11,7 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from .domain.accounts import MIN_PASSWORD_LENGTH
+from .domain.client_addresses import Network, parse_networks
 
 UPSTREAM_NAMES = ("applications", "reviews", "credentials", "notifications")
 
@@ -47,8 +48,16 @@ class GatewaySettings(BaseSettings):
     max_upload_bytes: int = Field(default=11 * 1024 * 1024, ge=1024, description=(
         "Body limit of document uploads (UPLOAD_PATHS); at least the applications service's DOCUMENTS_MAX_BYTES "
         "plus room for the multipart form around the file."))
-    login_max_failures: int = Field(default=10, ge=1)
-    login_failure_window_minutes: int = Field(default=15, ge=1)
+    login_max_failures_per_account: int = Field(default=10, ge=1, description=(
+        "Failed log-ins (and wrong current passwords) for one account, from any address, that lock the account."))
+    login_max_failures_per_address: int = Field(default=30, ge=1, description=(
+        "Failed log-ins from one client address, for any account, that lock the address."))
+    login_failure_window_minutes: int = Field(default=5, ge=1, le=24 * 60, description=(
+        "Failures count in fixed windows this long; a lock ends with its window (short: see the README on "
+        "locking someone out on purpose)."))
+    trusted_proxies: str = Field(default="", description=(
+        "Addresses/CIDRs (comma-separated) whose X-Forwarded-For and X-Forwarded-Proto are believed; none by "
+        "default. The client is the right-most X-Forwarded-For address that no trusted proxy owns."))
 
     @field_validator("database_url")
     @classmethod
@@ -91,6 +100,15 @@ class GatewaySettings(BaseSettings):
         if url.scheme not in ("http", "https") or not url.hostname:
             raise ValueError("service URLs must be http(s)://host[:port]")
         return value.rstrip("/")
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: str) -> str:
+        parse_networks(value)
+        return value
+
+    def trusted_proxy_networks(self) -> tuple[Network, ...]:
+        return parse_networks(self.trusted_proxies)
 
     def upstream_urls(self) -> dict[str, str]:
         return {name: str(getattr(self, f"{name}_url")) for name in UPSTREAM_NAMES}

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -62,6 +64,20 @@ def problem_to_error(status: int, body: Any, retry_after: int | None = None) -> 
         fields = {str(k): str(v) for k, v in errors.items()}
     return ApiError(status=status, code=str(doc.get("code") or f"HTTP_{status}"), title=str(doc.get("title") or ""),
                     detail=detail, field_errors=fields, retry_after=retry_after, body=doc)
+
+
+def browser_address(request_headers: Mapping[str, str]) -> dict[str, str]:
+    """`X-Forwarded-For` for the calls the gateway throttles per client address (log-in, sign-up, password reset,
+    email confirmation, password change): the browser's address as the gateway gave it to the portal (the last
+    entry of the `X-Forwarded-For` it sent here). Without it, every browser would count as the portal's own address.
+    The gateway believes it only because the portal's address is in its TRUSTED_PROXIES."""
+    hops = [hop.strip() for hop in request_headers.get("x-forwarded-for", "").split(",") if hop.strip()]
+    if not hops:
+        return {}
+    try:
+        return {"x-forwarded-for": str(ipaddress.ip_address(hops[-1]))}
+    except ValueError:
+        return {}
 
 
 class GatewayClient:

@@ -51,7 +51,7 @@ def review_opened(case: ReviewCase, e: Any) -> contract.ReviewOpened:
     return contract.ReviewOpened(
         **_case_facts(case, e), submission_number=case.submission_number, applicant=person(case.applicant),
         category_name=case.category_name, rule_set_version=case.rule_set_version, received_at=case.received_at,
-        kind=case.kind.value, cycle=case.cycle,
+        kind=case.kind.value, cycle=case.cycle, cycle_opens_at=case.cycle_opens_at, cycle_deadline=case.cycle_deadline,
     )
 
 

@@ -1,1 +1,2 @@
-"""Documents: what an upload may be (`media`), where the bytes live (`store` and its adapters), the use cases."""
+"""Documents: what an upload may be (`media`, `packages` for DOCX, `refusals`), where the bytes live (`store` and its
+adapters), the use cases."""

@@ -1,14 +1,15 @@
-"""What an uploaded document may be: its size, and its type as read from its first bytes (never the client's word)."""
+"""What an uploaded document may be: its size, its type as read from its first bytes (never the client's word), a
+file name ending in one of that type's extensions, and for a DOCX no active content and a bounded expansion."""
 
 from __future__ import annotations
 
-import io
-import zipfile
+import re
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
 
-from ..domain.documents import InvalidDocument
-from ..domain.errors import InvalidRequest
+from ..domain.documents import InvalidDocument, clean_filename
+from .packages import ExpansionLimits, inspect_word_package, is_word_package
+from .refusals import DocumentTooLarge as DocumentTooLarge  # noqa: PLC0414 (re-exported for the upload route)
+from .refusals import ExtensionNotAllowed, UnsupportedDocumentType
 
 PDF = "application/pdf"
 PNG = "image/png"
@@ -21,65 +22,63 @@ EXTENSIONS: dict[str, frozenset[str]] = {
     JPEG: frozenset({".jpg", ".jpeg"}),
     DOCX: frozenset({".docx"}),
 }
+"""The only extensions a file name may end in, by detected type (an allow-list: any other is refused)."""
+CANONICAL_EXTENSION = {PDF: ".pdf", PNG: ".png", JPEG: ".jpg", DOCX: ".docx"}
+EXTENSION = re.compile(r"\.[^.\s]{1,10}$")
+"""What counts as an extension: a last dot followed by 1 to 10 characters, none a space (`Dr. Smith CV` has none)."""
 SHORT_NAMES = {"pdf": PDF, "png": PNG, "jpeg": JPEG, "docx": DOCX}
 ALIASES = {"image/jpg": JPEG, "image/pjpeg": JPEG, "application/x-pdf": PDF}
 UNDECLARED = frozenset({"", "application/octet-stream", "binary/octet-stream"})
 """What clients send when they do not know the type; the content decides then."""
-OTHER_KNOWN_EXTENSIONS = frozenset({".doc", ".docm", ".gif", ".webp", ".tif", ".tiff", ".txt", ".rtf", ".odt",
-                                    ".heic", ".zip", ".exe", ".html", ".htm", ".svg", ".js"})
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
 
-class DocumentTooLarge(InvalidRequest):
-    """Answered with 413: the upload was not read beyond the limit."""
-
-    code = "DOCUMENT_TOO_LARGE"
-
-
-class UnsupportedDocumentType(InvalidRequest):
-    """Answered with 415: the content is not an allowed type, or is not what the upload says it is."""
-
-    code = "UNSUPPORTED_DOCUMENT_TYPE"
-
-
 def sniff(content: bytes) -> str | None:
-    """The media type the content's magic bytes show (PDF, PNG, JPEG, DOCX), or None."""
+    """The media type the content's magic bytes (and, for a zip, its part names) show, or None."""
     if content.startswith(b"%PDF-"):
         return PDF
     if content.startswith(b"\x89PNG\r\n\x1a\n"):
         return PNG
     if content.startswith(b"\xff\xd8\xff"):
         return JPEG
-    if content.startswith(b"PK\x03\x04") and _is_docx(content):
+    if content.startswith(b"PK\x03\x04") and is_word_package(content):
         return DOCX
     return None
-
-
-def _is_docx(content: bytes) -> bool:
-    """An Office Open XML word-processing package without macros (reads the zip directory only, never inflates)."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as package:
-            names = set(package.namelist())
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
-        return False
-    return "[Content_Types].xml" in names and "word/document.xml" in names and "word/vbaProject.bin" not in names
 
 
 def describe(media_type: str) -> str:
     return next((short.upper() for short, full in SHORT_NAMES.items() if full == media_type), media_type)
 
 
+def extension_of(filename: str) -> str | None:
+    """The lower-case extension of a file name, or None; trailing dots and spaces are dropped first, as Windows
+    does (`cv.hta.` opens as `cv.hta`)."""
+    found = EXTENSION.search(filename.rstrip(". "))
+    return found.group().lower() if found else None
+
+
+def safe_filename(filename: str, media_type: str) -> str:
+    """The name to store and serve: cleaned (`clean_filename`), ending in an extension of `media_type` (the
+    type's own is appended if it ends in none, or, for documents stored before the allow-list, in another)."""
+    name = clean_filename(filename).rstrip(". ") or "document"
+    if extension_of(name) in EXTENSIONS[media_type]:
+        return name
+    return name + CANONICAL_EXTENSION[media_type]
+
+
 @dataclass(frozen=True)
 class DocumentPolicy:
     """The limits on uploads (settings `DOCUMENTS_MAX_BYTES`, `DOCUMENTS_ALLOWED_TYPES`,
-    `DOCUMENTS_MAX_PER_APPLICATION`)."""
+    `DOCUMENTS_MAX_PER_APPLICATION`, and the DOCX `expansion` limits)."""
 
     max_bytes: int = DEFAULT_MAX_BYTES
     allowed_types: frozenset[str] = field(default_factory=lambda: frozenset(EXTENSIONS))
     max_per_application: int = 50
+    expansion: ExpansionLimits = field(default_factory=ExpansionLimits)
 
     def media_type_of(self, content: bytes, declared: str | None, filename: str) -> str:
-        """The detected media type of an upload, or the refusal: too large, empty, not allowed, or mislabelled."""
+        """The detected media type of an upload, or the refusal: too large, empty, not allowed, mislabelled,
+        misnamed, or (a DOCX) with active content or expanding too far. Cheap checks first; nothing is written."""
         if len(content) > self.max_bytes:
             raise DocumentTooLarge(f"documents are limited to {self.max_bytes} bytes")
         if not content:
@@ -93,8 +92,11 @@ class DocumentPolicy:
         claimed = ALIASES.get(claimed, claimed)
         if claimed not in UNDECLARED and claimed != detected:
             raise UnsupportedDocumentType(f"the upload says {claimed} but the content is {describe(detected)}")
-        extension = PurePosixPath(filename.replace("\\", "/")).suffix.lower()
-        known = OTHER_KNOWN_EXTENSIONS.union(*EXTENSIONS.values())
-        if extension in known and extension not in EXTENSIONS[detected]:
-            raise UnsupportedDocumentType(f"the file name ends in {extension} but the content is {describe(detected)}")
+        extension = extension_of(clean_filename(filename))
+        if extension is not None and extension not in EXTENSIONS[detected]:
+            own = ", ".join(sorted(EXTENSIONS[detected]))
+            raise ExtensionNotAllowed(f"the file name ends in {extension}; the content is {describe(detected)}, "
+                                      f"and the extensions allowed for {describe(detected)}: {own}")
+        if detected == DOCX:
+            inspect_word_package(content, self.expansion)
         return detected

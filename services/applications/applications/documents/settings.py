@@ -9,6 +9,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from .filesystem import FilesystemDocumentStore
 from .media import DEFAULT_MAX_BYTES, SHORT_NAMES, DocumentPolicy
+from .packages import ExpansionLimits
 from .postgres import PostgresDocumentStore
 from .store import DocumentStore
 
@@ -23,6 +24,14 @@ class DocumentSettings(BaseSettings):
     documents_allowed_types: str = Field(default="pdf,png,jpeg,docx",
                                          description="Comma-separated, among: pdf, png, jpeg, docx.")
     documents_max_per_application: int = Field(default=50, ge=1, le=1000)
+    documents_max_expanded_bytes: int = Field(
+        default=ExpansionLimits.max_total, ge=1024 * 1024, le=1024 * 1024 * 1024,
+        description="A DOCX may inflate to at most this many bytes in all (measured while inflating).")
+    documents_max_expansion_ratio: int = Field(
+        default=ExpansionLimits.max_ratio, ge=10, le=10_000,
+        description="No DOCX part over 1 MiB may inflate more than this many times its compressed size.")
+    documents_max_archive_entries: int = Field(default=ExpansionLimits.max_entries, ge=10, le=100_000,
+                                               description="A DOCX may hold at most this many parts.")
 
     @field_validator("documents_allowed_types")
     @classmethod
@@ -41,7 +50,9 @@ class DocumentSettings(BaseSettings):
 
     def document_policy(self) -> DocumentPolicy:
         allowed = frozenset(SHORT_NAMES[n] for n in self.documents_allowed_types.split(","))
-        return DocumentPolicy(self.documents_max_bytes, allowed, self.documents_max_per_application)
+        expansion = ExpansionLimits(self.documents_max_expanded_bytes, self.documents_max_expansion_ratio,
+                                    self.documents_max_archive_entries)
+        return DocumentPolicy(self.documents_max_bytes, allowed, self.documents_max_per_application, expansion)
 
 
 def open_store(settings: DocumentSettings, database_url: str, schema: str) -> DocumentStore:

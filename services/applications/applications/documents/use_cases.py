@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from uuid import UUID, uuid4
 
 from eventsourcing.persistence import IntegrityError
@@ -11,7 +11,7 @@ from eventsourcing.persistence import IntegrityError
 from ..application import ApplicationsService, ConcurrentChange
 from ..domain import Actor, Application
 from ..domain.documents import Document, DocumentKind
-from .media import DocumentPolicy
+from .media import DocumentPolicy, safe_filename
 from .store import DocumentCorrupted, DocumentStore, digest
 
 log = logging.getLogger(__name__)
@@ -33,11 +33,13 @@ class DocumentsService:
         self.policy = policy
 
     def attach(self, application_id: UUID, actor: Actor, upload: Upload) -> Document:
-        """Check the upload, let the aggregate accept it, store the bytes, then save the event."""
+        """Check the upload, let the aggregate accept it, store the bytes, then save the event (nothing is written
+        for a refused upload). The name kept ends in an extension of the detected type."""
         application = self.applications.get(application_id, actor)
         actor.ensure_owner(application)
         media_type = self.policy.media_type_of(upload.content, upload.declared_type, upload.filename)
-        document = Document(uuid4(), upload.kind, upload.filename, media_type, len(upload.content),
+        filename = safe_filename(upload.filename, media_type)
+        document = Document(uuid4(), upload.kind, filename, media_type, len(upload.content),
                             digest(upload.content), self.applications.clock())
         application.attach_document(document, self.policy.max_per_application)
         self.store.put(document.sha256, upload.content, media_type)
@@ -56,7 +58,8 @@ class DocumentsService:
         return self.applications.get(application_id, actor).document(document_id)
 
     def content(self, application_id: UUID, actor: Actor, document_id: UUID) -> tuple[Document, bytes]:
-        """The document and its bytes, verified against the checksum recorded at upload."""
+        """The document (named to be served: its extension is its type's, even if stored before the allow-list)
+        and its bytes, verified against the checksum recorded at upload."""
         document = self.describe(application_id, actor, document_id)
         content = self.store.get(document.sha256)
         if len(content) != document.size or digest(content) != document.sha256:
@@ -64,7 +67,7 @@ class DocumentsService:
                       application_id, document.sha256)
             raise DocumentCorrupted("the stored copy of this document is damaged, so it is not served; please "
                                     "upload it again or contact the association")
-        return document, content
+        return replace(document, filename=safe_filename(document.filename, document.media_type)), content
 
     def _save(self, application: Application) -> None:
         try:

@@ -34,6 +34,7 @@ from .reference_data import Reference
 from .references import References
 from .registration import RegistrationMixin
 from .renewals import RenewalsMixin
+from .review_cycles import ReviewCycles
 from .reviewer_access import ReviewerAccess
 from .rules import RuleVersion
 from .values import Applicant, CategoryOffer, Details
@@ -48,8 +49,8 @@ MAX_ENTRIES_PER_TAB = 500
 BOTH_ATTESTATIONS = (AttestationKind.CODE_OF_ETHICS, AttestationKind.ENDORSEMENT_AGREEMENT)
 
 
-class Application(RenewalsMixin, RegistrationMixin, DocumentsMixin, ReviewOutcomes, ReviewerAccess, References,
-                  Aggregate):
+class Application(RenewalsMixin, RegistrationMixin, DocumentsMixin, ReviewOutcomes, ReviewCycles, ReviewerAccess,
+                  References, Aggregate):
     """Guards check the command first; the `@event` methods only record and apply what happened."""
 
     class Event(Aggregate.Event):

@@ -91,4 +91,4 @@ def application_out(service: ApplicationsService, application: Application) -> A
             unmet = [UnmetRequirementOut(code=gap.code, message=gap.message, field="category")]
         else:
             unmet = [UnmetRequirementOut(code=r.code, message=r.detail, field=r.tab) for r in report.unmet]
-    return ApplicationOut.of(application, unmet)
+    return ApplicationOut.of(application, unmet, now=service.clock())

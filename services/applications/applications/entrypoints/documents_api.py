@@ -13,6 +13,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Request, Response
 from servicekit.problems import Problem
+from servicekit.text_guard import refuse_unstorable
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
@@ -79,7 +80,8 @@ async def read_upload(request: Request, documents: Documents) -> Upload:
         content = await file.read(limit + 1)
         if len(content) > limit:
             raise DocumentTooLarge(f"documents are limited to {limit} bytes")
-        return Upload(document_kind, file.filename or "document", file.content_type, content)
+        name = refuse_unstorable("body.file.filename", file.filename or "document")  # multipart: no middleware
+        return Upload(document_kind, name, file.content_type, content)
     finally:
         await form.close()
 

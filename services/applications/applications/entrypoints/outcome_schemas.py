@@ -38,6 +38,15 @@ class EndorsementOut(BaseModel):
     emerging_until: date | None
 
 
+class ReviewCycleOut(BaseModel):
+    """The review cycle (intake window) of the latest submission's review case."""
+
+    cycle_id: str = Field(description="e.g. `2026-Q4` (quarterly) or `2026-03` (monthly).", examples=["2026-Q4"])
+    opens_at: datetime | None = Field(description="When the cycle's review starts; the case waits until then.")
+    deadline: datetime | None = Field(description="When the cycle's intake closes.")
+    waiting: bool = Field(description="The cycle has not opened yet: the case waits for it (no review until then).")
+
+
 class ReviewOut(BaseModel):
     """What the review asked or decided. Returned and deferred applications are editable again."""
 
@@ -51,11 +60,19 @@ class ReviewOut(BaseModel):
     endorsement: EndorsementOut | None
     denial_reasons: list[str]
     decided_at: datetime | None
+    cycle: ReviewCycleOut | None = Field(
+        description="The review cycle the latest submission's case belongs to; null until a case is opened, and on "
+        "rolling intake (no cycles).")
 
     @classmethod
-    def of(cls, application: Application) -> ReviewOut:
+    def of(cls, application: Application, now: datetime) -> ReviewOut:
         request, deferral, endorsement = application.information_request, application.deferral, application.endorsement
+        case = application.review_case
         return cls(
+            cycle=ReviewCycleOut(cycle_id=case.cycle.id, opens_at=case.cycle.opens_at, deadline=case.cycle.deadline,
+                                 waiting=case.waits_for_cycle(now))
+            if case is not None and case.cycle is not None
+            else None,
             in_response_to=application.in_response_to,
             information_request=InformationRequestOut(
                 stage=request.stage,

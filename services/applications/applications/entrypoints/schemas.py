@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -104,7 +104,8 @@ class ApplicationOut(BaseModel):
     fees: list[FeeOut]
     registration: RegistrationOut
     documents: list[DocumentOut]
-    review: ReviewOut = Field(description="What the review asked or decided (returned, deferred, exam, decision).")
+    review: ReviewOut = Field(description="What the review asked or decided (returned, deferred, exam, decision), "
+                              "and the review cycle of the latest submission's case (`cycle`).")
     renewal: RenewalOut | None = Field(description="What a renewal or reinstatement is for; null when initial.")
     unmet_requirements: list[UnmetRequirementOut] = Field(
         description="A draft: what the rules in force today still need (see /requirements for progress). "
@@ -119,7 +120,9 @@ class ApplicationOut(BaseModel):
     version: int
 
     @classmethod
-    def of(cls, application: Application, unmet: Sequence[UnmetRequirementOut] = ()) -> ApplicationOut:
+    def of(cls, application: Application, unmet: Sequence[UnmetRequirementOut] = (),
+           now: datetime | None = None) -> ApplicationOut:
+        """`now` (default: the wall clock) tells whether the review cycle still waits."""
         a, d, m = application.applicant, application.details, application.membership
         return cls(
             id=application.id,
@@ -140,7 +143,7 @@ class ApplicationOut(BaseModel):
             fees=[FeeOut(**vars(f)) for f in application.fees.values()],
             registration=RegistrationOut.of(application),
             documents=[DocumentOut.of(application.id, d) for d in application.documents.values()],
-            review=ReviewOut.of(application),
+            review=ReviewOut.of(application, now or datetime.now(UTC)),
             kind=application.kind,
             renewal=RenewalOut.of(application),
             unmet_requirements=list(unmet),

@@ -22,8 +22,9 @@ class TimelineEntryOut(BaseModel):
     at: datetime
     kind: str = Field(
         description="`started`, `registered`, `registration_accepted`, `reference_requested`, "
-        "`reference_completed`, `reference_voided`, `reference_declined`, `submitted`, `returned`, `resubmitted`, "
-        "`deferred`, `approved_for_exam`, `exam_result`, `endorsed`, `denied`, `withdrawn`."
+        "`reference_completed`, `reference_voided`, `reference_declined`, `submitted`, `review_opened` (the review "
+        "cycle: `cycle_id`, `opens_at`, `deadline`, `waiting` when received; none on rolling intake), `returned`, "
+        "`resubmitted`, `deferred`, `approved_for_exam`, `exam_result`, `endorsed`, `denied`, `withdrawn`."
     )
     status: Status = Field(description="The application's status after this entry.")
     summary: str = Field(description="What happened, for the applicant.")

@@ -1,6 +1,7 @@
 """The `application_timeline` table: the applicant's status timeline, one row per meaningful event.
 
-Each row says when it happened, the status after it and an applicant-facing summary, with structured `details`.
+Each row says when it happened, the status after it and an applicant-facing summary (English), with structured
+`details` holding every value the summary names, so the portal can say it in the person's language.
 Never in it: reference contents (ratings, comments, how many items a rater could not rate, waived or not),
 reviewers' notes (the reviews service never publishes them), link secrets. Tab edits are left out.
 
@@ -22,6 +23,7 @@ from eventsourcing.domain import DomainEventProtocol
 
 from ..domain import Application, Status
 from ..domain.outcomes import ReviewOutcomes
+from ..domain.review_cycles import ReviewCycles
 
 DDL = """
 CREATE TABLE IF NOT EXISTS application_timeline (
@@ -109,7 +111,12 @@ def _exam_result(event: Any, status: str | None) -> Entry:
         event.timestamp,
         summary,
         status,
-        {"attempt": event.attempt, "passed": event.passed, "retake_eligible_on": retake},
+        {
+            "attempt": event.attempt,
+            "taken_on": event.taken_on.isoformat(),
+            "passed": event.passed,
+            "retake_eligible_on": retake,
+        },
     )
 
 
@@ -129,6 +136,7 @@ def _endorsed(event: Any, status: str | None) -> Entry:
             "endorsement_id": str(event.endorsement_id),
             "effective_date": event.effective_date.isoformat(),
             "renewal_date": event.renewal_date.isoformat(),
+            "emerging_until": event.emerging_until.isoformat() if event.emerging_until is not None else None,
         },
     )
 
@@ -149,6 +157,34 @@ OUTCOME_ENTRIES: tuple[tuple[type[Any], Callable[[Any, str | None], Entry]], ...
 )
 
 
+def _review_opened(event: Any) -> Entry | None:
+    """The review case's cycle: the applicant learns when review starts. Rolling intake (no cycle) adds nothing to
+    "Submitted for review"."""
+    if event.cycle_id is None:
+        return None
+    opens_at = event.cycle_opens_at
+    waiting = opens_at is not None and event.opened_at < opens_at
+    if waiting:
+        summary = (f"Your application waits for review cycle {event.cycle_id}, which opens on "
+                   f"{opens_at.date().isoformat()}.")
+    else:
+        summary = f"Review opened in cycle {event.cycle_id}."
+    return Entry(
+        "review_opened",
+        event.opened_at,
+        summary,
+        None,
+        {
+            "review_case_id": str(event.review_case_id),
+            "submission_number": event.submission_number,
+            "cycle_id": event.cycle_id,
+            "opens_at": opens_at.isoformat() if opens_at is not None else None,
+            "deadline": event.cycle_deadline.isoformat() if event.cycle_deadline is not None else None,
+            "waiting": waiting,
+        },
+    )
+
+
 def _outcome_entry(event: Any) -> Entry | None:
     status = event.status_after.value if event.status_after is not None else None
     for kind, entry in OUTCOME_ENTRIES:
@@ -165,7 +201,11 @@ def _own_entry(event: Any) -> Entry | None:
             event.timestamp,
             f"Application started for {event.category_name} ({event.category}).",
             Status.DRAFT.value,
-            {"category": event.category},
+            {
+                "category": event.category,
+                "category_name": event.category_name,
+                "application_kind": getattr(event, "kind", None) or "initial",
+            },
         )
     if isinstance(event, Application.Submitted):
         in_response_to = getattr(event, "in_response_to", None)
@@ -185,9 +225,13 @@ def _own_entry(event: Any) -> Entry | None:
             {"submission_number": event.submission_number, "in_response_to": in_response_to},
         )
     if isinstance(event, Application.Withdrawn):
-        return Entry("withdrawn", event.timestamp, f"Withdrawn: {event.reason}", Status.WITHDRAWN.value)
+        return Entry(
+            "withdrawn", event.timestamp, f"Withdrawn: {event.reason}", Status.WITHDRAWN.value, {"reason": event.reason}
+        )
     if isinstance(event, ReviewOutcomes.ReviewOutcome):
         return _outcome_entry(event)
+    if isinstance(event, ReviewCycles.ReviewCaseOpened):
+        return _review_opened(event)
     return None
 
 
@@ -214,7 +258,7 @@ def _reference_requested(event: Any, rater: str | None) -> Entry | None:
         return None  # automatic reminders are not the applicant's doing
     again = type(event).__name__ == "ReferenceRequestedAgain"
     summary = f"Reference request {'sent again' if again else 'sent'} to {rater or 'the rater'}."
-    return Entry("reference_requested", getattr(event, "at", event.timestamp), summary)
+    return Entry("reference_requested", getattr(event, "at", event.timestamp), summary, None, {"again": again})
 
 
 def _reference_answered(event: Any, rater: str | None) -> Entry:
@@ -225,6 +269,8 @@ def _reference_answered(event: Any, rater: str | None) -> Entry:
         "reference_voided",
         getattr(event, "at", event.timestamp),
         f"The reference from {who} cannot be counted; please ask another rater.",
+        None,
+        {"cause": "not_counted"},
     )
 
 
@@ -233,6 +279,8 @@ def _reference_withdrawn(event: Any, rater: str | None) -> Entry:
         "reference_voided",
         getattr(event, "at", event.timestamp),
         f"You withdrew the reference from {rater or 'the rater'}.",
+        None,
+        {"cause": "withdrawn"},
     )
 
 
@@ -241,6 +289,8 @@ def _reference_voided(event: Any, rater: str | None) -> Entry:
         "reference_voided",
         getattr(event, "at", event.timestamp),
         f"The reference from {rater or 'the rater'} no longer counts; please ask another rater.",
+        None,
+        {"cause": "no_longer_counts"},
     )
 
 
@@ -259,6 +309,8 @@ def _rater_vetted(event: Any, rater: str | None) -> Entry | None:
         "reference_voided",
         getattr(event, "at", event.timestamp),
         f"The association could not accept {rater or 'the rater'} as a rater; please ask another rater.",
+        None,
+        {"cause": "rater_not_accepted"},
     )
 
 
@@ -290,14 +342,14 @@ def entry_for(event: DomainEventProtocol[UUID], rater: str | None = None) -> Ent
     named = ASSUMED_NAMES.get(type(event).__name__)
     if named is None:
         return None
-    entry = named(event, getattr(event, "rater_name", None) or rater)
+    name = getattr(event, "rater_name", None) or rater
+    entry = named(event, name)
     if entry is None:
         return None
     reference_id = getattr(event, "reference_id", None)
     if reference_id is not None:
         details = {"reference_id": str(reference_id)}
-        name = getattr(event, "rater_name", None)
-        if name:
+        if name:  # the event's own, else the reference's first row's: every entry can name the rater
             details["rater_name"] = name
         entry = Entry(entry.kind, entry.at, entry.summary, entry.status, {**entry.details, **details})
     return entry

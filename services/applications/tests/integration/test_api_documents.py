@@ -11,7 +11,7 @@ from uuid import uuid4
 
 import psycopg
 from applications.documents.media import DEFAULT_MAX_BYTES
-from document_samples import docx, gif, jpeg, padded_pdf, pdf, png
+from document_samples import docx, expanding_docx, gif, jpeg, padded_pdf, pdf, png
 from journeys import assert_problem
 
 if TYPE_CHECKING:
@@ -138,6 +138,33 @@ async def test_wrong_or_mislabelled_types_are_refused_and_nothing_is_stored(
     not_a_form = await running.http.post(f"/applications/{application_id}/documents", headers=dana.headers,
                                          json={"kind": "cv"})
     assert_problem(not_a_form, 422, "VALIDATION_FAILED")
+
+
+async def test_dangerous_names_macros_and_zip_bombs_are_refused_and_nothing_is_stored(
+        running: Running, person: Callable[..., Person], database_url: str) -> None:
+    dana = person()
+    application_id = await a_draft(running, dana)
+    before = events_written(running)
+    word = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    bomb = expanding_docx(60 * 1024 * 1024)  # about 60 KB that inflate to 60 MiB
+
+    for filename in ("run.bat", "cv.hta", "cv.pdf.exe"):
+        answer = await upload(running, dana, application_id, pdf(), filename=filename)
+        assert ".pdf" in assert_problem(answer, 422, "DOCUMENT_EXTENSION_NOT_ALLOWED")["detail"]
+    macros = await upload(running, dana, application_id, docx(parts={"word/vbaproject.BIN": b"\x00" * 16}),
+                          filename="cv.docx", media_type=word)
+    assert_problem(macros, 422, "DOCUMENT_ACTIVE_CONTENT")
+    assert_problem(await upload(running, dana, application_id, bomb, filename="cv.docx", media_type=word), 422,
+                   "DOCUMENT_EXPANDS_TOO_MUCH")
+
+    assert stored_rows(database_url) == 0
+    assert events_written(running) == before
+    unnamed = await upload(running, dana, application_id, pdf(), filename="transcript")
+    assert unnamed.status_code == 201, unnamed.text
+    assert unnamed.json()["filename"] == "transcript.pdf"
+    served = await running.http.get(unnamed.json()["href"], headers=dana.headers)
+    assert served.headers["content-disposition"] == (
+        "attachment; filename=\"transcript.pdf\"; filename*=UTF-8''transcript.pdf")
 
 
 async def test_damaged_stored_bytes_are_detected_and_never_served(

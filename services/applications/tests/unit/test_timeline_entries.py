@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import ast
 import json
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 from uuid import uuid4
 
 from applications.domain import Applicant, Application, CategoryOffer
+from applications.projections import timeline
 from applications.projections.timeline import Entry, entry_for
 from rule_builders import context, fill, satisfying, shipped
 
@@ -141,3 +144,50 @@ def test_edits_on_the_tabs_are_not_on_the_timeline() -> None:
     names = {type(e).__name__ for e in journey() if entry_for(e) is None}
 
     assert {"EntryAdded", "MembershipRecorded", "Attested", "FeeRecorded"} <= names
+
+
+TIMELINE_KINDS = {
+    "started", "registered", "registration_accepted", "reference_requested", "reference_completed",
+    "reference_voided", "reference_declined", "submitted", "resubmitted", "review_opened", "returned", "deferred",
+    "approved_for_exam", "exam_result", "endorsed", "denied", "withdrawn",
+}
+"""Every `kind` the projection can write: the portal keeps the same list and says each in English and Spanish."""
+
+
+def produced_kinds() -> set[str]:
+    """The kinds timeline.py can produce: the first argument of every `Entry(...)` and every string given to `kind`."""
+    tree = ast.parse(Path(timeline.__file__).read_text())
+    kinds: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "Entry" and node.args:
+            first = node.args[0]
+            if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                kinds.add(first.value)
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target, value = node.targets[0], node.value
+            pairs = (zip(target.elts, value.elts, strict=False)
+                     if isinstance(target, ast.Tuple) and isinstance(value, ast.Tuple) else [(target, value)])
+            for name, given in pairs:  # `kind = "resubmitted"`, `summary, kind = "...", "submitted"`
+                if isinstance(name, ast.Name) and name.id == "kind" and isinstance(given, ast.Constant):
+                    kinds.add(given.value)
+    return kinds
+
+
+def test_the_kinds_the_projection_can_produce_are_the_listed_ones() -> None:
+    assert produced_kinds() == TIMELINE_KINDS
+    assert {e.kind for e in entries(journey())} <= TIMELINE_KINDS
+
+
+def test_details_hold_every_value_the_summary_names() -> None:
+    shown = entries(journey())
+    by_kind = {e.kind: e for e in shown}
+
+    assert by_kind["started"].details == {"category": "IFS", "category_name": "Infant Family Specialist",
+                                          "application_kind": "initial"}
+    exams = [e.details for e in shown if e.kind == "exam_result"]
+    assert [(d["taken_on"], d["passed"]) for d in exams] == [("2026-03-01", False), ("2027-03-02", True)]
+    assert by_kind["endorsed"].details["emerging_until"] is None
+    requested = [e.details for e in shown if e.kind == "reference_requested"]
+    assert all(d["again"] is False and d["rater_name"] for d in requested)
+    completed = [e for e in shown if e.kind == "reference_completed"]
+    assert all(e.details["rater_name"] in e.summary for e in completed)

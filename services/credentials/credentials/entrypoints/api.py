@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import functools
+from concurrent.futures import ThreadPoolExecutor
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -13,10 +15,13 @@ from servicekit.problems import Problem
 
 from credentials.adapters.keyring import IssuerDirectory
 from credentials.application import CredentialsApplication
+from credentials.config import CredentialsSettings
 from credentials.entrypoints.negotiation import preferred_media_type
+from credentials.entrypoints.rate_limit import ClientAddresses, RateLimit, TokenBuckets, retry_later
 from credentials.entrypoints.verification_page import CONTENT_SECURITY_POLICY, render_verification_page
 from credentials.entrypoints.verify_request import parse_verify_request, read_body
 from credentials.projections.credentials import get_all_by_endorsement
+from credentials.vc.pool import CanonicalizationBusy, CanonicalizationPool
 from credentials.vc.verifier import StatusCheck
 from credentials.verification import verify_presented
 
@@ -31,8 +36,11 @@ issuer, status, validity; a failing check is named in `checks` and `errors` with
 (MALFORMED, INVALID_SIGNATURE, UNKNOWN_ISSUER, REVOKED, SUSPENDED, STATUS_UNAVAILABLE, EXPIRED,
 NOT_YET_VALID). A bad signature stops the later checks. The status is read from the issuer's status lists
 as this service publishes them (nothing is fetched from the network); when it cannot be read the check
-fails with STATUS_UNAVAILABLE. Only a request that is not a verification request (not JSON, no
-`verifiableCredential` object, over 256 KiB) is refused, with a problem (400 or 422) whose code is MALFORMED.
+fails with STATUS_UNAVAILABLE. A document whose blank nodes are too many, too linked or too alike to
+canonicalize cheaply fails the proof check with MALFORMED. Only a request that is not a verification request
+(not JSON, no `verifiableCredential` object, over 256 KiB) is refused, with a problem (400 or 422) whose code is
+MALFORMED; a client over its rate is refused with 429 RATE_LIMITED, and a saturated verifier with 503
+VERIFIER_BUSY, both with `Retry-After`.
 """
 
 VERIFY_REQUEST_SCHEMA: dict[str, Any] = {
@@ -52,7 +60,26 @@ VERIFY_REQUEST_SCHEMA: dict[str, Any] = {
 }
 
 
-def create_api(app: CredentialsApplication, issuers: IssuerDirectory, status_check: StatusCheck) -> FastAPI:
+def verify_protection(settings: CredentialsSettings) -> dict[str, Any]:
+    """`create_api`'s `rate_limit` and `pool` from the settings (the pool's workers start on first use)."""
+    return {
+        "rate_limit": RateLimit(
+            TokenBuckets(settings.credentials_verify_rate_per_second, settings.credentials_verify_burst),
+            ClientAddresses(settings.credentials_trusted_proxies),
+        ),
+        "pool": CanonicalizationPool(settings.credentials_verify_workers,
+                                     deadline_seconds=settings.credentials_verify_deadline_seconds),
+    }
+
+
+def create_api(app: CredentialsApplication, issuers: IssuerDirectory, status_check: StatusCheck, *,
+               rate_limit: RateLimit | None = None, pool: CanonicalizationPool | None = None) -> FastAPI:
+    """`rate_limit` limits `POST /credentials/verify` per client; `pool` canonicalizes in worker processes
+    (by default in the request's thread)."""
+    hasher = pool.hash_data if pool is not None else None
+    # Threads that wait on the pool cost no CPU, but they must not take the default executor's few threads
+    # from every other request: verifications get their own, as many as the pool admits (more get 503 at once).
+    threads = ThreadPoolExecutor(pool.max_pending + 2, "verify") if pool is not None else None
     api = FastAPI(title="credentials", version="1.0.0",
                   docs_url=None, redoc_url=None)  # API docs: the gateway's /docs (vendored, no CDN)
 
@@ -67,12 +94,19 @@ def create_api(app: CredentialsApplication, issuers: IssuerDirectory, status_che
 
     @api.post("/credentials/verify", tags=["public"], summary="Verify a credential",
               description=VERIFY_DESCRIPTION, openapi_extra=VERIFY_REQUEST_SCHEMA)
-    async def verify(request: Request) -> JSONResponse:
+    async def verify(request: Request) -> Response:
+        refusal = rate_limit.refusal(request) if rate_limit is not None else None
+        if refusal is not None:
+            return refusal
         presented = parse_verify_request(await read_body(request))
-        result = await asyncio.to_thread(
-            verify_presented, presented.credential, presented.options,
-            issuer_resolver=issuers.resolve, status_check=status_check, clock=app.clock,
-        )
+        try:
+            result = await asyncio.get_running_loop().run_in_executor(threads, functools.partial(
+                verify_presented, presented.credential, presented.options,
+                issuer_resolver=issuers.resolve, status_check=status_check, clock=app.clock, hasher=hasher,
+            ))
+        except CanonicalizationBusy:
+            return retry_later(503, "Verifier busy", "too many verifications are in progress; nothing was "
+                               "verified, please retry", "VERIFIER_BUSY", 1, request.url.path)
         return JSONResponse(result)
 
     @api.get("/credentials/{credential_id}", tags=["public"], summary="A credential (JSON, or HTML for people)")

@@ -29,5 +29,9 @@ class CanonicalizationTimeout(MalformedDocumentError):
     """Canonicalization ran over its time budget (typically a hostile blank-node graph)."""
 
 
+class BlankNodeLimitError(MalformedDocumentError):
+    """The document's blank nodes are too many, too linked or too alike to canonicalize cheaply."""
+
+
 class InvalidMultikeyError(VcError, ValueError):
     """A key or signature encoding is not valid multibase/multicodec Ed25519 material."""

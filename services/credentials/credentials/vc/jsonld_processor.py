@@ -9,8 +9,10 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from pyld import jsonld  # type: ignore[import-untyped, unused-ignore]
+from pyld.canon import URDNA2015  # type: ignore[import-untyped, unused-ignore]
 from pyld.context_resolver import ContextResolver  # type: ignore[import-untyped, unused-ignore]
 
+from credentials.vc.blank_nodes import NDegreeBudget, check_blank_nodes
 from credentials.vc.errors import MalformedDocumentError, VcError
 from credentials.vc.loader import OfflineDocumentLoader
 
@@ -64,11 +66,29 @@ def expand(
     return expanded
 
 
+class _BoundedURDNA2015(URDNA2015):  # type: ignore[misc, unused-ignore]
+    """pyld's RDFC-1.0 (URDNA2015), with its N-degree hashing work counted against a budget."""
+
+    def __init__(self, budget: NDegreeBudget) -> None:
+        super().__init__()
+        self._budget = budget
+
+    def create_hash_to_related(self, id_: str, issuer: Any) -> dict[str, list[str]]:
+        hash_to_related: dict[str, list[str]] = super().create_hash_to_related(id_, issuer)
+        self._budget.spend(list(hash_to_related.values()))  # before the permutations are tried
+        return hash_to_related
+
+
 def canonize_nquads(expanded: list[Any], loader: OfflineDocumentLoader) -> str:
-    """RDFC-1.0 canonical N-Quads of an already expanded document."""
-    options = {**_options(loader), "algorithm": "URDNA2015", "format": "application/n-quads"}
+    """RDFC-1.0 canonical N-Quads of an already expanded document.
+
+    As `normalize` does, but the RDF dataset's blank nodes are checked (`blank_nodes`) before hashing,
+    and the hashing's N-degree work is bounded."""
+    options = {**_options(loader), "produceGeneralizedRdf": False}
     try:
-        nquads: str = jsonld.JsonLdProcessor().normalize(expanded, options)
+        dataset = jsonld.JsonLdProcessor().to_rdf(expanded, options)
+        check_blank_nodes(dataset)
+        nquads: str = _BoundedURDNA2015(NDegreeBudget()).main(dataset, {"format": "application/n-quads"})
     except _PYLD_FAILURES as error:
         raise _translate(error) from error
     return nquads

@@ -15,7 +15,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from credentials.vc.bounds import check_document_bounds, parse_json_document
-from credentials.vc.dataintegrity import ProofOutcome, verify_proof
+from credentials.vc.dataintegrity import Hasher, ProofOutcome, verify_proof
 from credentials.vc.errors import InvalidMultikeyError, MalformedDocumentError
 from credentials.vc.loader import DEFAULT_LOADER, OfflineDocumentLoader
 from credentials.vc.multikey import decode_public_key
@@ -45,8 +45,10 @@ def verify_credential(
     now: datetime,
     loader: OfflineDocumentLoader = DEFAULT_LOADER,
     status_check: StatusCheck | None = None,
+    hasher: Hasher | None = None,
 ) -> VerificationResult:
-    """Run every check in order; never raises for bad input (the resolver's own errors propagate)."""
+    """Run every check in order; never raises for bad input (the resolver's and the hasher's own errors,
+    such as a busy worker pool, propagate)."""
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
     checks: list[CheckResult] = []
@@ -68,7 +70,7 @@ def verify_credential(
 
     issuer = document["issuer"]["id"]
     issuer_keys = dict(issuer_resolver(issuer) or {})
-    proof = verify_proof(document, _key_resolver(issuer_keys), loader=loader)
+    proof = verify_proof(document, _key_resolver(issuer_keys), loader=loader, hasher=hasher)
     if proof.outcome is ProofOutcome.MALFORMED:
         checks.append(CheckResult.failed(CheckName.PROOF, FailureCode.MALFORMED, proof.detail))
         return stop("the credential is malformed")

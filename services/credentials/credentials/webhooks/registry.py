@@ -1,7 +1,7 @@
 """Webhook subscriptions as coordinators manage them (asyncpg, on the API's pool).
 
-The secret is generated here and returned once, at registration; it is stored to sign deliveries and
-never shown again. Deleting a subscription cancels its pending deliveries; its history stays.
+The secret is generated here and returned once, at registration; it is stored sealed (`sealing`) to sign
+deliveries and never shown again. Deleting a subscription cancels its pending deliveries; its history stays.
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ from datetime import datetime
 from typing import Any
 
 import asyncpg
+
+from credentials.webhooks.sealing import SecretBox
 
 MAX_ACTIVE_PER_TENANT = 20
 SECRET_PREFIX = "whsec_"  # noqa: S105 - a prefix that marks secrets in logs and leaks, not a secret
@@ -38,12 +40,19 @@ class TooManySubscriptionsError(Exception):
     pass
 
 
+class SecretKeyMissingError(Exception):
+    """No CREDENTIALS_WEBHOOK_SECRET_KEY: secrets cannot be stored, so nothing can be registered."""
+
+
 class WebhookRegistry:
-    def __init__(self, pool: asyncpg.Pool) -> None:
+    def __init__(self, pool: asyncpg.Pool, box: SecretBox | None) -> None:
         self.pool = pool
+        self.box = box
 
     async def create(self, tenant: str, partner: str, url: str, by: uuid.UUID, now: datetime) -> dict[str, Any]:
         """The new subscription, with its secret (the only time it is shown)."""
+        if self.box is None:
+            raise SecretKeyMissingError("webhooks need CREDENTIALS_WEBHOOK_SECRET_KEY, which is not configured")
         subscription_id, secret = uuid.uuid4(), SECRET_PREFIX + secrets.token_urlsafe(32)
         async with self.pool.acquire() as conn, conn.transaction():
             await conn.execute("SELECT pg_advisory_xact_lock(hashtext('webhooks/' || $1))", tenant)
@@ -53,7 +62,8 @@ class WebhookRegistry:
                 raise TooManySubscriptionsError(f"a tenant has at most {MAX_ACTIVE_PER_TENANT} webhooks")
             await conn.execute(
                 "INSERT INTO webhook_subscriptions (id, tenant, partner, url, secret, created_at, created_by) "
-                "VALUES ($1, $2, $3, $4, $5, $6, $7)", subscription_id, tenant, partner, url, secret, now, by)
+                "VALUES ($1, $2, $3, $4, $5, $6, $7)", subscription_id, tenant, partner, url,
+                self.box.seal(secret, subscription_id), now, by)
         return {"id": str(subscription_id), "partner": partner, "url": url, "created_at": now.isoformat(),
                 "secret": secret}
 

@@ -10,6 +10,7 @@ process die mid-request, another instance (or this one, restarted) takes it up a
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -18,6 +19,7 @@ import httpx
 import psycopg
 
 from credentials.webhooks.cloudevent import MEDIA_TYPE
+from credentials.webhooks.sealing import SecretBox, SecretKeyError, is_sealed
 from credentials.webhooks.signature import HEADER, signature_header
 
 USER_AGENT = "endorsement-credentials-webhooks/1"
@@ -28,7 +30,7 @@ WITH heads AS (
     SELECT DISTINCT ON (subscription_id) id FROM webhook_deliveries
     WHERE state = 'pending' ORDER BY subscription_id, sequence
 )
-SELECT d.id, s.url, s.secret, d.event_id, d.body, d.attempts
+SELECT d.id, s.url, s.secret, d.event_id, d.body, d.attempts, s.id
 FROM webhook_deliveries d JOIN webhook_subscriptions s ON s.id = d.subscription_id
 WHERE d.id IN (SELECT id FROM heads) AND d.next_attempt_at <= %(now)s
   AND (d.locked_until IS NULL OR d.locked_until < %(now)s) AND s.deleted_at IS NULL
@@ -66,10 +68,12 @@ class RetryPolicy:
 class Delivery:
     id: int
     url: str
-    secret: str
+    stored_secret: str
+    """As stored: sealed (see `sealing`), opened only to sign."""
     event_id: str
     body: bytes
     attempts: int
+    subscription_id: uuid.UUID
 
 
 @dataclass(frozen=True)
@@ -83,9 +87,10 @@ class Outcome:
 
 
 class WebhookSender:
-    def __init__(self, client: httpx.Client, policy: RetryPolicy, *, lease_seconds: float = 120.0,
-                 batch_size: int = 20, clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, client: httpx.Client, policy: RetryPolicy, box: SecretBox | None, *,
+                 lease_seconds: float = 120.0, batch_size: int = 20, clock: Callable[[], float] = time.time) -> None:
         self.client = client
+        self.box = box
         self.policy = policy
         self.lease = timedelta(seconds=lease_seconds)
         self.batch_size = batch_size
@@ -105,18 +110,22 @@ class WebhookSender:
         now = self._now()
         with conn.transaction():
             rows = conn.execute(CLAIM, {"now": now, "limit": self.batch_size}).fetchall()
-            due = [Delivery(row[0], row[1], row[2], row[3], bytes(row[4]), row[5]) for row in rows]
+            due = [Delivery(row[0], row[1], row[2], row[3], bytes(row[4]), row[5], row[6]) for row in rows]
             if due:
                 conn.execute("UPDATE webhook_deliveries SET locked_until = %s WHERE id = ANY(%s)",
                              (now + self.lease, [delivery.id for delivery in due]))
         return due
 
     def _post(self, delivery: Delivery) -> Outcome:
+        try:
+            secret = self._secret(delivery)
+        except SecretKeyError as error:
+            return Outcome(None, str(error))
         headers = {
             "Content-Type": f"{MEDIA_TYPE}; charset=utf-8",
             "User-Agent": USER_AGENT,
             "Webhook-Id": delivery.event_id,
-            HEADER: signature_header(delivery.secret, delivery.body, int(self.clock())),
+            HEADER: signature_header(secret, delivery.body, int(self.clock())),
         }
         try:
             response = self.client.post(delivery.url, content=delivery.body, headers=headers)
@@ -125,6 +134,13 @@ class WebhookSender:
         if 200 <= response.status_code < 300:
             return Outcome(response.status_code, None)
         return Outcome(response.status_code, f"HTTP {response.status_code}")
+
+    def _secret(self, delivery: Delivery) -> str:
+        if self.box is None:
+            if is_sealed(delivery.stored_secret):
+                raise SecretKeyError("the webhook secret is sealed and CREDENTIALS_WEBHOOK_SECRET_KEY is not set")
+            return delivery.stored_secret
+        return self.box.open(delivery.stored_secret, delivery.subscription_id)
 
     def _record(self, conn: psycopg.Connection, delivery: Delivery, outcome: Outcome) -> None:
         now = self._now()

@@ -1,15 +1,18 @@
 """Which URLs a partner may register: https only, no credentials in the URL, no internal addresses.
 
-Literal loopback, private, link-local and otherwise reserved IP addresses and `localhost` names are
-refused, so a coordinator cannot point deliveries at the platform's own network. (A public name that
-resolves to an internal address is not caught here; see the README.) `allow_insecure` lifts both
-rules for development and tests.
+`validate_webhook_url` checks the text: literal internal addresses (see `addresses`) and `localhost` or
+single-label names are refused. `check_webhook_target` also resolves the name and refuses it when any of
+its addresses is internal, so a coordinator cannot point deliveries at the platform's own network. DNS can
+change after registration, so deliveries check again when they connect (`transport`). `allow_insecure`
+lifts the address rules and allows `http` (development and tests).
 """
 
 from __future__ import annotations
 
 import ipaddress
 from urllib.parse import urlsplit
+
+from credentials.webhooks.addresses import InternalTargetError, Resolver, is_internal, public_addresses
 
 MAX_URL_LENGTH = 2000
 
@@ -44,6 +47,20 @@ def validate_webhook_url(url: str, *, allow_insecure: bool = False) -> str:
     return url
 
 
+def check_webhook_target(url: str, resolver: Resolver, *, allow_insecure: bool = False) -> str:
+    """`validate_webhook_url`, then the host resolved: WebhookUrlError when it does not resolve or any of its
+    addresses is internal (blocking: it resolves names)."""
+    validate_webhook_url(url, allow_insecure=allow_insecure)
+    if allow_insecure:
+        return url
+    parts = urlsplit(url)
+    try:
+        public_addresses(parts.hostname or "", parts.port or 443, resolver)
+    except InternalTargetError as error:
+        raise WebhookUrlError(str(error)) from None
+    return url
+
+
 def _is_internal(host: str) -> bool:
     name = host.rstrip(".").lower()
     if name == "localhost" or name.endswith(".localhost") or ("." not in name and ":" not in name):
@@ -52,4 +69,4 @@ def _is_internal(host: str) -> bool:
         address = ipaddress.ip_address(name)
     except ValueError:
         return False
-    return not address.is_global
+    return is_internal(address)

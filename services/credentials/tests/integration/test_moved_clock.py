@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from credentials.entrypoints.consumer import grant_from
+from pydantic import SecretStr
 from servicekit.clock import OffsetClock, write_clock_offset
 
 from .conftest import Running, eventually, grant, make_settings, start
@@ -43,6 +44,7 @@ async def moved_service(
         update={
             "credentials_webhook_allow_insecure_urls": True,
             "credentials_webhook_poll_seconds": 0.05,
+            "credentials_webhook_secret_key": SecretStr("66" * 32),
             "environment": "test",
             "clock_offset_file": str(offset_file),
         }

@@ -26,6 +26,7 @@ from credentials.webhooks.fanout import WebhookFanOut
 from credentials.webhooks.sender import RetryPolicy, WebhookSender
 from credentials.webhooks.tables import DDL, connect
 from endorsement_contracts import CREDENTIALS
+from pydantic import SecretStr
 
 from .conftest import TENANT, Running, eventually, grant, headers_of, make_settings, start
 from .partner_endpoint import PartnerEndpoint, partner_endpoint
@@ -33,6 +34,7 @@ from .partner_endpoint import PartnerEndpoint, partner_endpoint
 PROBLEM = "application/problem+json"
 RETRY_BASE = 0.2
 WEBHOOK_TENANT = "itmhca"
+SECRET_KEY = "55" * 32
 """Grants of other modules (tenant `credtest`) on the shared broker reach this service too: its webhooks are
 for another tenant, so they receive only what these tests cause."""
 
@@ -50,6 +52,7 @@ async def webhook_service(
     settings = make_settings(module_database_url, kafka_topics, gateway_keys[1], tenants_dir).model_copy(update={
         "credentials_webhook_allow_insecure_urls": True, "credentials_webhook_poll_seconds": 0.05,
         "credentials_webhook_retry_base_seconds": RETRY_BASE, "credentials_webhook_max_attempts": 3,
+        "credentials_webhook_secret_key": SecretStr(SECRET_KEY),
     })
     async with start(settings, gateway_keys[0]) as running:
         yield running
@@ -82,6 +85,10 @@ async def test_coordinators_register_list_and_remove_webhooks(
     created = await register(webhook_service, partner.url("/registered"))
     assert created["secret"].startswith("whsec_") and len(created["secret"]) > 40
     assert created["signing"]["header"] == "Webhook-Signature"
+    with connect(webhook_service.service.settings.database_url, SCHEMA) as conn:
+        [(stored,)] = conn.execute("SELECT secret FROM webhook_subscriptions WHERE id = %s",
+                                   (uuid.UUID(created["id"]),)).fetchall()
+    assert stored.startswith("aesgcm:") and created["secret"] not in stored  # sealed at rest
 
     browser = {**auth(webhook_service), "accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
     listed = (await client.get("/credentials/webhooks", headers=browser)).json()["items"]  # not a credential page
@@ -189,7 +196,7 @@ def test_a_restarted_sender_carries_on_with_the_queued_deliveries(settings: Cred
         assert fan_out.queued == 2
 
         def sender() -> WebhookSender:  # a new one each time, as after a restart: all it knows is in the tables
-            return WebhookSender(httpx.Client(), RetryPolicy(base_seconds=60), lease_seconds=120,
+            return WebhookSender(httpx.Client(), RetryPolicy(base_seconds=60), None, lease_seconds=120,
                                  clock=lambda: now[0])
 
         assert sender().run_once(conn) == 1 and endpoint.at("/hook")[-1].answered == 503

@@ -36,13 +36,13 @@ CREATE TABLE IF NOT EXISTS gateway.sessions (
 CREATE INDEX IF NOT EXISTS sessions_account_id_idx ON gateway.sessions (account_id);
 CREATE INDEX IF NOT EXISTS sessions_expires_at_idx ON gateway.sessions (expires_at);
 
-CREATE TABLE IF NOT EXISTS gateway.login_failures (
-    tenant         text NOT NULL,
-    email          text NOT NULL,
-    client         text NOT NULL,
+-- Log-in throttling (domain/throttle.py): one window per account key and per client-address key. It replaced
+-- gateway.login_failures (one window per account *and* address, which guesses from many addresses got around).
+DROP TABLE IF EXISTS gateway.login_failures;
+CREATE TABLE IF NOT EXISTS gateway.login_throttle (
+    key            text PRIMARY KEY,
     failures       integer NOT NULL,
-    window_started timestamptz NOT NULL,
-    PRIMARY KEY (tenant, email, client)
+    window_started timestamptz NOT NULL
 );
 
 ALTER TABLE gateway.accounts ADD COLUMN IF NOT EXISTS language text NOT NULL DEFAULT 'en';

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import asyncpg
 
-from ..adapters import accounts_table, links_table, login_failures_table, outbox_table, sessions_table
+from ..adapters import accounts_table, links_table, outbox_table, sessions_table
 from ..adapters.passwords import Passwords
 from ..domain.accounts import Account, check_password_policy, normalise_email
 from ..domain.errors import (
@@ -26,6 +26,7 @@ from ..domain.throttle import AttemptKey, LoginThrottle
 from ..tenants import TenantDirectory
 from . import account_events
 from .clock import Clock
+from .login_throttling import LoginAttempts
 
 Connection = accounts_table.Connection
 
@@ -38,7 +39,7 @@ class AccountService:
         self._tenants = tenants
         self._passwords = passwords
         self._clock = clock
-        self._throttle = throttle
+        self._attempts = LoginAttempts(throttle, clock)
         self._base_url = public_base_url.rstrip("/")
         self._outbox_written = outbox_written
 
@@ -93,6 +94,7 @@ class AccountService:
             await links_table.supersede(conn, account.id, Purpose.RESET_PASSWORD, now)
             await accounts_table.mark_email_verified(conn, account.id, now)
             await sessions_table.revoke_all_of(conn, account.id, now)
+            await self._attempts.unlock_account(conn, account.tenant, account.email)  # they proved the email is theirs
             await outbox_table.add(conn, account_events.password_changed(account, "reset", now))
             updated = await self._reload(conn, account)
         self._outbox_written()
@@ -100,23 +102,20 @@ class AccountService:
 
     async def change_password(self, session: ActiveSession, current: str, new_password: str, client: str) -> Account:
         """Change a known password: the other sessions end, this one stays."""
+        check_password_policy(new_password, session.account.email)  # first: a weak choice is no failed attempt
         key = AttemptKey(session.account.tenant, session.account.email, client)
-        now = self._clock()
         async with self._pool.acquire() as conn:
-            retry_after = self._throttle.retry_after_seconds(await login_failures_table.get(conn, key), now)
-            if retry_after is not None:
-                raise TooManyAttempts("too many failed attempts; try again later", retry_after)
+            await self._attempts.admit(conn, key)  # counted like a failed log-in until it proves right
             found = await accounts_table.get_with_hash_by_id(conn, session.account.id)
         assert found is not None, "an active session has an account"
         account, password_hash = found
         if not await self._passwords.verify(password_hash, current):
-            async with self._pool.acquire() as conn:
-                await login_failures_table.record(conn, key, now=now, expired_before=now - self._throttle.window)
             raise WrongPassword("the current password is not correct")
-        check_password_policy(new_password, account.email)
+        now = self._clock()
         new_hash = await self._passwords.hash(new_password)
         async with self._pool.acquire() as conn, conn.transaction():
             await accounts_table.update_password_hash(conn, account.id, new_hash, now)
+            await self._attempts.succeeded(conn, key, clear_account=False)
             await sessions_table.revoke_all_but(conn, account.id, session.digest, now)
             await outbox_table.add(conn, account_events.password_changed(account, "changed", now))
         self._outbox_written()

@@ -8,16 +8,17 @@ from datetime import timedelta
 
 import asyncpg
 
-from ..adapters import accounts_table, links_table, login_failures_table, outbox_table, sessions_table
+from ..adapters import accounts_table, links_table, outbox_table, sessions_table
 from ..adapters.passwords import Passwords
 from ..domain.accounts import APPLICANT, Account, check_password_policy, choose_language, normalise_email
-from ..domain.errors import EmailTaken, InvalidCredentials, InvalidSession, TooManyAttempts, UnknownTenant
+from ..domain.errors import EmailTaken, InvalidCredentials, InvalidSession, UnknownTenant
 from ..domain.links import Purpose, issue_link
 from ..domain.sessions import ActiveSession, IssuedSession, new_session_token, token_digest
 from ..domain.throttle import AttemptKey, LoginThrottle
 from ..tenants import TenantDirectory
 from . import account_events
 from .clock import Clock
+from .login_throttling import LoginAttempts
 
 WRONG_CREDENTIALS = "the email or password is not correct"
 
@@ -40,7 +41,7 @@ class AuthService:
         self._passwords = passwords
         self._clock = clock
         self._session_ttl = session_ttl
-        self._throttle = throttle
+        self._attempts = LoginAttempts(throttle, clock)
         self._public_base_url = public_base_url.rstrip("/")
         self._outbox_written = outbox_written
 
@@ -76,20 +77,14 @@ class AuthService:
         self.require_tenant(tenant)
         email = normalise_email(email)
         key = AttemptKey(tenant, email, client)
-        now = self._clock()
         async with self._pool.acquire() as conn:
-            window = await login_failures_table.get(conn, key)
-            retry_after = self._throttle.retry_after_seconds(window, now)
-            if retry_after is not None:
-                raise TooManyAttempts("too many failed attempts; try again later", retry_after)
+            await self._attempts.admit(conn, key)  # counted as a failure until it proves right
             found = await accounts_table.get_with_hash(conn, tenant, email)
         if found is None:
             await self._passwords.verify_dummy(password)
-            await self._record_failure(key)
             raise InvalidCredentials(WRONG_CREDENTIALS)
         account, password_hash = found
         if not await self._passwords.verify(password_hash, password) or account.disabled:
-            await self._record_failure(key)
             raise InvalidCredentials(WRONG_CREDENTIALS)
         return await self._open_session(account, password_hash, password, key)
 
@@ -108,7 +103,7 @@ class AuthService:
         now = self._clock()
         async with self._pool.acquire() as conn:
             await sessions_table.delete_expired(conn, now)
-            await login_failures_table.delete_expired(conn, now - self._throttle.window)
+            await self._attempts.delete_expired(conn)
 
     async def _open_session(
         self, account: Account, password_hash: str, password: str, key: AttemptKey
@@ -120,11 +115,6 @@ class AuthService:
         async with self._pool.acquire() as conn, conn.transaction():
             if new_hash is not None:
                 await accounts_table.update_password_hash(conn, account.id, new_hash, now)
-            await login_failures_table.clear(conn, key)
+            await self._attempts.succeeded(conn, key, clear_account=True)
             await sessions_table.insert(conn, token_digest(token), account.id, now, expires_at)
         return IssuedSession(token=token, expires_at=expires_at, account=account)
-
-    async def _record_failure(self, key: AttemptKey) -> None:
-        now = self._clock()
-        async with self._pool.acquire() as conn:
-            await login_failures_table.record(conn, key, now=now, expired_before=now - self._throttle.window)

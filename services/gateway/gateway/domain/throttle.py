@@ -1,4 +1,11 @@
-"""Failed-login throttling per account and client address, in fixed windows."""
+"""Failed-login throttling per account and per client address, in fixed windows.
+
+Each attempt is counted before the password is checked (so parallel guesses cannot all slip under the limit) and
+forgiven when it succeeds. An attempt is refused while either counter is over its limit: the account's (whatever
+the address: guesses spread over many addresses) or the address's (whatever the account: one address trying many
+accounts). A lock refuses the right password too, on purpose: otherwise the lock would tell a guesser when a guess
+is right. The price is that anyone can lock an account for one window; the window is kept short.
+"""
 
 from __future__ import annotations
 
@@ -9,16 +16,24 @@ from datetime import datetime, timedelta
 
 @dataclass(frozen=True)
 class AttemptKey:
-    """Failures are counted per account (tenant and email) and client address."""
+    """One log-in attempt: the account (tenant and email) and the client address it came from."""
 
     tenant: str
     email: str
     client: str
 
+    @property
+    def account(self) -> str:
+        return f"account\n{self.tenant}\n{self.email}"
+
+    @property
+    def address(self) -> str:
+        return f"address\n{self.client}"
+
 
 @dataclass(frozen=True)
 class FailureWindow:
-    """Failures counted since `started` for one (tenant, email, client)."""
+    """Attempts counted since `started` for one account or one address."""
 
     failures: int
     started: datetime
@@ -26,14 +41,25 @@ class FailureWindow:
 
 @dataclass(frozen=True)
 class LoginThrottle:
-    max_failures: int = 10
-    window: timedelta = timedelta(minutes=15)
+    max_failures_per_account: int = 10
+    max_failures_per_address: int = 30
+    window: timedelta = timedelta(minutes=5)
 
     def window_expired(self, window: FailureWindow, now: datetime) -> bool:
         return window.started + self.window <= now
 
-    def retry_after_seconds(self, window: FailureWindow | None, now: datetime) -> int | None:
-        """Seconds until attempts are allowed again, or None when they are allowed now."""
-        if window is None or self.window_expired(window, now) or window.failures < self.max_failures:
+    def retry_after_seconds(self, account: FailureWindow | None, address: FailureWindow | None,
+                            now: datetime) -> int | None:
+        """Seconds until attempts are allowed again, or None when this one may go on.
+
+        The windows include the attempt being decided: the n-th failure is allowed, the next attempt is not.
+        """
+        waits = [self._wait(window, limit, now) for window, limit in (
+            (account, self.max_failures_per_account), (address, self.max_failures_per_address))]
+        locked = [wait for wait in waits if wait is not None]
+        return max(locked) if locked else None
+
+    def _wait(self, window: FailureWindow | None, limit: int, now: datetime) -> int | None:
+        if window is None or self.window_expired(window, now) or window.failures <= limit:
             return None
         return max(1, math.ceil((window.started + self.window - now).total_seconds()))

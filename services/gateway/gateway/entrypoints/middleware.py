@@ -1,4 +1,5 @@
-"""ASGI middleware: a request id on every request and response, and a cap on request body size."""
+"""ASGI middleware: a request id on every request and response, a cap on request body size, and servicekit's edge
+guards (text PostgreSQL cannot store refused with 422, secrets redacted from every log line)."""
 
 from __future__ import annotations
 
@@ -6,12 +7,14 @@ import re
 import uuid
 from collections.abc import Sequence
 
+from servicekit.edge import install_edge_guards
 from servicekit.problems import Problem, problem_response
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 REQUEST_ID = "x-request-id"
 ACCEPTABLE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
+__all__ = ["BodyLimitMiddleware", "RequestIdMiddleware", "install_edge_guards"]
 
 
 class RequestIdMiddleware:

@@ -49,6 +49,8 @@ class Forwarder:
                           code="INVALID_PATH")
         url = target_url(self._urls[upstream], raw_path, request.scope.get("query_string", b""))
         headers = {name: request.headers[name] for name in FORWARDED_REQUEST_HEADERS if name in request.headers}
+        if request.client is not None:  # as ClientAddressMiddleware established it; services rate-limit on it
+            headers["x-forwarded-for"] = request.client.host
         if identity_token is not None:
             headers["authorization"] = f"Bearer {identity_token}"
         body = await request.body()

@@ -75,3 +75,20 @@ def test_the_gateway_process_serves_accounts_and_reports_missing_services(runnin
         forwarded = client.get("/applications", headers={"authorization": f"Bearer {login.json()['access_token']}"})
         assert forwarded.status_code == 503
         assert forwarded.json()["code"] == "UPSTREAM_UNAVAILABLE"
+
+
+def test_the_served_gateway_does_not_believe_a_client_s_x_forwarded_for(running_gateway: str) -> None:
+    """The attack on the process as run: a new X-Forwarded-For per attempt, then the right password from yet another."""
+    email = f"xff-{time.monotonic_ns()}@example.org"
+    wrong = {"tenant": "itmhca", "email": email, "password": "not the password"}
+    with httpx.Client(base_url=running_gateway, timeout=10) as client:
+        signup = client.post("/auth/signup", json={**wrong, "name": "Xavier", "password": "correct horse battery"})
+        assert signup.status_code == 201, signup.text
+        codes = [client.post("/auth/login", json=wrong, headers={"x-forwarded-for": f"198.51.100.{i}"}).status_code
+                 for i in range(30)]
+        assert codes == [401] * 10 + [429] * 20
+        right = client.post("/auth/login", json={**wrong, "password": "correct horse battery"},
+                            headers={"x-forwarded-for": "192.0.2.99"})
+        assert right.status_code == 429
+        assert right.json()["code"] == "TOO_MANY_ATTEMPTS"
+        assert int(right.headers["retry-after"]) > 0

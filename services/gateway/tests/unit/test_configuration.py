@@ -25,7 +25,8 @@ def settings(**values: Any) -> GatewaySettings:
 
 def test_defaults_follow_the_platform_layout(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("PORT", "SESSION_TTL_HOURS", "APPLICATIONS_URL", "TENANTS_DIR", "PORTAL_URL",
-                 "REQUIRE_VERIFIED_EMAIL", "PUBLIC_BASE_URL"):
+                 "REQUIRE_VERIFIED_EMAIL", "PUBLIC_BASE_URL", "TRUSTED_PROXIES",
+                 "LOGIN_MAX_FAILURES_PER_ACCOUNT", "LOGIN_MAX_FAILURES_PER_ADDRESS", "LOGIN_FAILURE_WINDOW_MINUTES"):
         monkeypatch.delenv(name, raising=False)
     configured = settings()
     assert configured.port == 8000
@@ -38,6 +39,9 @@ def test_defaults_follow_the_platform_layout(monkeypatch: pytest.MonkeyPatch) ->
     assert configured.portal_url == "http://127.0.0.1:8005"
     assert configured.require_verified_email is True
     assert configured.public_base_url == "http://127.0.0.1:8000"
+    assert configured.trusted_proxy_networks() == ()  # nobody's X-Forwarded-For is believed unless configured
+    assert (configured.login_max_failures_per_account, configured.login_max_failures_per_address,
+            configured.login_failure_window_minutes) == (10, 30, 5)
 
 
 def test_a_key_with_escaped_newlines_is_accepted() -> None:
@@ -55,6 +59,7 @@ def test_a_key_with_escaped_newlines_is_accepted() -> None:
     {"session_ttl_hours": 0},
     {"kafka_bootstrap_servers": " , "},
     {"portal_url": "portal:8005"},
+    {"trusted_proxies": "10.0.0.0/8, proxy.example"},
 ])
 def test_unsafe_or_malformed_settings_are_refused(values: dict[str, Any]) -> None:
     with pytest.raises(ValidationError):

@@ -27,13 +27,24 @@ def test_a_twelve_character_password_is_enough() -> None:
     check_password_policy("twelve chars", "ada@example.org")
 
 
-def test_throttling_starts_at_the_limit_and_ends_with_the_window() -> None:
-    throttle = LoginThrottle(max_failures=10, window=timedelta(minutes=15))
-    assert throttle.retry_after_seconds(None, NOW) is None
-    assert throttle.retry_after_seconds(FailureWindow(9, NOW), NOW) is None
-    assert throttle.retry_after_seconds(FailureWindow(10, NOW), NOW) == 900
-    assert throttle.retry_after_seconds(FailureWindow(10, NOW - timedelta(minutes=14, seconds=59.5)), NOW) == 1
-    assert throttle.retry_after_seconds(FailureWindow(50, NOW - timedelta(minutes=15)), NOW) is None
+def test_throttling_refuses_the_attempt_after_the_limit_until_the_window_ends() -> None:
+    """Windows include the attempt being decided: the 10th failure may go on, the 11th attempt may not."""
+    throttle = LoginThrottle(max_failures_per_account=10, max_failures_per_address=30, window=timedelta(minutes=15))
+    assert throttle.retry_after_seconds(None, None, NOW) is None
+    assert throttle.retry_after_seconds(FailureWindow(10, NOW), FailureWindow(10, NOW), NOW) is None
+    assert throttle.retry_after_seconds(FailureWindow(11, NOW), None, NOW) == 900
+    late = NOW - timedelta(minutes=14, seconds=59.5)
+    assert throttle.retry_after_seconds(FailureWindow(11, late), None, NOW) == 1
+    assert throttle.retry_after_seconds(FailureWindow(50, NOW - timedelta(minutes=15)), None, NOW) is None
+
+
+def test_an_address_over_its_limit_is_refused_whatever_the_account() -> None:
+    throttle = LoginThrottle(max_failures_per_account=10, max_failures_per_address=30, window=timedelta(minutes=15))
+    assert throttle.retry_after_seconds(FailureWindow(1, NOW), FailureWindow(30, NOW), NOW) is None
+    assert throttle.retry_after_seconds(FailureWindow(1, NOW), FailureWindow(31, NOW), NOW) == 900
+    # both locked: the later end
+    assert throttle.retry_after_seconds(FailureWindow(11, NOW - timedelta(minutes=10)), FailureWindow(31, NOW),
+                                        NOW) == 900
 
 
 def test_targets_keep_path_and_query_byte_for_byte() -> None:

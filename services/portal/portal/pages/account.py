@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from ..gateway_client import ApiError, ApiUnavailable
+from ..gateway_client import ApiError, ApiUnavailable, browser_address
 from ..sessions import PortalSession
 from ..web.context import end_session, rotate_session, use_language
 from ..web.deps import ApiDep, CsrfChecked, SessionDep, SignedIn, TenantDep
@@ -86,9 +86,11 @@ async def sign_up(request: Request, _csrf: CsrfChecked, api: ApiDep, tenant: Ten
         try:
             await api.post("/auth/signup", json={"tenant": tenant.get("slug"), "email": typed["email"].strip(),
                                                  "name": typed["name"].strip(), "password": password,
-                                                 "language": typed["language"]})
+                                                 "language": typed["language"]},
+                           headers=browser_address(request.headers))
             login = await api.post("/auth/login", json={"tenant": tenant.get("slug"),
-                                                        "email": typed["email"].strip(), "password": password})
+                                                        "email": typed["email"].strip(), "password": password},
+                                   headers=browser_address(request.headers))
         except ApiError as exc:
             errors = from_api_error(exc, {"name": "name", "email": "email", "password": "password",
                                           "language": "language"}, {
@@ -129,7 +131,8 @@ async def sign_in(request: Request, _csrf: CsrfChecked, api: ApiDep, tenant: Ten
     if not errors:
         try:
             login = await api.post("/auth/login", json={"tenant": tenant.get("slug"), "email": typed["email"].strip(),
-                                                        "password": str(form.get("password"))})
+                                                        "password": str(form.get("password"))},
+                                   headers=browser_address(request.headers))
         except ApiError as exc:
             if exc.status == 429:
                 errors.general.append(_("Too many attempts. Wait %(minutes)s minutes, then try again.") % {
@@ -165,7 +168,7 @@ async def verify_email_page(request: Request, token: str) -> Response:
 @router.post("/account/verify/resend")
 async def resend_verification(request: Request, _csrf: CsrfChecked, session: SignedIn, api: ApiDep) -> Response:
     try:
-        await api.post("/auth/email-verification/resend")
+        await api.post("/auth/email-verification/resend", headers=browser_address(request.headers))
     except ApiError as exc:
         if exc.code != "EMAIL_ALREADY_VERIFIED":
             raise
@@ -209,7 +212,8 @@ async def forgot(request: Request, _csrf: CsrfChecked, api: ApiDep, tenant: Tena
                       errors={"email": _("Enter an email address, like name@example.com")})
     try:
         await api.post("/auth/password-reset/request", json={"tenant": tenant.get("slug"),
-                                                             "email": typed["email"].strip()})
+                                                             "email": typed["email"].strip()},
+                       headers=browser_address(request.headers))
     except ApiError as exc:
         if exc.status == 429:
             return render(request, "account/forgot_password.html", status_code=429, values=typed, general=[
@@ -302,7 +306,8 @@ async def change_password(request: Request, _csrf: CsrfChecked, session: SignedI
             "count": MIN_PASSWORD_LENGTH})
     if not errors:
         try:
-            await api.post("/auth/password", json={"current_password": current, "new_password": new})
+            await api.post("/auth/password", json={"current_password": current, "new_password": new},
+                           headers=browser_address(request.headers))
         except ApiError as exc:
             errors = from_api_error(exc, {"current_password": "current_password", "new_password": "new_password"}, {
                 "WRONG_PASSWORD": ("current_password", _("Your current password is not right")),

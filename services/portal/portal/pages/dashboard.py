@@ -12,7 +12,7 @@ from ..web import i18n
 from ..web.deps import ApiDep, SignedIn
 from ..web.templating import render
 from .apply.renewals import holder_next, holdings, with_windows
-from .apply.tasks import EDITABLE, next_step
+from .apply.tasks import EDITABLE, next_step, review_cycle
 
 router = APIRouter()
 _ = i18n.gettext
@@ -45,6 +45,7 @@ async def dashboard(request: Request, api: ApiDep, _s: SignedIn) -> Response:
                 item["full"] = None
         item["step"] = next_step(item.get("full") or item)
         item["editable"] = item.get("status") in EDITABLE
+        item["cycle"] = review_cycle(item.get("full") or {})
         applications.append(item)
     statuses = {str(a.get("id")): str(a.get("status")) for a in applications}
     held = await with_windows(api, await holdings(api))

@@ -27,6 +27,13 @@ REFUSALS = {
     "UNSUPPORTED_DOCUMENT_TYPE": i18n.N_("This type of file is not accepted. Choose a %(types)s file."),
     "TOO_MANY_DOCUMENTS": i18n.N_("You have uploaded the most documents allowed (%(count)s). Remove one first."),
     "INVALID_DOCUMENT": i18n.N_("The file is empty. Choose another file."),
+    "DOCUMENT_EXTENSION_NOT_ALLOWED": i18n.N_(
+        "The file's name does not match what it contains. Save it as a %(types)s file and upload it again."),
+    "DOCUMENT_ACTIVE_CONTENT": i18n.N_(
+        "This document contains macros or embedded programs, which we do not accept. Save it as a plain "
+        "document or a PDF and upload it again."),
+    "DOCUMENT_EXPANDS_TOO_MUCH": i18n.N_(
+        "This document is too large once opened. Save it as a PDF, or reduce the pictures in it, and try again."),
 }
 
 

@@ -12,7 +12,7 @@ from ...web import i18n
 from ...web.deps import ApiDep, CsrfChecked, SignedIn, TenantDep
 from ...web.templating import redirect, render
 from . import common
-from .tasks import STATUS_LABELS, can_register, completed_count, next_step, sections
+from .tasks import STATUS_LABELS, can_register, completed_count, next_step, review_cycle, sections
 
 router = APIRouter()
 _ = i18n.gettext
@@ -63,7 +63,8 @@ async def task_list(app_id: str, request: Request, api: ApiDep, _s: SignedIn) ->
     return render(request, "apply/task_list.html", app=app, report=report, sections=items,
                   status_labels={k.value: _(v) for k, v in STATUS_LABELS.items()},
                   done=completed_count(items), step=next_step(app, report), lines=lines,
-                  unmet=[line for line in lines if not line.met], can_register=can_register(app, report))
+                  unmet=[line for line in lines if not line.met], can_register=can_register(app, report),
+                  cycle=review_cycle(app))
 
 
 @router.get("/apply/{app_id}/requirements")

@@ -11,6 +11,7 @@ from ...web.deps import ApiDep, CsrfChecked, SignedIn, TenantDep
 from ...web.templating import redirect, render
 from . import common
 from .tasks import can_register, next_step, sections
+from .timeline_phrasing import timeline_items
 
 router = APIRouter()
 _ = i18n.gettext
@@ -76,7 +77,7 @@ async def submitted(app_id: str, request: Request, api: ApiDep, _s: SignedIn) ->
 async def timeline(app_id: str, request: Request, api: ApiDep, _s: SignedIn) -> Response:
     app = await common.application(api, app_id)
     found = await api.get(f"/applications/{app_id}/timeline")
-    items = list(reversed((found or {}).get("items", [])))
+    items = timeline_items((found or {}).get("items", []), _, i18n.date_filter)
     return render(request, "apply/timeline.html", app=app, items=items, step=next_step(app))
 
 

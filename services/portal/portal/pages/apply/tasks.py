@@ -166,3 +166,16 @@ def can_register(application: Mapping[str, Any], report: Mapping[str, Any] | Non
     if application.get("status") != "draft" or application.get("kind", "initial") != "initial":
         return False
     return any(r.get("code") == "REGISTRATION_ACCEPTED" for r in (report or {}).get("requirements", []))
+
+
+CYCLE_SHOWN = frozenset({"submitted", "returned"})
+"""Statuses whose review case is open (a deferral closes it; a resubmission's new case brings its own cycle)."""
+
+
+def review_cycle(application: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """The review cycle to show the applicant (`review.cycle` of the API: `cycle_id`, `opens_at`, `deadline`,
+    `waiting`), or None: no case opened yet, rolling intake, or the case is no longer open."""
+    if application.get("status") not in CYCLE_SHOWN:
+        return None
+    cycle = (application.get("review") or {}).get("cycle")
+    return cycle if isinstance(cycle, Mapping) and cycle.get("cycle_id") else None
