@@ -10,7 +10,7 @@ COPY config/ config/
 RUN pip install --no-cache-dir ./contracts ./libs/servicekit ./services/${SERVICE} \
  && useradd --system --uid 10001 app
 USER app
-ENV TENANTS_DIR=/app/config/tenants HOST=0.0.0.0
+ENV TENANTS_DIR=/app/config/tenants HOST=0.0.0.0 HEALTH_PATH=/healthz
 HEALTHCHECK --interval=10s --timeout=3s --retries=6 \
-  CMD python -c "import os,urllib.request; urllib.request.urlopen(f'http://127.0.0.1:{os.environ[\"PORT\"]}/healthz', timeout=2)"
+  CMD python -c "import os,urllib.request; urllib.request.urlopen(f'http://127.0.0.1:{os.environ[\"PORT\"]}{os.environ[\"HEALTH_PATH\"]}', timeout=2)"
 CMD ["sh", "-c", "exec python -m ${SERVICE}"]

@@ -9,7 +9,7 @@ import yaml
 from endorsement_contracts import partition_counts
 
 ROOT = Path(__file__).resolve().parents[1]
-SERVICES = ("applications", "reviews", "credentials", "notifications", "gateway")
+SERVICES = ("applications", "reviews", "credentials", "notifications", "gateway", "portal")
 
 
 def compose() -> dict[str, dict[str, object]]:
@@ -49,3 +49,12 @@ def test_services_get_the_settings_they_fail_fast_without() -> None:
     assert "REFERENCE_LINK_KEY" in services["applications"]["environment"]  # type: ignore[operator]
     assert "SMTP_URL" in services["notifications"]["environment"]  # type: ignore[operator]
     assert "GATEWAY_SIGNING_KEY" in services["gateway"]["environment"]  # type: ignore[operator]
+    gateway_env = services["gateway"]["environment"]
+    assert isinstance(gateway_env, dict)
+    for key in ("KAFKA_BOOTSTRAP_SERVERS", "PORTAL_URL", "PUBLIC_BASE_URL"):  # accounts outbox; pages; links
+        assert key in gateway_env, f"gateway lacks {key}"
+    portal_env = services["portal"]["environment"]
+    assert isinstance(portal_env, dict)
+    for key in ("DATABASE_URL", "GATEWAY_URL", "PORTAL_SESSION_KEY", "PORT", "HEALTH_PATH"):
+        assert key in portal_env, f"portal lacks {key}"
+    assert "ports" not in services["portal"], "the portal is reached only through the gateway"

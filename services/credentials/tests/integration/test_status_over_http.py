@@ -82,7 +82,7 @@ async def test_coordinators_suspend_unsuspend_and_revoke_and_verification_follow
     assert suspended.status_code == 200
     assert {"status": "suspended", "status_reason": "membership lapsed"}.items() <= suspended.json().items()
     result = await verify(running_service, credential)
-    assert result["verified"] is False and [e["code"] for e in result["errors"]] == ["SUSPENDED"]
+    assert result["verified"] is False and [e["code"] for e in result["errors"]] == ["SUSPENDED"], result
     listed = await running_service.client.get(f"/status-lists/{TENANT}/suspension", headers={"if-none-match": before})
     assert listed.status_code == 200 and listed.headers["etag"] != before and bit(listed.json(), index)
 
