@@ -41,6 +41,7 @@ from .forwarding.routes import UPLOAD_PATHS
 from .tenants import TenantDirectory, load_tenants
 
 VERSION = "0.1.0"
+SHUTDOWN_STEP_SECONDS = 5.0
 DESCRIPTION = f"""{package_doc}
 
 Accounts and sessions live here (`/auth/*`). Everything else is forwarded to the services with a
@@ -109,12 +110,16 @@ def build(
                 api.state.outbox_relay = relay
                 yield
         finally:
+            # Shutdown is bounded: a publish stuck on an absent broker must not hold the process (rows stay
+            # pending and the next start relays them).
             if relay_task is not None:
                 relay_task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await relay_task
-            await publisher.close()
-            await pool.close()
+                with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+                    await asyncio.wait_for(relay_task, SHUTDOWN_STEP_SECONDS)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(publisher.close(), SHUTDOWN_STEP_SECONDS)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(pool.close(), SHUTDOWN_STEP_SECONDS)
 
     api = FastAPI(title="Endorsement API gateway", version=VERSION, description=DESCRIPTION, lifespan=lifespan,
                   docs_url=None, redoc_url=None)  # the bundled docs pages load scripts from a CDN

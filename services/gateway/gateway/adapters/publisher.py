@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Sequence
 
 from endorsement_contracts import KafkaRecord
@@ -31,10 +32,11 @@ class KafkaPublisher:
     def _publish(self, records: list[KafkaRecord]) -> None:
         try:
             producer = self._producer or self._connect()
+            deadline = time.monotonic() + self._ack_timeout  # one bound for the whole batch, not one per record
             futures = [producer.send(r.topic, key=r.key, value=r.value, headers=r.headers) for r in records]
             producer.flush(timeout=self._ack_timeout)
             for future in futures:
-                future.get(timeout=self._ack_timeout)
+                future.get(timeout=max(0.0, deadline - time.monotonic()))
         except Exception:
             self._drop_producer()
             raise
