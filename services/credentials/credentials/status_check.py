@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -94,7 +94,7 @@ class StatusChecker:
             raise StatusUnavailable(f"the list at {content.list_url} is not issued by {tenant}")
         if purpose.value not in content.purposes:
             raise StatusUnavailable(f"the list at {content.list_url} is not a {purpose} list")
-        if now < content.valid_from or (content.valid_until is not None and now >= content.valid_until):
+        if now + CLOCK_SKEW < content.valid_from or (content.valid_until is not None and now >= content.valid_until):
             raise StatusUnavailable(f"the list at {content.list_url} is not in force")
         if index >= content.length:
             raise StatusUnavailable(f"index {index} is beyond the list's {content.length} entries")
@@ -126,6 +126,9 @@ class StatusChecker:
             self._verified[key] = content
         return content
 
+CLOCK_SKEW = timedelta(seconds=60)
+"""A list published a moment ago by a process whose clock runs slightly ahead is in force: `validFrom` is the
+moment its bits changed, read from another clock than the verifier's (replicas, the business clock's offset file)."""
 OWN_LIST_TIME_BUDGET_SECONDS = 10.0
 """Our own published lists are no hostile input: the 1 s budget for presented documents would turn a busy moment
 into a false `STATUS_UNAVAILABLE` (the result is cached per published version, so this is paid once per change)."""
