@@ -6,7 +6,7 @@ PACKAGES := contracts libs/servicekit services/applications services/reviews ser
             services/notifications services/gateway services/portal deploy/devstack examples/partner_client
 STAMP := $(VENV)/.installed
 
-.PHONY: up test env lint typecheck imports unit contracts-export clean browser-deps
+.PHONY: up test env checks lint typecheck imports pytest contracts-export clean browser-deps
 
 $(STAMP): requirements-dev.txt $(foreach p,$(PACKAGES),$(p)/pyproject.toml)
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=...)")'
@@ -17,13 +17,25 @@ $(STAMP): requirements-dev.txt $(foreach p,$(PACKAGES),$(p)/pyproject.toml)
 
 env: $(STAMP)
 
+REPLICAS ?= 1
 ## Start engines (unless DATABASE_URL / KAFKA_BOOTSTRAP_SERVERS / SMTP_URL are set), every service and the gateway.
 up: env
-	$(PY) -m devstack.up --data-dir .data
+	$(PY) -m devstack.up --data-dir .data --replicas $(REPLICAS)
 
-## Lint, type-check, check import boundaries, then run the whole suite against real engines.
-test: env lint typecheck imports browser-deps
-	$(PY) -m pytest -q
+## Lint, type-check and check import boundaries while the whole suite runs against real engines; fails if any fails.
+## The checks run beside pytest (the suite mostly waits on brokers and databases); -k reports every failure.
+test: env browser-deps
+	@$(MAKE) --no-print-directory -k -j 4 lint typecheck imports pytest
+
+## The checks alone.
+checks: lint typecheck imports
+
+## The suite on PYTEST_WORKERS pytest-xdist workers (each with engines and a port slice of its own); 0 runs it serially.
+## Each test module is one unit of work (its module-scoped stack starts once), tests/browser one unit together.
+## The slowest tests are listed at the end (where the suite's time goes: issue 14).
+PYTEST_WORKERS ?= 3
+pytest: env browser-deps
+	$(PY) -m pytest -q -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder --durations=25
 
 lint: env
 	$(VENV)/bin/ruff check .

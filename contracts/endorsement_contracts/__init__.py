@@ -2,18 +2,47 @@
 
 from .base import IntegrationEvent
 from .cloudevents import Envelope, KafkaRecord, UndeliverableMessage, decode, encode
-from .events import ALL_EVENTS, EVENTS_BY_TYPE, ApplicationSubmitted, CredentialIssued, EndorsementGranted, Person
-from .topics import ACCOUNTS, ALL_TOPICS, APPLICATIONS, CREDENTIALS, DEAD_LETTER, REVIEWS, Topic, partition_counts
+from .events import (
+    ALL_EVENTS,
+    EVENTS_BY_TYPE,
+    ApplicationSubmitted,
+    CredentialIssued,
+    EndorsementGranted,
+    Person,
+    Sealed,
+    SealedPerson,
+    accounts_v2,
+    applications_v2,
+    reviews_v2,
+)
+from .topics import (
+    ACCOUNTS,
+    ACCOUNTS_V2,
+    ALL_TOPICS,
+    APPLICATIONS,
+    APPLICATIONS_V2,
+    CREDENTIALS,
+    DEAD_LETTER,
+    ERASURES,
+    REVIEWS,
+    REVIEWS_V2,
+    Topic,
+    partition_counts,
+)
 
 __all__ = [
     "ACCOUNTS",
+    "ACCOUNTS_V2",
     "ALL_EVENTS",
     "ALL_TOPICS",
     "APPLICATIONS",
+    "APPLICATIONS_V2",
     "CREDENTIALS",
     "DEAD_LETTER",
+    "ERASURES",
     "EVENTS_BY_TYPE",
     "REVIEWS",
+    "REVIEWS_V2",
     "ApplicationSubmitted",
     "CredentialIssued",
     "EndorsementGranted",
@@ -21,9 +50,14 @@ __all__ = [
     "IntegrationEvent",
     "KafkaRecord",
     "Person",
+    "Sealed",
+    "SealedPerson",
     "Topic",
     "UndeliverableMessage",
+    "accounts_v2",
+    "applications_v2",
     "decode",
     "encode",
     "partition_counts",
+    "reviews_v2",
 ]

@@ -1,4 +1,7 @@
-"""CloudEvents 1.0 Kafka binding, binary content mode: attributes in `ce_*` headers, data as the value."""
+"""CloudEvents 1.0 Kafka binding, binary content mode: attributes in `ce_*` headers, data as the value.
+
+The distributed-tracing extension rides along: W3C `traceparent`/`tracestate` as `ce_traceparent`/`ce_tracestate`,
+optional on every record (absent on records published before tracing, and on untraced ones)."""
 
 from __future__ import annotations
 
@@ -15,6 +18,8 @@ from .events import EVENTS_BY_TYPE
 SPEC_VERSION = "1.0"
 CONTENT_TYPE = "application/json"
 REQUIRED_HEADERS = ("ce_specversion", "ce_id", "ce_source", "ce_type", "ce_time")
+TRACEPARENT_HEADER = "ce_traceparent"
+TRACESTATE_HEADER = "ce_tracestate"
 
 Headers = list[tuple[str, bytes]]
 
@@ -44,10 +49,15 @@ class Envelope:
     type: str
     time: datetime
     event: IntegrationEvent
+    traceparent: str | None = None
+    """W3C trace context of whatever published the record (CloudEvents distributed-tracing extension)."""
+    tracestate: str | None = None
 
 
-def encode(event: IntegrationEvent, *, event_id: UUID | str, source: str) -> KafkaRecord:
-    """Turn an integration event into a binary-mode CloudEvents Kafka record keyed by its aggregate id."""
+def encode(event: IntegrationEvent, *, event_id: UUID | str, source: str, traceparent: str | None = None,
+           tracestate: str | None = None) -> KafkaRecord:
+    """Turn an integration event into a binary-mode CloudEvents Kafka record keyed by its aggregate id; a given
+    W3C `traceparent` (and `tracestate`) travels as the distributed-tracing extension."""
     headers: Headers = [
         ("ce_specversion", SPEC_VERSION.encode()),
         ("ce_id", str(event_id).encode()),
@@ -58,6 +68,10 @@ def encode(event: IntegrationEvent, *, event_id: UUID | str, source: str) -> Kaf
         ("ce_tenant", event.tenant.encode()),
         ("content-type", CONTENT_TYPE.encode()),
     ]
+    if traceparent:
+        headers.append((TRACEPARENT_HEADER, traceparent.encode()))
+        if tracestate:
+            headers.append((TRACESTATE_HEADER, tracestate.encode()))
     value = event.model_dump_json().encode()
     return KafkaRecord(topic=event.topic, key=event.key.encode(), value=value, headers=headers)
 
@@ -90,7 +104,8 @@ def decode(headers: Headers | list[tuple[str, bytes | None]], value: bytes | Non
         event = event_class.model_validate(data)
     except ValidationError as exc:
         raise UndeliverableMessage(f"{attrs['ce_type']} failed validation: {_summarise(exc)}") from None
-    return Envelope(id=attrs["ce_id"], source=attrs["ce_source"], type=attrs["ce_type"], time=time, event=event)
+    return Envelope(id=attrs["ce_id"], source=attrs["ce_source"], type=attrs["ce_type"], time=time, event=event,
+                    traceparent=attrs.get(TRACEPARENT_HEADER) or None, tracestate=attrs.get(TRACESTATE_HEADER) or None)
 
 
 def _header_map(headers: Headers | list[tuple[str, bytes | None]]) -> dict[str, str]:

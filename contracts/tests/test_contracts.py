@@ -16,7 +16,7 @@ from endorsement_contracts import (
     decode,
     encode,
 )
-from endorsement_contracts.export import rendered
+from endorsement_contracts.export import message_id, rendered
 
 
 def submitted() -> ApplicationSubmitted:
@@ -42,9 +42,9 @@ def test_exported_files_match_the_models() -> None:
 def test_asyncapi_names_every_event_and_topic() -> None:
     document = json.loads(next(c for p, c in rendered().items() if p.name == "asyncapi.json"))
     assert document["asyncapi"].startswith("3.")
-    assert set(document["components"]["messages"]) == {e.event_type for e in ALL_EVENTS}
+    assert set(document["components"]["messages"]) == {message_id(e) for e in ALL_EVENTS}
     for event in ALL_EVENTS:
-        assert event.event_type in document["channels"][event.topic]["messages"]
+        assert message_id(event) in document["channels"][event.topic]["messages"]
 
 
 def test_binary_mode_record_round_trips() -> None:

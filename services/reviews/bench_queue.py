@@ -30,15 +30,14 @@ import asyncpg
 import httpx
 from devstack.postgres import fresh_database
 from endorsement_contracts import APPLICATIONS, ApplicationSubmitted, Person, decode, encode
-from reviews.application import Reviews
-from reviews.competencies import competencies_path, load_competencies
-from reviews.config import SCHEMA, load_tenants
+from reviews.bootstrap import open_reviews_at
+from reviews.config import SCHEMA, competencies_path, load_competencies, load_tenants
 from reviews.domain import review_case_id
 from reviews.entrypoints.api import create_api
 from reviews.entrypoints.consumer import handlers
 from reviews.projections import EndorsementsProjection, ReviewCasesProjection, ReviewReportsProjection
+from servicekit.clock import system_clock
 from servicekit.consumer import IdempotentConsumer
-from servicekit.eventstore import open_application
 from servicekit.identity import Identity, IdentityVerifier, generate_key_pair, issue_token
 from servicekit.postgres import asyncpg_server_settings
 from servicekit.problems import install_problem_handlers
@@ -116,12 +115,13 @@ async def work_queue(api: Any, private_key: str, case_ids: list[UUID], concurren
 
 async def bench(database_url: str, cases: int, extra: int, concurrency: int) -> None:
     tenants = load_tenants(CONFIG / "tenants")
-    reviews = open_application(Reviews, database_url, SCHEMA)
-    consumer = IdempotentConsumer(reviews, group_id="bench", handlers=handlers(reviews, tenants))
+    reviews = open_reviews_at(database_url, os.urandom(32))  # a fresh database
+    consumer = IdempotentConsumer(reviews, group_id="bench",
+                                  handlers=handlers(reviews, tenants, holdings=lambda tenant, account_id: []))
     private_key, public_key = generate_key_pair()
     pool = await asyncpg.create_pool(database_url, min_size=1, max_size=10,
                                      server_settings=asyncpg_server_settings(SCHEMA))
-    api = create_api(reviews, tenants)
+    api = create_api(reviews, tenants, system_clock)
     install_problem_handlers(api)
     api.state.identity_verifier = IdentityVerifier(public_key)
     api.state.pool = pool

@@ -80,7 +80,8 @@ def chromium(playwright_driver: Playwright) -> Iterator[Browser]:
 @pytest.fixture(scope="session")
 def portal_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """The whole platform, as tests/e2e starts it, shared by the browser modules (each person in them is new, so
-    they do not meet); a module that moves the business clock starts its own with `own_portal_stack`."""
+    they do not meet); a module that moves the business clock starts its own with `own_portal_stack`. Parallel runs
+    keep every module of tests/browser on one worker, so this starts once there too (root conftest.py)."""
     yield from own_portal_stack(tmp_path_factory)
 
 

@@ -38,10 +38,15 @@ def main(page: Page) -> Any:
     return page.get_by_role("main")
 
 
-def issued_credential(stack: Stack, api: httpx.Client, mailbox: Mailbox) -> dict[str, Any]:
-    """A signed credential of a newly endorsed applicant, as its holder would hand it to an employer (the
-    association's staff and the applicant act through the API, as in tests/e2e)."""
-    _, applicant = steps.api_applicant(api, mailbox, "Léa Ibáñez")
+def answer_to(page: Page, term: str) -> Any:
+    """The value next to `term` in the result's summary list."""
+    return main(page).locator("dl dt", has_text=term).locator("xpath=following-sibling::dd[1]")
+
+
+def issued_credential(stack: Stack, api: httpx.Client, mailbox: Mailbox) -> tuple[str, dict[str, Any]]:
+    """The email address and a signed credential of a newly endorsed applicant, as its holder would hand them to
+    an employer (the association's staff and the applicant act through the API, as in tests/e2e)."""
+    email, applicant = steps.api_applicant(api, mailbox, "Léa Ibáñez")
     coordinator = login(api, COORDINATOR, stack.secrets.seed_password)
     application_id = submit_application(api, applicant, coordinator=coordinator, mail_dir=mailbox.mail_dir,
                                         today=stack.now().date())
@@ -50,13 +55,14 @@ def issued_credential(stack: Stack, api: httpx.Client, mailbox: Mailbox) -> dict
     issued = records(stack.engines.kafka_bootstrap, PARTNER_TOPIC,
                      lambda r: json.loads(r.value).get("endorsement_id") == endorsement_id)
     credential: dict[str, Any] = json.loads(issued[0].value)["credential"]
-    return credential
+    return email, credential
 
 
 def test_employer_verifies_a_pasted_credential_a_tampered_one_and_an_unknown_link(
         portal_stack: Stack, portal_url: str, api: httpx.Client, mailbox: Mailbox, new_page: NewPage,
         check_page: CheckPage) -> None:
-    credential = issued_credential(portal_stack, api, mailbox)
+    email, credential = issued_credential(portal_stack, api, mailbox)
+    assert "name" not in credential["credentialSubject"]  # the signed document names nobody: the issuer does
     page = new_page()
 
     # from the landing page to the verification form, no account
@@ -73,12 +79,26 @@ def test_employer_verifies_a_pasted_credential_a_tampered_one_and_an_unknown_lin
     expect(page).to_have_title(re.compile(r"^Error: "))
     check_page(page, "verify nothing pasted")
 
-    # the genuine credential, pasted
+    # the genuine credential, pasted, with an address that is not its holder's: refused, then not the holder's
     main(page).get_by_label(re.compile(r"^Paste the credential")).fill(json.dumps(credential, indent=2))
+    main(page).get_by_label(re.compile(r"^The holder's email address")).fill("not an address")
+    main(page).get_by_role("button", name="Verify").click()
+    expect(page.get_by_role("alert")).to_contain_text("Enter an email address")
+    check_page(page, "verify a wrong email address")
+    main(page).get_by_label(re.compile(r"^The holder's email address")).fill("someone.else@example.org")
+    main(page).get_by_role("button", name="Verify").click()
+    expect(page.get_by_role("heading", name="This credential is genuine and in force")).to_be_visible()
+    expect(main(page).get_by_text("Does not match: the credential was not issued to this email")).to_be_visible()
+
+    # the same, with the holder's address: the issuer names the holder and the address matches
+    main(page).get_by_role("link", name="Verify another credential").click()
+    main(page).get_by_label(re.compile(r"^Paste the credential")).fill(json.dumps(credential, indent=2))
+    main(page).get_by_label(re.compile(r"^The holder's email address")).fill(email.upper())
     main(page).get_by_role("button", name="Verify").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Verification result")
     expect(page.get_by_role("heading", name="This credential is genuine and in force")).to_be_visible()
-    expect(main(page)).to_contain_text("Léa Ibáñez")
+    expect(answer_to(page, "Holder")).to_have_text("Léa Ibáñez")
+    expect(answer_to(page, "Email address")).to_have_text("Matches: the credential was issued to this email address")
     expect(main(page).get_by_text("Failed", exact=True)).to_have_count(0)
     check_page(page, "genuine credential")
 

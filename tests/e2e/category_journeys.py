@@ -31,7 +31,7 @@ from .stack_client import REFERENCE_LINK, TENANT, eventually, records
 
 CONFIG = REPO_ROOT / "config"
 PARTNER_TOPIC = "endorsement.credentials.v1"
-REVIEWS_TOPIC = "endorsement.reviews.v1"
+REVIEWS_TOPIC = "endorsement.reviews.v2"  # sealed (docs/erasure.md); ids, codes and dates stay plain
 Headers = dict[str, str]
 Call = tuple[str, str, dict[str, Any] | None]
 """(method, path under `/applications/{id}/`, JSON body)."""
@@ -495,7 +495,7 @@ def endorsement_granted(stack: Stack, endorsement_id: str) -> dict[str, Any]:
     [record] = records(
         stack.engines.kafka_bootstrap,
         REVIEWS_TOPIC,
-        lambda r: dict(r.headers).get("ce_type") == b"EndorsementGranted.v1" and r.key.decode() == endorsement_id,
+        lambda r: dict(r.headers).get("ce_type") == b"EndorsementGranted.v2" and r.key.decode() == endorsement_id,
     )
     event: dict[str, Any] = json.loads(record.value)
     assert event["endorsement_id"] == endorsement_id

@@ -22,7 +22,7 @@ from .stack_client import (
 )
 
 PARTNER_TOPIC = "endorsement.credentials.v1"
-REVIEWS_TOPIC = "endorsement.reviews.v1"
+REVIEWS_TOPIC = "endorsement.reviews.v2"
 
 
 def granted_and_waiting(stack: Stack, gateway: httpx.Client) -> str:
@@ -84,8 +84,8 @@ def test_garbage_is_dead_lettered_and_does_not_block(stack: Stack, gateway: http
     then each consumer dead-letters them with a reason and the next application still flows."""
     producer = KafkaProducer(bootstrap_servers=stack.engines.kafka_bootstrap, acks="all")
     for partition in range(6):
-        producer.send("endorsement.applications.v1", value=b"not json", partition=partition,
-                      headers=[("ce_specversion", b"1.0"), ("ce_type", b"ApplicationSubmitted.v1")])
+        producer.send("endorsement.applications.v2", value=b"not json", partition=partition,
+                      headers=[("ce_specversion", b"1.0"), ("ce_type", b"ApplicationSubmitted.v2")])
     producer.flush()
     producer.close()
     dead = records(stack.engines.kafka_bootstrap, "endorsement.deadletter.v1",

@@ -34,7 +34,7 @@ from .stack_client import (
 )
 
 PARTNER_TOPIC = "endorsement.credentials.v1"
-REVIEWS_TOPIC = "endorsement.reviews.v1"
+REVIEWS_TOPIC = "endorsement.reviews.v2"  # sealed (docs/erasure.md); ids, codes and dates stay plain
 ARIZONA = ZoneInfo("America/Phoenix")  # ITMHCA's time zone (tenant file)
 IFS_RENEWAL_FEE_CENTS = 2500
 IFS_PROCESSING_FEE_CENTS = 10000
@@ -219,7 +219,7 @@ def test_a_holder_renews_in_the_window_and_the_credential_is_reissued(
     assert (case["kind"], case["endorsement_id"]) == ("renewal", holder.endorsement_id)
     approve(gateway, holder.coordinator, case["id"])
 
-    approved = reviews_event(stack, "RenewalApproved.v1", holder.endorsement_id)
+    approved = reviews_event(stack, "RenewalApproved.v2", holder.endorsement_id)
     next_due = date.fromisoformat(entry["renewal_date"]).replace(year=window["year"] + 1)
     assert (approved["renewed_on"], approved["renewal_date"]) == (today.isoformat(), next_due.isoformat())
     [renewed] = partner_events(stack, "CredentialRenewed.v1", holder.endorsement_id)
@@ -245,7 +245,7 @@ def test_an_unrenewed_endorsement_lapses_and_is_reinstated(stack: Stack, gateway
     assert verify(gateway, holder.credential)["verified"] is True
 
     stack.travel_to(arizona_noon(removal + timedelta(days=1)))
-    lapsed = reviews_event(stack, "EndorsementLapsed.v1", holder.endorsement_id)
+    lapsed = reviews_event(stack, "EndorsementLapsed.v2", holder.endorsement_id)
     assert lapsed["lapsed_on"] == (removal + timedelta(days=1)).isoformat()
     assert register_entry(gateway, holder.coordinator, holder.endorsement_id)["status"] == "lapsed"
     [suspended] = partner_events(stack, "CredentialSuspended.v1", holder.endorsement_id)
@@ -280,7 +280,7 @@ def test_an_unrenewed_endorsement_lapses_and_is_reinstated(stack: Stack, gateway
     assert (case["kind"], case["endorsement_id"]) == ("reinstatement", holder.endorsement_id)
     approve(gateway, holder.coordinator, case["id"])
 
-    reinstated_event = reviews_event(stack, "EndorsementReinstated.v1", holder.endorsement_id)
+    reinstated_event = reviews_event(stack, "EndorsementReinstated.v2", holder.endorsement_id)
     next_due = date(today.year + 1, 12, 15)  # renewals restart as after a grant: ITMHCA's due day, next year
     assert (reinstated_event["reinstated_on"], reinstated_event["renewal_date"]) == (
         today.isoformat(),

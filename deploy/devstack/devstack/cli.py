@@ -59,8 +59,7 @@ def run_engines(data_dir: Path, mode: Mode) -> int:
         for key, value in engines.env().items():
             print(f"{key}={value}", flush=True)
         _report(engines, env_file)
-        _watch_until_interrupted(engines)
-        return 0
+        return _watch_until_interrupted(engines)
     finally:
         logging.info("stopping engines ...")
         env_file.unlink(missing_ok=True)
@@ -68,18 +67,18 @@ def run_engines(data_dir: Path, mode: Mode) -> int:
         logging.info("stopped")
 
 
-def _watch_until_interrupted(engines: Engines) -> None:
-    """Report children that die on their own; return on Ctrl-C or SIGTERM."""
+def _watch_until_interrupted(engines: Engines) -> int:
+    """Run until Ctrl-C or SIGTERM (0), or until an engine kept crashing (1). The supervisor restarts an
+    engine that dies and logs each crash and restart."""
     try:
         while True:
-            for child in engines.supervisor.exited_unexpectedly():
-                child.stopped_on_purpose = True  # report each exit once
-                logging.error(
-                    "%s exited with code %s; see %s", child.name, child.returncode, child.log_path
-                )
+            given_up = engines.supervisor.gave_up()
+            if given_up:
+                logging.error("%s kept crashing; stopping", ", ".join(given_up))
+                return 1
             time.sleep(1.0)
     except KeyboardInterrupt:
-        return
+        return 0
 
 
 def _report(engines: Engines, env_file: Path) -> None:

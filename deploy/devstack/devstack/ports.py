@@ -3,21 +3,54 @@
 A persistent dev stack keeps the same ports between `make up` runs (stable URLs,
 and SeaweedFS keys its master metadata directory by port) as long as they are
 still free; otherwise a new free port is chosen and remembered.
+
+Parallel test runs give each worker a slice of ports of its own through
+DEVSTACK_PORT_RANGE ("low-high", below the kernel's ephemeral range): fresh ports are
+then drawn in turn from that slice, so two workers never race for the same port and
+no outgoing client socket is handed a port a server is about to bind.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import random
 import socket
+from collections.abc import Iterator
 from pathlib import Path
 
 LOCALHOST = "127.0.0.1"
 _MAX_PORT = 65535
+_EPHEMERAL_LOW = 32768  # Linux's default ip_local_port_range starts here
 # Ports for pairs (port, port + offset) are drawn below the ephemeral range so that
 # the partner port is valid and unlikely to be handed out to a client socket.
 _PAIR_RANGE = (20000, 32000)
+PORT_RANGE_VARIABLE = "DEVSTACK_PORT_RANGE"
+_slice_cursors: dict[tuple[int, int], Iterator[int]] = {}
+
+
+def port_slice() -> tuple[int, int] | None:
+    """The (low, high) ports, inclusive, this process draws fresh ports from; None: ask the kernel."""
+    configured = os.environ.get(PORT_RANGE_VARIABLE, "").strip()
+    if not configured:
+        return None
+    low_text, separator, high_text = configured.partition("-")
+    try:
+        low, high = int(low_text), int(high_text)
+    except ValueError:
+        low = high = 0
+    if not separator or not 0 < low < high <= _MAX_PORT:
+        raise ValueError(f"{PORT_RANGE_VARIABLE} must be 'low-high' with 0 < low < high <= {_MAX_PORT}: {configured!r}")
+    return low, high
+
+
+def worker_port_slice(worker_index: int, size: int = 500, first: int = _PAIR_RANGE[0]) -> str:
+    """The DEVSTACK_PORT_RANGE value of parallel worker number `worker_index` (0, 1, ...)."""
+    low = first + worker_index * size
+    if worker_index < 0 or low + size - 1 >= _EPHEMERAL_LOW:
+        raise ValueError(f"no port slice of {size} below {_EPHEMERAL_LOW} for worker {worker_index}")
+    return f"{low}-{low + size - 1}"
 
 
 def is_port_free(port: int, host: str = LOCALHOST) -> bool:
@@ -35,11 +68,28 @@ def is_port_free(port: int, host: str = LOCALHOST) -> bool:
 
 
 def find_free_port(host: str = LOCALHOST) -> int:
-    """A port the kernel considers free on `host` (it may be taken by the time it is used)."""
+    """A port free on `host` now (it may be taken by the time it is used): the next free one of this
+    process's slice (DEVSTACK_PORT_RANGE) if there is one, else one the kernel picks."""
+    bounds = port_slice()
+    if bounds is not None:
+        return _next_free_in_slice(bounds, host)
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind((host, 0))
         port: int = probe.getsockname()[1]
         return port
+
+
+def _next_free_in_slice(bounds: tuple[int, int], host: str) -> int:
+    low, high = bounds
+    cursor = _slice_cursors.get(bounds)
+    if cursor is None:  # start at a random place: a restarted worker does not reuse its last ports first
+        start = random.randint(low, high)
+        cursor = _slice_cursors[bounds] = itertools.cycle([*range(start, high + 1), *range(low, start)])
+    for _ in range(high - low + 1):
+        port = next(cursor)
+        if is_port_free(port, host):
+            return port
+    raise RuntimeError(f"no free port left in {PORT_RANGE_VARIABLE} {low}-{high}")
 
 
 def find_free_port_pair(offset: int, host: str = LOCALHOST) -> int:

@@ -5,9 +5,13 @@ Production takes the same values from its own secret store through the environme
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import json
 import os
 import secrets
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -33,6 +37,31 @@ class StackSecrets:
     """The portal's key for the bearer tokens it keeps in its sessions (files written before it existed get one)."""
     webhook_secret_key: str = ""
     """The credentials service's key that seals webhook secrets at rest (files written before it existed get one)."""
+    personal_data_key_seed: str = ""
+    """Hex seed of each service's PERSONAL_DATA_MASTER_KEY (files written before it existed get one)."""
+    service_identity_seed: str = ""
+    """Hex seed of each service's SERVICE_IDENTITY_KEY (files written before it existed get one)."""
+
+    def personal_data_master_key(self, service: str) -> str:
+        """`service`'s crypto-shredding master key (base64, 32 bytes): its own, never another service's."""
+        seed = bytes.fromhex(self.personal_data_key_seed)
+        return base64.b64encode(hmac.new(seed, f"personal-data/{service}".encode(), hashlib.sha256).digest()).decode()
+
+    def _identity_key(self, service: str) -> Ed25519PrivateKey:
+        seed = bytes.fromhex(self.service_identity_seed)
+        return Ed25519PrivateKey.from_private_bytes(
+            hmac.new(seed, f"service-identity/{service}".encode(), hashlib.sha256).digest())
+
+    def service_identity_key(self, service: str) -> str:
+        """`service`'s SERVICE_IDENTITY_KEY (Ed25519, PEM), which signs its calls to `/internal/unseal`."""
+        key = self._identity_key(service)
+        return key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption()).decode()
+
+    def service_public_keys(self, services: Iterable[str]) -> str:
+        """SERVICE_PUBLIC_KEYS naming `services`: `name=<base64 of the raw public key>`, comma separated."""
+        return ",".join(
+            f"{service}={base64.b64encode(self._identity_key(service).public_key().public_bytes_raw()).decode()}"
+            for service in services)
 
 
 def generate(tenants: list[str]) -> StackSecrets:
@@ -45,6 +74,8 @@ def generate(tenants: list[str]) -> StackSecrets:
         reference_link_key=secrets.token_hex(32),
         portal_session_key=secrets.token_hex(32),
         webhook_secret_key=secrets.token_hex(32),
+        personal_data_key_seed=secrets.token_hex(32),
+        service_identity_seed=secrets.token_hex(32),
     )
 
 
@@ -53,13 +84,16 @@ def load_or_create(path: Path, tenants: list[str]) -> StackSecrets:
     if path.exists():
         stored = StackSecrets(**json.loads(path.read_text()))
         missing = [t for t in tenants if t not in stored.signing_keys]
-        if not missing and stored.reference_link_key and stored.portal_session_key and stored.webhook_secret_key:
+        if not missing and stored.reference_link_key and stored.portal_session_key and stored.webhook_secret_key \
+                and stored.personal_data_key_seed and stored.service_identity_seed:
             return stored
         keys = dict(stored.signing_keys) | {t: [secrets.token_hex(32)] for t in missing}
         result = StackSecrets(**{**asdict(stored), "signing_keys": keys,
                                  "reference_link_key": stored.reference_link_key or secrets.token_hex(32),
                                  "portal_session_key": stored.portal_session_key or secrets.token_hex(32),
-                                 "webhook_secret_key": stored.webhook_secret_key or secrets.token_hex(32)})
+                                 "webhook_secret_key": stored.webhook_secret_key or secrets.token_hex(32),
+                                 "personal_data_key_seed": stored.personal_data_key_seed or secrets.token_hex(32),
+                                 "service_identity_seed": stored.service_identity_seed or secrets.token_hex(32)})
     else:
         result = generate(tenants)
     path.parent.mkdir(parents=True, exist_ok=True)

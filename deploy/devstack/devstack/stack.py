@@ -5,9 +5,10 @@
 
 from __future__ import annotations
 
-import functools
 import json
+import logging
 import os
+import signal
 import socket
 import sys
 import time
@@ -23,19 +24,48 @@ from devstack.engines import Engines, start_engines
 from devstack.mode import Mode
 from devstack.ports import PortRegistry
 from devstack.postgres import create_database, drop_database
+from devstack.process_groups import signal_group
 from devstack.processes import ChildSpec, Supervisor
-from devstack.readiness import http_ok, wait_until_ready
+from devstack.readiness import http_ok
 from devstack.secrets import StackSecrets, generate, load_or_create
 from devstack.topics import ensure_topics
 
+log = logging.getLogger(__name__)
 REPO_ROOT = Path(__file__).resolve().parents[3]
 SERVICES = ("applications", "reviews", "credentials", "notifications")
 GATEWAY = "gateway"
+UNSEAL_PRODUCERS = ("applications", "reviews", "credentials", GATEWAY)
+"""The services whose events carry sealed fields, so others call their `/internal/unseal`."""
 PORTAL = "portal"
 """The web portal: behind the gateway (which forwards every path it does not own to it), a client of its API."""
 UP_PORTS = {"gateway": 8000, "applications": 8001, "reviews": 8002, "credentials": 8003, "notifications": 8004,
             "portal": 8005}
+REPLICA_PORT_STEP = 10
+"""`make up` with replicas: replica k of a service listens on its port + 10 * (k - 1) (applications-2: 8011)."""
+MAX_REPLICAS = 9
 TEST_LAPSE_SWEEP_SECONDS = "0.5"  # a lapse after a clock move shows within a second
+SERVICE_STOP_SECONDS = 15
+STARTUP_READY_SECONDS = 90
+
+
+def replica_names(service: str, replicas: int) -> list[str]:
+    """Process names of a service's replicas: `applications`, `applications-2`, ..."""
+    return [service, *(f"{service}-{k}" for k in range(2, replicas + 1))]
+
+
+def up_ports(replicas: int) -> dict[str, int]:
+    """`make up`'s fixed ports: UP_PORTS, and replica k of a service on its port + 10 * (k - 1)."""
+    ports = dict(UP_PORTS)
+    for service in SERVICES:
+        for k, name in enumerate(replica_names(service, replicas)[1:], start=1):
+            ports[name] = UP_PORTS[service] + REPLICA_PORT_STEP * k
+    return ports
+
+
+def service_of(process: str) -> str:
+    """The service (Python module) a process runs: `applications-2` runs `applications`."""
+    base, _, number = process.rpartition("-")
+    return base if base and number.isdigit() else process
 
 
 @dataclass
@@ -50,6 +80,18 @@ class Stack:
     startup_seconds: float = 0.0
     clock_offset_file: Path | None = None
     """The services' business time is real time plus the seconds in this file (None: real time, fixed)."""
+    replica_count: int = 1
+
+    def replicas(self, service: str) -> list[str]:
+        """The process names running `service` (the first one is named as the service)."""
+        if service not in SERVICES:
+            raise KeyError(f"no service named {service!r}; known: {SERVICES}")
+        return replica_names(service, self.replica_count)
+
+    @property
+    def service_processes(self) -> list[str]:
+        """Every service replica's process name, service by service."""
+        return [name for service in SERVICES for name in self.replicas(service)]
 
     @property
     def supervisor(self) -> Supervisor:
@@ -63,33 +105,45 @@ class Stack:
         return self.url(GATEWAY)
 
     def kill(self, name: str, sig: int = 9) -> None:
+        """Kill a process on purpose: the supervisor does not restart it (`restart`/`start_process` does)."""
         self.supervisor.kill(name, sig)
+
+    def crash(self, name: str, sig: int = signal.SIGKILL) -> int:
+        """Kill a process as a crash would (its whole group, without telling the supervisor, which then
+        restarts it with backoff); return the pid that was killed."""
+        pid = self.supervisor.child(name).pid
+        signal_group(pid, sig)
+        return pid
+
+    def restart_counts(self) -> dict[str, int]:
+        """How many times the supervisor restarted each process after a crash."""
+        return self.supervisor.restart_counts()
 
     def restart(self, name: str, timeout: float = 60) -> None:
         self.supervisor.restart(name)
-        if name == PORTAL:
-            self.wait_portal(timeout)
-            return
-        wait_until_ready(name, http_ok(f"{self.url(name)}/healthz"), timeout)
+        self.wait_healthy([name], timeout)
 
     def start_process(self, name: str, extra_env: dict[str, str] | None = None) -> None:
-        """(Re)start one service, optionally with extra environment (fault injection in tests)."""
+        """(Re)start one process (a service replica, the gateway or the portal); returns before it is healthy
+        (`wait_healthy`). With `extra_env` (fault injection in tests) it is not restarted when it dies."""
         env = {**self.env_by_process[name], **(extra_env or {})}
-        spec = ChildSpec(name=name, argv=[sys.executable, "-m", name], env=env, cwd=REPO_ROOT,
-                         stop_timeout=15)
         if name in self.supervisor.pids():
             self.supervisor.stop(name)
-        self.supervisor.start(spec)
+        self.supervisor.start(self._spec(name, env, restart=not extra_env), wait_ready=False)
 
-    def wait_healthy(self, names: list[str], timeout: float = 90) -> None:
+    def _spec(self, name: str, env: dict[str, str], *, restart: bool = True) -> ChildSpec:
+        health = "/portal/healthz" if name == PORTAL else "/healthz"  # the gateway's /healthz is the platform's
+        return ChildSpec(name=name, argv=[sys.executable, "-m", service_of(name)], env=env, cwd=REPO_ROOT,
+                         ready=http_ok(f"{self.url(name)}{health}"), ready_timeout=STARTUP_READY_SECONDS,
+                         stop_timeout=SERVICE_STOP_SECONDS, restart=restart)
+
+    def wait_healthy(self, names: list[str], timeout: float = STARTUP_READY_SECONDS) -> None:
+        """Wait until each process answers its health path; from then on a crash of it is restarted."""
         for name in names:
-            wait_until_ready(name, http_ok(f"{self.url(name)}/healthz"), timeout,
-                             still_alive=functools.partial(self.is_running, name))
+            self.supervisor.wait_ready(name, timeout)
 
     def wait_portal(self, timeout: float = 60) -> None:
-        """The portal's own health path (`/healthz` at the gateway is the platform's)."""
-        wait_until_ready(PORTAL, http_ok(f"{self.url(PORTAL)}/portal/healthz"), timeout,
-                         still_alive=functools.partial(self.is_running, PORTAL))
+        self.wait_healthy([PORTAL], timeout)
 
     def is_running(self, name: str) -> bool:
         return name in self.supervisor.pids()
@@ -116,11 +170,14 @@ class Stack:
     def stop(self) -> None:
         """Stop the gateway and the services, drop the test database if we made it, then the engines."""
         try:
-            for name in (PORTAL, GATEWAY, *reversed(SERVICES)):
-                if self.is_running(name):
-                    self.supervisor.stop(name)
+            # Stopped together (as slow as the slowest, not the sum), the front first.
+            self.supervisor.stop_together([n for n in (PORTAL, GATEWAY) if n in self.supervisor.names()])
+            self.supervisor.stop_together([n for n in self.service_processes if n in self.supervisor.names()])
             if self.owns_database:
-                drop_database(self.database_url)
+                try:
+                    drop_database(self.database_url)
+                except RuntimeError:  # the server is down (a fault test killed it): its data dir goes with it
+                    log.warning("could not drop the test database: its server is unreachable")
         finally:
             self.engines.stop()
 
@@ -143,8 +200,11 @@ def tenant_slugs(tenants_dir: Path) -> list[str]:
     return slugs
 
 
-def start_stack(data_dir: Path, mode: Mode, *, tenants_dir: Path | None = None) -> Stack:
-    """Start engines (unless configured), create topics, then every service and the gateway."""
+def start_stack(data_dir: Path, mode: Mode, *, tenants_dir: Path | None = None, replicas: int = 1) -> Stack:
+    """Start engines (unless configured), create topics, then `replicas` processes of every service, the gateway
+    (given every replica's URL) and the portal. Each process that crashes is restarted (devstack.processes)."""
+    if not 1 <= replicas <= MAX_REPLICAS:
+        raise ValueError(f"replicas must be between 1 and {MAX_REPLICAS}, got {replicas}")
     started = time.monotonic()
     data_dir = data_dir.resolve()
     tenants_dir = (tenants_dir or REPO_ROOT / "config" / "tenants").resolve()
@@ -152,7 +212,7 @@ def start_stack(data_dir: Path, mode: Mode, *, tenants_dir: Path | None = None) 
     broker_is_ours = not os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
     engines = start_engines(data_dir, mode)
     try:
-        stack = _start_services(engines, data_dir, mode, tenants_dir, slugs, broker_is_ours)
+        stack = _start_services(engines, data_dir, mode, tenants_dir, slugs, broker_is_ours, replicas)
     except BaseException:
         engines.stop()
         raise
@@ -161,10 +221,10 @@ def start_stack(data_dir: Path, mode: Mode, *, tenants_dir: Path | None = None) 
 
 
 def _start_services(engines: Engines, data_dir: Path, mode: Mode, tenants_dir: Path, slugs: list[str],
-                    broker_is_ours: bool) -> Stack:
+                    broker_is_ours: bool, replicas: int) -> Stack:
     if mode == "up":
         secrets = load_or_create(data_dir / "secrets.json", slugs)
-        ports = dict(UP_PORTS)
+        ports = up_ports(replicas)
         busy = [f"{name} ({port})" for name, port in ports.items() if not port_is_free(port)]
         if busy:
             raise RuntimeError(f"ports already in use: {', '.join(busy)}; is another `make up` running?")
@@ -172,30 +232,39 @@ def _start_services(engines: Engines, data_dir: Path, mode: Mode, tenants_dir: P
     else:
         secrets = generate(slugs)
         registry = PortRegistry(None)
-        ports = {name: registry.port(f"service-{name}") for name in UP_PORTS}
+        names = [GATEWAY, PORTAL, *(n for service in SERVICES for n in replica_names(service, replicas))]
+        ports = {name: registry.port(f"service-{name}") for name in names}
         database_url, owns_database = create_database(engines.database_url, "e2e"), True
     ensure_topics(engines.kafka_bootstrap, partition_counts())
+    if broker_is_ours:  # a memory broker comes back empty: its topics again, with their partition counts
+        engines.supervisor.add_restart_hook("tansu", lambda: ensure_topics(engines.kafka_bootstrap,
+                                                                           partition_counts()))
     stack = Stack(engines=engines, secrets=secrets, ports=ports, database_url=database_url,
-                  tenants_dir=tenants_dir, owns_database=owns_database)
-    common = _common_env(stack, mode, broker_is_ours)
-    for name in SERVICES:
-        stack.env_by_process[name] = {**common, "PORT": str(ports[name]), **_clock_env(stack, data_dir, mode)}
-    if mode == "test":
-        stack.env_by_process["reviews"]["LAPSE_SWEEP_SECONDS"] = TEST_LAPSE_SWEEP_SECONDS
-    stack.env_by_process["credentials"]["CREDENTIALS_SIGNING_KEYS"] = json.dumps(secrets.signing_keys)
-    stack.env_by_process["credentials"]["CREDENTIALS_WEBHOOK_SECRET_KEY"] = secrets.webhook_secret_key
-    stack.env_by_process["applications"]["REFERENCE_LINK_KEY"] = secrets.reference_link_key
-    stack.env_by_process["notifications"]["SMTP_URL"] = engines.smtp_url
+                  tenants_dir=tenants_dir, owns_database=owns_database, replica_count=replicas)
+    common = {**_common_env(stack, mode, broker_is_ours), **_unseal_env(stack)}
+    for service in SERVICES:
+        env = {**common, **_clock_env(stack, data_dir, mode), **_service_env(service, stack, mode),
+               "PERSONAL_DATA_MASTER_KEY": secrets.personal_data_master_key(service),
+               "RATER_INDEX_KEY": _rater_index_key(secrets),
+               "SERVICE_IDENTITY_KEY": secrets.service_identity_key(service)}
+        for name in stack.replicas(service):
+            stack.env_by_process[name] = {**env, "PORT": str(ports[name])}
     stack.env_by_process[GATEWAY] = {
         **common,
         "PORT": str(ports[GATEWAY]),
         "GATEWAY_SIGNING_KEY": secrets.gateway_private_key,
         "GATEWAY_SEED_PASSWORD": secrets.seed_password,
-        **{f"{name.upper()}_URL": stack.url(name) for name in SERVICES},
+        "RATER_INDEX_KEY": _rater_index_key(secrets),
+        "SERVICE_IDENTITY_KEY": secrets.service_identity_key(GATEWAY),
+        "PERSONAL_DATA_MASTER_KEY": secrets.personal_data_master_key(GATEWAY),  # seals accounts.v2 (docs/erasure.md)
+        **{f"{name.upper()}_URL": ",".join(stack.url(r) for r in stack.replicas(name)) for name in SERVICES},
         "PORTAL_URL": stack.url(PORTAL),
         # The portal (on loopback here) passes each browser's address in X-Forwarded-For on the calls the gateway
         # throttles. Trusting loopback also believes anyone else on this machine: fine for a local stack only.
         "TRUSTED_PROXIES": "127.0.0.1/32,::1/128",
+        # tests and bench scripts sign up hundreds of applicants from this one machine's address
+        "SIGNUP_MAX_PER_ADDRESS": "100000",
+        "PASSWORD_RESET_REQUESTS_MAX_PER_ADDRESS": "100000",
     }
     stack.env_by_process[PORTAL] = {
         "DATABASE_URL": stack.database_url,
@@ -206,20 +275,51 @@ def _start_services(engines: Engines, data_dir: Path, mode: Mode, tenants_dir: P
         "PYTHONUNBUFFERED": "1",
     }
     try:
-        for name in SERVICES:
-            stack.supervisor.start(ChildSpec(name=name, argv=[sys.executable, "-m", name],
-                                             env=stack.env_by_process[name], cwd=REPO_ROOT, stop_timeout=15))
-        stack.wait_healthy(list(SERVICES))
+        for name in stack.service_processes:
+            stack.start_process(name)
+        stack.wait_healthy(stack.service_processes)
         stack.start_process(GATEWAY)
         stack.wait_healthy([GATEWAY])
         stack.start_process(PORTAL)
-        stack.wait_portal()
+        stack.wait_healthy([PORTAL])
     except BaseException:
         if owns_database:
             engines.stop()
             drop_database(database_url)
         raise
     return stack
+
+
+def _unseal_env(stack: Stack) -> dict[str, str]:
+    """Who may call whose `/internal/unseal` (docs/erasure.md): every Kafka client's public key, and where each
+    producer of sealed fields answers (every replica)."""
+    producers = {name: [stack.url(r) for r in stack.replicas(name)] for name in UNSEAL_PRODUCERS if name != GATEWAY}
+    producers[GATEWAY] = [stack.gateway_url]
+    return {"SERVICE_PUBLIC_KEYS": stack.secrets.service_public_keys((*SERVICES, GATEWAY)),
+            "UNSEAL_URLS": ",".join(f"{name}={','.join(urls)}" for name, urls in producers.items())}
+
+
+def _rater_index_key(secrets: StackSecrets) -> str:
+    """RATER_INDEX_KEY: ONE value for the gateway and every service (each computes raters' subject ids, and they must
+    agree for an erasure to reach every copy), derived from the stack's personal-data seed under a label no service
+    is named."""
+    return secrets.personal_data_master_key("rater-index")
+
+
+def _service_env(service: str, stack: Stack, mode: Mode) -> dict[str, str]:
+    """What one service needs beyond the common environment (the same for each of its replicas)."""
+    secrets = stack.secrets
+    match service:
+        case "reviews" if mode == "test":
+            return {"LAPSE_SWEEP_SECONDS": TEST_LAPSE_SWEEP_SECONDS}
+        case "credentials":
+            return {"CREDENTIALS_SIGNING_KEYS": json.dumps(secrets.signing_keys),
+                    "CREDENTIALS_WEBHOOK_SECRET_KEY": secrets.webhook_secret_key}
+        case "applications":
+            return {"REFERENCE_LINK_KEY": secrets.reference_link_key}
+        case "notifications":
+            return {"SMTP_URL": stack.engines.smtp_url}
+    return {}
 
 
 def _clock_env(stack: Stack, data_dir: Path, mode: Mode) -> dict[str, str]:

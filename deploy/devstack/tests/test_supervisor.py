@@ -1,13 +1,15 @@
-"""The supervisor: process groups, stop escalation, kill/restart, and no orphans."""
+"""The supervisor: process groups, stop escalation, kill/restart, restarts after crashes, and no orphans."""
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import subprocess
 import sys
 import textwrap
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import psutil
@@ -15,6 +17,7 @@ import pytest
 from devstack.ports import find_free_port
 from devstack.processes import ChildSpec, Supervisor
 from devstack.readiness import NotReadyError, tcp_port_open
+from devstack.restarts import RestartPolicy
 
 PYTHON = sys.executable
 
@@ -134,3 +137,53 @@ def test_no_orphans_when_the_parent_is_interrupted_or_killed(
     parent.send_signal(parent_signal)
     parent.wait(timeout=15)
     _assert_gone(family)
+
+
+FAST = RestartPolicy(initial=0.05, maximum=0.2, stable_after=60, burst=2, burst_window=60)
+
+
+def _wait_for(probe: Callable[[], object], what: str, timeout: float = 15.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not probe():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.05)
+
+
+def test_a_child_killed_from_outside_is_restarted_and_reported(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    port = find_free_port()
+    with Supervisor(tmp_path / "logs", restart_policy=FAST) as supervisor:
+        first = supervisor.start(ChildSpec("listener", _listener(port), ready=tcp_port_open("127.0.0.1", port)))
+        with caplog.at_level(logging.WARNING, logger="devstack.supervisor"):
+            os.killpg(first.pid, signal.SIGKILL)  # a crash: the supervisor was not asked
+            _wait_for(lambda: supervisor.pids().get("listener", first.pid) != first.pid, "a new listener")
+            _wait_for(lambda: "is back" in caplog.text, "the restart report")
+        assert tcp_port_open("127.0.0.1", port)()
+        assert supervisor.restart_counts() == {"listener": 1}
+        assert f"listener (pid {first.pid}) was killed by SIGKILL" in caplog.text
+        assert supervisor.gave_up() == {}
+
+
+def test_a_child_that_keeps_crashing_is_given_up_on(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    marker = tmp_path / "started"
+    crash_soon = ["sh", "-c", f"echo started >> {marker}; sleep 0.3; echo boom >&2; exit 3"]
+    with Supervisor(tmp_path / "logs", restart_policy=FAST) as supervisor:
+        supervisor.start(ChildSpec("flaky", crash_soon))
+        with caplog.at_level(logging.ERROR, logger="devstack.supervisor"):
+            _wait_for(supervisor.gave_up, "giving up")
+        assert supervisor.gave_up()["flaky"].crashes == 3
+        assert supervisor.restart_counts() == {"flaky": 2}
+        assert marker.read_text().count("started") == 3
+        assert "GIVING UP" in caplog.text and "boom" in caplog.text
+
+
+def test_killing_on_purpose_or_a_child_with_restart_off_is_not_restarted(tmp_path: Path) -> None:
+    with Supervisor(tmp_path / "logs", restart_policy=FAST) as supervisor:
+        supervisor.start(ChildSpec("killed", ["sleep", "600"]))
+        fault = supervisor.start(ChildSpec("fault", ["sleep", "600"], restart=False))
+        supervisor.kill("killed")
+        os.killpg(fault.pid, signal.SIGKILL)
+        time.sleep(1.0)  # several backoff delays: a restart would have happened by now
+        assert supervisor.pids() == {}
+        assert supervisor.restart_counts() == {"killed": 0, "fault": 0}

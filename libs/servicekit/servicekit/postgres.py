@@ -1,20 +1,108 @@
-"""PostgreSQL connection facts in the shapes each driver wants."""
+"""PostgreSQL connection facts in the shapes each driver wants, with every wait for the database bounded.
+
+A request that meets a dead database must fail fast (503, see servicekit.problems), not hang:
+- asyncpg pools: `asyncpg_pool_options` bounds connecting and every command;
+- eventsourcing (psycopg): the pool's wait for a connection is POSTGRES_CONNECT_TIMEOUT, and its recorders
+  retry a failed operation 10 times by default (10 x the wait). The recorders below retry once instead, so a
+  call meets a dead database for at most about `wait_seconds`; a connection the server closed (restart) is
+  still replaced transparently, since the pool checks each connection before lending it (pre-ping).
+"""
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import math
+from collections.abc import Iterator
+from typing import Any, TypedDict
 from urllib.parse import unquote, urlparse
 
 import psycopg
+from eventsourcing.persistence import InterfaceError, OperationalError
+from eventsourcing.postgres import (
+    PostgresAggregateRecorder,
+    PostgresApplicationRecorder,
+    PostgresFactory,
+    PostgresProcessRecorder,
+)
+from eventsourcing.utils import retry
 from psycopg import sql
 
+DEFAULT_DATABASE_WAIT_SECONDS = 2.0
+"""Longest a call waits for a database connection before giving up (the 503 path)."""
+DEFAULT_COMMAND_TIMEOUT_SECONDS = 10.0
+"""Longest one asyncpg command may take (a hung server, not a slow query, is what this catches)."""
+ATTEMPTS = 2
+RETRY_WAIT_SECONDS = 0.2
+_RETRIED_OPERATIONS = ("insert_events", "select_events", "select_notifications", "max_notification_id",
+                       "insert_tracking", "max_tracking_id", "has_tracking_id")
 
-def eventsourcing_env(database_url: str, schema: str) -> dict[str, str]:
-    """Environment for eventsourcing's PostgreSQL persistence, in the given schema."""
+
+def _bounded(recorder_class: type[Any], name: str) -> Any:
+    """The recorder's operation without eventsourcing's 10 retries, retried ATTEMPTS times in all."""
+    operation = getattr(recorder_class, name)
+    unretried = getattr(operation, "__wrapped__", operation)
+    return retry((InterfaceError, OperationalError), max_attempts=ATTEMPTS, wait=RETRY_WAIT_SECONDS)(unretried)
+
+
+def ddl_lock_key(schema: str) -> int:
+    """The advisory lock that serializes a schema's table creation: replicas starting together would race
+    (`CREATE ... IF NOT EXISTS` is not safe concurrently, and eventsourcing records its migration once)."""
+    return int.from_bytes(hashlib.sha256(f"{schema}/ddl".encode()).digest()[:8], "big", signed=True)
+
+
+class _SerializedTableCreation:
+    datastore: Any
+
+    def create_table(self) -> None:
+        with self.datastore.get_connection() as conn, _session_lock(conn, ddl_lock_key(self.datastore.schema)):
+            super().create_table()  # type: ignore[misc]
+
+
+@contextlib.contextmanager
+def _session_lock(conn: psycopg.Connection[Any], key: int) -> Iterator[None]:
+    conn.execute("SELECT pg_advisory_lock(%s)", (key,))
+    conn.commit()
+    try:
+        yield
+    finally:
+        conn.execute("SELECT pg_advisory_unlock(%s)", (key,))
+        conn.commit()
+
+
+class BoundedApplicationRecorder(_SerializedTableCreation, PostgresApplicationRecorder):
+    """eventsourcing's application recorder, giving up on an unavailable database after ATTEMPTS tries."""
+
+
+class BoundedProcessRecorder(_SerializedTableCreation, PostgresProcessRecorder):
+    """eventsourcing's process recorder (events + tracking), giving up after ATTEMPTS tries."""
+
+
+class SerializedAggregateRecorder(_SerializedTableCreation, PostgresAggregateRecorder):
+    """eventsourcing's aggregate recorder (snapshots), its tables created one replica at a time."""
+
+
+class ServicekitPostgresFactory(PostgresFactory):
+    """eventsourcing's PostgreSQL persistence whose every recorder creates its tables one replica at a time."""
+
+    aggregate_recorder_class = SerializedAggregateRecorder
+
+
+for _name in _RETRIED_OPERATIONS:
+    for _base, _bounded_class in ((PostgresApplicationRecorder, BoundedApplicationRecorder),
+                                  (PostgresProcessRecorder, BoundedProcessRecorder)):
+        if hasattr(_base, _name):
+            setattr(_bounded_class, _name, _bounded(_base, _name))
+
+
+def eventsourcing_env(database_url: str, schema: str, *,
+                      wait_seconds: float = DEFAULT_DATABASE_WAIT_SECONDS) -> dict[str, str]:
+    """Environment for eventsourcing's PostgreSQL persistence, in the given schema, with bounded waits."""
     url = urlparse(database_url)
     if url.scheme not in ("postgres", "postgresql"):
         raise ValueError(f"DATABASE_URL must be a postgresql:// URL, not {url.scheme!r}")
     return {
-        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "PERSISTENCE_MODULE": f"{__name__}:ServicekitPostgresFactory",
         "POSTGRES_DBNAME": unquote(url.path.lstrip("/")) or "postgres",
         "POSTGRES_HOST": unquote(url.hostname or "127.0.0.1"),
         "POSTGRES_PORT": str(url.port or 5432),
@@ -23,18 +111,33 @@ def eventsourcing_env(database_url: str, schema: str) -> dict[str, str]:
         "POSTGRES_SCHEMA": schema,
         "POSTGRES_POOL_SIZE": "5",
         "POSTGRES_MAX_OVERFLOW": "5",
-        "POSTGRES_CONNECT_TIMEOUT": "10",
+        # whole seconds only (eventsourcing parses an int); each of the ATTEMPTS waits this long at most
+        "POSTGRES_CONNECT_TIMEOUT": str(max(1, math.ceil(wait_seconds / ATTEMPTS))),
         "POSTGRES_PRE_PING": "y",
+        "APPLICATION_RECORDER_TOPIC": f"{__name__}:BoundedApplicationRecorder",
+        "PROCESS_RECORDER_TOPIC": f"{__name__}:BoundedProcessRecorder",
         "CREATE_TABLE": "y",
     }
 
 
 def ensure_schema(database_url: str, schema: str) -> None:
     """Create the service's schema if it does not exist yet."""
-    with psycopg.connect(database_url, autocommit=True) as conn:
+    with psycopg.connect(database_url, autocommit=True, connect_timeout=10) as conn, conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (ddl_lock_key(schema),))
         conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
 
 
 def asyncpg_server_settings(schema: str) -> dict[str, str]:
     """asyncpg `server_settings` that make unqualified names resolve in the service's schema."""
     return {"search_path": f"{schema},public", "application_name": schema}
+
+
+class PoolTimeouts(TypedDict):
+    timeout: float
+    command_timeout: float
+
+
+def asyncpg_pool_options(wait_seconds: float = DEFAULT_DATABASE_WAIT_SECONDS,
+                         command_timeout_seconds: float = DEFAULT_COMMAND_TIMEOUT_SECONDS) -> PoolTimeouts:
+    """`asyncpg.create_pool` keywords that bound connecting (`timeout`) and each command (`command_timeout`)."""
+    return {"timeout": wait_seconds, "command_timeout": command_timeout_seconds}

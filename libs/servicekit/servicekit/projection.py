@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Protocol, cast
+from collections.abc import Sequence
+from typing import Any, Protocol, cast
 from uuid import UUID
 
 import asyncpg
 from eventsourcing.domain import DomainEventProtocol
+from eventsourcing.persistence import Notification
 
 from .eventstore import TrackedApplication
+from .shredding import key_batch
+from .wakeups import wait_for_wake
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +63,8 @@ class ProjectionRunner:
         )
         if not notifications:
             return 0
+        # decoded off the event loop, the batch in one key batch: sealed values open with blocking key-row reads
+        events = await asyncio.to_thread(self._decode, notifications)
         async with self.pool.acquire() as conn, conn.transaction():
             current = await conn.fetchval(
                 "SELECT position FROM projection_positions WHERE name = $1 FOR UPDATE", self.projection.name
@@ -66,8 +72,8 @@ class ProjectionRunner:
             if int(current or 0) != position:
                 return 0  # another runner moved on; read again
             connection = cast(asyncpg.Connection, conn)  # the pool's proxy delegates every method
-            for notification in notifications:
-                await self.projection.apply(connection, self.app.mapper.to_domain_event(notification))
+            for domain_event in events:
+                await self.projection.apply(connection, domain_event)
             await conn.execute(
                 "INSERT INTO projection_positions (name, position) VALUES ($1, $2) "
                 "ON CONFLICT (name) DO UPDATE SET position = EXCLUDED.position",
@@ -75,6 +81,10 @@ class ProjectionRunner:
                 notifications[-1].id,
             )
         return len(notifications)
+
+    def _decode(self, notifications: Sequence[Notification]) -> list[Any]:
+        with key_batch():
+            return [self.app.mapper.to_domain_event(notification) for notification in notifications]
 
     async def catch_up(self) -> int:
         total = 0
@@ -90,11 +100,13 @@ class ProjectionRunner:
             await conn.execute("DELETE FROM projection_positions WHERE name = $1", self.projection.name)
         return await self.catch_up()
 
-    async def run_forever(self, poll_seconds: float) -> None:
+    async def run_forever(self, poll_seconds: float, wake: asyncio.Event | None = None) -> None:
+        """Follow the log until cancelled: after catching up, wait for a wake-up (servicekit.wakeups), at most
+        `poll_seconds`."""
         while True:
             try:
                 if await self.run_once() == 0:
-                    await asyncio.sleep(poll_seconds)
+                    await wait_for_wake(wake, poll_seconds)
             except asyncio.CancelledError:
                 raise
             except Exception:

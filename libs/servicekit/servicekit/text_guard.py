@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Annotated, Any
 from urllib.parse import parse_qsl
 
 from pydantic import AfterValidator
 from pydantic_core import PydanticCustomError
 from starlette.datastructures import Headers
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
+from .asgi_body import replaying
 from .problems import UNSUPPORTED_CHARACTERS_TYPE, Problem, problem_response
 
 CODE = "UNSUPPORTED_CHARACTERS"
@@ -118,9 +119,13 @@ def _body_kind(headers: Headers) -> str | None:
 class TextGuardMiddleware:
     """Refuses requests whose path, query, JSON body or urlencoded form holds text PostgreSQL cannot store."""
 
-    def __init__(self, app: ASGIApp, max_inspected_bytes: int = MAX_INSPECTED_BYTES) -> None:
+    def __init__(self, app: ASGIApp, max_inspected_bytes: int = MAX_INSPECTED_BYTES,
+                 inspects_body: Callable[[Scope], bool] = lambda scope: True) -> None:
+        """`inspects_body(scope)` False passes a request's body on unread (its path and query are still checked):
+        for a part that answers such bodies its own way (the gateway's portal pages)."""
         self.app = app
         self.max_inspected_bytes = max_inspected_bytes
+        self.inspects_body = inspects_body
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -131,6 +136,8 @@ class TextGuardMiddleware:
             await self._refuse(location, scope, receive, send)
             return
         kind = _body_kind(Headers(scope=scope)) if scope.get("method") in METHODS_WITH_BODY else None
+        if kind is not None and not self.inspects_body(scope):
+            kind = None
         if kind is None:
             await self.app(scope, receive, send)
             return
@@ -151,7 +158,7 @@ class TextGuardMiddleware:
             if location is not None:
                 await self._refuse(location, scope, receive, send)
                 return
-        await self.app(scope, _replay(body, more, receive), send)
+        await self.app(scope, replaying(body, receive, more=more), send)
 
     async def _refuse(self, location: str, scope: Scope, receive: Receive, send: Send) -> None:
         instance = UNSTORABLE.sub("", scope.get("path", ""))
@@ -162,16 +169,3 @@ def _form_location(body: bytes) -> str | None:
     if b"%00" not in body and b"\x00" not in body:
         return None
     return _in_pairs("body", parse_qsl(body.decode("latin-1"), keep_blank_values=True))
-
-
-def _replay(body: bytes, more: bool, receive: Receive) -> Receive:
-    delivered = False
-
-    async def replay() -> Message:
-        nonlocal delivered
-        if delivered:
-            return await receive()
-        delivered = True
-        return {"type": "http.request", "body": body, "more_body": more}
-
-    return replay

@@ -38,7 +38,7 @@ class FakeProducer:
         self.records.append((topic, key, dict(headers)))
         return Sent()
 
-    def flush(self) -> None:
+    def flush(self, timeout: float | None = None) -> None:
         pass
 
 

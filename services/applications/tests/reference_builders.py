@@ -30,6 +30,8 @@ from applications.domain.reference_data import (
 )
 from applications.domain.rules import ReferenceRule, ReferenceSlot
 from applications.rulesets.competencies import load_competencies
+from applications.use_cases.references import ReferenceCases
+from servicekit.subjects import DEVELOPMENT_RATER_INDEX_KEY, rater_subject
 
 RULESETS = Path(__file__).resolve().parents[3] / "config" / "rulesets"
 NOON = time(12, tzinfo=UTC)
@@ -57,8 +59,9 @@ def raters(rule: ReferenceRule) -> list[Rater]:
     found = []
     for number, slot in enumerate(rule.slots, start=1):
         endorsed = slot.endorsed_at_or_above or (rule.at_least_one_endorsed_at_or_above if number == 1 else None)
-        found.append(Rater(f"Rater {number}", f"rater{number}@example.org", slot.raters[0], endorsed,
-                           "worked together for two years"))
+        email = f"rater{number}@example.org"
+        found.append(Rater(f"Rater {number}", email, slot.raters[0], endorsed, "worked together for two years",
+                           subject=rater_subject("itmhca", email, DEVELOPMENT_RATER_INDEX_KEY)))
     return found
 
 
@@ -117,9 +120,10 @@ def complete_references(service: ApplicationsService, actor: Actor, application_
     try:
         application = service.get(application_id, actor)
         rule = service.rules_on(application, service.local_date(application.tenant)).references
+        references = ReferenceCases(service)
         for number, rater in enumerate(raters(rule), start=1):
-            application, reference_id = service.name_rater(application_id, actor, number, rater, waived=False)
-            service.answer_reference(link_token(service, application, reference_id), ratings(rule), None)
+            application, reference_id = references.name_rater(application_id, actor, number, rater, waived=False)
+            references.answer_reference(link_token(service, application, reference_id), ratings(rule), None)
     finally:
         service.clock = clock
     return service.get(application_id, actor)

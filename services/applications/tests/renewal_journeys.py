@@ -23,6 +23,7 @@ from applications.domain import (
     RscFormat,
     TrainingEntry,
 )
+from applications.use_cases.holdings import HoldingCases
 from endorsement_contracts import EndorsementGranted, Envelope, IntegrationEvent, Person
 from endorsement_contracts.events import EndorsementLapsed, RenewalApproved
 from reference_builders import complete_references
@@ -127,7 +128,7 @@ def complete_renewal(
     service.record_membership(application_id, actor, membership)
     for kind in AttestationKind:
         service.attest(application_id, actor, kind)
-    service.declare_rsc_provision(application_id, actor, True)
+    HoldingCases(service).declare_rsc_provision(application_id, actor, True)
     service.record_fee(application_id, actor, FeePayment(fee_kind, fee_cents, "RN-1001", today))
     return service.get(application_id, actor)
 

@@ -3,7 +3,7 @@
 import sys
 
 from pydantic import ValidationError
-from servicekit.runtime import serve
+from servicekit.runtime import command
 
 from credentials.bootstrap import build
 from credentials.config import ConfigurationError, CredentialsSettings
@@ -18,7 +18,7 @@ def main() -> None:
         sys.exit(f"credentials: invalid settings: {problems}")
     except ConfigurationError as error:
         sys.exit(f"credentials: {error}")
-    serve(service)
+    command(service, sys.argv[1:])  # no argument: serve; `reseal`: seal older stored events in place, exit
 
 
 if __name__ == "__main__":

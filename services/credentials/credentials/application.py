@@ -8,24 +8,26 @@ lists are not replayed from their first event on each issue; they are also snaps
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, ClassVar, Protocol, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
+from servicekit.clock import Clock
 from servicekit.eventstore import TrackedApplication
+from servicekit.sealed_transcoding import Sealer, sealed_transcoding
 
 from credentials.config import TenantProfile
 from credentials.domain.credential import Credential, SignedCredential, credential_id_for
-from credentials.domain.errors import CredentialError
-from credentials.domain.grant import EndorsementGrant
+from credentials.domain.erasure import Erasure, erasure_record_id
+from credentials.domain.errors import CredentialError, HolderErasedError
+from credentials.domain.grant import EndorsementGrant, Holder
 from credentials.domain.status_list import IndexTakenError, RandomBelow, StatusList, StatusPurpose, status_list_id
 from credentials.domain.validity import ValidityPeriod, validity_period
 from credentials.vc.status_list import StatusEntry
 
-Clock = Callable[[], datetime]
 A = TypeVar("A")
 CONFLICT_ATTEMPTS = 8
 EMBEDDED_STATUS_PURPOSE = StatusPurpose.REVOCATION
@@ -58,6 +60,16 @@ class CredentialSigner(Protocol):
     ) -> SignedCredential: ...
 
 
+class PersonalDataKeys(Sealer, Protocol):
+    """What the application needs of `servicekit.shredding.SubjectKeys` (the per-subject keys of its schema)."""
+
+    def destroy(self, subject: str) -> None: ...
+
+    def is_erased(self, subject: str) -> bool: ...
+
+    def close(self) -> None: ...
+
+
 class SetOfIntegers(Transcoding):
     """Lets snapshots of status lists keep their sets of indexes."""
 
@@ -82,9 +94,11 @@ class CredentialsApplication(TrackedApplication):
         tenants: Mapping[str, TenantProfile],
         signer: CredentialSigner,
         public_base_url: str,
+        keys: PersonalDataKeys,
         clock: Clock = utc_now,
         random_below: RandomBelow = secrets.randbelow,
     ) -> None:
+        self.keys = keys  # before super().__init__, which registers the transcodings
         super().__init__(env)
         self.tenants = tenants
         self.signer = signer
@@ -95,6 +109,12 @@ class CredentialsApplication(TrackedApplication):
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
         transcoder.register(SetOfIntegers())
+        transcoder.register(sealed_transcoding(Holder, name="credentials_holder_v1", personal=("name", "email"),
+                                               keys=self.keys))
+
+    def close(self) -> None:
+        super().close()
+        self.keys.close()
 
     # --- addresses ----------------------------------------------------------------------------------------
 
@@ -112,6 +132,9 @@ class CredentialsApplication(TrackedApplication):
     def issue(self, grant: EndorsementGrant) -> Credential | None:
         """The new, unsaved credential for `grant`, or None when the endorsement already has one.
 
+        Raises HolderErasedError when the holder was erased (e.g. a grant read again after a broker loss):
+        nothing may be sealed for them any more.
+
         The caller saves it (with the position of the message that carried the grant). Its status index
         is reserved first, in a transaction of its own: the reservation belongs to the credential id, so
         a retry after a crash or a lost race gets the same index back, and no other credential ever does.
@@ -123,6 +146,8 @@ class CredentialsApplication(TrackedApplication):
         credential_id = credential_id_for(grant.endorsement_id)
         if credential_id in self.repository:
             return None
+        if self.keys.is_erased(grant.holder.subject):
+            raise HolderErasedError("the holder was erased: no credential is issued for them")
         index = self.reserve_status_index(grant.tenant, credential_id)
         period = validity_period(grant.effective_date, grant.renewal_date, tenant.timezone)
         issued_at = self.clock()
@@ -145,6 +170,16 @@ class CredentialsApplication(TrackedApplication):
                 continue  # another process reserved or created concurrently: read again
             return index
         raise RuntimeError(f"could not reserve a status index for {credential_id}")
+
+    # --- erasure ------------------------------------------------------------------------------------------
+
+    def erase(self, erasure_id: UUID, tenant: str, subject: str) -> Erasure | None:
+        """Destroy the subject's key (idempotent) and return the new, unsaved record of it; None when this
+        erasure was recorded already. The caller saves it with the position of the `PersonErased` record."""
+        self.keys.destroy(subject)
+        if erasure_record_id(erasure_id) in self.repository:
+            return None
+        return Erasure(erasure_id=erasure_id, tenant=tenant, subject=subject, erased_at=self.clock())
 
     # --- reading ------------------------------------------------------------------------------------------
 

@@ -6,12 +6,11 @@ import ipaddress
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import yaml
-from pydantic import Field, SecretStr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 from servicekit.settings import ServiceSettings
+from servicekit.tenant_files import TenantFileError, read_tenant_files
 
 from credentials.vc.openbadge import CompetencyAlignment
 
@@ -111,53 +110,88 @@ class TenantProfile:
         return self.endorsement_name_template.format(category_name=category_name)
 
 
+class TenantConfigurationError(ConfigurationError, TenantFileError):
+    """A tenant file, or the directory of them, cannot be used."""
+
+
+class _Lenient(BaseModel):
+    model_config = ConfigDict(extra="ignore", coerce_numbers_to_str=True)
+
+
+class _AlignmentSection(_Lenient):
+    framework: str
+    url: str
+    domains: dict[str, str]
+
+
+class _CredentialsSection(_Lenient):
+    issuer_name: str | None = None
+    endorsement_name_template: str = "{category_name}"
+    description: str | None = None
+    criteria: str | None = None
+    alignment: _AlignmentSection | None = None
+
+    @field_validator("alignment", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        return value or None
+
+    @field_validator("endorsement_name_template")
+    @classmethod
+    def _formats(cls, value: str) -> str:
+        try:
+            value.format(category_name="check")  # a broken template fails at start-up, not at issue time
+        except (KeyError, IndexError, ValueError) as error:
+            raise ValueError(f"must name only {{category_name}}: {error!r}") from None
+        return value
+
+    @field_validator("description", "criteria")
+    @classmethod
+    def _text(cls, value: str | None) -> str | None:
+        return (value.strip() or None) if value is not None else None
+
+
+class _TenantFile(_Lenient):
+    """The parts of a tenant file this service reads; other services' sections are ignored."""
+
+    slug: str
+    name: str
+    timezone: str
+    categories: dict[str, str]
+    default_language: str | None = None
+    credentials: _CredentialsSection | None = None
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"unknown time zone {value!r}") from error
+        return value
+
+
 def load_tenants(directory: str | Path) -> dict[str, TenantProfile]:
-    """Every tenant file in `directory`, by slug; raises ConfigurationError on a missing or bad file."""
-    folder = Path(directory)
-    files = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
-    if not files:
-        raise ConfigurationError(f"no tenant files (*.yaml) in {folder}")
-    tenants = [_read_tenant(path) for path in files]
-    return {tenant.slug: tenant for tenant in tenants}
+    """Every tenant file in `directory` (`servicekit.tenant_files`), by slug; raises TenantConfigurationError."""
+    files = read_tenant_files(directory, _TenantFile, error=TenantConfigurationError)
+    return {slug: _profile(data) for slug, data in files.items()}
 
 
-def _read_tenant(path: Path) -> TenantProfile:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        return _tenant_from(data)
-    except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError, ZoneInfoNotFoundError) as error:
-        raise ConfigurationError(f"tenant file {path} is not usable: {error!r}") from error
-
-
-def _tenant_from(data: Mapping[str, Any]) -> TenantProfile:
-    section: Mapping[str, Any] = data.get("credentials") or {}
-    name = str(data["name"])
-    template = str(section.get("endorsement_name_template", "{category_name}"))
-    template.format(category_name="check")  # a broken template fails at start-up, not at issue time
+def _profile(data: _TenantFile) -> TenantProfile:
+    section = data.credentials or _CredentialsSection()
+    alignment = section.alignment
     return TenantProfile(
-        slug=str(data["slug"]),
-        name=name,
-        timezone=ZoneInfo(str(data["timezone"])),
-        categories={str(code): str(label) for code, label in dict(data["categories"]).items()},
-        issuer_name=str(section.get("issuer_name", name)),
-        endorsement_name_template=template,
-        description=_text(section.get("description")),
-        criteria=_text(section.get("criteria")),
-        alignments=_alignments(section.get("alignment") or {}),
-        default_language=str(data.get("default_language") or "en"),
+        slug=data.slug,
+        name=data.name,
+        timezone=ZoneInfo(data.timezone),
+        categories=dict(data.categories),
+        issuer_name=section.issuer_name if section.issuer_name is not None else data.name,
+        endorsement_name_template=section.endorsement_name_template,
+        description=section.description,
+        criteria=section.criteria,
+        alignments=() if alignment is None else tuple(
+            CompetencyAlignment(name=name, url=alignment.url, code=code, framework=alignment.framework)
+            for code, name in alignment.domains.items()
+        ),
+        default_language=data.default_language or "en",
     )
-
-
-def _alignments(section: Mapping[str, Any]) -> tuple[CompetencyAlignment, ...]:
-    """The `credentials.alignment` block: one framework and URL, the competency domains by code."""
-    if not section:
-        return ()
-    framework, url = str(section["framework"]), str(section["url"])
-    return tuple(
-        CompetencyAlignment(name=str(name), url=url, code=str(code), framework=framework)
-        for code, name in dict(section["domains"]).items()
-    )
-
-
-def _text(value: Any) -> str | None:
-    return (str(value).strip() or None) if value is not None else None

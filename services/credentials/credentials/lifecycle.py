@@ -17,8 +17,8 @@ from eventsourcing.persistence import IntegrityError
 
 from credentials.application import CONFLICT_ATTEMPTS, CredentialsApplication
 from credentials.domain.credential import Credential, Decision, Reissue, SuspensionCause
-from credentials.domain.errors import CredentialError
-from credentials.domain.grant import EndorsementGrant, Holder
+from credentials.domain.errors import CredentialError, HolderErasedError
+from credentials.domain.grant import EndorsementGrant
 from credentials.domain.status_list import StatusList, StatusPurpose
 from credentials.domain.validity import validity_period
 
@@ -97,6 +97,9 @@ class Lifecycle:
         tenant = self.app.tenant(credential.tenant)
         period = validity_period(terms.valid_from_date, terms.renewal_date, tenant.timezone)
         credential.require_reissuable(decision_id, terms.reference, period)  # before signing anything
+        # the identity hash needs the address, which is gone (the key store, not a cached aggregate, knows)
+        if credential.holder.erased or self.app.keys.is_erased(credential.holder.subject):
+            raise HolderErasedError("the holder was erased: the credential is not re-issued")
         index = credential.status_index
         entry = self.app.status_entry(credential.tenant, index).as_document() if index is not None else None
         signed_at = self.app.clock()
@@ -121,7 +124,7 @@ def _grant_of(credential: Credential, terms: ReissueTerms) -> EndorsementGrant:
     return EndorsementGrant(
         tenant=credential.tenant,
         endorsement_id=credential.endorsement_id,
-        holder=Holder(credential.holder_account_id, credential.holder_name, credential.holder_email),
+        holder=credential.holder,
         category=credential.category,
         category_name=credential.category_name,
         designation=credential.designation,

@@ -5,6 +5,10 @@ identifies its subject by a salted hash only. `CredentialIssued` is made from it
 Every change event states the credential's whole current truth (status, dates, current signed document,
 status list entries), read from the credential as it was right after that event, so translating the same
 stored event again (relay retry, webhook fan-out, replay) always gives the same partner event.
+
+The relay also answers the erasure ledger: a recorded `Erasure.SubjectErased` becomes `ErasureCompleted` on
+`endorsement.erasures.v1` (the relay publishes each event to its own topic). Partners never see it: the webhook
+fan-out and replay translate with `PartnerEvents` alone.
 """
 
 from __future__ import annotations
@@ -22,11 +26,13 @@ from endorsement_contracts.events import (
     CredentialRenewed,
     CredentialRevoked,
     CredentialSuspended,
+    ErasureCompleted,
     StatusListReference,
 )
 from eventsourcing.domain import DomainEventProtocol
 
 from credentials.domain.credential import Credential, CredentialStatus
+from credentials.domain.erasure import SERVICE, Erasure
 from credentials.domain.status_list import StatusPurpose
 
 SOURCE = "/services/credentials"
@@ -51,6 +57,24 @@ def translate(event: DomainEventProtocol[UUID]) -> IntegrationEvent | None:
             credential=event.document,
         )
     return None
+
+
+def erasure_answer(event: DomainEventProtocol[UUID]) -> IntegrationEvent | None:
+    """`ErasureCompleted` for a recorded erasure (the same `ce_id` on every relay of it)."""
+    if isinstance(event, Erasure.SubjectErased):
+        return ErasureCompleted(tenant=event.tenant, occurred_at=event.erased_at, erasure_id=event.erasure_id,
+                                subject=event.subject, service=SERVICE)
+    return None
+
+
+class RelayEvents:
+    """The outbox relay's translator: partner events, and the answers to the erasure ledger."""
+
+    def __init__(self, partner_events: PartnerEvents) -> None:
+        self.partner_events = partner_events
+
+    def __call__(self, event: DomainEventProtocol[UUID]) -> IntegrationEvent | None:
+        return erasure_answer(event) or self.partner_events(event)
 
 
 class PartnerEvents:

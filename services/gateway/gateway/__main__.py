@@ -7,6 +7,8 @@ import sys
 
 import uvicorn
 from pydantic import ValidationError
+from servicekit.logs import configure_logging
+from servicekit.telemetry import configure_tracing
 
 from .bootstrap import ConfigurationError, build
 from .config import GatewaySettings
@@ -24,14 +26,17 @@ class RedactSecretPaths(logging.Filter):
 
 
 def main() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging("gateway")  # JSON lines with trace and correlation ids (LOG_FORMAT=text for people)
+    configure_tracing("gateway")
     logging.getLogger("uvicorn.access").addFilter(RedactSecretPaths())
     try:
         settings = GatewaySettings.model_validate({})
         api = build(settings)
     except (ValidationError, ConfigurationError, TenantConfigError) as exc:
         sys.exit(f"gateway: cannot start: {exc}")
-    uvicorn.run(api, host=settings.host, port=settings.port, log_level="info", timeout_graceful_shutdown=5,
+    # log_config=None: uvicorn's loggers (the access log too) reach the JSON handler configure_logging installed
+    uvicorn.run(api, host=settings.host, port=settings.port, log_level="info", log_config=None,
+                timeout_graceful_shutdown=5,
                 proxy_headers=False)  # forwarded headers: only from TRUSTED_PROXIES (ClientAddressMiddleware)
 
 

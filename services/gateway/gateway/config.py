@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from urllib.parse import urlparse
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import load_pem_private_key
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from servicekit.clock import MOVABLE_ENVIRONMENTS
+from servicekit.service_identity import parse_public_keys
+from servicekit.settings import MissingMasterKey, MissingServiceIdentity
+from servicekit.shredding import parse_master_key
 
 from .domain.accounts import MIN_PASSWORD_LENGTH
 from .domain.client_addresses import Network, parse_networks
+from .domain.subjects import development_rater_index_key
 
 UPSTREAM_NAMES = ("applications", "reviews", "credentials", "notifications")
+SERVICE_NAME = "gateway"
+"""The gateway as a producer of sealed fields: the audience of the service tokens its `/internal/unseal` takes."""
+
+
+class MissingRaterIndexKey(RuntimeError):
+    """RATER_INDEX_KEY is unset where no development key may stand in for it."""
 
 
 class GatewaySettings(BaseSettings):
@@ -35,15 +47,22 @@ class GatewaySettings(BaseSettings):
     require_verified_email: bool = Field(default=True, description=(
         "Applicants must confirm their email before any change (POST/PUT/PATCH/DELETE) through the services."))
     tenants_dir: Path = Path("config/tenants")
-    applications_url: str = "http://127.0.0.1:8001"
-    reviews_url: str = "http://127.0.0.1:8002"
-    credentials_url: str = "http://127.0.0.1:8003"
-    notifications_url: str = "http://127.0.0.1:8004"
+    applications_url: str = Field(default="http://127.0.0.1:8001", description=(
+        "The applications service; several replicas as a comma-separated list (taken in turn, with fail-over)."))
+    reviews_url: str = Field(default="http://127.0.0.1:8002", description="The reviews service (list: replicas).")
+    credentials_url: str = Field(default="http://127.0.0.1:8003",
+                                 description="The credentials service (list: replicas).")
+    notifications_url: str = Field(default="http://127.0.0.1:8004",
+                                   description="The notifications service (list: replicas).")
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     session_ttl_hours: int = Field(default=12, ge=1, le=24 * 30)
     upstream_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
     health_timeout_seconds: float = Field(default=2.0, gt=0, le=30)
+    readiness_max_outbox_backlog: int = Field(default=10_000, ge=1, description=(
+        "Account events waiting for the broker beyond which /readyz (and /healthz) report the gateway not ready."))
+    database_timeout_seconds: float = Field(default=2.0, gt=0, le=60, description=(
+        "Longest a request waits to connect to the database before answering 503 with Retry-After."))
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
     max_upload_bytes: int = Field(default=11 * 1024 * 1024, ge=1024, description=(
         "Body limit of document uploads (UPLOAD_PATHS); at least the applications service's DOCUMENTS_MAX_BYTES "
@@ -55,9 +74,41 @@ class GatewaySettings(BaseSettings):
     login_failure_window_minutes: int = Field(default=5, ge=1, le=24 * 60, description=(
         "Failures count in fixed windows this long; a lock ends with its window (short: see the README on "
         "locking someone out on purpose)."))
+    signup_max_per_address: int = Field(default=20, ge=1, description=(
+        "Sign-ups (POST /auth/signup, whatever their outcome) one client address may send per window."))
+    password_reset_requests_max_per_address: int = Field(default=20, ge=1, description=(
+        "Password reset requests (POST /auth/password-reset/request) one client address may send per window."))
+    address_limit_window_minutes: int = Field(default=60, ge=1, le=24 * 60, description=(
+        "The fixed window of the sign-up and password reset request limits per address."))
+    idempotency_key_ttl_hours: int = Field(default=24, ge=1, le=24 * 7, description=(
+        "How long the answer to a POST with an Idempotency-Key is kept for repeats of that request."))
     trusted_proxies: str = Field(default="", description=(
         "Addresses/CIDRs (comma-separated) whose X-Forwarded-For and X-Forwarded-Proto are believed; none by "
         "default. The client is the right-most X-Forwarded-For address that no trusted proxy owns."))
+    rater_index_key: SecretStr | None = Field(default=None, description=(
+        "32 bytes in base64: the HMAC key of raters' subject ids (`rater:<tenant>:<hex HMAC>`), the SAME value as "
+        "the applications service's. Required outside ENVIRONMENT development/test, which derive a fixed one."))
+    personal_data_master_key: SecretStr | None = Field(default=None, description=(
+        "The gateway's crypto-shredding master key, 32 bytes in base64 (docs/erasure.md): it wraps the per-account "
+        "keys that seal `endorsement.accounts.v2`; never shared with a service. Required outside ENVIRONMENT "
+        "development/test, which derive one from DATABASE_URL when it is unset."))
+    publish_v1_events: bool = Field(default=False, description=(
+        "Migration only (docs/erasure.md, slice 7b): true publishes each account event on the plaintext "
+        "`endorsement.accounts.v1` as well as its sealed `accounts.v2` twin; every consumer reads v2."))
+    personal_data_previous_master_keys: list[SecretStr] = Field(default_factory=list, description=(
+        "Master key rotation (docs/erasure.md): the gateway's retiring master keys, a JSON list of base64 values; "
+        "account keys wrapped under them still open until `SubjectKeys.rewrap` moves them."))
+    service_public_keys: str = Field(default="", description=(
+        "The services allowed to call the gateway's `/internal/unseal`: `<service>=<base64 of the raw 32-byte "
+        "Ed25519 key>`, comma separated. Required outside ENVIRONMENT development/test."))
+    environment: str = Field(default="production", description=(
+        "production (the default), development or test; only the last two may leave RATER_INDEX_KEY, "
+        "PERSONAL_DATA_MASTER_KEY and SERVICE_PUBLIC_KEYS unset."))
+    erasures_consumer_group: str = Field(default="gateway-erasures", min_length=1, max_length=200, description=(
+        "Kafka consumer group reading the services' ErasureCompleted answers (every replica in the same group)."))
+    retention_sweep_seconds: float = Field(default=24 * 60 * 60, gt=0, le=7 * 24 * 60 * 60, description=(
+        "How often the retention job files the erasures of inactive applicant accounts (tenant files, "
+        "`erasure.inactive_account_years`); one gateway at a time runs it."))
 
     @field_validator("database_url")
     @classmethod
@@ -85,6 +136,32 @@ class GatewaySettings(BaseSettings):
             raise ValueError(f"GATEWAY_SEED_PASSWORD must have at least {MIN_PASSWORD_LENGTH} characters")
         return value
 
+    @field_validator("rater_index_key")
+    @classmethod
+    def _32_bytes_of_base64(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            try:
+                parse_master_key(value.get_secret_value())
+            except ValueError as exc:
+                raise ValueError(f"RATER_INDEX_KEY: {str(exc).replace('the master key', 'it')}") from None
+        return value
+
+    @field_validator("personal_data_master_key")
+    @classmethod
+    def _master_key_is_32_bytes_of_base64(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            try:
+                parse_master_key(value.get_secret_value())
+            except ValueError as exc:
+                raise ValueError(f"PERSONAL_DATA_MASTER_KEY: {str(exc).replace('the master key', 'it')}") from None
+        return value
+
+    @field_validator("service_public_keys")
+    @classmethod
+    def _public_keys(cls, value: str) -> str:
+        parse_public_keys(value)  # ValueError names the entry at fault
+        return value
+
     @field_validator("kafka_bootstrap_servers")
     @classmethod
     def _some_broker(cls, value: str) -> str:
@@ -92,14 +169,18 @@ class GatewaySettings(BaseSettings):
             raise ValueError("KAFKA_BOOTSTRAP_SERVERS must name at least one host:port")
         return value
 
-    @field_validator("applications_url", "reviews_url", "credentials_url", "notifications_url", "portal_url",
-                     "public_base_url")
+    @field_validator("portal_url", "public_base_url")
     @classmethod
     def _http_url(cls, value: str) -> str:
-        url = urlparse(value)
-        if url.scheme not in ("http", "https") or not url.hostname:
-            raise ValueError("service URLs must be http(s)://host[:port]")
-        return value.rstrip("/")
+        return _checked_url(value)
+
+    @field_validator("applications_url", "reviews_url", "credentials_url", "notifications_url")
+    @classmethod
+    def _replica_urls(cls, value: str) -> str:
+        urls = [_checked_url(part.strip()) for part in value.split(",")]
+        if len(set(urls)) != len(urls):
+            raise ValueError("a service URL is listed twice")
+        return ",".join(urls)
 
     @field_validator("trusted_proxies")
     @classmethod
@@ -107,8 +188,58 @@ class GatewaySettings(BaseSettings):
         parse_networks(value)
         return value
 
+    def rater_index_key_bytes(self) -> bytes:
+        """The raters' HMAC key; call it at start-up, where a missing key outside development/test must fail."""
+        if self.rater_index_key is not None:
+            return parse_master_key(self.rater_index_key.get_secret_value())
+        if self.environment.strip().lower() not in MOVABLE_ENVIRONMENTS:
+            raise MissingRaterIndexKey(
+                f"RATER_INDEX_KEY is required with ENVIRONMENT {self.environment!r}: set it to 32 random bytes in "
+                "base64 (e.g. `openssl rand -base64 32`), the same value as the applications service's")
+        return development_rater_index_key()
+
+    def previous_master_keys(self) -> list[bytes]:
+        return [parse_master_key(key.get_secret_value()) for key in self.personal_data_previous_master_keys]
+
+    def master_key(self) -> bytes:
+        """The crypto-shredding master key (as `ServiceSettings.master_key`); call it at start-up, where a missing key
+        outside development/test must fail. Development and tests derive a stable key per database."""
+        if self.personal_data_master_key is not None:
+            return parse_master_key(self.personal_data_master_key.get_secret_value())
+        if not self._development():
+            raise MissingMasterKey(
+                f"PERSONAL_DATA_MASTER_KEY is required with ENVIRONMENT {self.environment!r}: set it to 32 random "
+                "bytes in base64 (e.g. `openssl rand -base64 32`), the gateway's own, kept in the secret store")
+        return hashlib.sha256(b"servicekit development master key\x00" + self.database_url.encode()).digest()
+
+    def peer_public_keys(self) -> dict[str, Ed25519PublicKey]:
+        """The services allowed to call `/internal/unseal`; none outside development/test raises
+        MissingServiceIdentity (nobody could read the gateway's sealed account events)."""
+        peers = parse_public_keys(self.service_public_keys)
+        if not peers and not self._development():
+            raise MissingServiceIdentity(
+                f"SERVICE_PUBLIC_KEYS is required with ENVIRONMENT {self.environment!r}: the public keys of the "
+                "services that unseal the gateway's account events")
+        return peers
+
+    def _development(self) -> bool:
+        return self.environment.strip().lower() in MOVABLE_ENVIRONMENTS
+
     def trusted_proxy_networks(self) -> tuple[Network, ...]:
         return parse_networks(self.trusted_proxies)
 
     def upstream_urls(self) -> dict[str, str]:
-        return {name: str(getattr(self, f"{name}_url")) for name in UPSTREAM_NAMES}
+        """Each service's first replica."""
+        return {name: urls[0] for name, urls in self.upstream_replicas().items()}
+
+    def upstream_replicas(self) -> dict[str, tuple[str, ...]]:
+        """Each service's replicas, as listed."""
+        return {name: tuple(str(getattr(self, f"{name}_url")).split(",")) for name in UPSTREAM_NAMES}
+
+
+def _checked_url(value: str) -> str:
+    url = urlparse(value)
+    _ = url.port  # a port that is no number raises ValueError here
+    if url.scheme not in ("http", "https") or not url.hostname or url.query or url.fragment:
+        raise ValueError("service URLs must be http(s)://host[:port][/path]")
+    return value.rstrip("/")

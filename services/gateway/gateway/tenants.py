@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Literal, Self
+from typing import Annotated, Any, Literal, Self
 
-import yaml
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -14,9 +13,9 @@ from pydantic import (
     EmailStr,
     Field,
     StringConstraints,
-    ValidationError,
     model_validator,
 )
+from servicekit.tenant_files import TenantFileError, read_tenant_files
 
 from .domain.accounts import normalise_email
 
@@ -24,7 +23,7 @@ SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}$"
 ROLE_PATTERN = r"^[a-z][a-z_-]{0,39}$"
 
 
-class TenantConfigError(Exception):
+class TenantConfigError(TenantFileError):
     """The tenant files cannot be used; the gateway must not start."""
 
 
@@ -38,6 +37,26 @@ class StaffMember(BaseModel):
     email: Annotated[EmailStr, AfterValidator(normalise_email)]
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
     roles: Annotated[frozenset[Role], Field(min_length=1)]
+
+
+RetentionYears = Annotated[int, Field(strict=True, ge=1, le=100)]
+
+
+class ErasureSection(BaseModel):
+    """`erasure:` (docs/erasure.md, "Legal holds and retention"); a value left out means never."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    inactive_account_years: RetentionYears | None = None
+    """After how many years without activity the platform files the erasure of an applicant's account."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_register_retention_yet(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "register_retention_years" in data:
+            raise ValueError("register_retention_years is not applied yet: nothing in the platform knows when a "
+                             "register entry ended (docs/erasure.md, 'Legal holds and retention'); leave it out")
+        return data
 
 
 class Tenant(BaseModel):
@@ -54,11 +73,19 @@ class Tenant(BaseModel):
     categories: dict[str, str] = Field(default_factory=dict)
     """Category code -> display name."""
     staff: tuple[StaffMember, ...] = ()
+    erasure: ErasureSection = ErasureSection()
 
     @model_validator(mode="after")
     def _default_language_is_offered(self) -> Self:
         if self.default_language not in self.languages:
             raise ValueError(f"default_language {self.default_language!r} is not among languages")
+        return self
+
+    @model_validator(mode="after")
+    def _staff_listed_once(self) -> Self:
+        emails = [member.email for member in self.staff]
+        if len(emails) != len(set(emails)):
+            raise ValueError("a staff email is listed twice")
         return self
 
 
@@ -83,24 +110,5 @@ class TenantDirectory:
 
 
 def load_tenants(directory: Path) -> TenantDirectory:
-    """Read every `*.yaml` in `directory`; any problem raises TenantConfigError."""
-    if not directory.is_dir():
-        raise TenantConfigError(f"tenant directory {directory} does not exist")
-    files = sorted(directory.glob("*.yaml"))
-    if not files:
-        raise TenantConfigError(f"no tenant files (*.yaml) in {directory}")
-    return TenantDirectory([_load_tenant(path) for path in files])
-
-
-def _load_tenant(path: Path) -> Tenant:
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-        tenant = Tenant.model_validate(raw)
-    except (OSError, yaml.YAMLError, ValidationError) as exc:
-        raise TenantConfigError(f"{path}: {exc}") from exc
-    if tenant.slug != path.stem:
-        raise TenantConfigError(f"{path}: slug {tenant.slug!r} must match the file name")
-    emails = [member.email for member in tenant.staff]
-    if len(emails) != len(set(emails)):
-        raise TenantConfigError(f"{path}: a staff email is listed twice")
-    return tenant
+    """Every tenant file in `directory` (`servicekit.tenant_files`); any problem raises TenantConfigError."""
+    return TenantDirectory(list(read_tenant_files(directory, Tenant, error=TenantConfigError).values()))

@@ -6,18 +6,24 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Self
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import yaml
-from pydantic import Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
+from servicekit.clock import MOVABLE_ENVIRONMENTS
 from servicekit.settings import ServiceSettings
+from servicekit.subjects import DEVELOPMENT_RATER_INDEX_KEY, parse_rater_index_key
+from servicekit.tenant_files import TenantFileError, read_tenant_files
 
 from .domain import Recipient
 
 SERVICE_NAME = "notifications"
 SCHEMA = "notifications"
+
+
+class MissingRaterIndexKey(RuntimeError):
+    """RATER_INDEX_KEY is unset where no development key may stand in for it."""
 
 
 class Settings(ServiceSettings):
@@ -31,6 +37,29 @@ class Settings(ServiceSettings):
     mail_poll_seconds: float = 0.2
     mail_retry_max_seconds: float = Field(default=60.0, description="Longest wait between SMTP retries.")
     public_base_url: str = "http://127.0.0.1:8000"
+    rater_index_key: SecretStr | None = Field(
+        default=None,
+        description="32 bytes in base64: the HMAC key of the subject ids of people known by address only "
+        "(`rater:<tenant>:<hex HMAC>`), the SAME value as the gateway's and the applications service's. Required "
+        "outside ENVIRONMENT development/test, which use the fixed `servicekit.subjects.DEVELOPMENT_RATER_INDEX_KEY`.",
+    )
+
+    @field_validator("rater_index_key")
+    @classmethod
+    def _rater_index_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            parse_rater_index_key(value.get_secret_value())  # ValueError names the fault, never the value
+        return value
+
+    def rater_index_key_bytes(self) -> bytes:
+        """The raters' HMAC key; call it at start-up, where a missing key outside development/test must fail."""
+        if self.rater_index_key is not None:
+            return parse_rater_index_key(self.rater_index_key.get_secret_value())
+        if self.environment.strip().lower() not in MOVABLE_ENVIRONMENTS:
+            raise MissingRaterIndexKey(
+                f"RATER_INDEX_KEY is required with ENVIRONMENT {self.environment!r}: the same 32 bytes in base64 as "
+                "the gateway's and the applications service's")
+        return DEVELOPMENT_RATER_INDEX_KEY
 
     @field_validator("smtp_url")
     @classmethod
@@ -87,42 +116,91 @@ class Tenant:
         return self.coordinators or (Recipient(address=self.contact_email, name=self.name),)
 
 
-def load_tenants(directory: str | Path) -> dict[str, Tenant]:
-    """Every tenant file in `directory`, by slug; fails at start-up on a file without the needed fields."""
-    tenants: dict[str, Tenant] = {}
-    for path in sorted(Path(directory).glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+class TenantDataError(TenantFileError, ValueError):
+    """A tenant file, or the directory of them, cannot be used; the service refuses to start."""
+
+
+class _Lenient(BaseModel):
+    model_config = ConfigDict(extra="ignore", coerce_numbers_to_str=True)
+
+
+class _StaffMember(_Lenient):
+    email: str
+    name: str | None = None
+    roles: tuple[str, ...] = ()
+
+    @field_validator("roles", mode="before")
+    @classmethod
+    def _none_is_empty(cls, value: object) -> object:
+        return value or ()
+
+
+class _TenantFile(_Lenient):
+    """The parts of a tenant file this service reads; other services' sections are ignored."""
+
+    slug: str
+    name: str
+    contact_email: str
+    timezone: str = "UTC"
+    categories: dict[str, str] = Field(default_factory=dict)
+    staff: tuple[_StaffMember, ...] = ()
+    languages: tuple[str, ...] = ("en",)
+    default_language: str = "en"
+
+    @field_validator("categories", mode="before")
+    @classmethod
+    def _no_categories(cls, value: object) -> object:
+        return {} if value is None else value
+
+    @field_validator("staff", mode="before")
+    @classmethod
+    def _no_staff(cls, value: object) -> object:
+        return () if value is None else value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
         try:
-            tenant = _tenant(data)
-        except (KeyError, TypeError, AttributeError) as exc:
-            raise ValueError(f"tenant file {path} lacks {exc}") from None
-        try:
-            ZoneInfo(tenant.timezone)
+            ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"tenant file {path}: unknown timezone {tenant.timezone!r}") from exc
-        if not tenant.languages or not all(LANGUAGE_CODE.match(code) for code in tenant.languages):
-            raise ValueError(f"tenant file {path}: languages must be two-letter codes, e.g. [en, es]")
-        if tenant.default_language not in tenant.languages:
-            raise ValueError(f"tenant file {path}: default_language {tenant.default_language!r} is not in languages")
-        tenants[tenant.slug] = tenant
-    if not tenants:
-        raise ValueError(f"no tenant files (*.yaml) in {directory}")
-    return tenants
+            raise ValueError(f"unknown timezone {value!r}") from exc
+        return value
+
+    @field_validator("languages", mode="before")
+    @classmethod
+    def _language_codes(cls, value: object) -> object:
+        if not value:
+            return ("en",)
+        if not isinstance(value, (list, tuple)) or not all(
+                isinstance(code, str) and LANGUAGE_CODE.match(code) for code in value):
+            raise ValueError("languages must be two-letter codes, e.g. [en, es]")
+        return value
+
+    @model_validator(mode="after")
+    def _default_language_is_offered(self) -> Self:
+        if self.default_language not in self.languages:
+            raise ValueError(f"default_language {self.default_language!r} is not in languages")
+        return self
 
 
-def _tenant(data: dict[str, Any]) -> Tenant:
-    staff = data.get("staff") or []
+def load_tenants(directory: str | Path) -> dict[str, Tenant]:
+    """Every tenant file in `directory` (`servicekit.tenant_files`), by slug; fails at start-up on a bad one."""
+    files = read_tenant_files(directory, _TenantFile, error=TenantDataError)
+    return {slug: _tenant(data) for slug, data in files.items()}
+
+
+def _tenant(data: _TenantFile) -> Tenant:
     return Tenant(
-        slug=str(data["slug"]),
-        name=str(data["name"]),
-        contact_email=str(data["contact_email"]),
-        timezone=str(data.get("timezone", "UTC")),
-        categories={str(code): str(name) for code, name in (data.get("categories") or {}).items()},
+        slug=data.slug,
+        name=data.name,
+        contact_email=data.contact_email,
+        timezone=data.timezone,
+        categories=dict(data.categories),
         coordinators=tuple(
-            Recipient(address=str(member["email"]), name=str(member.get("name") or member["email"]))
-            for member in staff
-            if "coordinator" in (member.get("roles") or ())
+            Recipient(address=member.email, name=member.name or member.email)
+            for member in data.staff
+            if "coordinator" in member.roles
         ),
-        languages=tuple(str(code) for code in data.get("languages") or ("en",)),
-        default_language=str(data.get("default_language", "en")),
+        languages=data.languages,
+        default_language=data.default_language,
     )

@@ -2,21 +2,146 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
-from uuid import UUID, uuid4
+from typing import Any, cast
+from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 
 import pytest
-from endorsement_contracts import ApplicationSubmitted, EndorsementGranted, Person
+from endorsement_contracts import ApplicationSubmitted, EndorsementGranted, IntegrationEvent, Person
 from endorsement_contracts.events import accounts as ac
 from endorsement_contracts.events import applications as ap
 from endorsement_contracts.events import reviews as rv
+from notifications.application import NotificationsApplication
 from notifications.config import Tenant, load_tenants
+from servicekit.sealed_twins import FieldPath, LocalUnsealer, TwinSealer
+from servicekit.shredding import SubjectErased, SubjectKeys
+from servicekit.subjects import DEVELOPMENT_RATER_INDEX_KEY, account_subject, rater_subject
 
 TENANTS_DIR = Path(__file__).resolve().parents[3] / "config" / "tenants"
+
+
+class MemoryKeys:
+    """An in-memory stand-in for `servicekit.shredding.SubjectKeys`, for the unit tests' in-memory event store:
+    tokens of the same `pd1.<subject>.<opaque>` shape that hold nothing readable, opening to None once the subject
+    is destroyed (the integration tests use the real key store on PostgreSQL)."""
+
+    def __init__(self) -> None:
+        self.texts: dict[str, str] = {}
+        self.erased: set[str] = set()
+
+    def seal(self, subject: str, plaintext: str) -> str:
+        if subject in self.erased:
+            raise SubjectErased(subject)
+        token = "pd1.{}.{}".format(*(base64.urlsafe_b64encode(part).rstrip(b"=").decode()
+                                     for part in (subject.encode(), os.urandom(32))))
+        self.texts[token] = plaintext
+        return token
+
+    def seal_stable(self, subject: str, plaintext: str, context: str) -> str:
+        """Like `seal`, the same token for the same (subject, context, text), as `SubjectKeys.seal_stable`."""
+        if subject in self.erased:
+            raise SubjectErased(subject)
+        digest = hashlib.sha256(f"{subject}\x00{context}\x00{plaintext}".encode()).digest()
+        token = "pd1.{}.{}".format(*(base64.urlsafe_b64encode(part).rstrip(b"=").decode()
+                                     for part in (subject.encode(), digest)))
+        self.texts[token] = plaintext
+        return token
+
+    def open(self, token: str) -> str | None:
+        subject = base64.urlsafe_b64decode(token.split(".")[1] + "==").decode()
+        return None if subject in self.erased else self.texts[token]
+
+    def destroy(self, subject: str) -> None:
+        self.erased.add(subject)
+
+    def is_erased(self, subject: str) -> bool:
+        return subject in self.erased
+
+    def close(self) -> None:
+        pass
+
+
+class ContractSubjects:
+    """A test producer's `SubjectPolicy` that follows contracts/README.md's per-field table: a rater's name, email and
+    form link under the rater (`rater:<tenant>:<hmac>`), a reviewer's under their address's subject, an account
+    event's fields under `account:<account_id>`, everything else under the applicant or holder's account. Events that
+    name nobody (a voided reference's detail, a revocation's reason) use the account a producer knows owns the
+    application or endorsement: learnt here from the events that named it."""
+
+    def __init__(self) -> None:
+        self.owners: dict[UUID, UUID] = {}
+
+    def __call__(self, event: IntegrationEvent, path: FieldPath) -> str:
+        tenant, head, fields = event.tenant, path[0], cast(Any, event)
+        if head in ("rater", "form_url"):
+            return rater_subject(tenant, fields.rater.email, DEVELOPMENT_RATER_INDEX_KEY)
+        if head in ("reviewer_email", "reviewer_name"):
+            return rater_subject(tenant, fields.reviewer_email, DEVELOPMENT_RATER_INDEX_KEY)
+        account_id = getattr(event, "account_id", None)
+        if isinstance(account_id, UUID):
+            return account_subject(account_id)
+        return account_subject(self.owner(event))
+
+    def learn(self, event: IntegrationEvent) -> None:
+        applicant = getattr(event, "applicant", None)
+        if isinstance(applicant, Person):
+            for owned in (getattr(event, "application_id", None), getattr(event, "endorsement_id", None)):
+                if isinstance(owned, UUID):
+                    self.owners[owned] = applicant.account_id
+
+    def owner(self, event: IntegrationEvent) -> UUID:
+        for owned in (getattr(event, "application_id", None), getattr(event, "endorsement_id", None)):
+            if owned in self.owners:
+                return self.owners[owned]
+        raise LookupError(f"no applicant known for the personal fields of {event.type_name()}")
+
+
+class Producers:
+    """The gateway, applications and reviews as notifications meets them on the v2 topics: `sealed(event, ce_id)` is the
+    v2 twin their relays publish beside a v1 event (same `ce_id`), sealed with `keys` (the producers' key store; one
+    for all three here); `unsealer` opens the tokens as their `/internal/unseal` would."""
+
+    def __init__(self, keys: Any) -> None:
+        self.keys = keys
+        self.subjects = ContractSubjects()
+        self.sealer = TwinSealer(cast(SubjectKeys, keys), self.subjects)
+        self.unsealer = LocalUnsealer({name: cast(SubjectKeys, keys)
+                                       for name in ("gateway", "applications", "reviews")})
+
+    def sealed(self, event: IntegrationEvent, ce_id: str) -> IntegrationEvent:
+        """The v2 twin of a v1 event of a sealed topic; any other event (`PersonErased`) as it is."""
+        self.subjects.learn(event)
+        twin = self.sealer(event, uuid5(NAMESPACE_URL, ce_id))  # the relay's context: the same ce_id, the same bytes
+        return event if twin is None else twin
+
+    def erase(self, subject: str) -> None:
+        """The producers destroyed the subject's key: its values travel as `erased_token`s, opening to None."""
+        self.keys.seal(subject, "made the key")
+        self.keys.destroy(subject)
+
+
+@pytest.fixture
+def memory_app() -> NotificationsApplication:
+    """The application on eventsourcing's in-memory store, with in-memory keys (`app.keys`)."""
+    return NotificationsApplication(keys=MemoryKeys())
+
+
+@pytest.fixture
+def producer_keys() -> Any:
+    """The test producers' key store: in memory here; the integration tests' is a `SubjectKeys` on PostgreSQL."""
+    return MemoryKeys()
+
+
+@pytest.fixture
+def producers(producer_keys: Any) -> Producers:
+    """The sealed topics' producers (gateway, applications, reviews) as this service meets them."""
+    return Producers(producer_keys)
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import sys
 
 import uvicorn
@@ -10,17 +9,18 @@ from pydantic import ValidationError
 
 from .bootstrap import build
 from .config import PortalSettings
+from .logs import configure_logging
 
 
 def main() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging()  # JSON lines (LOG_FORMAT=text for people)
     try:
         settings = PortalSettings.model_validate({})
     except ValidationError as exc:
         sys.exit(f"portal: cannot start: {exc}")
     app = build(settings)
     # uvicorn's access log would print paths such as /rate/{token}: the portal logs requests itself, redacted.
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info", access_log=False,
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info", access_log=False, log_config=None,
                 proxy_headers=False, timeout_graceful_shutdown=5)
 
 

@@ -28,11 +28,16 @@ from .web.deps import SignInRequired
 from .web.i18n import load_catalogs
 from .web.security import SECURITY_HEADERS, CsrfFailed, security_headers
 from .web.templating import redirect, render
+from .web.unstorable import UnstorableText, unstorable_text_page
 
 log = logging.getLogger("portal")
 access_log = logging.getLogger("portal.access")
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 PURGE_EVERY_SECONDS = 600
+PROBE_PATHS = ("/portal/livez", "/portal/readyz", "/portal/healthz")
+"""Liveness, readiness, and /portal/healthz (= readiness, kept for the launcher): not logged, no session."""
+DATABASE_WAIT_SECONDS = 2.0
+READINESS_TIMEOUT_SECONDS = 1.0
 # single-use links carry their secret in the path: never log it
 _SECRET_PATHS = re.compile(r"^/(rate|account/verify|account/password/reset)/[^/]+")
 
@@ -82,6 +87,7 @@ def install_error_pages(app: FastAPI) -> None:
             return Response("Something went wrong. Please try again later.", status_code=500, headers=headers)
 
     app.add_exception_handler(CsrfFailed, on_csrf)
+    app.add_exception_handler(UnstorableText, unstorable_text_page)
     app.add_exception_handler(SignInRequired, on_sign_in)
     app.add_exception_handler(ApiUnavailable, on_unavailable)
     app.add_exception_handler(ApiError, on_api_error)
@@ -112,10 +118,16 @@ def build(settings: PortalSettings, *, store: SessionStore | None = None,
         pool: asyncpg.Pool | None = None
         sessions = store
         if sessions is None:
-            pool = await asyncpg.create_pool(settings.database_url, min_size=1, max_size=10)
+            # bounded connecting and commands: a dead database gives an error page quickly, not a hang
+            pool = await asyncpg.create_pool(settings.database_url, min_size=1, max_size=10,
+                                             timeout=DATABASE_WAIT_SECONDS, command_timeout=10.0)
+            app.state.session_pool = pool
             await PostgresSessionStore.create_schema(pool)
             sessions = PostgresSessionStore(pool, settings.portal_session_key.get_secret_value())
+        # Idle connections are dropped before the gateway's uvicorn closes them (5 s keep-alive): a request sent
+        # on a connection the server is closing gets no answer, and a POST cannot safely be sent again.
         http = httpx.AsyncClient(base_url=settings.gateway_url, transport=transport,
+                                 limits=httpx.Limits(keepalive_expiry=2.0),
                                  timeout=settings.gateway_timeout_seconds, follow_redirects=False)
         app.state.runtime = Runtime(settings, http, sessions, TenantProfile(settings.portal_tenant))
         purge = asyncio.create_task(_purge_loop(sessions))
@@ -132,9 +144,16 @@ def build(settings: PortalSettings, *, store: SessionStore | None = None,
     app = FastAPI(title="Endorsement portal", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     install_error_pages(app)
 
-    @app.get("/portal/healthz", include_in_schema=False)
-    async def healthz() -> JSONResponse:
+    @app.get("/portal/livez", include_in_schema=False)
+    async def livez() -> JSONResponse:
+        """The process answers; never fails for the database or the gateway (a restart would not help)."""
         return JSONResponse({"status": "ok"})
+
+    @app.get("/portal/readyz", include_in_schema=False)
+    @app.get("/portal/healthz", include_in_schema=False)
+    async def readyz(request: Request) -> JSONResponse:
+        """Ready when the session database answers within READINESS_TIMEOUT_SECONDS; else a 503 problem."""
+        return await _readiness(getattr(request.app.state, "session_pool", None), request.url.path)
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for module in (home, account, rater, verify, dashboard, apply_pages):
@@ -147,10 +166,27 @@ def build(settings: PortalSettings, *, store: SessionStore | None = None,
     return app
 
 
+async def _readiness(pool: asyncpg.Pool | None, path: str) -> JSONResponse:
+    if pool is None:  # sessions kept elsewhere (tests): nothing to wait for
+        return JSONResponse({"status": "ok", "checks": {"database": "not used"}})
+    try:
+        async with asyncio.timeout(READINESS_TIMEOUT_SECONDS), pool.acquire() as conn:
+            await conn.fetchval("SELECT 1")
+    except Exception as exc:  # noqa: BLE001 - reported, not raised
+        database = f"failing: {type(exc).__name__}"
+        body = {"type": "https://endorsement.example/problems/not-ready", "title": "Not ready", "status": 503,
+                "detail": "failing: database", "instance": path, "code": "NOT_READY", "failing": ["database"],
+                "checks": {"database": database}}
+        return JSONResponse(body, status_code=503, media_type="application/problem+json",
+                            headers={"Retry-After": "2"})
+    return JSONResponse({"status": "ok", "checks": {"database": "ok"}})
+
+
 async def _access_log(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
     started = time.perf_counter()
     response = await call_next(request)
-    if not request.url.path.startswith(("/static/", "/portal/healthz")):
+    if not request.url.path.startswith(("/static/", *PROBE_PATHS)):
         access_log.info("%s %s %s %.0fms", request.method, redact(request.url.path), response.status_code,
-                        (time.perf_counter() - started) * 1000)
+                        (time.perf_counter() - started) * 1000,
+                        extra={"correlation_id": request.headers.get("x-request-id")})
     return response

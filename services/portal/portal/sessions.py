@@ -29,6 +29,29 @@ CREATE TABLE IF NOT EXISTS portal.sessions (
 CREATE INDEX IF NOT EXISTS sessions_expires_at ON portal.sessions (expires_at);
 """
 
+ACCOUNT_FIELDS = ("id", "tenant", "roles", "language", "email_verified")
+"""What a session row keeps of the gateway's account: who (an id) and what they may do, never a name or email.
+Pages that show the name or email read them from the gateway per request (`web/profile.py`), so once the gateway
+deletes an erased person's account, what is left in their session row identifies nobody."""
+DATA_KEYS = ("notices",)
+"""What `data` may hold: message ids of notices shown once (`PortalSession.flash`). Never form input."""
+
+
+def _keep_only(column: str, keys: tuple[str, ...]) -> str:
+    """An idempotent UPDATE leaving in the jsonb `column` only `keys` (rows already minimal are not touched)."""
+    allowed = ", ".join(f"'{key}'" for key in keys)
+    return (f"UPDATE portal.sessions SET {column} = (SELECT coalesce(jsonb_object_agg(key, value), '{{}}'::jsonb)"
+            f" FROM jsonb_each({column}) WHERE key IN ({allowed}))"
+            f" WHERE CASE WHEN jsonb_typeof({column}) = 'object' THEN EXISTS"
+            f" (SELECT 1 FROM jsonb_object_keys({column}) AS k WHERE k NOT IN ({allowed})) ELSE false END;\n")
+
+
+MINIMISE = (_keep_only("account", ACCOUNT_FIELDS) + _keep_only("data", DATA_KEYS)
+            + "UPDATE portal.sessions SET account = NULL WHERE account = '{}'::jsonb"
+            " OR jsonb_typeof(account) <> 'object';\n")
+"""Rows written before sessions were minimal (their account held the name and email; their flash messages could
+hold a name): stripped at start-up, with the DDL. Idempotent."""
+
 
 def _hash(session_id: str) -> str:
     """Rows are keyed by a hash of the cookie value, so a read of the table gives no usable session id."""
@@ -54,24 +77,39 @@ class PortalSession:
         return self.access_token is not None and self.account is not None
 
     def sign_in(self, token: str, account: dict[str, Any]) -> None:
-        self.access_token, self.account, self.dirty = token, account, True
+        self.access_token, self.account, self.dirty = token, kept_account(account), True
 
     def set_account(self, account: dict[str, Any]) -> None:
-        self.account, self.dirty = account, True
+        """Keep the account's non-personal fields (ACCOUNT_FIELDS); the row is saved only if they changed."""
+        kept = kept_account(account)
+        if kept != self.account:
+            self.account, self.dirty = kept, True
 
     def set_language(self, language: str) -> None:
         self.language, self.dirty = language, True
 
-    def flash(self, message: str, kind: str = "success") -> None:
-        """A message shown once, on the next page rendered (already translated by the caller)."""
-        self.data.setdefault("flash", []).append({"message": message, "kind": kind})
+    def flash(self, message_id: str, kind: str = "success") -> None:
+        """A notice shown once, on the next page rendered: an English msgid (`N_("…")`), translated when shown.
+
+        Fixed text only, never text with a person's data in it (a name, an email, a file name): the session row
+        is stored, and nothing erases it when the person is erased. `tests/unit/test_session_minimal.py` checks
+        that every call passes a literal."""
+        self.data.setdefault("notices", []).append({"message": message_id, "kind": kind})
         self.dirty = True
 
     def pop_flashes(self) -> list[dict[str, str]]:
-        messages: list[dict[str, str]] = self.data.pop("flash", [])
+        """The notices to show now (msgids, untranslated), removed from the session."""
+        messages: list[dict[str, str]] = self.data.pop("notices", [])
         if messages:
             self.dirty = True
         return messages
+
+
+def kept_account(account: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The part of a gateway account a session row may hold (ACCOUNT_FIELDS)."""
+    if not isinstance(account, dict):
+        return None
+    return {key: account[key] for key in ACCOUNT_FIELDS if key in account}
 
 
 def new_session(ttl: timedelta) -> PortalSession:
@@ -114,6 +152,7 @@ class PostgresSessionStore:
             await conn.execute("SELECT pg_advisory_lock(hashtext('portal.sessions ddl'))")
             try:
                 await conn.execute(DDL)
+                await conn.execute(MINIMISE)
             finally:
                 await conn.execute("SELECT pg_advisory_unlock(hashtext('portal.sessions ddl'))")
 
@@ -125,7 +164,7 @@ class PostgresSessionStore:
         if row is None:
             return None
         token = self._box.open(bytes(row["token"]), id_hash) if row["token"] is not None else None
-        account = json.loads(row["account"]) if row["account"] is not None else None
+        account = kept_account(json.loads(row["account"])) if row["account"] is not None else None
         return PortalSession(id=session_id, csrf_token=row["csrf_token"], expires_at=row["expires_at"],
                              access_token=token, account=account if token else None, language=row["language"],
                              data=json.loads(row["data"]))

@@ -1,15 +1,18 @@
-"""`python -m reviews`: settings from the environment, then serve until stopped."""
+"""`python -m reviews`: settings from the environment, then serve until stopped
+(`reseal`: seal in place the events stored before personal data was sealed, then exit)."""
 
 from __future__ import annotations
 
-from servicekit.runtime import serve
+import sys
+
+from servicekit.runtime import command
 
 from .bootstrap import build
 from .config import ReviewsSettings
 
 
 def main() -> None:
-    serve(build(ReviewsSettings()))  # type: ignore[call-arg]  # required values come from the environment
+    command(build(ReviewsSettings()), sys.argv[1:])  # type: ignore[call-arg]  # required values come from the environment
 
 
 if __name__ == "__main__":

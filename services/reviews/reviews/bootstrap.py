@@ -2,43 +2,107 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
+import hashlib
+import hmac
+from uuid import UUID
 
-from servicekit.clock import business_clock
-from servicekit.consumer import IdempotentConsumer
-from servicekit.eventstore import open_application
-from servicekit.outbox import OutboxRelay, kafka_producer
-from servicekit.runtime import Service
+from servicekit.clock import Clock, business_clock
+from servicekit.consumer import IdempotentConsumer, Unsealer
+from servicekit.outbox import OutboxRelay
+from servicekit.postgres import ensure_schema, eventsourcing_env
+from servicekit.runtime import Service, relay_producer
+from servicekit.sealed_twins import TwinSealer
+from servicekit.shredding import SubjectKeys
+from servicekit.sweeps import PoolBridge
+from servicekit.unseal import UnsealClient
 
 from .application import Reviews
-from .competencies import competencies_path, load_competencies
-from .config import EVENT_SOURCE, SCHEMA, SERVICE_NAME, ReviewsSettings, TenantCatalog, load_tenants
+from .config import (
+    EVENT_SOURCE,
+    SCHEMA,
+    SERVICE_NAME,
+    ReviewsSettings,
+    TenantCatalog,
+    competencies_path,
+    load_competencies,
+    load_tenants,
+)
+from .domain.personal import keyed_fingerprint
 from .entrypoints.api import create_api
-from .entrypoints.consumer import handlers
-from .lapse_sweep import LapseSweep, PoolBridge, projection_candidates
-from .projections import EndorsementsProjection, ReviewCasesProjection, ReviewReportsProjection
+from .entrypoints.consumer import Holdings, consumed_handlers
+from .lapse_sweep import LapseSweep, projection_candidates
+from .projections import EndorsementsProjection, ReviewCasesProjection, ReviewReportsProjection, held_by
 from .projections.examinations import ExaminationsProjection
 from .translation import Translator
+from .twin_subjects import ReviewsSubjects, reviewer_index_key
+
+FINGERPRINT_KEY_LABEL = b"reviews/conflict-of-interest-fingerprints/v1"
+
+
+def fingerprint_key(master_key: bytes) -> bytes:
+    """The key of the conflict-of-interest fingerprints (`domain.personal`), derived from the service's master key:
+    secret wherever the master key is, and never stored. A master key rotation must keep deriving it from the
+    key in use when the first case was stored, or every stored fingerprint stops matching (docs/erasure.md)."""
+    return hmac.new(master_key, FINGERPRINT_KEY_LABEL, hashlib.sha256).digest()
+
+
+def open_reviews(settings: ReviewsSettings) -> Reviews:
+    """The application on PostgreSQL with its subject keys; raises servicekit's MissingMasterKey when
+    PERSONAL_DATA_MASTER_KEY is unset outside development and tests, before touching the database."""
+    return open_reviews_at(settings.database_url, settings.master_key())
+
+
+def open_reviews_at(database_url: str, master_key: bytes) -> Reviews:
+    ensure_schema(database_url, SCHEMA)
+    keys = SubjectKeys(database_url, SCHEMA, master_key)
+    keys.setup()
+    return Reviews(eventsourcing_env(database_url, SCHEMA), keys=keys,  # the keys close with the application
+                   fingerprint=keyed_fingerprint(fingerprint_key(master_key)))
+
+
+def register_holdings(reviews: Reviews, bridge: PoolBridge) -> Holdings:
+    """A holder's endorsements from the register read model, for the consumer's worker thread: asked once the
+    register has applied every event stored so far (a grant saved just before the question is never missed)."""
+    def holdings(tenant: str, account_id: UUID) -> list[UUID]:
+        seen = reviews.recorder.max_notification_id() or 0
+        return bridge.run(lambda pool: held_by(pool, tenant, account_id, seen_up_to=seen))
+
+    return holdings
+
+
+def subject_keys(reviews: Reviews) -> SubjectKeys:
+    """The application's subject keys (`open_reviews` gives it a `SubjectKeys`): they seal the v2 twins and open
+    them for other services at `/internal/unseal`."""
+    if not isinstance(reviews.keys, SubjectKeys):
+        raise TypeError("the reviews application was not opened with servicekit SubjectKeys")
+    return reviews.keys
 
 
 def build(settings: ReviewsSettings, *, tenants: TenantCatalog | None = None,
-          clock: Callable[[], datetime] | None = None) -> Service:
+          clock: Clock | None = None, unsealer: Unsealer | None = None) -> Service:
     """Everything the process runs; tests call it too (then `servicekit.runtime.attach` and the lifespan).
 
-    Business time (API decisions, the lapse sweep) is `clock`, by default the settings' (`servicekit.clock`)."""
+    Business time (API decisions, the lapse sweep) is `clock`, by default the settings' (`servicekit.clock`). The
+    consumer opens the applications service's sealed fields with `unsealer`, by default its `/internal/unseal`
+    (`UnsealClient`: SERVICE_IDENTITY_KEY, UNSEAL_URLS); tests may give a `servicekit.sealed_twins.LocalUnsealer`."""
     clock = clock or business_clock(settings)
     catalog = tenants if tenants is not None else load_tenants(settings.tenants_dir, settings.reviews_config_dir)
     competencies = load_competencies(competencies_path(settings.tenants_dir, settings.competencies_file))
-    reviews = open_application(Reviews, settings.database_url, SCHEMA)
+    reviews = open_reviews(settings)
+    keys = subject_keys(reviews)
+    bridge = PoolBridge()
     consumer = IdempotentConsumer(
         reviews,
         group_id=settings.reviews_consumer_group,
-        handlers=handlers(reviews, catalog),
+        handlers=consumed_handlers(reviews, catalog, holdings=register_holdings(reviews, bridge)),
+        unsealer=unsealer if unsealer is not None else UnsealClient.from_settings(SERVICE_NAME, settings),
     )
-    producer = kafka_producer(settings.kafka_bootstrap_servers, enable_idempotence=settings.kafka_enable_idempotence)
-    relay = OutboxRelay(reviews, Translator(reviews), producer, source=EVENT_SOURCE)
-    bridge = PoolBridge()
+    producer = relay_producer(settings)
+    # each reviews event's sealed v2 twin (erasure answers have no twin); with PUBLISH_V1_EVENTS (migration only)
+    # the plaintext v1 event first, under the same ce_id
+    twin = TwinSealer(keys, ReviewsSubjects(reviews, reviewer_index_key(settings.master_key())))
+    relay = OutboxRelay(reviews, Translator(reviews), producer, source=EVENT_SOURCE, twin=twin,
+                        twin_only=not settings.publish_v1_events)
     sweep = LapseSweep(reviews, catalog, projection_candidates(bridge), interval=settings.lapse_sweep_seconds,
                        clock=clock)
     api = create_api(reviews, catalog, clock)
@@ -54,6 +118,7 @@ def build(settings: ReviewsSettings, *, tenants: TenantCatalog | None = None,
         relays=[relay],
         projections=[ReviewCasesProjection(), EndorsementsProjection(), ReviewReportsProjection(),
                      ExaminationsProjection()],
-        background=[sweep.run_forever],
+        once_per_cluster={"lapse-sweep": sweep.run_forever},
         on_pool=[bridge.attach],
+        subject_keys=keys,  # mounts /internal/unseal for the services in SERVICE_PUBLIC_KEYS
     )

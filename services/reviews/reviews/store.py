@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
+from eventsourcing.utils import register_topic
 from servicekit.eventstore import TrackedApplication
+from servicekit.sealed_transcoding import Sealer, sealed_transcoding
 
 from .domain import (
     Actor,
@@ -18,34 +21,95 @@ from .domain import (
     CaseNotFound,
     Endorsement,
     EndorsementNotFound,
+    Relations,
     ReviewCase,
     audit_trail,
 )
+from .domain.examination import events as examination_events
+from .domain.examination.aggregate import Examination
+from .domain.personal import CaseText, Fingerprint, ReviewerComments
 
 SAVE_ATTEMPTS = 3
 T = TypeVar("T")
 
+OLD_EXAMINATION_TOPIC = "reviews.domain.examination:Examination"
+OLD_EXAMINATION_EVENTS = "reviews.domain.examination_events"
 
-class ApplicantAsDict(Transcoding):
+
+def register_moved_topics() -> None:
+    """A stored event names its class by topic (`module:qualname`). Examinations stored before the exam modules
+    became the `domain/examination/` package name `reviews.domain.examination:Examination` (and its `.Opened`)
+    and `reviews.domain.examination_events:<Event>`: those topics resolve to the classes they name now."""
+    register_topic(OLD_EXAMINATION_TOPIC, Examination)
+    module = examination_events
+    for name, value in vars(module).items():
+        if isinstance(value, type) and issubclass(value, Aggregate.Event) and value.__module__ == module.__name__:
+            register_topic(f"{OLD_EXAMINATION_EVENTS}:{name}", value)
+
+
+register_moved_topics()
+
+
+class PersonalDataKeys(Sealer, Protocol):
+    """What the store needs of `servicekit.shredding.SubjectKeys` (the per-subject keys of the reviews schema)."""
+
+    def destroy(self, subject: str) -> None: ...
+
+    def is_erased(self, subject: str) -> bool: ...
+
+    def close(self) -> None: ...
+
+
+class PlainApplicant(Transcoding):
+    """Reads applicants stored before sealing (`{account_id, name, email}` in plain text); never used to write."""
+
     type = Applicant
     name = "reviews_applicant"
 
     def encode(self, obj: Applicant) -> dict[str, Any]:
-        return {"account_id": obj.account_id, "name": obj.name, "email": obj.email}
+        raise TypeError("applicants are stored sealed")
 
     def decode(self, data: dict[str, Any]) -> Applicant:
-        return Applicant(**data)
+        return Applicant(account_id=data["account_id"], name=data["name"], email=data["email"])
 
 
-class ActorAsDict(Transcoding):
+class PlainActor(Transcoding):
+    """Reads actors stored before sealing (`{account_id, name}`); never used to write."""
+
     type = Actor
     name = "reviews_actor"
 
     def encode(self, obj: Actor) -> dict[str, Any]:
-        return {"account_id": obj.account_id, "name": obj.name}
+        raise TypeError("actors are stored sealed")
 
     def decode(self, data: dict[str, Any]) -> Actor:
-        return Actor(**data)
+        return Actor(account_id=data["account_id"], name=data["name"])
+
+
+class RelationsAsFingerprints(Transcoding):
+    """A case's relations: fingerprints only. Plain relations (of a case stored before) are never written."""
+
+    type = Relations
+    name = "reviews_relations"
+
+    def encode(self, obj: Relations) -> dict[str, Any]:
+        if not obj.fingerprinted:
+            raise TypeError("relations are stored as fingerprints only")
+        return {"applicant": obj.applicant, "employer": obj.employer, "related": sorted(obj.related)}
+
+    def decode(self, data: dict[str, Any]) -> Relations:
+        return Relations(data["applicant"], data["employer"], frozenset(data["related"]))
+
+
+def personal_transcodings(keys: Sealer) -> list[Transcoding]:
+    """Each personal value sealed under its subject (servicekit.sealed_transcoding, docs/erasure.md)."""
+    return [
+        sealed_transcoding(Applicant, name="reviews_applicant_v2", personal=("name", "email"), keys=keys),
+        sealed_transcoding(Actor, name="reviews_actor_v2", personal=("name",), keys=keys),
+        sealed_transcoding(ReviewerComments, name="reviews_reviewer_comments",
+                           personal=("for_applicant", "private_notes"), keys=keys),
+        sealed_transcoding(CaseText, name="reviews_case_text", personal=("text",), keys=keys),
+    ]
 
 
 @dataclass(frozen=True)
@@ -63,10 +127,30 @@ class EndorsementFile:
 
 
 class ReviewStore(TrackedApplication):
+    """The event store. Personal values are sealed under their subject's key in `keys` (one store per service
+    schema); the employer and related people of a case are kept only as `fingerprint`s (see `Relations`)."""
+
+    def __init__(self, env: Mapping[str, str] | None = None, *, keys: PersonalDataKeys,
+                 fingerprint: Fingerprint) -> None:
+        self.keys = keys  # before super().__init__, which registers the transcodings
+        self.fingerprint = fingerprint
+        super().__init__(env)
+
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
-        transcoder.register(ApplicantAsDict())
-        transcoder.register(ActorAsDict())
+        transcoder.register(PlainApplicant())  # the plain readers first: the sealed ones then write each type
+        transcoder.register(PlainActor())
+        transcoder.register(RelationsAsFingerprints())
+        for transcoding in personal_transcodings(self.keys):
+            transcoder.register(transcoding)
+
+    def close(self) -> None:
+        super().close()
+        self.keys.close()
+
+    def is_erased(self, subject: str) -> bool:
+        """Whether the subject was erased here: nothing may be sealed for them any more."""
+        return self.keys.is_erased(subject)
 
     def get_case(self, case_id: UUID, tenant: str) -> ReviewCase:
         """The case, if it belongs to `tenant`; another association's case does not exist for the caller."""

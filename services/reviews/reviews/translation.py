@@ -7,6 +7,11 @@ the relay gives each its own `ce_id`): a decline, a coordinator's withdrawal of 
 the applicant's withdrawal, a deferral, or a renewal's or reinstatement's approval. A decision that decides the
 application itself (`EndorsementGranted`, `EndorsementDenied`) carries no releases: the applications service ends
 every reviewer's access to a decided application.
+
+The relay also answers the erasure ledger: a recorded `Erasure.SubjectErased` becomes `ErasureCompleted` on
+`endorsement.erasures.v1`. Personal values are stored sealed, and loading opens them; an event that names an
+erased applicant (translated again after the erasure, e.g. republished into a new broker epoch) is not
+published: the topic must not name them again, and nothing readable of theirs is left to name them with.
 """
 
 from __future__ import annotations
@@ -23,12 +28,25 @@ from .application import Reviews
 from .domain import Applicant, Endorsement, ReviewCase
 from .domain import case_events as case_event
 from .domain import events_register as register_event
-from .domain import examination_events as exam_event
-from .domain.examination import Examination
+from .domain.erasure import SERVICE, Erasure
+from .domain.examination import events as exam_event
+from .domain.examination.aggregate import Examination
+
+
+class ApplicantErased(Exception):
+    """The event names an applicant who was erased: it is not published."""
 
 
 def person(applicant: Applicant) -> Person:
+    if applicant.name is None or applicant.email is None:
+        raise ApplicantErased
     return Person(account_id=applicant.account_id, name=applicant.name, email=applicant.email)
+
+
+def erasure_completed(e: Erasure.SubjectErased) -> contract.ErasureCompleted:
+    """The same `ce_id` on every relay of it: the gateway counts each service's answer once."""
+    return contract.ErasureCompleted(tenant=e.tenant, occurred_at=e.erased_at, erasure_id=e.erasure_id,
+                                     subject=e.subject, service=SERVICE)
 
 
 def _case_facts(case: ReviewCase, e: Any) -> dict[str, Any]:
@@ -133,7 +151,7 @@ def exam_registered(examination: Examination, e: Any) -> contract.ExamRegistered
     return contract.ExamRegistered(
         tenant=examination.tenant, occurred_at=e.timestamp, review_case_id=examination.review_case_id,
         application_id=examination.application_id, category=examination.category, attempt=e.attempt,
-        sitting=e.sitting, parts=e.parts, retake=e.retake, accommodations_requested=e.accommodations is not None,
+        sitting=e.sitting, parts=e.parts, retake=e.retake, accommodations_requested=e.accommodations_requested,
         registered_by_role="applicant" if e.by_role == "applicant" else "coordinator",
         registered_by=None if e.by_role == "applicant" else e.by.account_id,
     )
@@ -203,8 +221,13 @@ class Translator:
         self.app = app
 
     def __call__(self, domain_event: DomainEventProtocol[UUID]) -> Translation:
+        if isinstance(domain_event, Erasure.SubjectErased):
+            return erasure_completed(domain_event)
         translate = TRANSLATORS.get(type(domain_event))
         if translate is None:
             return None
         aggregate: object = self.app.repository.get(domain_event.originator_id, version=domain_event.originator_version)
-        return translate(aggregate, domain_event)
+        try:
+            return translate(aggregate, domain_event)
+        except ApplicantErased:
+            return None

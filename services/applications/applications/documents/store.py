@@ -1,8 +1,14 @@
-"""Where document bytes live: a port with two adapters (PostgreSQL, filesystem), both content-addressed by SHA-256.
+"""Where document bytes live: a port with two adapters (PostgreSQL, filesystem).
 
-Writes are idempotent (the same bytes land on the same key) and durable before they return. Nothing here ever
-deletes: a document removed from an application keeps its bytes, and bytes stored for an upload whose event was
-then not saved (a crash, a lost race) are an unreferenced orphan, never a lost document.
+A document's bytes are stored sealed (`SubjectKeys.seal_bytes`) under their owner's subject and keyed by
+`(owner, SHA-256 of the plaintext)`: one person's erasure deletes their rows and never touches another's, and the
+store holds no bare hash by which anyone could confirm that a given file is stored. Writes are durable before they
+return; storing again under the same key replaces the copy (so a damaged one is repaired by the next upload).
+Bytes stored for an upload whose event was then not saved (a crash, a lost race) are an unreferenced orphan, never
+a lost document; they go with the owner's erasure (`forget`).
+
+Documents uploaded before sealing (owner None) stay readable, in plaintext and shared by SHA-256 alone, until the
+migration (docs/erasure.md, slice 9); nothing new is written in that shape.
 """
 
 from __future__ import annotations
@@ -29,11 +35,15 @@ class DocumentStore(Protocol):
     def setup(self) -> None:
         """Create what the store needs (idempotent; at start-up)."""
 
-    def put(self, sha256: str, content: bytes, media_type: str) -> None:
-        """Store `content` under its digest durably; storing the same bytes again changes nothing."""
+    def put(self, owner: str, sha256: str, sealed: bytes, media_type: str) -> None:
+        """Store `sealed` (the owner's sealed bytes of a content whose digest is `sha256`) durably."""
 
-    def get(self, sha256: str) -> bytes:
-        """The bytes stored under `sha256`, as stored (the caller verifies them); `DocumentContentMissing` if none."""
+    def get(self, owner: str | None, sha256: str) -> bytes:
+        """The bytes stored under `(owner, sha256)`, as stored (sealed; plaintext for owner None, a document
+        uploaded before sealing); `DocumentContentMissing` if none."""
+
+    def forget(self, owner: str) -> None:
+        """Delete every document of `owner` (their erasure; idempotent)."""
 
     def close(self) -> None:
         """Release connections."""
@@ -41,9 +51,3 @@ class DocumentStore(Protocol):
 
 def digest(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
-
-
-def ensure_digest(sha256: str, content: bytes) -> None:
-    """Adapters refuse to file bytes under another digest (a programming error, never a client's)."""
-    if digest(content) != sha256:
-        raise ValueError("the content does not match the digest it is to be stored under")

@@ -1,8 +1,11 @@
 """Documents attached to an application (transcripts, CV, certificates, licences): metadata only.
 
-The bytes live in the service's document store (`applications.documents`), content-addressed by SHA-256 and
-written before the `DocumentAttached` event is saved, so an event never names bytes that were not stored. A mixin
-of the `Application` aggregate: its events become `Application.DocumentAttached` and `Application.DocumentRemoved`.
+The bytes live in the service's document store, sealed under the applicant's subject (`Document.owner`) and keyed
+by `(owner, SHA-256)`, written before the `DocumentAttached` event is saved, so an event never names bytes that were
+not stored. The file name is personal too: the event stores it sealed under the same subject (None once erased).
+Documents uploaded before sealing have no owner: their bytes stay in plaintext, shared by SHA-256 alone, until the
+migration (docs/erasure.md, slice 9). A mixin of the `Application` aggregate: its events become
+`Application.DocumentAttached` and `Application.DocumentRemoved`.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from eventsourcing.domain import Aggregate
 
 from .entries import EducationEntry, Entry, Tab
 from .errors import InvalidRequest, NotFound, StateConflict
+from .values import Applicant, PersonalText
 
 MAX_FILENAME = 255
 SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
@@ -38,14 +42,17 @@ class DocumentKind(StrEnum):
 class Document:
     document_id: UUID
     kind: DocumentKind
-    filename: str
-    """As the applicant named it, without any directory part."""
+    filename: str | None
+    """As the applicant named it, without any directory part; None once the applicant is erased."""
     media_type: str
     """Detected from the content, never taken from the client alone."""
     size: int
     sha256: str
-    """Hex digest of the content: the key of the bytes in the store, and the download's ETag."""
+    """Hex digest of the content: with `owner`, the key of the bytes in the store; the download's ETag."""
     uploaded_at: datetime
+    owner: str | None = None
+    """The subject the bytes are sealed and stored under (the applicant's); None for a document uploaded before
+    sealing (plaintext bytes shared by SHA-256)."""
 
 
 class DocumentNotFound(NotFound):
@@ -76,6 +83,8 @@ class DocumentsMixin:
     """Commands and events of the documents tab; the aggregate provides `_ensure_editable` and `entries`."""
 
     if TYPE_CHECKING:
+        applicant: Applicant
+
         def _ensure_editable(self) -> None: ...
 
         def entries(self, tab: Tab) -> Mapping[UUID, Entry]: ...
@@ -83,18 +92,27 @@ class DocumentsMixin:
         def trigger_event(self, event_class: Any, **kwargs: Any) -> None: ...
 
     class DocumentAttached(Aggregate.Event):
+        class_version = 2
         document_id: UUID
         kind: str
-        filename: str
+        filename: PersonalText
+        """Sealed under `owner`."""
         media_type: str
         size: int
         sha256: str
         uploaded_at: datetime
+        owner: str | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Stored before sealing: the name in plaintext, the bytes shared by SHA-256 (no owner)."""
+            state["filename"] = PersonalText(None, state["filename"])
+            state["owner"] = None
 
         def apply(self, aggregate: Any) -> None:
             aggregate.document_map()[self.document_id] = Document(
-                self.document_id, DocumentKind(self.kind), self.filename, self.media_type, self.size, self.sha256,
-                self.uploaded_at)
+                self.document_id, DocumentKind(self.kind), self.filename.text, self.media_type, self.size,
+                self.sha256, self.uploaded_at, self.owner)
 
     class DocumentRemoved(Aggregate.Event):
         document_id: UUID
@@ -103,8 +121,10 @@ class DocumentsMixin:
             del aggregate.document_map()[self.document_id]
 
     def attach_document(self, document: Document, max_documents: int) -> None:
-        """Record an uploaded document (its bytes are already stored under `document.sha256`)."""
+        """Record an uploaded document (its bytes are already stored, sealed, under `(owner, sha256)`)."""
         self._ensure_editable()
+        if document.owner != self.applicant.subject or document.filename is None:
+            raise ValueError("a new document is owned by the applicant (their subject) and has a file name")
         documents = self.document_map()
         if document.document_id in documents:
             raise ValueError(f"document id {document.document_id} is already used")
@@ -115,11 +135,12 @@ class DocumentsMixin:
         if document.uploaded_at.tzinfo is None:
             raise ValueError("times must be timezone-aware")
         self.trigger_event(self.DocumentAttached, document_id=document.document_id, kind=document.kind.value,
-                           filename=clean_filename(document.filename), media_type=document.media_type,
-                           size=document.size, sha256=document.sha256, uploaded_at=document.uploaded_at)
+                           filename=PersonalText(document.owner, clean_filename(document.filename)),
+                           media_type=document.media_type, size=document.size, sha256=document.sha256,
+                           uploaded_at=document.uploaded_at, owner=document.owner)
 
     def remove_document(self, document_id: UUID) -> None:
-        """Detach a document (its bytes stay in the store: nothing an event ever named is deleted)."""
+        """Detach a document (its bytes stay in the store until the applicant is erased)."""
         self._ensure_editable()
         self.document(document_id)
         if any(isinstance(e, EducationEntry) and e.transcript_document_id == document_id

@@ -1,4 +1,9 @@
-"""What an applicant enters on the application's tabs: value objects and their vocabularies."""
+"""What an applicant enters on the application's tabs: value objects and their vocabularies.
+
+An entry's free texts (`PERSONAL_TEXTS`: employer, role, institution, titles, provider names) are personal: events
+store them sealed under the applicant's subject (`PersonalEntry`). Once the applicant is erased they decode as None,
+so they are typed `str | None`; new entries always have them (`entry_checks`), and no rule reads them.
+"""
 
 from __future__ import annotations
 
@@ -82,7 +87,7 @@ class FeeKind(StrEnum):
 @dataclass(frozen=True)
 class EducationEntry:
     kind: EducationKind
-    institution: str
+    institution: str | None
     """The school, the CDA council or the licensing board."""
     year: int
     level: DegreeLevel | None = None
@@ -96,8 +101,8 @@ class EducationEntry:
 
 @dataclass(frozen=True)
 class WorkEntry:
-    employer: str
-    role: str
+    employer: str | None
+    role: str | None
     start: date
     end: date | None
     """None while the job continues."""
@@ -112,8 +117,8 @@ class WorkEntry:
 
 @dataclass(frozen=True)
 class TrainingEntry:
-    title: str
-    provider: str
+    title: str | None
+    provider: str | None
     completed_on: date
     hours: Decimal
     competencies: tuple[str, ...]
@@ -128,7 +133,7 @@ class TrainingEntry:
 class RscEntry:
     """Reflective supervision/consultation the applicant received from one provider over one period."""
 
-    provider_name: str
+    provider_name: str | None
     provider_category: str
     """The provider's endorsement category code, e.g. `IMHS`."""
     hours: Decimal
@@ -144,6 +149,24 @@ class RscEntry:
 
 
 Entry = EducationEntry | WorkEntry | TrainingEntry | RscEntry
+
+PERSONAL_TEXTS: dict[type, tuple[str, ...]] = {
+    EducationEntry: ("institution", "field"),
+    WorkEntry: ("employer", "role"),
+    TrainingEntry: ("title", "provider"),
+    RscEntry: ("provider_name",),
+}
+"""The free texts of each kind of entry, sealed in events (None once the applicant is erased)."""
+
+
+@dataclass(frozen=True)
+class PersonalEntry:
+    """An entry as `EntryAdded`/`EntryReplaced` store it: its `PERSONAL_TEXTS` sealed under the applicant's
+    `subject` (None only in events stored before sealing)."""
+
+    subject: str | None
+    entry: Entry
+
 
 TAB_OF: dict[type, Tab] = {EducationEntry: Tab.EDUCATION, WorkEntry: Tab.WORK, TrainingEntry: Tab.TRAINING,
                            RscEntry: Tab.RSC}

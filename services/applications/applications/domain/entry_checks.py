@@ -106,8 +106,9 @@ def _rsc(entry: RscEntry, context: EntryContext) -> RscEntry:
     return replace(entry, provider_name=_text(entry.provider_name, "the provider's name"))
 
 
-def _text(value: str, label: str, limit: int = MAX_TEXT, *, error: type[InvalidRequest] = InvalidEntry) -> str:
-    cleaned = value.strip()
+def _text(value: str | None, label: str, limit: int = MAX_TEXT, *,
+          error: type[InvalidRequest] = InvalidEntry) -> str:
+    cleaned = (value or "").strip()
     if not cleaned or len(cleaned) > limit:
         raise error(f"{label} must have 1 to {limit} characters")
     return cleaned

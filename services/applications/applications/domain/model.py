@@ -13,7 +13,7 @@ from eventsourcing.domain import Aggregate, CanMutateAggregate, event
 
 from .checks import Evidence, RequirementReport, check_requirements
 from .documents import DocumentsMixin
-from .entries import TAB_OF, Attestation, AttestationKind, Entry, FeeKind, FeePayment, Membership, Tab
+from .entries import TAB_OF, Attestation, AttestationKind, Entry, FeeKind, FeePayment, Membership, PersonalEntry, Tab
 from .entry_checks import EntryContext, checked_entry, checked_fee, checked_membership
 from .errors import (
     AlreadySubmitted,
@@ -37,7 +37,7 @@ from .renewals import RenewalsMixin
 from .review_cycles import ReviewCycles
 from .reviewer_access import ReviewerAccess
 from .rules import RuleVersion
-from .values import Applicant, CategoryOffer, Details
+from .values import Applicant, CategoryOffer, Details, PersonalText, Profile
 
 MAX_NAME = 200
 MAX_EMAIL = 320
@@ -46,6 +46,8 @@ MAX_COUNTY = 100
 MAX_STATEMENT = 4000
 MAX_WITHDRAWAL_REASON = 1000
 MAX_ENTRIES_PER_TAB = 500
+ERASURE_WITHDRAWAL = "erasure"
+"""The reason of the withdrawal recorded when the applicant is erased (docs/erasure.md)."""
 BOTH_ATTESTATIONS = (AttestationKind.CODE_OF_ETHICS, AttestationKind.ENDORSEMENT_AGREEMENT)
 
 
@@ -70,23 +72,41 @@ class Application(RenewalsMixin, RegistrationMixin, DocumentsMixin, ReviewOutcom
         lapsed_on: date | None
 
     class DetailsUpdated(Event):
-        phone: str | None
-        county: str | None
-        statement: str | None
+        class_version = 2
+        profile: Profile
+        """Phone, county and statement, sealed under the applicant's subject (None once erased)."""
         ethics_attested: bool
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Stored before sealing: plaintext `phone`, `county` and `statement` (no subject recorded)."""
+            state["profile"] = Profile(None, state.pop("phone"), state.pop("county"), state.pop("statement"))
 
     class MembershipRecorded(Event):
         membership: Membership
 
     class EntryAdded(Event):
+        class_version = 2
         tab: str
         entry_id: UUID
-        entry: Entry
+        entry: PersonalEntry
+        """The entry, its free texts sealed under the applicant's subject (None once erased)."""
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Stored before sealing: the entry in plaintext (no subject recorded)."""
+            state["entry"] = PersonalEntry(None, state["entry"])
 
     class EntryReplaced(Event):
+        class_version = 2
         tab: str
         entry_id: UUID
-        entry: Entry
+        entry: PersonalEntry
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Stored before sealing: the entry in plaintext (no subject recorded)."""
+            state["entry"] = PersonalEntry(None, state["entry"])
 
     class EntryRemoved(Event):
         tab: str
@@ -102,11 +122,20 @@ class Application(RenewalsMixin, RegistrationMixin, DocumentsMixin, ReviewOutcom
         fee: FeePayment
 
     class Submitted(Event):
+        class_version = 2
         submission_number: int
         rule_set_version: str
         submitted_at: datetime
         requirement_report: list[dict[str, Any]]
-        """Each requirement as `{code, tab, met, detail}` (absent on events stored before rule sets)."""
+        """Each requirement as `{code, tab, met, detail}` (absent on events stored before rule sets); `detail` is a
+        `PersonalText` under the applicant, since it may name an institution or a provider."""
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Stored before sealing: each line's `detail` in plaintext (no subject recorded)."""
+            if state.get("requirement_report") is not None:
+                state["requirement_report"] = [{**line, "detail": PersonalText(None, line["detail"])}
+                                               for line in state["requirement_report"]]
         exam_required: bool | None
         in_response_to: str | None
         """`information_request` or `deferral` for a resubmission (see `outcomes`); absent on older events."""
@@ -155,7 +184,8 @@ class Application(RenewalsMixin, RegistrationMixin, DocumentsMixin, ReviewOutcom
         cleaned = _cleaned(details)
         profile = replace(cleaned, ethics_attested=self.details.ethics_attested)
         if profile != self.details:
-            self._record_details(**vars(profile))
+            self._record_details(profile=Profile(self.applicant.subject, profile.phone, profile.county,
+                                                 profile.statement), ethics_attested=profile.ethics_attested)
         if cleaned.ethics_attested != self.details.ethics_attested:
             for kind in BOTH_ATTESTATIONS:
                 if cleaned.ethics_attested:
@@ -177,7 +207,8 @@ class Application(RenewalsMixin, RegistrationMixin, DocumentsMixin, ReviewOutcom
         if any(entry_id in entries for entries in self._entries.values()):
             raise ValueError(f"entry id {entry_id} is already used")
         self.ensure_documents_attached(entry)
-        self._record_entry_added(tab=tab.value, entry_id=entry_id, entry=checked_entry(entry, context))
+        self._record_entry_added(tab=tab.value, entry_id=entry_id,
+                                 entry=PersonalEntry(self.applicant.subject, checked_entry(entry, context)))
 
     def replace_entry(self, entry_id: UUID, entry: Entry, context: EntryContext) -> None:
         self._ensure_editable()
@@ -186,7 +217,8 @@ class Application(RenewalsMixin, RegistrationMixin, DocumentsMixin, ReviewOutcom
         self.ensure_documents_attached(entry)
         entry = checked_entry(entry, context)
         if entry != current:
-            self._record_entry_replaced(tab=tab.value, entry_id=entry_id, entry=entry)
+            self._record_entry_replaced(tab=tab.value, entry_id=entry_id,
+                                        entry=PersonalEntry(self.applicant.subject, entry))
 
     def remove_entry(self, tab: Tab, entry_id: UUID) -> None:
         self._ensure_editable()
@@ -225,7 +257,9 @@ class Application(RenewalsMixin, RegistrationMixin, DocumentsMixin, ReviewOutcom
         report = self.requirement_report_on(rules, on)
         if not report.all_met:
             raise RequirementsNotMet(report.unmet)
-        lines = [{"code": r.code, "tab": r.tab, "met": r.met, "detail": r.detail} for r in report.results]
+        subject = self.applicant.subject
+        lines = [{"code": r.code, "tab": r.tab, "met": r.met, "detail": PersonalText(subject, r.detail)}
+                 for r in report.results]
         self._record_submission(submission_number=self.submission_number + 1, rule_set_version=rules.id,
                                 submitted_at=at, requirement_report=lines, exam_required=report.exam_required,
                                 in_response_to=in_response_to)
@@ -238,6 +272,14 @@ class Application(RenewalsMixin, RegistrationMixin, DocumentsMixin, ReviewOutcom
         if not reason or len(reason) > MAX_WITHDRAWAL_REASON:
             raise InvalidWithdrawalReason(f"give a reason of 1 to {MAX_WITHDRAWAL_REASON} characters")
         self._record_withdrawal(reason=reason)
+
+    def withdraw_on_erasure(self) -> bool:
+        """The applicant was erased: an application still open is withdrawn (reason `erasure`), so that the review
+        case closes too; a decided or withdrawn one stays as it is. True when it was withdrawn now."""
+        if self.status not in WITHDRAWABLE:
+            return False
+        self._record_withdrawal(reason=ERASURE_WITHDRAWAL)
+        return True
 
     def trigger_event(self, event_class: type[CanMutateAggregate[UUID]], **kwargs: Any) -> None:
         if issubclass(event_class, Application.Event):
@@ -279,21 +321,21 @@ class Application(RenewalsMixin, RegistrationMixin, DocumentsMixin, ReviewOutcom
     # Events -------------------------------------------------------------------------------------
 
     @event(DetailsUpdated)
-    def _record_details(self, phone: str | None, county: str | None, statement: str | None,
-                        ethics_attested: bool) -> None:
-        self.details = Details(phone=phone, county=county, statement=statement, ethics_attested=ethics_attested)
+    def _record_details(self, profile: Profile, ethics_attested: bool) -> None:
+        self.details = Details(phone=profile.phone, county=profile.county, statement=profile.statement,
+                               ethics_attested=ethics_attested)
 
     @event(MembershipRecorded)
     def _record_membership(self, membership: Membership) -> None:
         self.membership = membership
 
     @event(EntryAdded)
-    def _record_entry_added(self, tab: str, entry_id: UUID, entry: Entry) -> None:
-        self._entries[Tab(tab)][entry_id] = entry
+    def _record_entry_added(self, tab: str, entry_id: UUID, entry: PersonalEntry) -> None:
+        self._entries[Tab(tab)][entry_id] = entry.entry
 
     @event(EntryReplaced)
-    def _record_entry_replaced(self, tab: str, entry_id: UUID, entry: Entry) -> None:
-        self._entries[Tab(tab)][entry_id] = entry
+    def _record_entry_replaced(self, tab: str, entry_id: UUID, entry: PersonalEntry) -> None:
+        self._entries[Tab(tab)][entry_id] = entry.entry
 
     @event(EntryRemoved)
     def _record_entry_removed(self, tab: str, entry_id: UUID) -> None:
@@ -322,7 +364,8 @@ class Application(RenewalsMixin, RegistrationMixin, DocumentsMixin, ReviewOutcom
         self.submission_number = submission_number
         self.rule_set_version = rule_set_version
         self.submitted_at = submitted_at
-        self.requirement_report = list(requirement_report or [])
+        self.requirement_report = [{**line, "detail": line["detail"].text} for line in requirement_report or []]
+        """Each line's `detail` is None once the applicant is erased."""
         self.exam_required = exam_required
 
     @event(Withdrawn)
@@ -342,7 +385,7 @@ def _ensure_aware(at: datetime) -> None:
 
 
 def _checked(applicant: Applicant) -> Applicant:
-    name, email = applicant.name.strip(), applicant.email.strip()
+    name, email = (applicant.name or "").strip(), (applicant.email or "").strip()
     if not name or len(name) > MAX_NAME:
         raise InvalidApplicant(f"the applicant's name must have 1 to {MAX_NAME} characters")
     local, _, domain = email.partition("@")

@@ -69,18 +69,55 @@ class VoidReason(StrEnum):
 
 
 @dataclass(frozen=True)
+class RaterIdentity:
+    """Who a rater is, as `RaterNamed` stores it: sealed under the rater's own subject
+    (`rater:<tenant>:<keyed hash of the address>`), so erasing the rater hides who they are while the reference
+    still counts. `subject` is None only for raters named before sealing."""
+
+    subject: str | None
+    name: str | None
+    email: str | None
+
+
+@dataclass(frozen=True)
 class Rater:
-    name: str
-    email: str
+    name: str | None
+    """None (like `email`) once the rater is erased."""
+    email: str | None
     kind: RaterRole
     endorsed_category: str | None = None
     """The category the rater is endorsed in, as the applicant states it (reviewers confirm it)."""
     relationship: str | None = None
     language: str | None = None
     """The language of the rater's email and form (`en`, `es`), when the applicant chose one."""
+    subject: str | None = None
+    """The rater's subject id: a keyed hash of their lower-cased address, given by the use case that names them
+    (the domain holds no key). Two raters with one subject are one person."""
+
+    @property
+    def identity(self) -> RaterIdentity:
+        return RaterIdentity(self.subject, self.name, self.email)
+
+    @property
+    def erased(self) -> bool:
+        return self.name is None and self.email is None
+
+    @property
+    def shown_name(self) -> str:
+        """The name, or `erased` once the rater is erased (for messages and reason params)."""
+        return ERASED if self.name is None else self.name
+
+    def same_person(self, other: Rater) -> bool:
+        """By subject (a keyed hash of the address, so it holds after an erasure); raters named before sealing
+        have none and compare by address."""
+        if self.subject is not None and other.subject is not None:
+            return self.subject == other.subject
+        return self.email is not None and other.email is not None and self.email.casefold() == other.email.casefold()
 
 
 RATER_LANGUAGES = ("en", "es")
+ERASED = "erased"
+"""What messages say in place of an erased person's name."""
 ReferenceState = Literal["sent", "reminded", "completed", "void", "declined"]
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .errors import DomainError, Forbidden, InvalidRequest, NotFound, StateConflict
+from .errors import DomainError, InvalidRequest, NotFound, StateConflict
 
 
 class Gone(DomainError):
@@ -63,10 +63,6 @@ class ResendLimitReached(StateConflict):
 
 class VettingNotPending(StateConflict):
     code = "VETTING_NOT_PENDING"
-
-
-class CoordinatorRequired(Forbidden):
-    code = "FORBIDDEN"
 
 
 class ReferenceNotFound(NotFound):

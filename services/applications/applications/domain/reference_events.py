@@ -13,8 +13,9 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from .reference_data import Answer, LinkRequest, Rater, Reference, Vetting, VoidReason
+from .reference_data import Answer, LinkRequest, Rater, RaterIdentity, Reference, Vetting, VoidReason
 from .rules import RaterRole
+from .values import PersonalText
 
 
 class ReferenceEvent(Aggregate.Event):
@@ -34,9 +35,10 @@ class ReferenceEvent(Aggregate.Event):
 class RaterNamed(ReferenceEvent):
     """The applicant named a rater for a slot; the first email (request 1) goes out with its link."""
 
+    class_version = 2
     slot: int
-    rater_name: str
-    rater_email: str
+    rater: RaterIdentity
+    """Name and address, sealed under the rater's subject (None once the rater is erased)."""
     rater_kind: str
     endorsed_category: str | None
     relationship: str | None
@@ -47,9 +49,22 @@ class RaterNamed(ReferenceEvent):
     rater_language: str | None = None
     """Absent on events recorded before raters had a language."""
 
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        """Stored before sealing: plaintext `rater_name` and `rater_email` (no subject recorded)."""
+        state["rater"] = RaterIdentity(None, state.pop("rater_name"), state.pop("rater_email"))
+
+    @property
+    def rater_name(self) -> str | None:
+        return self.rater.name
+
+    @property
+    def rater_email(self) -> str | None:
+        return self.rater.email
+
     def apply(self, aggregate: Any) -> None:
-        rater = Rater(self.rater_name, self.rater_email, RaterRole(self.rater_kind), self.endorsed_category,
-                      self.relationship, self.rater_language)
+        rater = Rater(self.rater.name, self.rater.email, RaterRole(self.rater_kind), self.endorsed_category,
+                      self.relationship, self.rater_language, self.rater.subject)
         request = LinkRequest(1, self.secret_hash, self.at, self.expires_at)
         self.put(aggregate, Reference(self.reference_id, self.slot, rater, self.waived, self.at, request,
                                       Vetting(self.vetting)))
@@ -85,13 +100,20 @@ class ReferenceAnswered(ReferenceEvent):
     completed_on: date
     valid_until: date
     """Under the rules of the completion date; a submission is judged under its own date's rules."""
+    class_version = 2
     ratings: dict[str, str]
-    comments: str | None
+    comments: PersonalText
+    """Sealed under the applicant's subject: the reference is part of their file."""
     not_enough_information: int
     counted: bool
 
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        """Stored before sealing: plaintext `comments`."""
+        state["comments"] = PersonalText(None, state["comments"])
+
     def apply(self, aggregate: Any) -> None:
-        answer = Answer(self.request_number, self.at, self.completed_on, dict(self.ratings), self.comments,
+        answer = Answer(self.request_number, self.at, self.completed_on, dict(self.ratings), self.comments.text,
                         self.not_enough_information)
         reference = replace(self.reference(aggregate), answer=answer)
         if not self.counted:
@@ -129,9 +151,16 @@ class RaterVetted(ReferenceEvent):
 class ReferenceDeclined(ReferenceEvent):
     """The rater declined through their link: the reference is void and its slot free for another rater."""
 
+    class_version = 2
     request_number: int
-    reason: str | None
+    reason: PersonalText
+    """The rater's words, sealed under the applicant's subject."""
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        """Stored before sealing: a plaintext `reason`."""
+        state["reason"] = PersonalText(None, state["reason"])
 
     def apply(self, aggregate: Any) -> None:
         self.put(aggregate, replace(self.reference(aggregate), void_reason=VoidReason.DECLINED,
-                                    void_detail=self.reason or "the rater declined"))
+                                    void_detail=self.reason.text or "the rater declined"))

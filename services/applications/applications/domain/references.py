@@ -57,6 +57,7 @@ from .reference_events import (
     WaiverChosen,
 )
 from .rules import NOT_ENOUGH_INFORMATION, ReferenceRule
+from .values import PersonalText
 
 if TYPE_CHECKING:
     from .values import Applicant
@@ -113,12 +114,13 @@ class References:
             raise RaterNotEligible(f"slot {slot} needs a rater endorsed {rule_slot.endorsed_at_or_above} or higher")
         taken = [r for r in self.references.values() if r.active and r.slot == slot and r.id != replaces]
         if taken:
-            raise SlotTaken(f"slot {slot} already has a reference from {taken[0].rater.name}; replace or withdraw it")
+            raise SlotTaken(f"slot {slot} already has a reference from {taken[0].rater.shown_name}; "
+                            "replace or withdraw it")
         if replaced is not None:
             self.trigger_event(ReferenceWithdrawn, tenant=self.tenant, reference_id=replaced.id, at=at,
                                replaced_by=reference_id)
         self.trigger_event(RaterNamed, tenant=self.tenant, reference_id=reference_id, at=at, slot=slot,
-                           rater_name=rater.name, rater_email=rater.email, rater_kind=rater.kind.value,
+                           rater=rater.identity, rater_kind=rater.kind.value,
                            endorsed_category=rater.endorsed_category, relationship=rater.relationship,
                            waived=waived, vetting=vetting.value, secret_hash=issue(reference_id, 1),
                            expires_at=at + policy.link_lifetime, rater_language=rater.language)
@@ -129,7 +131,8 @@ class References:
         _ensure_aware(at)
         reference = self._pending(reference_id)
         if reference.requests_made >= MAX_REQUESTS:
-            raise ResendLimitReached(f"{reference.rater.name} was emailed {MAX_REQUESTS} times; name another rater")
+            raise ResendLimitReached(f"{reference.rater.shown_name} was emailed {MAX_REQUESTS} times; "
+                                     "name another rater")
         self._request_again(reference, at, issue, policy, reminder=False)
 
     def choose_waiver(self, reference_id: UUID, waived: bool, at: datetime) -> None:
@@ -170,6 +173,8 @@ class References:
             self._ensure_editable()
         except NotEditable:
             return False
+        if reference.rater.erased:
+            return False  # nobody to remind: the rater was erased
         due = at - reference.request.requested_at >= policy.remind_after
         if not due or reference.reminders_sent >= policy.max_reminders or reference.requests_made >= MAX_REQUESTS:
             return False
@@ -205,7 +210,8 @@ class References:
         unknown = sum(1 for value in ratings.values() if value == NOT_ENOUGH_INFORMATION.value)
         self.trigger_event(ReferenceAnswered, tenant=self.tenant, reference_id=reference_id, at=at,
                            request_number=request_number, completed_on=on,
-                           valid_until=on + timedelta(days=form.valid_for_days - 1), ratings=ratings, comments=comments,
+                           valid_until=on + timedelta(days=form.valid_for_days - 1), ratings=ratings,
+                           comments=PersonalText(self.applicant.subject, comments),
                            not_enough_information=unknown, counted=unknown <= form.max_not_enough_information)
         return self.references[reference_id]
 
@@ -218,7 +224,7 @@ class References:
         if reason is not None and len(reason) > MAX_DECLINE_REASON:
             raise InvalidRatings(f"the reason is longer than {MAX_DECLINE_REASON} characters")
         self.trigger_event(ReferenceDeclined, tenant=self.tenant, reference_id=reference_id, at=at,
-                           request_number=request_number, reason=reason)
+                           request_number=request_number, reason=PersonalText(self.applicant.subject, reason))
         return self.references[reference_id]
 
     def check_draft(self, ratings: Mapping[str, str], comments: str | None, form: ReferenceForm) -> dict[str, str]:
@@ -247,8 +253,9 @@ class References:
         return tuple(sorted(self.references.values(), key=lambda r: (r.slot, r.named_at)))
 
     def rater_emails(self) -> tuple[str, ...]:
-        """The raters of the references that hold a slot (for conflict-of-interest checks in review)."""
-        return tuple(r.rater.email for r in self.reference_list() if r.active)
+        """The raters of the references that hold a slot (for conflict-of-interest checks in review); an erased
+        rater's address is gone."""
+        return tuple(r.rater.email for r in self.reference_list() if r.active and r.rater.email is not None)
 
     # Helpers ----------------------------------------------------------------------------------------------------
 
@@ -273,8 +280,8 @@ class References:
                            expires_at=at + policy.link_lifetime)
 
     def _checked_rater(self, rater: Rater, ignore: UUID | None) -> Rater:
-        name = rater.name.strip()
-        email = rater.email.strip()
+        name = (rater.name or "").strip()
+        email = (rater.email or "").strip()
         relationship = (rater.relationship or "").strip() or None
         if not name or len(name) > MAX_RATER_NAME:
             raise InvalidRater(f"the rater's name must have 1 to {MAX_RATER_NAME} characters")
@@ -286,12 +293,14 @@ class References:
             raise InvalidRater(f"the rater's language must be one of {', '.join(RATER_LANGUAGES)}")
         if rater.endorsed_category is not None and rater.endorsed_category not in ENDORSEMENT_LEVELS:
             raise InvalidRater(f"{rater.endorsed_category!r} is not an endorsement category")
-        if email.casefold() == self.applicant.email.casefold():
+        if self.applicant.email is not None and email.casefold() == self.applicant.email.casefold():
             raise InvalidRater("applicants cannot rate themselves")
-        if any(r.active and r.id != ignore and r.rater.email.casefold() == email.casefold()
-               for r in self.references.values()):
+        checked = Rater(name, email, rater.kind, rater.endorsed_category, relationship, rater.language,
+                        rater.subject)
+        # one person by subject (a keyed hash of the address), so an erased rater still counts as named
+        if any(r.active and r.id != ignore and r.rater.same_person(checked) for r in self.references.values()):
             raise DuplicateRater(f"{email} already rates this application; each reference needs another person")
-        return Rater(name, email, rater.kind, rater.endorsed_category, relationship, rater.language)
+        return checked
 
 
 def _checked_ratings(ratings: Mapping[str, str], form: ReferenceForm) -> dict[str, str]:

@@ -1,4 +1,10 @@
-"""Value objects of an application."""
+"""Value objects of an application, and the personal values its events store sealed.
+
+A personal value names its data subject (docs/erasure.md, "Who is a subject"): the adapters store it sealed under
+that subject's key. Once the subject is erased (the key destroyed), it decodes with every personal attribute None,
+so the aggregates holding it still replay; no domain rule depends on a name, an email or a free text. `subject` is
+None only in values stored before sealing (events upcast from plaintext).
+"""
 
 from __future__ import annotations
 
@@ -6,14 +12,59 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from uuid import UUID
 
+ACCOUNT_SUBJECT = "account:"
+"""The prefix of an account's subject id: `account:<account uuid>` (minted by the gateway)."""
+
+
+def account_subject(account_id: UUID) -> str:
+    return f"{ACCOUNT_SUBJECT}{account_id}"
+
+
+def account_of_subject(subject: str) -> UUID | None:
+    """The account an `account:<uuid>` subject names; None for any other subject (a rater)."""
+    if not subject.startswith(ACCOUNT_SUBJECT):
+        return None
+    try:
+        return UUID(subject.removeprefix(ACCOUNT_SUBJECT))
+    except ValueError:
+        return None
+
 
 @dataclass(frozen=True)
 class Applicant:
-    """The person applying, as the gateway knows them when they start the application."""
+    """The person applying, as the gateway knows them when they start the application; stored sealed under their
+    account (`subject`), so `name` and `email` are None once they are erased."""
 
     account_id: UUID
-    name: str
-    email: str
+    name: str | None
+    email: str | None
+
+    @property
+    def subject(self) -> str:
+        return account_subject(self.account_id)
+
+    @property
+    def erased(self) -> bool:
+        return self.name is None and self.email is None
+
+
+@dataclass(frozen=True)
+class Profile:
+    """The profile's personal fields as `DetailsUpdated` stores them: sealed under the applicant's subject."""
+
+    subject: str | None
+    phone: str | None
+    county: str | None
+    statement: str | None
+
+
+@dataclass(frozen=True)
+class PersonalText:
+    """A free text someone wrote that belongs to a person's file (a rater's comments, a decline reason): sealed
+    under `subject` (the applicant's, for what is part of their application)."""
+
+    subject: str | None
+    text: str | None
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,11 @@ from servicekit.identity import CurrentIdentity, Identity
 from servicekit.problems import Problem
 
 from ..application import ApplicationsService
-from ..documents.use_cases import DocumentsService
 from ..domain import Applicant, Status
 from ..projections.queries import ListFilter, list_applications
+from ..use_cases.documents import DocumentCases
+from ..use_cases.holdings import HoldingCases
+from ..use_cases.references import ReferenceCases
 from . import catalogue_api, documents_api, references_api, registration_api, renewals_api, tabs_api, timeline_api
 from .dependencies import CurrentActor, Pool, Service, Written, application_out, etag
 from .problems import install_domain_error_handler
@@ -100,11 +102,15 @@ def withdraw_application(application_id: UUID, body: Withdrawal, actor: CurrentA
     return application_out(service, written(lambda: service.withdraw(application_id, actor, body.reason)))
 
 
-def create_api(service: ApplicationsService, documents: DocumentsService) -> FastAPI:
+def create_api(service: ApplicationsService, documents: DocumentCases) -> FastAPI:
+    """The routes over the core use cases (`service`) and those in `use_cases/`, which the routes reach through
+    `dependencies` (`Holdings`, `References`, `Documents`)."""
     api = FastAPI(title="Applications service", version="0.1.0",
                   description="Applicants start, complete and submit applications for endorsement.",
                   docs_url=None, redoc_url=None)  # API docs: the gateway's /docs (vendored, no CDN)
     api.state.applications = service
+    api.state.holdings = HoldingCases(service)
+    api.state.references = ReferenceCases(service)
     api.state.documents = documents
     api.include_router(renewals_api.router)  # first: `/applications/holdings` is no application id
     api.include_router(catalogue_api.router)  # and neither is `/applications/catalogue`

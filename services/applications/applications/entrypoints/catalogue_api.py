@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from ..catalogue import competency_list, offered_categories, tabs_of
 from ..documents.media import EXTENSIONS, describe
-from ..documents.use_cases import DocumentsService
-from .dependencies import CurrentActor, Service
+from ..use_cases.catalogue import competency_list, offered_categories, tabs_of
+from .dependencies import CurrentActor, Documents, Service
 from .schemas import problems
 
 router = APIRouter(prefix="/applications", tags=["applications"])
@@ -53,12 +52,11 @@ class CatalogueOut(BaseModel):
 
 
 @router.get("/catalogue", response_model=CatalogueOut, responses=problems(403))
-def get_catalogue(actor: CurrentActor, service: Service, request: Request) -> CatalogueOut:
+def get_catalogue(actor: CurrentActor, service: Service, documents: Documents) -> CatalogueOut:
     """The categories the caller's association offers today, the competency list (training tags), each tab's
     requirement codes, and the limits on documents."""
     tenant = service.tenant(actor.tenant)
     offered = offered_categories(dict(tenant.categories), tenant.slug, service.rules, service.local_date(tenant.slug))
-    documents: DocumentsService = request.app.state.documents
     policy = documents.policy
     return CatalogueOut(
         tenant=tenant.slug,

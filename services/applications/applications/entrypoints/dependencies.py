@@ -1,4 +1,5 @@
-"""What every route needs: the service, the read-model pool, the caller, and the answer's shape."""
+"""What every route needs: the service and the use cases over it, the read-model pool, the caller, and the
+answer's shape."""
 
 from __future__ import annotations
 
@@ -15,7 +16,10 @@ from ..application import ApplicationsService
 from ..domain import Actor, Application
 from ..domain.errors import NoRuleSetInForce
 from ..domain.lifecycle import EDITABLE
-from ..preconditions import expecting
+from ..use_cases.documents import DocumentCases
+from ..use_cases.holdings import HoldingCases
+from ..use_cases.preconditions import expecting
+from ..use_cases.references import ReferenceCases
 from .schemas import ApplicationOut, UnmetRequirementOut
 
 ENTITY_TAG = re.compile(r'^(?:W/)?"?([0-9]{1,9})"?$')
@@ -24,6 +28,21 @@ ENTITY_TAG = re.compile(r'^(?:W/)?"?([0-9]{1,9})"?$')
 def _service(request: Request) -> ApplicationsService:
     service: ApplicationsService = request.app.state.applications
     return service
+
+
+def _holdings(request: Request) -> HoldingCases:
+    holdings: HoldingCases = request.app.state.holdings
+    return holdings
+
+
+def _references(request: Request) -> ReferenceCases:
+    references: ReferenceCases = request.app.state.references
+    return references
+
+
+def _documents(request: Request) -> DocumentCases:
+    documents: DocumentCases = request.app.state.documents
+    return documents
 
 
 def _pool(request: Request) -> asyncpg.Pool:
@@ -76,6 +95,9 @@ def _precondition(response: Response, if_match: Annotated[str | None, Header(
 
 
 Service = Annotated[ApplicationsService, Depends(_service)]
+Holdings = Annotated[HoldingCases, Depends(_holdings)]
+References = Annotated[ReferenceCases, Depends(_references)]
+Documents = Annotated[DocumentCases, Depends(_documents)]
 Written = Annotated[Precondition, Depends(_precondition)]
 Pool = Annotated[asyncpg.Pool, Depends(_pool)]
 CurrentActor = Annotated[Actor, Depends(_actor)]

@@ -14,7 +14,7 @@ from ..domain.documents import Document, DocumentKind
 class DocumentOut(BaseModel):
     id: UUID
     kind: DocumentKind
-    filename: str
+    filename: str | None = Field(description="As uploaded; null once the applicant is erased.")
     media_type: str = Field(description="As detected from the content.")
     size: int = Field(description="Bytes.")
     sha256: str = Field(description="Hex SHA-256 of the content; also the download's ETag.")

@@ -18,9 +18,9 @@ from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
 from ..documents.media import EXTENSIONS, DocumentTooLarge
-from ..documents.use_cases import DocumentsService, Upload
 from ..domain.documents import DocumentKind
-from .dependencies import CurrentActor
+from ..use_cases.documents import Upload
+from .dependencies import CurrentActor, Documents
 from .document_schemas import DocumentList, DocumentOut
 from .schemas import problems
 
@@ -31,14 +31,6 @@ UPLOAD_BODY: dict[str, Any] = {"requestBody": {"required": True, "content": {"mu
     "type": "object", "required": ["file", "kind"],
     "properties": {"file": {"type": "string", "format": "binary", "description": "PDF, PNG, JPEG or DOCX"},
                    "kind": {"type": "string", "enum": [k.value for k in DocumentKind]}}}}}}}
-
-
-def _documents(request: Request) -> DocumentsService:
-    documents: DocumentsService = request.app.state.documents
-    return documents
-
-
-Documents = Annotated[DocumentsService, Depends(_documents)]
 
 
 def _invalid(detail: str) -> Problem:
@@ -113,14 +105,14 @@ DOWNLOAD_RESPONSES: dict[int | str, dict[str, Any]] = {
 def download_document(application_id: UUID, document_id: UUID, actor: CurrentActor, documents: Documents,
                       request: Request) -> Response:
     """The bytes as uploaded, checked against their SHA-256 first (owner and the association's coordinators);
-    500 `DOCUMENT_CORRUPTED` rather than damaged bytes."""
+    500 `DOCUMENT_CORRUPTED` rather than damaged bytes; 404 `DOCUMENT_ERASED` once the applicant is erased."""
     described = documents.describe(application_id, actor, document_id)
     etag = f'"{described.sha256}"'
     headers = {"ETag": etag, "Cache-Control": "private, no-cache", "X-Content-Type-Options": "nosniff"}
     if etag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
         return Response(status_code=304, headers=headers)
     document, content = documents.content(application_id, actor, document_id)
-    headers |= {"Content-Disposition": content_disposition(document.filename),
+    headers |= {"Content-Disposition": content_disposition(document.filename or "document"),
                 "Content-Security-Policy": "default-src 'none'; sandbox"}
     return Response(content, media_type=document.media_type, headers=headers)
 

@@ -77,8 +77,8 @@ class DeclineIn(_Request):
 
 
 class RaterOut(BaseModel):
-    name: str
-    email: str
+    name: str | None = Field(description="null once the rater is erased")
+    email: str | None = Field(description="null once the rater is erased")
     kind: RaterRole
     endorsed_category: str | None
     relationship: str | None
@@ -193,10 +193,11 @@ class ScaleOut(BaseModel):
 class RaterFormOut(BaseModel):
     """What the rater sees: whom they rate, for what, and the form (no account needed; the link is single-use)."""
 
-    applicant_name: str
+    applicant_name: str | None
+    """null once the applicant is erased (their application is then withdrawn: the form takes no answer)."""
     category: str
     category_name: str
-    rater_name: str
+    rater_name: str | None
     rater_kind: RaterRole
     waived: bool = Field(description="Whether the applicant waived the right to see this reference.")
     expires_at: datetime

@@ -56,8 +56,8 @@ class RenewalOut(BaseModel):
 
 class HolderOut(BaseModel):
     account_id: UUID
-    name: str
-    email: str
+    name: str | None = Field(description="null once the holder is erased")
+    email: str | None = Field(description="null once the holder is erased")
 
 
 class HoldingChangeOut(BaseModel):

@@ -17,7 +17,7 @@ from servicekit.problems import Problem
 from ..domain import Applicant, Application
 from ..domain.holdings import HoldingStatus
 from ..projections.holdings import HoldingFilter, list_holdings
-from .dependencies import CurrentActor, Pool, Service, application_out
+from .dependencies import CurrentActor, Holdings, Pool, Service, application_out
 from .renewal_schemas import (
     HoldingOut,
     HoldingPage,
@@ -52,21 +52,31 @@ def _created(service: Service, application: Application, response: Response) -> 
 
 @router.post("/renewals", status_code=201, response_model=ApplicationOut, responses=START)
 def start_renewal(
-    body: StartForEndorsement, identity: CurrentIdentity, actor: CurrentActor, service: Service, response: Response
+    body: StartForEndorsement,
+    identity: CurrentIdentity,
+    actor: CurrentActor,
+    holdings: Holdings,
+    service: Service,
+    response: Response,
 ) -> ApplicationOut:
     """Open the renewal now due of an endorsement the caller holds, while the rule set's window is open; one open
     renewal per endorsement and year. 404 `ENDORSEMENT_NOT_HELD`; 409 `RENEWAL_NOT_OPEN`, `RENEWAL_ALREADY_OPEN`,
     `ENDORSEMENT_NOT_ACTIVE`, `ENDORSEMENT_REVOKED`, `RENEWAL_NOT_OFFERED`."""
-    return _created(service, service.start_renewal(actor, _applicant(identity), body.endorsement_id), response)
+    return _created(service, holdings.start_renewal(actor, _applicant(identity), body.endorsement_id), response)
 
 
 @router.post("/reinstatements", status_code=201, response_model=ApplicationOut, responses=START)
 def start_reinstatement(
-    body: StartForEndorsement, identity: CurrentIdentity, actor: CurrentActor, service: Service, response: Response
+    body: StartForEndorsement,
+    identity: CurrentIdentity,
+    actor: CurrentActor,
+    holdings: Holdings,
+    service: Service,
+    response: Response,
 ) -> ApplicationOut:
     """Open a reinstatement of a lapsed endorsement (3 new references, no exam). 404 `ENDORSEMENT_NOT_HELD`;
     409 `NOT_LAPSED`, `ENDORSEMENT_REVOKED`, `REINSTATEMENT_ALREADY_OPEN`, `REINSTATEMENT_NOT_OFFERED`."""
-    return _created(service, service.start_reinstatement(actor, _applicant(identity), body.endorsement_id), response)
+    return _created(service, holdings.start_reinstatement(actor, _applicant(identity), body.endorsement_id), response)
 
 
 @router.get("/holdings", response_model=HoldingPage, responses=problems(403, 422))
@@ -91,22 +101,24 @@ async def list_holdings_route(
 
 
 @router.get("/holdings/{endorsement_id}", response_model=HoldingOut, responses=problems(404, 422))
-def get_holding(endorsement_id: UUID, actor: CurrentActor, service: Service) -> HoldingOut:
+def get_holding(endorsement_id: UUID, actor: CurrentActor, holdings: Holdings) -> HoldingOut:
     """One endorsement with its history and the renewal now due (holder or coordinator)."""
-    holding = service.get_holding(actor, endorsement_id)
-    return HoldingOut.of(holding, service.renewal_window(holding))
+    holding = holdings.get_holding(actor, endorsement_id)
+    return HoldingOut.of(holding, holdings.renewal_window(holding))
 
 
 @router.post("/holdings/{endorsement_id}/inactive", response_model=HoldingOut, responses=START)
-def request_inactive(endorsement_id: UUID, body: InactiveRequest, actor: CurrentActor, service: Service) -> HoldingOut:
+def request_inactive(
+    endorsement_id: UUID, body: InactiveRequest, actor: CurrentActor, holdings: Holdings
+) -> HoldingOut:
     """Record the holder's request for inactive status (an active endorsement). 409 `ENDORSEMENT_NOT_ACTIVE`."""
-    holding = service.request_inactive(actor, endorsement_id, body.reason)
-    return HoldingOut.of(holding, service.renewal_window(holding))
+    holding = holdings.request_inactive(actor, endorsement_id, body.reason)
+    return HoldingOut.of(holding, holdings.renewal_window(holding))
 
 
 @router.put("/{application_id}/rsc-provision", response_model=ApplicationOut, responses=START)
 def declare_rsc_provision(
-    application_id: UUID, body: RscProvisionIn, actor: CurrentActor, service: Service
+    application_id: UUID, body: RscProvisionIn, actor: CurrentActor, holdings: Holdings, service: Service
 ) -> ApplicationOut:
     """A renewal's or reinstatement's declaration whether the holder provides RSC. 409 `NOT_A_RENEWAL`."""
-    return application_out(service, service.declare_rsc_provision(application_id, actor, body.provides_rsc))
+    return application_out(service, holdings.declare_rsc_provision(application_id, actor, body.provides_rsc))

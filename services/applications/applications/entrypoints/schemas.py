@@ -57,8 +57,8 @@ class ApplicantIdentity(BaseModel):
 
 class ApplicantOut(BaseModel):
     account_id: UUID
-    name: str
-    email: str
+    name: str | None = Field(description="null once the applicant is erased")
+    email: str | None = Field(description="null once the applicant is erased")
 
 
 class DetailsOut(BaseModel):
@@ -80,7 +80,7 @@ class ReportLineOut(BaseModel):
     code: str
     tab: str
     met: bool
-    detail: str
+    detail: str | None = Field(description="What was found; null once the applicant is erased.")
 
 
 class ApplicationOut(BaseModel):

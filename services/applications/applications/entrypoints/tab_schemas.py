@@ -126,20 +126,30 @@ class FeeIn(_Request):
         return FeePayment(kind=kind, **self.model_dump())
 
 
+ErasedText = str | None
+"""An entry's free text as answered: null once the applicant is erased (the entry itself still counts)."""
+
+
 class EducationOut(EducationIn):
     id: UUID
+    institution: ErasedText  # type: ignore[assignment]
 
 
 class WorkOut(WorkIn):
     id: UUID
+    employer: ErasedText  # type: ignore[assignment]
+    role: ErasedText  # type: ignore[assignment]
 
 
 class TrainingOut(TrainingIn):
     id: UUID
+    title: ErasedText  # type: ignore[assignment]
+    provider: ErasedText  # type: ignore[assignment]
 
 
 class RscOut(RscIn):
     id: UUID
+    provider_name: ErasedText  # type: ignore[assignment]
 
 
 class MembershipOut(BaseModel):

@@ -10,8 +10,10 @@ import asyncpg
 from eventsourcing.domain import DomainEventProtocol
 
 from ..domain import Application, Status
+from ..domain.erasure import Erasure
 from ..domain.lifecycle import SETTLED
 from ..domain.outcomes import ReviewOutcomes
+from ..domain.values import account_of_subject
 
 DDL = """
 CREATE TABLE IF NOT EXISTS applications (
@@ -42,7 +44,9 @@ CREATE TABLE IF NOT EXISTS application_reviewers (
 );
 CREATE INDEX IF NOT EXISTS application_reviewers_by_reviewer
     ON application_reviewers (reviewer_email, application_id);
+ALTER TABLE applications ALTER COLUMN applicant_name DROP NOT NULL;
 """
+# applicant_name: NULL once the applicant is erased (the DROP NOT NULL upgrades tables made before erasure)
 
 
 class ApplicationsTable:
@@ -92,6 +96,11 @@ class ApplicationsTable:
         elif isinstance(event, Application.ReviewerAccessEnded):
             await conn.execute("DELETE FROM application_reviewers WHERE application_id = $1 AND reviewer_email = $2",
                                event.originator_id, event.reviewer_email)
+        elif isinstance(event, Erasure.SubjectErased):
+            account_id = account_of_subject(event.subject)
+            if account_id is not None:
+                await conn.execute("UPDATE applications SET applicant_name = NULL"
+                                   " WHERE tenant = $1 AND applicant_account_id = $2", event.tenant, account_id)
         elif isinstance(event, Application.Event):  # any change on a tab
             await conn.execute("UPDATE applications SET updated_at = $2 WHERE id = $1",
                                event.originator_id, event.timestamp)

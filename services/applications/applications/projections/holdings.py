@@ -14,7 +14,9 @@ from uuid import UUID
 import asyncpg
 from eventsourcing.domain import DomainEventProtocol
 
+from ..domain.erasure import Erasure
 from ..domain.holdings import Holding, HoldingStatus
+from ..domain.values import account_of_subject
 
 DDL = """
 CREATE TABLE IF NOT EXISTS holdings (
@@ -36,7 +38,10 @@ CREATE TABLE IF NOT EXISTS holdings (
 );
 CREATE INDEX IF NOT EXISTS holdings_by_tenant ON holdings (tenant, renewal_date, endorsement_id);
 CREATE INDEX IF NOT EXISTS holdings_by_holder ON holdings (tenant, holder_account_id, renewal_date, endorsement_id);
+ALTER TABLE holdings ALTER COLUMN holder_name DROP NOT NULL;
+ALTER TABLE holdings ALTER COLUMN holder_email DROP NOT NULL;
 """
+# holder_name, holder_email: NULL once the holder is erased (DROP NOT NULL upgrades tables made before erasure)
 
 
 def _change(on: Any, what: str, status: str, detail: str) -> str:
@@ -51,7 +56,12 @@ class HoldingsTable:
     ddl: str = DDL
 
     async def apply(self, conn: asyncpg.Connection, event: DomainEventProtocol[UUID]) -> None:
-        if isinstance(event, Holding.Granted):
+        if isinstance(event, Erasure.SubjectErased):
+            account_id = account_of_subject(event.subject)
+            if account_id is not None:
+                await conn.execute("UPDATE holdings SET holder_name = NULL, holder_email = NULL"
+                                   " WHERE tenant = $1 AND holder_account_id = $2", event.tenant, account_id)
+        elif isinstance(event, Holding.Granted):
             await conn.execute(
                 "INSERT INTO holdings (endorsement_id, tenant, holder_account_id, holder_name, holder_email, category,"
                 " category_name, application_id, status, effective_date, renewal_date, removal_date, history,"

@@ -22,7 +22,9 @@ import asyncpg
 from eventsourcing.domain import DomainEventProtocol
 
 from ..domain import Application, Status
+from ..domain.erasure import Erasure
 from ..domain.outcomes import ReviewOutcomes
+from ..domain.reference_data import ERASED, RaterIdentity
 from ..domain.review_cycles import ReviewCycles
 
 DDL = """
@@ -39,7 +41,11 @@ CREATE TABLE IF NOT EXISTS application_timeline (
     PRIMARY KEY (application_id, version)
 );
 CREATE INDEX IF NOT EXISTS application_timeline_by_application ON application_timeline (application_id, seq);
+ALTER TABLE application_timeline ADD COLUMN IF NOT EXISTS rater_subject text;
+CREATE INDEX IF NOT EXISTS application_timeline_by_rater ON application_timeline (rater_subject)
+    WHERE rater_subject IS NOT NULL;
 """
+# rater_subject: whom a reference row names (never served), so erasing that rater rewrites their name as "erased"
 
 IN_RESPONSE_TO_TEXT = {"information_request": "the request for more information", "deferral": "the deferral"}
 
@@ -363,18 +369,25 @@ class TimelineProjection:
     ddl: str = DDL
 
     async def apply(self, conn: asyncpg.Connection, event: DomainEventProtocol[UUID]) -> None:
+        if isinstance(event, Erasure.SubjectErased):
+            await _scrub_rater(conn, event)
+            return
         tenant = getattr(event, "tenant", None)
         if tenant is None:
             return
         rater = None
+        named = getattr(event, "rater", None)
+        rater_subject = named.subject if isinstance(named, RaterIdentity) else None
         reference_id = getattr(event, "reference_id", None)
         if reference_id is not None and not getattr(event, "rater_name", None):
-            rater = await conn.fetchval(
-                "SELECT details->>'rater_name' FROM application_timeline WHERE application_id = $1"
-                " AND details->>'reference_id' = $2 AND details ? 'rater_name' ORDER BY seq LIMIT 1",
+            first = await conn.fetchrow(
+                "SELECT details->>'rater_name' AS name, rater_subject FROM application_timeline"
+                " WHERE application_id = $1 AND details->>'reference_id' = $2 ORDER BY seq LIMIT 1",
                 event.originator_id,
                 str(reference_id),
             )
+            if first is not None:
+                rater, rater_subject = first["name"], rater_subject or first["rater_subject"]
         entry = entry_for(event, rater)
         if entry is None:
             return
@@ -387,8 +400,9 @@ class TimelineProjection:
             or Status.DRAFT.value
         )
         await conn.execute(
-            "INSERT INTO application_timeline (application_id, version, tenant, at, kind, status, summary, details)"
-            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb) ON CONFLICT (application_id, version) DO NOTHING",
+            "INSERT INTO application_timeline (application_id, version, tenant, at, kind, status, summary, details,"
+            " rater_subject) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9)"
+            " ON CONFLICT (application_id, version) DO NOTHING",
             event.originator_id,
             event.originator_version,
             tenant,
@@ -397,7 +411,19 @@ class TimelineProjection:
             status,
             entry.summary,
             json.dumps(entry.details),
+            rater_subject if reference_id is not None else None,
         )
+
+
+async def _scrub_rater(conn: asyncpg.Connection, erased: Erasure.SubjectErased) -> None:
+    """The rows naming an erased rater say "erased" instead of their name (rows replayed after the erasure never
+    had it: the name no longer opens)."""
+    await conn.execute(
+        "UPDATE application_timeline SET summary = replace(summary, details->>'rater_name', $3),"
+        " details = details || jsonb_build_object('rater_name', $3::text)"
+        " WHERE tenant = $1 AND rater_subject = $2 AND details ? 'rater_name'",
+        erased.tenant, erased.subject, ERASED,
+    )
 
 
 async def timeline_of(pool: asyncpg.Pool, application_id: UUID) -> list[dict[str, Any]]:

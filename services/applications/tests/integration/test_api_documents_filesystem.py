@@ -1,5 +1,6 @@
-"""The same document API with the filesystem store (`DOCUMENTS_STORAGE=filesystem`): the bytes land under
-`DOCUMENTS_DIR` by checksum, nothing is written to the database table, and damage is detected the same way."""
+"""The same document API with the filesystem store (`DOCUMENTS_STORAGE=filesystem`): the bytes land sealed under
+`DOCUMENTS_DIR` by owner and checksum, nothing is written to the database table, and damage is detected the same
+way."""
 
 from __future__ import annotations
 
@@ -29,8 +30,8 @@ def settings(settings: ApplicationsSettings, documents_dir: Path) -> Application
     return settings.model_copy(update={"documents_storage": "filesystem", "documents_dir": str(documents_dir)})
 
 
-async def test_documents_are_kept_on_the_filesystem_by_checksum(running: Running, person: Callable[..., Person],
-                                                                documents_dir: Path) -> None:
+async def test_documents_are_kept_sealed_on_the_filesystem_by_owner_and_checksum(
+        running: Running, person: Callable[..., Person], documents_dir: Path) -> None:
     dana = person()
     created = await running.http.post("/applications", json={"category": "IFS"}, headers=dana.headers)
     application_id = created.json()["id"]
@@ -41,12 +42,14 @@ async def test_documents_are_kept_on_the_filesystem_by_checksum(running: Running
                                        data={"kind": "cv"}, files={"file": ("cv.docx", content, DOCX)})
 
     assert uploaded.status_code == 201, uploaded.text
-    stored = documents_dir / sha256[:2] / sha256
-    assert stored.read_bytes() == content
+    owner = hashlib.sha256(f"account:{dana.account_id}".encode()).hexdigest()
+    stored = documents_dir / "subjects" / owner / sha256
+    assert stored.read_bytes().startswith(b"pd1b.") and content not in stored.read_bytes()  # sealed
     assert files_in(documents_dir) == [sha256]  # no temporary left behind
     downloaded = await running.http.get(uploaded.json()["href"], headers=dana.headers)
     assert (downloaded.content, downloaded.headers["content-type"]) == (content, DOCX)
-    stored.write_bytes(content[:10] + bytes([content[10] ^ 0xFF]) + content[11:])  # one flipped byte
+    sealed = stored.read_bytes()
+    stored.write_bytes(sealed[:-10] + bytes([sealed[-10] ^ 0xFF]) + sealed[-9:])  # one flipped byte
     assert_problem(await running.http.get(uploaded.json()["href"], headers=dana.headers), 500, "DOCUMENT_CORRUPTED")
     stored.unlink()
     assert_problem(await running.http.get(uploaded.json()["href"], headers=dana.headers), 500,

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from applications.application import ApplicationsService
+from applications.use_cases.references import ReferenceCases
 from endorsement_contracts import decode
 from endorsement_contracts.events.applications import ReferenceDeclined, ReferenceRequested
 from journeys import assert_problem
@@ -167,7 +168,7 @@ async def test_each_reference_shows_its_state_for_people_and_a_waived_answer_sta
     later = clock() + timedelta(days=8)
     service.clock = lambda: later
     try:
-        assert service.remind_if_due(UUID(application_id), UUID(sent_id))
+        assert ReferenceCases(service).remind_if_due(UUID(application_id), UUID(sent_id))
     finally:
         service.clock = clock
 

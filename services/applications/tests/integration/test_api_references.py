@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from applications.application import ApplicationsService
-from applications.reference_reminders import ReferenceReminders
+from applications.entrypoints.reminder_sweep import ReferenceReminders
 from endorsement_contracts import decode
 from endorsement_contracts.events.applications import ReferenceRequested
 from journeys import assert_problem, complete_ifs_calls

@@ -23,7 +23,7 @@ def test_a_change_based_on_a_stale_read_is_refused_and_writes_nothing(settings: 
         app.update_details(application_id, dana, {"county": "Pima"})  # a second request saves first
         written = app.recorder.max_notification_id()
 
-        monkeypatch.setattr(app, "_load", lambda _: read_by_first_request)
+        monkeypatch.setattr(app, "load", lambda _: read_by_first_request)
         with pytest.raises(ConcurrentChange) as refused:
             app.update_details(application_id, dana, {"county": "Yuma"})
         monkeypatch.undo()

@@ -44,6 +44,23 @@ async def test_a_nul_in_the_statement_is_refused_and_never_stored(running: Runni
 async def test_rater_links_leave_no_token_in_any_log_line(running: Running,
                                                           caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
+    # another test's in-process uvicorn may have set this logger's level (log_level=...) and, with uvicorn's own
+    # log config, stopped it propagating to the root, where caplog listens: undo both for this test
+    caplog.set_level(logging.INFO, logger="uvicorn.access")
+    access = logging.getLogger("uvicorn.access")
+    access.addHandler(caplog.handler)
+    try:
+        await _request_rater_links(running)
+    finally:
+        access.removeHandler(caplog.handler)
+    formatter = AccessFormatter('%(client_addr)s - "%(request_line)s" %(status_code)s', use_colors=False)
+    lines = [formatter.format(r) if r.name == "uvicorn.access" else r.getMessage() for r in caplog.records]
+    assert any("/references/[redacted]" in line for line in lines)
+    assert not [line for line in lines if TOKEN in line]
+    assert TOKEN not in caplog.text
+
+
+async def _request_rater_links(running: Running) -> None:
     for method, path in (("GET", f"/references/{TOKEN}"), ("POST", f"/references/{TOKEN}"),
                          ("PUT", f"/references/{TOKEN}/draft"), ("POST", f"/references/{TOKEN}/decline"),
                          ("GET", f"/references/{TOKEN}?token={TOKEN}&lang=es")):
@@ -52,8 +69,3 @@ async def test_rater_links_leave_no_token_in_any_log_line(running: Running,
         # what uvicorn's access logger writes for this request, in its own format
         logging.getLogger("uvicorn.access").info('%s - "%s %s HTTP/%s" %d', "127.0.0.1:5000", method, path, "1.1",
                                                  response.status_code)
-    formatter = AccessFormatter('%(client_addr)s - "%(request_line)s" %(status_code)s', use_colors=False)
-    lines = [formatter.format(r) if r.name == "uvicorn.access" else r.getMessage() for r in caplog.records]
-    assert any("/references/[redacted]" in line for line in lines)
-    assert not [line for line in lines if TOKEN in line]
-    assert TOKEN not in caplog.text

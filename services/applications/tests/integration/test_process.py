@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import signal
 import socket
@@ -12,7 +13,10 @@ from pathlib import Path
 from uuid import uuid4
 
 import httpx
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 from servicekit.identity import Identity, issue_token
+from servicekit.service_identity import public_key_text
 
 
 def free_port() -> int:
@@ -27,7 +31,13 @@ def test_the_process_serves_from_environment_settings(database_url: str, topics:
     env = {**os.environ, "DATABASE_URL": database_url, "KAFKA_BOOTSTRAP_SERVERS": topics,
            "KAFKA_ENABLE_IDEMPOTENCE": "false", "GATEWAY_PUBLIC_KEY": gateway_keys[1], "PORT": str(port),
            "TENANTS_DIR": str(tenants_dir), "RULESETS_DIR": str(rulesets_dir),
-           "REFERENCE_LINK_KEY": "process-test-reference-link-key-0123456789"}
+           "REFERENCE_LINK_KEY": "process-test-reference-link-key-0123456789",
+           "PERSONAL_DATA_MASTER_KEY": base64.b64encode(b"applications-process-master-key!").decode(),
+           "RATER_INDEX_KEY": base64.b64encode(b"applications-process-rater-key!!").decode(),
+           # its own identity (it unseals the reviews events) and who may unseal its own (production requires both)
+           "SERVICE_IDENTITY_KEY": Ed25519PrivateKey.generate().private_bytes(
+               Encoding.PEM, PrivateFormat.PKCS8, NoEncryption()).decode("ascii"),
+           "SERVICE_PUBLIC_KEYS": f"notifications={public_key_text(Ed25519PrivateKey.generate())}"}
     process = subprocess.Popen([sys.executable, "-m", "applications"], env=env, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}"

@@ -17,21 +17,23 @@ from uuid import UUID, uuid4
 import pytest
 from applications.application import ApplicationsService
 from applications.domain import Actor, Applicant, Application
-from endorsement_contracts import APPLICATIONS, IntegrationEvent, decode, encode
+from applications.use_cases.holdings import HoldingCases
+from endorsement_contracts import APPLICATIONS, decode
 from endorsement_contracts.events.applications import ApplicationStarted, RenewalSubmitted
 from journeys import assert_problem, complete_through_use_cases
 from reference_builders import complete_references
 from renewal_journeys import complete_renewal, granted, lapsed
-from servicekit.outbox import kafka_producer
 
 if TYPE_CHECKING:
+    from sealed_reviews import ReviewsFeed
+
     from conftest import Person, Running
 
 NOV_2_2026 = datetime(2026, 11, 2, 18, 0, tzinfo=UTC)
 
 
 
-pytestmark = pytest.mark.consumes_reviews  # these tests publish to the reviews topic
+pytestmark = pytest.mark.consumes_reviews  # these tests publish to the reviews topic (sealed, on v2)
 
 async def eventually(check: Callable[[], Awaitable[Any]], *, within: float = 30.0) -> Any:
     """Poll `check` until it answers something truthy."""
@@ -43,17 +45,6 @@ async def eventually(check: Callable[[], Awaitable[Any]], *, within: float = 30.
             return last
         await asyncio.sleep(0.05)
     raise AssertionError(f"condition not met within {within}s; last value: {last!r}")
-
-
-def publish(bootstrap: str, event: IntegrationEvent, event_id: UUID, times: int = 1) -> None:
-    """As the reviews service's relay does: a binary-mode CloudEvent (the contracts' encoder), `times` copies."""
-    producer = kafka_producer(bootstrap, enable_idempotence=False)
-    try:
-        record = encode(event, event_id=event_id, source="/services/reviews")
-        for _ in range(times):
-            producer.send(record.topic, key=record.key, value=record.value, headers=record.headers).get(timeout=30)
-    finally:
-        producer.close(timeout=10)
 
 
 def actor_of(caller: Person) -> Actor:
@@ -79,6 +70,7 @@ async def test_a_granted_endorsement_is_renewed_and_after_a_lapse_reinstated(
     running: Running,
     person: Callable[..., Person],
     topics: str,
+    reviews: ReviewsFeed,
     read_records: Callable[..., list[Any]],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -88,7 +80,7 @@ async def test_a_granted_endorsement_is_renewed_and_after_a_lapse_reinstated(
     initial = await asyncio.to_thread(submitted_ifs, app, dana)
 
     grant = granted(actor_of(dana), application_id=initial.id)
-    await asyncio.to_thread(publish, topics, grant, uuid4(), 2)  # a republished copy changes nothing
+    await asyncio.to_thread(reviews.publish, grant, uuid4(), 2)  # a republished copy changes nothing
     holding = await eventually(lambda: holding_of(running, dana, grant.endorsement_id, "active"))
     assert holding["renewal_window"] == {
         "year": 2026,
@@ -139,7 +131,7 @@ async def test_a_granted_endorsement_is_renewed_and_after_a_lapse_reinstated(
     other = await running.http.get("/applications/holdings", headers=person("itmhca", "applicant").headers)
     assert other.json()["total"] == 0
 
-    await asyncio.to_thread(publish, topics, lapsed(grant.endorsement_id), uuid4())
+    await asyncio.to_thread(reviews.publish, lapsed(grant.endorsement_id), uuid4())
     await eventually(lambda: holding_of(running, dana, grant.endorsement_id, "lapsed"))
     monkeypatch.setattr(app, "clock", lambda: datetime(2027, 3, 1, 18, 0, tzinfo=UTC))
 
@@ -193,7 +185,7 @@ async def test_refusals_are_problems_with_stable_codes(
     grant = granted(actor_of(dana))
     await asyncio.to_thread(
         lambda: app.save(
-            *app.holding_granted(
+            *HoldingCases(app).holding_granted(
                 "itmhca",
                 grant.endorsement_id,
                 Applicant(dana.account_id, dana.name, dana.email),

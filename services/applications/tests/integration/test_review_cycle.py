@@ -14,19 +14,20 @@ from zoneinfo import ZoneInfo
 import pytest
 from applications.application import ApplicationsService
 from applications.domain import Actor, Applicant, Application
-from endorsement_contracts import IntegrationEvent, Person, encode
+from endorsement_contracts import Person
 from endorsement_contracts.events import ReviewOpened
 from journeys import complete_through_use_cases
-from servicekit.outbox import kafka_producer
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
+
+    from sealed_reviews import ReviewsFeed
 
     from conftest import Person as Caller
     from conftest import Running
 
 
-pytestmark = pytest.mark.consumes_reviews  # these tests publish to the reviews topic
+pytestmark = pytest.mark.consumes_reviews  # these tests publish to the reviews topic (sealed, on v2)
 
 ARIZONA = ZoneInfo("America/Phoenix")
 
@@ -38,17 +39,6 @@ async def eventually(check: Callable[[], Awaitable[Any]], *, within: float = 30.
             return result
         await asyncio.sleep(0.05)
     raise AssertionError(f"condition not met within {within}s")
-
-
-def publish(bootstrap: str, event: IntegrationEvent, times: int = 1) -> None:
-    """As the reviews service's relay does: a binary-mode CloudEvent, `times` copies with the same `ce_id`."""
-    producer = kafka_producer(bootstrap, enable_idempotence=False)
-    try:
-        record = encode(event, event_id=uuid4(), source="/services/reviews")
-        for _ in range(times):
-            producer.send(record.topic, key=record.key, value=record.value, headers=record.headers).get(timeout=30)
-    finally:
-        producer.close(timeout=10)
 
 
 def submitted_through_use_cases(app: ApplicationsService, caller: Caller) -> Application:
@@ -75,7 +65,7 @@ def openings(app: ApplicationsService, application: Application) -> int:
 
 
 async def test_a_waiting_cycle_is_recorded_once_and_shown(
-    running: Running, person: Callable[..., Caller], topics: str
+    running: Running, person: Callable[..., Caller], topics: str, reviews: ReviewsFeed
 ) -> None:
     app: ApplicationsService = running.service.app  # type: ignore[assignment]
     dana = person("itmhca", "applicant")
@@ -87,7 +77,7 @@ async def test_a_waiting_cycle_is_recorded_once_and_shown(
     # when the reviews service opens the case in a cycle that opens next quarter (the record delivered twice)
     opens_at = datetime.now(ARIZONA).replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=40)
     deadline = opens_at + timedelta(days=30)
-    await asyncio.to_thread(publish, topics, opened(application, "2027-Q1", opens_at, deadline), 2)
+    await asyncio.to_thread(reviews.publish, opened(application, "2027-Q1", opens_at, deadline), None, 2)
 
     async def shown() -> dict[str, Any] | None:
         response = await running.http.get(path, headers=dana.headers)
@@ -113,7 +103,7 @@ async def test_a_waiting_cycle_is_recorded_once_and_shown(
 
 
 async def test_an_open_cycle_is_not_waiting_and_rolling_intake_shows_none(
-    running: Running, person: Callable[..., Caller], topics: str
+    running: Running, person: Callable[..., Caller], topics: str, reviews: ReviewsFeed
 ) -> None:
     app: ApplicationsService = running.service.app  # type: ignore[assignment]
     dana = person("itmhca", "applicant")
@@ -121,8 +111,8 @@ async def test_an_open_cycle_is_not_waiting_and_rolling_intake_shows_none(
     in_cycle = await asyncio.to_thread(submitted_through_use_cases, app, dana)
     rolling = await asyncio.to_thread(submitted_through_use_cases, app, erin)
     opens_at = datetime.now(ARIZONA) - timedelta(days=3)
-    await asyncio.to_thread(publish, topics, opened(in_cycle, "2026-Q4", opens_at, opens_at + timedelta(days=60)))
-    await asyncio.to_thread(publish, topics, opened(rolling, None))
+    await asyncio.to_thread(reviews.publish, opened(in_cycle, "2026-Q4", opens_at, opens_at + timedelta(days=60)))
+    await asyncio.to_thread(reviews.publish, opened(rolling, None))
 
     async def applied() -> bool:
         counts = [await asyncio.to_thread(openings, app, a) for a in (in_cycle, rolling)]

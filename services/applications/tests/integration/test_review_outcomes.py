@@ -14,18 +14,19 @@ from uuid import UUID, uuid4
 import pytest
 from applications.application import ApplicationsService
 from applications.domain import Actor, Applicant, Application, Status
-from endorsement_contracts import DEAD_LETTER, REVIEWS, IntegrationEvent, Person, encode
+from endorsement_contracts import DEAD_LETTER, REVIEWS_V2, Person
 from endorsement_contracts.events import ApplicationDeferred, EndorsementGranted, InformationRequested
 from journeys import assert_problem, complete_through_use_cases
 from kafka import KafkaConsumer, TopicPartition
-from servicekit.outbox import kafka_producer
 
 if TYPE_CHECKING:
+    from sealed_reviews import ReviewsFeed
+
     from conftest import Person as Caller
     from conftest import Running
 
 
-pytestmark = pytest.mark.consumes_reviews  # these tests publish to the reviews topic
+pytestmark = pytest.mark.consumes_reviews  # these tests publish to the reviews topic (sealed, on v2)
 
 REVIEWER = uuid4()
 SUBMISSION_TYPES = {b"ApplicationSubmitted.v1", b"ApplicationResubmitted.v1"}
@@ -40,17 +41,6 @@ async def eventually(check: Callable[[], Awaitable[Any]], *, within: float = 30.
             return last
         await asyncio.sleep(0.05)
     raise AssertionError(f"condition not met within {within}s; last value: {last!r}")
-
-
-def publish(bootstrap: str, event: IntegrationEvent, event_id: UUID, times: int = 1) -> None:
-    """As the reviews service's relay does: a binary-mode CloudEvent, `times` copies with the same `ce_id`."""
-    producer = kafka_producer(bootstrap, enable_idempotence=False)
-    try:
-        record = encode(event, event_id=event_id, source="/services/reviews")
-        for _ in range(times):
-            producer.send(record.topic, key=record.key, value=record.value, headers=record.headers).get(timeout=30)
-    finally:
-        producer.close(timeout=10)
 
 
 def actor_of(caller: Caller) -> Actor:
@@ -113,7 +103,8 @@ def dead_letters(bootstrap: str, key: str, timeout: float = 20.0) -> list[Any]:
 
 
 async def test_an_information_request_on_the_reviews_topic_returns_the_application_once(
-    running: Running, person: Callable[..., Caller], topics: str, read_records: Callable[..., list[Any]]
+    running: Running, person: Callable[..., Caller], topics: str, reviews: ReviewsFeed,
+    read_records: Callable[..., list[Any]],
 ) -> None:
     app: ApplicationsService = running.service.app  # type: ignore[assignment]
     dana = person("itmhca", "applicant")
@@ -121,13 +112,13 @@ async def test_an_information_request_on_the_reviews_topic_returns_the_applicati
     consumer = running.service.consumer
     assert consumer is not None
 
-    await asyncio.to_thread(publish, topics, information_requested(application, uuid4()), uuid4(), 2)
+    await asyncio.to_thread(reviews.publish, information_requested(application, uuid4()), uuid4(), 2)
 
     returned = await eventually(reaches(app, dana, application.id, Status.RETURNED))
     await eventually(lambda: asyncio.sleep(0, consumer.stats.duplicates >= 1))
     again = app.get(application.id, actor_of(dana))
     assert again.version == returned.version == application.version + 1  # the second copy changed nothing
-    assert consumer.stats.by_type.get("InformationRequested.v1") == 1
+    assert consumer.stats.by_type.get("InformationRequested.v2") == 1
 
     shown = await running.http.get(f"/applications/{application.id}", headers=dana.headers)
     assert shown.json()["status"] == "returned"
@@ -151,24 +142,24 @@ async def test_an_information_request_on_the_reviews_topic_returns_the_applicati
 
 
 async def test_an_outcome_for_an_application_this_service_does_not_hold_is_dead_lettered(
-    running: Running, person: Callable[..., Caller], topics: str
+    running: Running, person: Callable[..., Caller], topics: str, reviews: ReviewsFeed
 ) -> None:
     app: ApplicationsService = running.service.app  # type: ignore[assignment]
     application = submitted_through_use_cases(app, person("itmhca", "applicant"))
     unknown = uuid4()
     event = information_requested(application, uuid4()).model_copy(update={"application_id": unknown})
 
-    await asyncio.to_thread(publish, topics, event, uuid4())
+    await asyncio.to_thread(reviews.publish, event, uuid4())
 
     records = await asyncio.to_thread(dead_letters, topics, str(unknown))
     headers = {name: value.decode() for name, value in records[0].headers}
     assert f"application {unknown}, which this service does not hold" in headers["dlq_reason"]
-    assert headers["dlq_source_topic"] == REVIEWS.name
+    assert headers["dlq_source_topic"] == REVIEWS_V2.name
     assert headers["dlq_consumer_group"] == running.service.settings.applications_consumer_group  # type: ignore[attr-defined]
 
 
 async def test_a_deferred_application_is_resubmitted_from_its_earliest_date_and_the_timeline_tells_it(
-    running: Running, person: Callable[..., Caller], topics: str
+    running: Running, person: Callable[..., Caller], topics: str, reviews: ReviewsFeed
 ) -> None:
     app: ApplicationsService = running.service.app  # type: ignore[assignment]
     dana = person("itmhca", "applicant")
@@ -188,7 +179,7 @@ async def test_a_deferred_application_is_resubmitted_from_its_earliest_date_and_
         deferred_by=REVIEWER,
     )
 
-    await asyncio.to_thread(publish, topics, deferral, uuid4())
+    await asyncio.to_thread(reviews.publish, deferral, uuid4())
     await eventually(reaches(app, dana, application.id, Status.DEFERRED))
 
     too_early = await running.http.post(f"/applications/{application.id}/submit", headers=dana.headers)
@@ -210,7 +201,7 @@ async def test_a_deferred_application_is_resubmitted_from_its_earliest_date_and_
         renewal_date=date(today.year + 1, 12, 15),
         granted_by=REVIEWER,
     )
-    await asyncio.to_thread(publish, topics, grant, uuid4())
+    await asyncio.to_thread(reviews.publish, grant, uuid4())
     await eventually(reaches(app, dana, application.id, Status.ENDORSED))
     await running.catch_up()
 

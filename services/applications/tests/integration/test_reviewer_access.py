@@ -17,19 +17,20 @@ import httpx
 import pytest
 from applications.application import ApplicationsService
 from applications.domain import Actor, Applicant, Application
+from applications.use_cases.references import ReferenceCases
 from document_samples import pdf
-from endorsement_contracts import IntegrationEvent, encode
 from endorsement_contracts.events import ReviewerAssigned, ReviewerReleased
 from journeys import assert_problem, complete_through_use_cases
 from reference_builders import link_token, raters, ratings
-from servicekit.outbox import kafka_producer
 
 if TYPE_CHECKING:
+    from sealed_reviews import ReviewsFeed
+
     from conftest import Person as Caller
     from conftest import Running
 
 
-pytestmark = pytest.mark.consumes_reviews  # these tests publish to the reviews topic
+pytestmark = pytest.mark.consumes_reviews  # these tests publish to the reviews topic (sealed, on v2)
 
 MIA = "mia.mentor@itmhca.example"
 COMMENT = "Reflects on her own reactions with families; a strong colleague."
@@ -44,17 +45,6 @@ async def eventually(check: Callable[[], Awaitable[Any]], *, within: float = 30.
     raise AssertionError(f"condition not met within {within}s")
 
 
-def publish(bootstrap: str, event: IntegrationEvent, times: int = 1) -> None:
-    """As the reviews service's relay does: a binary-mode CloudEvent, `times` copies with the same `ce_id`."""
-    producer = kafka_producer(bootstrap, enable_idempotence=False)
-    try:
-        record = encode(event, event_id=uuid4(), source="/services/reviews")
-        for _ in range(times):
-            producer.send(record.topic, key=record.key, value=record.value, headers=record.headers).get(timeout=30)
-    finally:
-        producer.close(timeout=10)
-
-
 def with_a_waived_reference(app: ApplicationsService, dana: Caller) -> tuple[Application, UUID]:
     """An IFS application complete but for submission, whose first reference was replaced by a waived one that the
     rater answered with a comment."""
@@ -64,8 +54,9 @@ def with_a_waived_reference(app: ApplicationsService, dana: Caller) -> tuple[App
     rule = app.rules_on(application, app.local_date("itmhca")).references
     first = next(r for r in application.reference_list() if r.slot == 1)
     rater = replace(raters(rule)[0], name="Wendy Waived", email="wendy.waived@example.org")
-    application, waived_id = app.name_rater(application.id, actor, 1, rater, waived=True, replaces=first.id)
-    app.answer_reference(link_token(app, application, waived_id), ratings(rule), COMMENT)
+    references = ReferenceCases(app)
+    application, waived_id = references.name_rater(application.id, actor, 1, rater, waived=True, replaces=first.id)
+    references.answer_reference(link_token(app, application, waived_id), ratings(rule), COMMENT)
     return app.get(application.id, actor), waived_id
 
 
@@ -91,7 +82,7 @@ async def listed(running: Running, who: Caller) -> list[str]:
 
 
 async def test_an_assigned_reviewer_reads_everything_until_released(
-    running: Running, person: Callable[..., Caller], topics: str
+    running: Running, person: Callable[..., Caller], topics: str, reviews: ReviewsFeed
 ) -> None:
     app: ApplicationsService = running.service.app  # type: ignore[assignment]
     dana = person("itmhca", "applicant")
@@ -116,7 +107,7 @@ async def test_an_assigned_reviewer_reads_everything_until_released(
 
     # when the reviews service assigns Mia (the record delivered twice)
     case = uuid4()
-    await asyncio.to_thread(publish, topics, assigned(application, case), 2)
+    await asyncio.to_thread(reviews.publish, assigned(application, case), None, 2)
 
     async def readable(who: Caller) -> httpx.Response | None:
         response = await running.http.get(path, headers=who.headers)
@@ -175,7 +166,7 @@ async def test_an_assigned_reviewer_reads_everything_until_released(
         reviewer_email=MIA,
         reason="withdrawn",
     )
-    await asyncio.to_thread(publish, topics, released)
+    await asyncio.to_thread(reviews.publish, released)
 
     async def gone() -> Any:
         response = await running.http.get(path, headers=mia.headers)

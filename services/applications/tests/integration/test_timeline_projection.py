@@ -10,7 +10,7 @@ import asyncpg
 from applications.bootstrap import open_service
 from applications.config import SCHEMA, ApplicationsSettings
 from applications.domain import Actor, Applicant
-from applications.entrypoints.review_outcomes_consumer import handlers
+from applications.entrypoints.consumer import outcome_handlers
 from applications.projections.applications_table import ApplicationsTable
 from applications.projections.timeline import TimelineProjection
 from endorsement_contracts import Envelope, IntegrationEvent, Person
@@ -46,7 +46,7 @@ async def test_outcomes_reach_both_read_models_and_a_rebuild_gives_the_same_rows
     application = app.submit(application.id, dana)
     applicant = Person(account_id=account, name="Dana Reyes", email="dana@example.org")
     case, reviewer = uuid4(), uuid4()
-    consume = handlers(app)
+    consume = outcome_handlers(app)
     request = InformationRequested(
         tenant="itmhca",
         occurred_at=datetime.now(UTC),

@@ -28,6 +28,7 @@ from applications.domain import (
     WorkActivity,
     WorkEntry,
 )
+from applications.domain.entries import PersonalEntry
 from applications.domain.errors import (
     EntryNotFound,
     InvalidDates,
@@ -76,8 +77,9 @@ def test_an_entry_is_added_to_its_tab_as_one_event(entry: Entry, tab: Tab) -> No
 
     stored = application.entries(tab)[entry_id]
     assert list(application.entries(tab)) == [entry_id]
+    sealed_under_the_applicant = PersonalEntry(application.applicant.subject, stored)
     assert events_of(application) == [("EntryAdded", {"tenant": "itmhca", "tab": tab.value, "entry_id": entry_id,
-                                                      "entry": stored})]
+                                                      "entry": sealed_under_the_applicant})]
     assert all(not application.entries(other) for other in Tab if other is not tab)
 
 

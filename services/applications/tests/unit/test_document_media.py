@@ -18,8 +18,8 @@ from applications.documents.media import (
 )
 from applications.documents.refusals import DocumentTooLarge, ExtensionNotAllowed, UnsupportedDocumentType
 from applications.documents.store import digest
-from applications.documents.use_cases import DocumentsService
 from applications.domain.documents import Document, DocumentKind, InvalidDocument, clean_filename
+from applications.use_cases.documents import DocumentCases
 from document_samples import docx, gif, jpeg, padded_pdf, pdf, plain_zip, png
 
 POLICY = DocumentPolicy(max_bytes=4096)
@@ -145,10 +145,11 @@ def test_a_document_stored_before_the_allow_list_is_served_under_a_safe_name() -
             return Stored()
 
     class Store:
-        def get(self, sha256: str) -> bytes:
+        def get(self, owner: str | None, sha256: str) -> bytes:
+            assert owner is None  # stored before sealing
             return content
 
-    service = DocumentsService(Applications(), Store(), POLICY)  # type: ignore[arg-type]
+    service = DocumentCases(Applications(), Store(), POLICY)  # type: ignore[arg-type]
     served, body = service.content(uuid4(), None, legacy.document_id)  # type: ignore[arg-type]
 
     assert (served.filename, body) == ("run.bat.pdf", content)

@@ -27,6 +27,7 @@ from applications.domain.documents import (
     UnknownDocument,
 )
 from applications.domain.errors import NotEditable
+from applications.domain.values import PersonalText
 from rule_builders import context
 
 OFFER = CategoryOffer({"IFS": "Infant Family Specialist"})
@@ -34,14 +35,17 @@ NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 TODAY = date(2026, 3, 1)
 
 
+DANA = Applicant(uuid4(), "Dana Reyes", "dana@example.org")
+
+
 def a_draft() -> Application:
-    return Application.start("itmhca", Applicant(uuid4(), "Dana Reyes", "dana@example.org"), "IFS", OFFER)
+    return Application.start("itmhca", DANA, "IFS", OFFER)
 
 
 def a_document(kind: DocumentKind = DocumentKind.TRANSCRIPT, filename: str = "transcript.pdf") -> Document:
     content = f"%PDF-1.4 {uuid4()}".encode()
     return Document(uuid4(), kind, filename, "application/pdf", len(content), hashlib.sha256(content).hexdigest(),
-                    NOW)
+                    NOW, owner=DANA.subject)
 
 
 def a_degree(transcript: Document | None) -> EducationEntry:
@@ -73,6 +77,26 @@ def test_the_file_name_is_cleaned_when_attached() -> None:
     application.attach_document(document, 50)
 
     assert application.document(document.document_id).filename == "CV.docx"
+
+
+def test_a_document_is_owned_by_the_applicant_and_its_name_is_sealed_under_them() -> None:
+    application = a_draft()
+    with pytest.raises(ValueError, match="owned by the applicant"):
+        application.attach_document(replace(a_document(), owner="account:someone-else"), 50)
+    new_event_names(application)
+    document = a_document(filename="my-cv.pdf")
+
+    application.attach_document(document, 50)
+
+    [attached] = application.collect_events()
+    assert isinstance(attached, Application.DocumentAttached)
+    assert (attached.owner, attached.filename) == (DANA.subject, PersonalText(DANA.subject, "my-cv.pdf"))
+
+
+def test_a_document_attached_before_sealing_has_no_owner() -> None:
+    state = {"filename": "old.pdf"}
+    Application.DocumentAttached.upcast_v1_v2(state)
+    assert state == {"filename": PersonalText(None, "old.pdf"), "owner": None}
 
 
 def test_an_application_holds_a_limited_number_of_documents() -> None:

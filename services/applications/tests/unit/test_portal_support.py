@@ -9,13 +9,13 @@ from pathlib import Path
 from uuid import uuid4
 
 import pytest
-from applications.catalogue import TAB_ORDER, competency_list, offered_categories, tabs_of
 from applications.domain import Evidence, RuleBook, check_requirements
 from applications.domain.reference_data import Answer, LinkRequest, Rater, Reference, VoidReason
 from applications.domain.rules import DEFAULT_RATING_SCALE, NOT_ENOUGH_INFORMATION, RaterRole
 from applications.entrypoints.dependencies import expected_versions
 from applications.rulesets import load_rule_set
 from applications.rulesets.competencies import load_competencies
+from applications.use_cases.catalogue import TAB_ORDER, competency_list, offered_categories, tabs_of
 
 RULESETS = Path(__file__).resolve().parents[4] / "config" / "rulesets"
 ON = date(2026, 3, 1)

@@ -10,8 +10,8 @@ from uuid import UUID, uuid4
 import pytest
 from applications.domain import Applicant, Application, CategoryOffer
 from applications.domain.reference_data import Rater, ReferencePolicy
+from applications.domain.reference_links import ReferenceLinks
 from applications.domain.rules import RaterRole
-from applications.reference_links import ReferenceLinks
 from applications.translation import Translator
 from endorsement_contracts import decode, encode
 from endorsement_contracts.events.applications import ReferenceCompleted, ReferenceRequested, ReferenceVoided

@@ -11,7 +11,6 @@ from uuid import uuid4
 
 import pytest
 from applications.application import ApplicationsService
-from applications.bootstrap import merge_handlers
 from applications.config import load_tenants
 from applications.domain import Actor, Applicant, Application, Status
 from applications.domain.holdings import Holding, HoldingStatus
@@ -25,9 +24,10 @@ from applications.domain.renewal_errors import (
     RenewalNotOpen,
 )
 from applications.domain.renewals import ApplicationKind
-from applications.entrypoints import endorsements_consumer, review_outcomes_consumer
+from applications.entrypoints import consumer as handlers_of
 from applications.rulesets import load_rule_book
 from applications.translation import Translator
+from applications.use_cases.holdings import HoldingCases
 from endorsement_contracts import IntegrationEvent
 from endorsement_contracts.events.applications import ApplicationStarted, ReinstatementSubmitted, RenewalSubmitted
 from renewal_journeys import (
@@ -72,9 +72,10 @@ def service(clock: Clock) -> Iterator[ApplicationsService]:
 @pytest.fixture
 def consumer(service: ApplicationsService) -> IdempotentConsumer:
     """As the composition root wires it: the grant's holding is a hook of the review-outcome handler."""
-    handlers = merge_handlers(
-        review_outcomes_consumer.handlers(service, on_granted=[endorsements_consumer.grant_hook(service)]),
-        endorsements_consumer.handlers(service),
+    holdings = HoldingCases(service)
+    handlers = handlers_of.merge_handlers(
+        handlers_of.outcome_handlers(service, on_granted=[handlers_of.grant_hook(holdings)]),
+        handlers_of.holding_handlers(holdings),
     )
     return IdempotentConsumer(service, group_id="tests", handlers=handlers)
 
@@ -96,8 +97,8 @@ def holder() -> tuple[Actor, Applicant]:
 def held(service: ApplicationsService, actor: Actor, **fields: Any) -> Holding:
     """The holding a grant creates (as the grant hook saves it with the endorsed application)."""
     event = granted(actor, **fields)
-    service.save(*endorsements_consumer.on_endorsement_granted(service, event))
-    return service.get_holding(actor, event.endorsement_id)
+    service.save(*handlers_of.on_endorsement_granted(HoldingCases(service), event))
+    return HoldingCases(service).get_holding(actor, event.endorsement_id)
 
 
 def published(service: ApplicationsService, application: Application) -> list[IntegrationEvent]:
@@ -115,13 +116,13 @@ def test_a_grant_creates_the_holding_once(service: ApplicationsService) -> None:
     actor, _ = holder()
     event = granted(actor)
 
-    first = endorsements_consumer.on_endorsement_granted(service, event)
+    first = handlers_of.on_endorsement_granted(HoldingCases(service), event)
     service.save(*first)
-    again = endorsements_consumer.on_endorsement_granted(service, event)
+    again = handlers_of.on_endorsement_granted(HoldingCases(service), event)
 
     assert [type(a).__name__ for a in first] == ["Holding", "Portfolio"]
     assert again == []
-    holding = service.get_holding(actor, event.endorsement_id)
+    holding = HoldingCases(service).get_holding(actor, event.endorsement_id)
     assert (holding.category, holding.status, holding.renewal_date, holding.removal_date) == (
         "IFS",
         HoldingStatus.ACTIVE,
@@ -134,7 +135,7 @@ def test_a_holder_renews_in_the_window_and_the_outbox_publishes_renewal_submitte
     actor, applicant = holder()
     holding = held(service, actor)
 
-    renewal = service.start_renewal(actor, applicant, holding.id)
+    renewal = HoldingCases(service).start_renewal(actor, applicant, holding.id)
     complete_renewal(service, actor, renewal.id)
     submitted = service.submit(renewal.id, actor)
 
@@ -162,19 +163,19 @@ def test_a_holder_renews_in_the_window_and_the_outbox_publishes_renewal_submitte
         "RENEWAL_RSC_HOURS",
         "FEE_RENEWAL",
     }
-    assert [s.application_id for s in service.get_holding(actor, holding.id).started] == [renewal.id]
+    assert [s.application_id for s in HoldingCases(service).get_holding(actor, holding.id).started] == [renewal.id]
 
 
 def test_a_second_renewal_of_the_same_year_waits_for_the_first_to_be_withdrawn(service: ApplicationsService) -> None:
     actor, applicant = holder()
     holding = held(service, actor)
-    first = service.start_renewal(actor, applicant, holding.id)
+    first = HoldingCases(service).start_renewal(actor, applicant, holding.id)
 
     with pytest.raises(RenewalAlreadyOpen):
-        service.start_renewal(actor, applicant, holding.id)
+        HoldingCases(service).start_renewal(actor, applicant, holding.id)
     service.withdraw(first.id, actor, "started it twice by mistake")
 
-    assert service.start_renewal(actor, applicant, holding.id).kind is ApplicationKind.RENEWAL
+    assert HoldingCases(service).start_renewal(actor, applicant, holding.id).kind is ApplicationKind.RENEWAL
 
 
 def test_the_window_closes_on_the_removal_date(service: ApplicationsService, clock: Clock) -> None:
@@ -183,7 +184,7 @@ def test_the_window_closes_on_the_removal_date(service: ApplicationsService, clo
     clock.now = datetime(2027, 2, 2, 7, 0, tzinfo=UTC)  # 2027-02-02 00:00 in Arizona
 
     with pytest.raises(RenewalNotOpen, match="until 2027-02-01"):
-        service.start_renewal(actor, applicant, holding.id)
+        HoldingCases(service).start_renewal(actor, applicant, holding.id)
 
 
 def test_only_the_holder_can_renew(service: ApplicationsService) -> None:
@@ -192,10 +193,11 @@ def test_only_the_holder_can_renew(service: ApplicationsService) -> None:
     other, other_applicant = holder()
 
     with pytest.raises(EndorsementNotHeld):
-        service.start_renewal(other, other_applicant, holding.id)
+        HoldingCases(service).start_renewal(other, other_applicant, holding.id)
     with pytest.raises(EndorsementNotHeld):
-        service.get_holding(other, holding.id)
-    assert service.get_holding(Actor(uuid4(), "itmhca", frozenset({"coordinator"})), holding.id).id == holding.id
+        HoldingCases(service).get_holding(other, holding.id)
+    coordinator = Actor(uuid4(), "itmhca", frozenset({"coordinator"}))
+    assert HoldingCases(service).get_holding(coordinator, holding.id).id == holding.id
 
 
 def test_a_held_category_is_refused_and_a_second_category_is_allowed(service: ApplicationsService) -> None:
@@ -232,8 +234,8 @@ def test_a_lapse_event_opens_the_way_to_a_reinstatement_only(
     assert offsets.deliver(consumer, lapsed(holding.id)) == "duplicate"  # a republished copy changes nothing
 
     with pytest.raises(EndorsementNotActive):
-        service.start_renewal(actor, applicant, holding.id)
-    reinstatement = service.start_reinstatement(actor, applicant, holding.id)
+        HoldingCases(service).start_renewal(actor, applicant, holding.id)
+    reinstatement = HoldingCases(service).start_reinstatement(actor, applicant, holding.id)
     complete_reinstatement(service, actor, reinstatement.id)
     submitted = service.submit(reinstatement.id, actor)
 
@@ -243,7 +245,7 @@ def test_a_lapse_event_opens_the_way_to_a_reinstatement_only(
         False,
     )
     assert isinstance(published(service, submitted)[-1], ReinstatementSubmitted)
-    assert service.get_holding(actor, holding.id).status is HoldingStatus.LAPSED
+    assert HoldingCases(service).get_holding(actor, holding.id).status is HoldingStatus.LAPSED
 
 
 def test_a_renewal_approval_moves_the_renewal_date_once(
@@ -256,7 +258,7 @@ def test_a_renewal_approval_moves_the_renewal_date_once(
     assert offsets.deliver(consumer, renewal_approved(holding.id, renewal_id)) == "processed"
     assert offsets.deliver(consumer, renewal_approved(holding.id, renewal_id)) == "duplicate"
 
-    after = service.get_holding(actor, holding.id)
+    after = HoldingCases(service).get_holding(actor, holding.id)
     assert (after.renewal_date, after.removal_date, after.version) == (date(2027, 12, 15), date(2028, 2, 1), 2)
 
 
@@ -271,7 +273,7 @@ def test_inactive_status_is_recorded_on_the_holders_request(service: Application
     actor, _ = holder()
     holding = held(service, actor)
 
-    inactive = service.request_inactive(actor, holding.id, "family leave")
+    inactive = HoldingCases(service).request_inactive(actor, holding.id, "family leave")
 
     assert (inactive.status, inactive.inactive_reason, inactive.history[-1].on) == (
         HoldingStatus.INACTIVE,
@@ -285,7 +287,7 @@ def test_an_initial_application_declares_no_rsc_provision(service: ApplicationsS
     application = service.start(actor, applicant, "IFS")
 
     with pytest.raises(NotARenewal):
-        service.declare_rsc_provision(application.id, actor, True)
+        HoldingCases(service).declare_rsc_provision(application.id, actor, True)
 
 
 def test_an_association_that_endorses_one_category_at_a_time_says_so_in_its_tenant_file(

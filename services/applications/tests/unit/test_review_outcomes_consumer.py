@@ -12,10 +12,10 @@ from uuid import UUID, uuid4
 
 import pytest
 from applications.application import ApplicationsService
-from applications.bootstrap import merge_handlers
 from applications.config import TenantCatalog, load_tenants
 from applications.domain import Applicant, Application, CategoryOffer, Status
-from applications.entrypoints.review_outcomes_consumer import handlers
+from applications.entrypoints.consumer import merge_handlers
+from applications.entrypoints.consumer import outcome_handlers as handlers
 from applications.rulesets import load_rule_book
 from endorsement_contracts import EndorsementGranted, Envelope, IntegrationEvent, Person
 from endorsement_contracts.events import ApplicationDeferred, EndorsementDenied, InformationRequested

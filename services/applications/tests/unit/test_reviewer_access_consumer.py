@@ -11,11 +11,11 @@ from uuid import uuid4
 
 import pytest
 from applications.application import ApplicationsService
-from applications.bootstrap import merge_handlers
 from applications.config import load_tenants
 from applications.domain import Applicant, Application, CategoryOffer
-from applications.entrypoints import endorsements_consumer, review_outcomes_consumer, reviewer_access_consumer
+from applications.entrypoints import consumer as handlers_of
 from applications.rulesets import load_rule_book
+from applications.use_cases.holdings import HoldingCases
 from endorsement_contracts import Envelope, IntegrationEvent
 from endorsement_contracts.events import ReviewerAssigned, ReviewerReleased
 from rule_builders import context, fill, satisfying, shipped
@@ -42,7 +42,7 @@ def service() -> Iterator[ApplicationsService]:
 
 @pytest.fixture
 def consumer(service: ApplicationsService) -> IdempotentConsumer:
-    return IdempotentConsumer(service, group_id="applications", handlers=reviewer_access_consumer.handlers(service))
+    return IdempotentConsumer(service, group_id="applications", handlers=handlers_of.reviewer_access_handlers(service))
 
 
 def a_submitted(service: ApplicationsService) -> Application:
@@ -155,9 +155,9 @@ def test_records_about_unknown_applications_or_associations_are_refused(
 
 
 def test_the_handlers_join_the_consumers_table_without_a_clash(service: ApplicationsService) -> None:
-    merged = merge_handlers(
-        review_outcomes_consumer.handlers(service, on_granted=[endorsements_consumer.grant_hook(service)]),
-        endorsements_consumer.handlers(service),
-        reviewer_access_consumer.handlers(service),
+    merged = handlers_of.merge_handlers(
+        handlers_of.outcome_handlers(service, on_granted=[handlers_of.grant_hook(HoldingCases(service))]),
+        handlers_of.holding_handlers(HoldingCases(service)),
+        handlers_of.reviewer_access_handlers(service),
     )
     assert {ReviewerAssigned, ReviewerReleased} <= merged.keys()

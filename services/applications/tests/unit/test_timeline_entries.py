@@ -136,7 +136,7 @@ def test_references_name_the_rater_but_never_show_what_the_rater_wrote() -> None
     for event in answered:
         for item, rating in event.ratings.items():
             assert item not in text and rating not in text
-        assert not event.comments or event.comments not in text
+        assert not event.comments.text or event.comments.text not in text
     assert "not enough information" not in text
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from applications.domain import Applicant, Application, CategoryOffer, Details
-from applications.reference_links import ReferenceLinks
+from applications.domain.reference_links import ReferenceLinks
 from applications.translation import Translator
 from endorsement_contracts import ApplicationSubmitted, decode, encode
 from rule_builders import context, fill, satisfying, shipped

@@ -28,7 +28,8 @@ def accepted_application() -> tuple[Application, list[Any]]:
     application.record_fee(FeePayment(FeeKind.REGISTRATION, 2000, "REG-1", ON), ON)
     content = b"%PDF-1.4 cv"
     application.attach_document(Document(uuid4(), DocumentKind.CV, "cv.pdf", "application/pdf", len(content),
-                                         hashlib.sha256(content).hexdigest(), AT), 50)
+                                         hashlib.sha256(content).hexdigest(), AT, application.applicant.subject),
+                                50)
     application.register(IFS, AT)
     application.accept_registration(COORDINATOR, ACCEPTED_AT)
     return application, list(application.collect_events())

@@ -1,4 +1,9 @@
-"""Signs an endorsement as an Open Badges 3.0 credential with the tenant's newest key (eddsa-rdfc-2022)."""
+"""Signs an endorsement as an Open Badges 3.0 credential with the tenant's newest key (eddsa-rdfc-2022).
+
+The holder is only the salted hash of their address: the person's name is left out (docs/erasure.md, "The
+public topic"), since partners keep what they receive and a signed document cannot be changed on erasure.
+Pages and certificates take the name from this service's own records, which erasure scrubs.
+"""
 
 from __future__ import annotations
 
@@ -33,6 +38,8 @@ class OpenBadgeSigner:
     ) -> SignedCredential:
         """Sign with the tenant's newest key; a re-issue passes the original `awarded_at`."""
         issuer = self.issuers.get(tenant.slug)
+        if grant.holder.email is None:
+            raise LookupError("the holder's address is erased: there is nothing to hash")
         if issuer is None:
             raise LookupError(f"no signing keys for tenant {tenant.slug!r}")
         award = EndorsementAward(
@@ -44,7 +51,7 @@ class OpenBadgeSigner:
             category_name=grant.category_name,
             designation=grant.designation,
             holder_email=grant.holder.email,
-            holder_name=grant.holder.name,
+            holder_name=None,  # never in a signed document: it could not be erased from partners' copies
             awarded_at=awarded_at or period.valid_from,  # first issue: the endorsement's effective date
             valid_from=period.valid_from,
             valid_until=period.valid_until,

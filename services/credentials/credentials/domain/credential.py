@@ -26,7 +26,7 @@ from credentials.domain.errors import (
     NotDueError,
     NotSuspendedError,
 )
-from credentials.domain.grant import EndorsementGrant
+from credentials.domain.grant import EndorsementGrant, Holder, account_subject
 from credentials.domain.validity import ValidityPeriod
 
 __all__ = ["Credential", "CredentialStatus", "Decision", "Reissue", "SignedCredential", "Standing",
@@ -88,12 +88,12 @@ class Reissue:
 
 class Credential(Aggregate):
     class Issued(Aggregate.Created):
-        class_version = 2
+        class_version = 3
         tenant: str
         endorsement_id: UUID
         holder_account_id: UUID
-        holder_name: str
-        holder_email: str
+        holder: Holder
+        """Name and e-mail address, sealed under the holder's account (both None once erased)."""
         category: str
         category_name: str
         designation: str | None
@@ -110,6 +110,12 @@ class Credential(Aggregate):
         @staticmethod
         def upcast_v1_v2(state: dict[str, Any]) -> None:
             state["status_index"] = None  # issued before status lists existed
+
+        @staticmethod
+        def upcast_v2_v3(state: dict[str, Any]) -> None:
+            """Stored before holder data was sealed: plaintext `holder_name` and `holder_email` fields."""
+            state["holder"] = Holder(account_subject(state["holder_account_id"]), state.pop("holder_name"),
+                                     state.pop("holder_email"))
 
     class Renewed(Aggregate.Event):
         decision_id: str
@@ -178,7 +184,7 @@ class Credential(Aggregate):
         holder = grant.holder
         return cls(
             tenant=grant.tenant, endorsement_id=grant.endorsement_id, holder_account_id=holder.account_id,
-            holder_name=holder.name, holder_email=holder.email, category=grant.category,
+            holder=holder, category=grant.category,
             category_name=grant.category_name, designation=grant.designation, effective_date=grant.effective_date,
             renewal_date=grant.renewal_date, valid_from=period.valid_from, valid_until=period.valid_until,
             verification_method=signed.verification_method, verification_url=verification_url,
@@ -187,16 +193,15 @@ class Credential(Aggregate):
 
     @event(Issued)
     def __init__(
-        self, *, tenant: str, endorsement_id: UUID, holder_account_id: UUID, holder_name: str, holder_email: str,
-        category: str, category_name: str, designation: str | None, effective_date: date, renewal_date: date,
+        self, *, tenant: str, endorsement_id: UUID, holder_account_id: UUID, holder: Holder, category: str,
+        category_name: str, designation: str | None, effective_date: date, renewal_date: date,
         valid_from: datetime, valid_until: datetime, verification_method: str, verification_url: str,
         document: dict[str, Any], issued_at: datetime, status_index: int | None = None,
     ) -> None:
         self.tenant = tenant
         self.endorsement_id = endorsement_id
         self.holder_account_id = holder_account_id
-        self.holder_name = holder_name
-        self.holder_email = holder_email
+        self.holder = holder
         self.category = category
         self.category_name = category_name
         self.designation = designation
@@ -340,6 +345,16 @@ class Credential(Aggregate):
         self.expired_for = valid_until
 
     # --- reading ------------------------------------------------------------------------------------------
+
+    @property
+    def holder_name(self) -> str | None:
+        """None once the holder was erased."""
+        return self.holder.name
+
+    @property
+    def holder_email(self) -> str | None:
+        """None once the holder was erased."""
+        return self.holder.email
 
     @property
     def is_expired(self) -> bool:

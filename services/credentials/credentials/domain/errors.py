@@ -65,3 +65,9 @@ class NotDueError(CredentialError):
     """The credential's validity period has not ended yet."""
 
     code = "NOT_DUE"
+
+
+class HolderErasedError(CredentialError):
+    """The holder was erased: nothing is issued or re-issued for them any more (their name and address are gone)."""
+
+    code = "HOLDER_ERASED"

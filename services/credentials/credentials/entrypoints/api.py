@@ -19,6 +19,7 @@ from credentials.config import CredentialsSettings
 from credentials.entrypoints.negotiation import preferred_media_type
 from credentials.entrypoints.rate_limit import ClientAddresses, RateLimit, TokenBuckets, retry_later
 from credentials.entrypoints.verification_page import CONTENT_SECURITY_POLICY, render_verification_page
+from credentials.entrypoints.verified_holder import holder_of
 from credentials.entrypoints.verify_request import parse_verify_request, read_body
 from credentials.projections.credentials import get_all_by_endorsement
 from credentials.vc.pool import CanonicalizationBusy, CanonicalizationPool
@@ -41,6 +42,11 @@ canonicalize cheaply fails the proof check with MALFORMED. Only a request that i
 (not JSON, no `verifiableCredential` object, over 256 KiB) is refused, with a problem (400 or 422) whose code is
 MALFORMED; a client over its rate is refused with 429 RATE_LIMITED, and a saturated verifier with 503
 VERIFIER_BUSY, both with `Retry-After`.
+
+Signed credentials identify the holder only by a salted `identityHash`. When the proof and issuer checks pass
+and this service issued the credential, the answer also has `holder`: `{"name": "..."}`, the holder's name as
+this service records it now, or `{"name": null, "erased": true}` once the holder was erased (also for a revoked
+or expired credential). Without a genuine signature or for a credential issued elsewhere, `holder` is absent.
 """
 
 VERIFY_REQUEST_SCHEMA: dict[str, Any] = {
@@ -56,12 +62,39 @@ VERIFY_REQUEST_SCHEMA: dict[str, Any] = {
                 }
             }
         },
-    }
+    },
+    "responses": {
+        "200": {
+            "description": "The result of every check, and the holder of a genuine credential issued here",
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["verified", "checks", "errors", "warnings"],
+                        "properties": {
+                            "verified": {"type": "boolean"},
+                            "checks": {"type": "array", "items": {"type": "object"}},
+                            "errors": {"type": "array", "items": {"type": "object"}},
+                            "warnings": {"type": "array", "items": {"type": "object"}},
+                            "holder": {
+                                "type": "object",
+                                "description": "Only when the proof and issuer checks passed and the credential "
+                                               "was issued here; `name` is null and `erased` true once the "
+                                               "holder was erased",
+                                "required": ["name"],
+                                "properties": {"name": {"type": ["string", "null"]}, "erased": {"type": "boolean"}},
+                            },
+                        },
+                    }
+                }
+            },
+        }
+    },
 }
 
 
 def verify_protection(settings: CredentialsSettings) -> dict[str, Any]:
-    """`create_api`'s `rate_limit` and `pool` from the settings (the pool's workers start on first use)."""
+    """`create_api`'s `rate_limit` and `pool` from the settings (`bootstrap` starts the workers with the service)."""
     return {
         "rate_limit": RateLimit(
             TokenBuckets(settings.credentials_verify_rate_per_second, settings.credentials_verify_burst),
@@ -107,7 +140,8 @@ def create_api(app: CredentialsApplication, issuers: IssuerDirectory, status_che
         except CanonicalizationBusy:
             return retry_later(503, "Verifier busy", "too many verifications are in progress; nothing was "
                                "verified, please retry", "VERIFIER_BUSY", 1, request.url.path)
-        return JSONResponse(result)
+        holder = await holder_of(app, getattr(request.app.state, "pool", None), presented.credential, result)
+        return JSONResponse(result if holder is None else {**result, "holder": holder})
 
     @api.get("/credentials/{credential_id}", tags=["public"], summary="A credential (JSON, or HTML for people)")
     def get_credential(credential_id: str, request: Request) -> Response:

@@ -5,6 +5,18 @@ and revocation change that credential; each is recorded with the upstream event'
 id, so a republished copy finds the decision applied and changes nothing. A decision that the credential
 already reflects (a revocation of a revoked credential, a lapse of a suspended one) changes nothing either.
 Decisions that can never apply (no such credential, renewing a revoked one) go to the dead-letter topic.
+
+`PersonErased` (the erasure ledger) destroys the subject's key and records the erasure once; the read models
+scrub on that record and the relay answers `ErasureCompleted`. A grant or re-issue for an erased holder
+changes nothing (it is not dead-lettered either: the copy would hold their name again).
+
+The decisions are read from `endorsement.reviews.v2` (docs/erasure.md, slice 7b): each record's sealed fields are
+opened at the reviews service (`unsealer`) and the handlers below get the event in its v1 shape
+(`servicekit.sealed_twins.opened_handlers`). A v2 record has the `ce_id` of its v1 twin, so a decision read
+before from v1 is found applied, and a grant finds its credential. A value whose subject reviews erased opens to
+None: a grant without the holder's name or address is a grant for an erased holder (nothing is issued), and a
+revocation whose reason was erased still revokes, with `ERASED_REASON`. `PersonErased` stays on
+`endorsement.erasures.v1`.
 """
 
 from __future__ import annotations
@@ -13,16 +25,26 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from endorsement_contracts import EndorsementGranted, Envelope, IntegrationEvent
-from endorsement_contracts.events import EndorsementLapsed, EndorsementReinstated, EndorsementRevoked, RenewalApproved
-from servicekit.consumer import Handler, IdempotentConsumer, RejectedMessage
+from endorsement_contracts.events import (
+    EndorsementLapsed,
+    EndorsementReinstated,
+    EndorsementRevoked,
+    PersonErased,
+    RenewalApproved,
+)
+from servicekit.consumer import Handler, IdempotentConsumer, RejectedMessage, Unsealer
+from servicekit.sealed_twins import opened_handlers
 
 from credentials.application import CredentialsApplication
 from credentials.domain.credential import Credential, Decision, SuspensionCause
-from credentials.domain.errors import CredentialError, UnchangedError
+from credentials.domain.errors import CredentialError, HolderErasedError, UnchangedError
 from credentials.domain.grant import EndorsementGrant, Holder
 from credentials.lifecycle import Effects, Lifecycle, ReissueTerms
 
 GROUP_ID = "credentials"
+ERASED_REASON = "not available: the holder's personal data was erased"
+"""The reason recorded (and published to partners) for an upstream revocation whose reason was sealed under a holder
+erased before it was published (reviews' surrender on erasure): the credential is revoked all the same."""
 
 Change = Callable[[Lifecycle, Credential, Envelope], Effects]
 
@@ -31,7 +53,7 @@ def grant_from(event: EndorsementGranted) -> EndorsementGrant:
     return EndorsementGrant(
         tenant=event.tenant,
         endorsement_id=event.endorsement_id,
-        holder=Holder(event.applicant.account_id, event.applicant.name, str(event.applicant.email)),
+        holder=Holder.of_account(event.applicant.account_id, event.applicant.name, str(event.applicant.email)),
         category=event.category,
         category_name=event.category_name,
         designation=(event.designation or "").strip() or None,  # a blank designation is no designation
@@ -40,12 +62,21 @@ def grant_from(event: EndorsementGranted) -> EndorsementGrant:
     )
 
 
+def erased_upstream(event: EndorsementGranted) -> bool:
+    """The grant's holder was erased at its producer: their sealed name or address opened to None."""
+    return event.applicant.name is None or event.applicant.email is None
+
+
 def on_endorsement_granted(app: CredentialsApplication) -> Handler:
     def handle(envelope: Envelope) -> Sequence[Any]:
         event = envelope.event
         assert isinstance(event, EndorsementGranted)
+        if erased_upstream(event):  # as for a holder erased here: nothing to issue, nothing to dead-letter
+            return []
         try:
             credential = app.issue(grant_from(event))
+        except HolderErasedError:
+            return []
         except CredentialError as error:  # permanent: the same grant would be refused every time
             raise RejectedMessage(f"{error.code}: {error.detail}") from error
         return [credential] if credential is not None else []
@@ -66,7 +97,7 @@ def on_decision(lifecycle: Lifecycle, change: Change) -> Handler:
                 raise RejectedMessage(f"CATEGORY_MISMATCH: the credential is for {credential.category}, "
                                       f"the decision for {event.category}")
             return change(lifecycle, credential, envelope)
-        except UnchangedError:
+        except (UnchangedError, HolderErasedError):
             return []
         except CredentialError as error:
             raise RejectedMessage(f"{error.code}: {error.detail}") from error
@@ -98,16 +129,38 @@ def _reinstate(lifecycle: Lifecycle, credential: Credential, envelope: Envelope)
 def _revoke(lifecycle: Lifecycle, credential: Credential, envelope: Envelope) -> Effects:
     event = envelope.event
     assert isinstance(event, EndorsementRevoked)
-    return lifecycle.revoke(credential, Decision(envelope.id, event.reason, event.occurred_at, event.revoked_by))
+    reason = event.reason if event.reason is not None else ERASED_REASON  # None: sealed under an erased holder
+    return lifecycle.revoke(credential, Decision(envelope.id, reason, event.occurred_at, event.revoked_by))
 
 
-def build_consumer(app: CredentialsApplication, group_id: str = GROUP_ID) -> IdempotentConsumer:
+def on_person_erased(app: CredentialsApplication) -> Handler:
+    def handle(envelope: Envelope) -> Sequence[Any]:
+        event = envelope.event
+        assert isinstance(event, PersonErased)
+        erasure = app.erase(event.erasure_id, event.tenant, event.subject)
+        return [erasure] if erasure is not None else []
+
+    return handle
+
+
+def reviews_handlers(app: CredentialsApplication) -> dict[type[IntegrationEvent], Handler]:
+    """The handlers of the reviews service's decisions, by their v1 type (the shape they read)."""
     lifecycle = Lifecycle(app)
-    handlers: dict[type[IntegrationEvent], Handler] = {
+    return {
         EndorsementGranted: on_endorsement_granted(app),
         RenewalApproved: on_decision(lifecycle, _renew),
         EndorsementLapsed: on_decision(lifecycle, _lapse),
         EndorsementReinstated: on_decision(lifecycle, _reinstate),
         EndorsementRevoked: on_decision(lifecycle, _revoke),
     }
-    return IdempotentConsumer(app, group_id=group_id, handlers=handlers)
+
+
+def build_consumer(app: CredentialsApplication, group_id: str = GROUP_ID, *,
+                   unsealer: Unsealer) -> IdempotentConsumer:
+    """The consumer of `endorsement.reviews.v2` (sealed fields opened by `unsealer` at the reviews service) and of
+    `endorsement.erasures.v1`."""
+    handlers: dict[type[IntegrationEvent], Handler] = {
+        **opened_handlers(reviews_handlers(app)),
+        PersonErased: on_person_erased(app),
+    }
+    return IdempotentConsumer(app, group_id=group_id, handlers=handlers, unsealer=unsealer)

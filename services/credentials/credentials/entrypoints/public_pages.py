@@ -115,7 +115,6 @@ def holder_router(app: CredentialsApplication) -> APIRouter:
         if profile is None:
             return JSONResponse({"items": []}, headers={"Cache-Control": "no-store"})
         pool: Any = request.app.state.pool
-        await _registry_store(request).ensure_table()
         await backfill_holders(pool, app.get_credential)
         items = await credentials_of(pool, identity.tenant, identity.account_id,
                                      today=app.clock().astimezone(profile.timezone).date(),
@@ -150,7 +149,9 @@ def public_pages_router(app: CredentialsApplication, issuers: IssuerDirectory) -
     ) -> JSONResponse:
         credential = await _load(app, credential_id)
         _require_holder(identity, credential)
-        view = view_of(credential, _zone(app, credential.tenant))
+        view, _ = await _view(app, credential, request)
+        if view.holder_name is None:
+            raise Problem(409, "Holder erased", "an erased holder is not listed", code="HOLDER_ERASED")
         listing = Listing(
             credential_id=credential.id, tenant=credential.tenant, holder_account_id=credential.holder_account_id,
             listed=body.listed, holder_name=view.holder_name, category=credential.category,
@@ -213,9 +214,18 @@ async def observe(
 ) -> tuple[Credential, CredentialView, PublicStatus]:
     """The credential, its public view and its status now; a 404 problem when there is no such credential."""
     credential = await _load(app, credential_id)
-    read_model = await _read_model_status(request, credential.id)
-    view = view_of(credential, _zone(app, credential.tenant))
-    return credential, view, public_status(credential, app.clock(), read_model)
+    view, status = await _view(app, credential, request)
+    return credential, view, public_status(credential, app.clock(), status)
+
+
+async def _view(app: CredentialsApplication, credential: Credential, request: Request) -> tuple[CredentialView,
+                                                                                                  str | None]:
+    """The public view, its holder's name from the read model (scrubbed on erasure), and the read model's
+    status; while the read model has no row yet, the (sealed) name the aggregate recorded."""
+    recorded = await _recorded(request, credential.id)
+    holder_name = recorded[1] if recorded is not None else credential.holder_name
+    view = view_of(credential, _zone(app, credential.tenant), holder_name=holder_name)
+    return view, None if recorded is None else recorded[0]
 
 
 def _wants_html(request: Request, offered: tuple[str, ...]) -> bool:
@@ -256,15 +266,15 @@ async def _load(app: CredentialsApplication, credential_id: str) -> Credential:
     return credential
 
 
-async def _read_model_status(request: Request, credential_id: UUID) -> str | None:
-    """The `status` column of the `credentials` read model; None while it has no row (or no table yet)."""
+async def _recorded(request: Request, credential_id: UUID) -> tuple[str, str | None] | None:
+    """`status` and `holder_name` of the `credentials` read model; None while it has no row (or no table yet)."""
     pool: Any = request.app.state.pool
     try:
         async with pool.acquire() as conn:
-            value = await conn.fetchval("SELECT status FROM credentials WHERE id = $1", credential_id)
+            row = await conn.fetchrow("SELECT status, holder_name FROM credentials WHERE id = $1", credential_id)
     except asyncpg.UndefinedTableError:
         return None
-    return None if value is None else str(value)
+    return None if row is None else (str(row["status"]), row["holder_name"])
 
 
 def _registry_store(request: Request) -> RegistryStore:

@@ -24,8 +24,9 @@ def render_verification_page(credential: Credential, now: datetime) -> str:
     standing = credential.standing_at(now)
     issuer = document.get("issuer") or {}
     association = str(issuer.get("name") or credential.tenant)
+    holder = credential.holder_name or "erased"
     rows = [
-        ("Holder", credential.holder_name),
+        ("Holder", holder),
         ("Endorsement", f"{document.get('name', credential.category_name)} ({credential.category})"),
         ("Designation", credential.designation),
         ("Association", association),
@@ -44,7 +45,7 @@ def render_verification_page(credential: Credential, now: datetime) -> str:
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Credential verification: {escape(credential.holder_name)}</title>
+<title>Credential verification: {escape(holder)}</title>
 <style>{_STYLE}</style>
 </head>
 <body>

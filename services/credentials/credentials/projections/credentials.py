@@ -7,6 +7,10 @@ dates of the current document), `valid_until_at` (its exact end), `issued_at`, `
 `document` (the current signed credential), `status_reason`, `status_changed_at`, `status_index`,
 `holder_account_id` (the holder's gateway account; NULL on rows projected before the column existed, which
 `credentials.public.holder_credentials` fills in from the aggregates).
+
+`holder_name` is NULL once the holder was erased: the erasure record (`Erasure.SubjectErased`) scrubs the
+holder's rows here (name, and the name inside an older signed document's copy), deletes their registry
+listing and empties their webhook bodies; a rebuild replays it, so the scrubbed state comes back the same.
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ import asyncpg
 from eventsourcing.domain import DomainEventProtocol
 
 from credentials.domain.credential import Credential
+from credentials.domain.erasure import Erasure
+from credentials.domain.grant import account_of_subject
 
 DDL = """
 CREATE TABLE IF NOT EXISTS credentials (
@@ -44,7 +50,8 @@ ALTER TABLE credentials
     ADD COLUMN IF NOT EXISTS status_reason text,
     ADD COLUMN IF NOT EXISTS status_changed_at timestamptz,
     ADD COLUMN IF NOT EXISTS status_index integer,
-    ADD COLUMN IF NOT EXISTS holder_account_id uuid;
+    ADD COLUMN IF NOT EXISTS holder_account_id uuid,
+    ALTER COLUMN holder_name DROP NOT NULL;
 CREATE INDEX IF NOT EXISTS credentials_by_endorsement ON credentials (tenant, endorsement_id);
 CREATE INDEX IF NOT EXISTS credentials_by_holder ON credentials (tenant, holder_account_id);
 CREATE INDEX IF NOT EXISTS credentials_due_to_expire ON credentials (valid_until_at) WHERE NOT expired AND NOT revoked;
@@ -62,6 +69,17 @@ ON CONFLICT (id) DO NOTHING
 
 SET_FLAG = """
 UPDATE credentials SET {flag} = $2, status_reason = $3, status_changed_at = $4 WHERE id = $1
+"""
+
+SCRUB_HOLDER = """
+UPDATE credentials SET holder_name = NULL, document = document #- '{credentialSubject,name}'
+WHERE holder_account_id = $1
+"""
+# the registry and webhook tables are made at start-up (on_pool), before any projection runs
+DELETE_LISTINGS = "DELETE FROM registry_listings WHERE holder_account_id = $1"
+EMPTY_WEBHOOK_BODIES = """
+UPDATE webhook_deliveries SET body = NULL
+WHERE body IS NOT NULL AND subject IN (SELECT id::text FROM credentials WHERE holder_account_id = $1)
 """
 
 SELECT_BY_ENDORSEMENT = """
@@ -84,7 +102,7 @@ class CredentialsProjection:
 
 async def _issued(conn: asyncpg.Connection, event: Any) -> None:
     await conn.execute(
-        INSERT_ISSUED, event.originator_id, event.tenant, event.endorsement_id, event.category, event.holder_name,
+        INSERT_ISSUED, event.originator_id, event.tenant, event.endorsement_id, event.category, event.holder.name,
         event.effective_date, event.renewal_date, event.issued_at, event.verification_url, _json(event.document),
         event.valid_until, event.status_index, event.holder_account_id,
     )
@@ -116,6 +134,15 @@ async def _expired(conn: asyncpg.Connection, event: Any) -> None:
     await _restate(conn, event.originator_id)
 
 
+async def _subject_erased(conn: asyncpg.Connection, event: Any) -> None:
+    account_id = account_of_subject(event.subject)
+    if account_id is None:
+        return  # a rater: no credential names them
+    await conn.execute(SCRUB_HOLDER, account_id)
+    await conn.execute(DELETE_LISTINGS, account_id)
+    await conn.execute(EMPTY_WEBHOOK_BODIES, account_id)
+
+
 async def _restate(conn: asyncpg.Connection, credential_id: UUID) -> None:
     await conn.execute(f"UPDATE credentials SET status = {STATUS} WHERE id = $1", credential_id)
 
@@ -128,6 +155,7 @@ _HANDLERS: dict[type[Any], Callable[[Any, Any], Awaitable[None]]] = {
     Credential.Unsuspended: _flag("suspended", False, "unsuspended_at", with_reason=False),
     Credential.Revoked: _flag("revoked", True, "revoked_at"),
     Credential.Expired: _expired,
+    Erasure.SubjectErased: _subject_erased,
 }
 
 

@@ -81,7 +81,7 @@ def render_certificate(
     pdf.set_y(56)
     _line(pdf, message(lang, "pdf.certifies"), size=13)
     pdf.set_y(65)
-    replaced |= _line(pdf, view.holder_name, size=26, bold=True, smallest=14)
+    replaced |= _line(pdf, view.holder(lang), size=26, bold=True, smallest=14)
     pdf.ln(4)
     _line(pdf, message(lang, "pdf.awarded_the"), size=13)
     pdf.ln(2)
@@ -103,8 +103,8 @@ def _new_document(view: CredentialView, produced_at: datetime, lang: str) -> FPD
     pdf.set_margins(MARGIN, MARGIN, MARGIN)
     pdf.add_font(FONT_FAMILY, "", _font_path("DejaVuSans.ttf"))
     pdf.add_font(FONT_FAMILY, "B", _font_path("DejaVuSans-Bold.ttf"))
-    pdf.set_title(message(lang, "pdf.title", holder=view.holder_name))
-    pdf.set_subject(message(lang, "pdf.subject", endorsement=view.endorsement_name, holder=view.holder_name,
+    pdf.set_title(message(lang, "pdf.title", holder=view.holder(lang)))
+    pdf.set_subject(message(lang, "pdf.subject", endorsement=view.endorsement_name, holder=view.holder(lang),
                             association=view.association))
     pdf.set_author(view.association)
     pdf.set_keywords(f"credential {view.credential_id}; verify at {view.page_url}")

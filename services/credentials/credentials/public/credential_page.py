@@ -111,7 +111,7 @@ def render_credential_page(
 <footer>
 <p>{message(lang, "page.footer", association=text(view.association))}</p>
 </footer>"""
-    return html_page(message(lang, "page.title", holder=view.holder_name), body, lang=lang)
+    return html_page(message(lang, "page.title", holder=view.holder(lang)), body, lang=lang)
 
 
 def _zone_name(zone: tzinfo) -> str:
@@ -121,7 +121,7 @@ def _zone_name(zone: tzinfo) -> str:
 def _details(view: CredentialView, lang: str) -> str:
     through = f"{long_date(view.valid_through, lang)} {message(lang, 'details.valid_through.note')}"
     rows = [
-        ("details.holder", view.holder_name),
+        ("details.holder", view.holder(lang)),
         ("details.endorsement", view.endorsement_name),
         ("details.category", f"{view.category_name} ({view.category})"),
         ("details.designation", view.designation),

@@ -6,7 +6,6 @@ Listings are this module's own rows. Status, validity and the verification URL a
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 from uuid import UUID
 
@@ -84,26 +83,12 @@ COUNT = MATCHING.format(columns="count(*)")
 
 
 class RegistryStore:
-    """Registry listings and search over one connection pool; the table is created on first use."""
+    """Registry listings and search over one connection pool (the table is made at start-up: `create_table`)."""
 
     def __init__(self, pool: asyncpg.Pool) -> None:
         self.pool = pool
-        self._ready = False
-        self._lock = asyncio.Lock()
-
-    async def ensure_table(self) -> None:
-        """Create the table if missing; an advisory lock keeps concurrent replicas from racing on it."""
-        if self._ready:
-            return
-        async with self._lock:
-            if not self._ready:
-                async with self.pool.acquire() as conn, conn.transaction():
-                    await conn.execute("SELECT pg_advisory_xact_lock(hashtext('registry_listings'))")
-                    await conn.execute(DDL)
-                self._ready = True
 
     async def put(self, listing: Listing) -> Listing:
-        await self.ensure_table()
         async with self.pool.acquire() as conn:
             row = await conn.fetchrow(
                 UPSERT, listing.credential_id, listing.tenant, listing.holder_account_id, listing.listed,
@@ -114,13 +99,11 @@ class RegistryStore:
         return _listing(row)
 
     async def get(self, credential_id: UUID) -> Listing | None:
-        await self.ensure_table()
         async with self.pool.acquire() as conn:
             row = await conn.fetchrow(SELECT_ONE, credential_id)
         return None if row is None else _listing(row)
 
     async def search(self, query: RegistryQuery) -> RegistryPage:
-        await self.ensure_table()
         filters = (query.tenant, query.today, name_patterns(query.q), query.category,
                    query.status.value if query.status else None, _key(query.city), _key(query.county))
         async with self.pool.acquire() as conn:
@@ -145,6 +128,8 @@ def _listing(row: Any) -> Listing:
     return Listing(**{name: row[name] for name in COLUMNS.split(", ")})
 
 
-async def ensure_registry_table(pool: asyncpg.Pool) -> None:
-    """A servicekit `on_pool` hook: create the table at start-up rather than on first use."""
-    await RegistryStore(pool).ensure_table()
+async def create_table(pool: asyncpg.Pool) -> None:
+    """A servicekit `on_pool` hook: the table is made at start-up, while servicekit holds the schema's DDL lock
+    (postgres.ddl_lock_key), so replicas starting together never race on it."""
+    async with pool.acquire() as conn, conn.transaction():
+        await conn.execute(DDL)

@@ -3,6 +3,9 @@
 The signed document is what a holder presents, so the page and the certificate show what it says; the
 aggregate's own fields fill in only what the document lacks. Instants become the association's calendar
 dates: `validUntil` is the first instant after the last valid day (the validity interval is half-open).
+
+The holder's name is the exception: signed documents no longer carry it (older ones do, and cannot be
+changed), so it comes from this service's records, which erasure scrubs; an erased name shows as "erased".
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from typing import Any
 from uuid import UUID
 
 from credentials.domain.credential import Credential
+from credentials.public.messages import message
 from credentials.vc.errors import MalformedDocumentError
 from credentials.vc.timestamps import parse_timestamp
 
@@ -24,7 +28,8 @@ _JUST_BEFORE = timedelta(microseconds=1)
 class CredentialView:
     credential_id: UUID
     tenant: str
-    holder_name: str
+    holder_name: str | None
+    """None once the holder was erased."""
     endorsement_name: str
     category: str
     category_name: str
@@ -40,17 +45,21 @@ class CredentialView:
     def certificate_url(self) -> str:
         return f"{self.page_url}/certificate.pdf"
 
+    def holder(self, lang: str) -> str:
+        """The holder's name as shown in `lang`: "erased" (translated) once it is gone."""
+        return self.holder_name if self.holder_name is not None else message(lang, "holder.erased")
 
-def view_of(credential: Credential, zone: tzinfo) -> CredentialView:
-    """The public view of a credential; dates are calendar dates in the association's time zone `zone`."""
+
+def view_of(credential: Credential, zone: tzinfo, *, holder_name: str | None) -> CredentialView:
+    """The public view of a credential; dates are calendar dates in the association's time zone `zone`.
+    `holder_name`: from the `credentials` read model (None once erased), never from the signed document."""
     document: Mapping[str, Any] = credential.document
-    subject = _mapping(document.get("credentialSubject"))
     issuer = _mapping(document.get("issuer"))
     valid_until = _instant(document.get("validUntil"))
     return CredentialView(
         credential_id=credential.id,
         tenant=credential.tenant,
-        holder_name=_text(subject.get("name")) or credential.holder_name,
+        holder_name=holder_name,
         endorsement_name=_text(document.get("name")) or credential.category_name,
         category=credential.category,
         category_name=credential.category_name,

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import psycopg
+from endorsement_contracts import IntegrationEvent
 from eventsourcing.persistence import Notification
 from servicekit.eventstore import TrackedApplication
 from servicekit.outbox import Translator, event_id
@@ -54,12 +55,29 @@ class WebhookFanOut:
                              (notifications[-1].id, POSITION_NAME))
         return len(notifications)
 
-    def _queue(self, conn: psycopg.Connection, notification: Notification, now: datetime) -> None:
+    def body_of(self, sequence: int) -> bytes | None:
+        """The body of stored event number `sequence` as `_queue` made it (a deterministic translation), for a
+        delivery whose body was emptied; None when there is no such event or it has no partner event."""
+        notifications = self.app.process_recorder.select_notifications(start=sequence, limit=1)
+        if not notifications or notifications[0].id != sequence:
+            return None
+        built = self._build(notifications[0])
+        return None if built is None else built[1]
+
+    def _build(self, notification: Notification) -> tuple[IntegrationEvent, bytes] | None:
         partner_event = self.translate(self.app.mapper.to_domain_event(notification))
         if partner_event is None:
-            return
+            return None
         identifier = event_id(self.source, notification)
-        body = structured_event(partner_event, event_id=identifier, source=self.source, sequence=notification.id)
+        return partner_event, structured_event(partner_event, event_id=identifier, source=self.source,
+                                               sequence=notification.id)
+
+    def _queue(self, conn: psycopg.Connection, notification: Notification, now: datetime) -> None:
+        built = self._build(notification)
+        if built is None:
+            return
+        partner_event, body = built
+        identifier = event_id(self.source, notification)
         cursor = conn.execute(QUEUE, {
             "sequence": notification.id, "event_id": str(identifier), "event_type": partner_event.type_name(),
             "subject": partner_event.key, "body": body, "now": now, "tenant": partner_event.tenant,

@@ -1,7 +1,8 @@
 """Webhook subscriptions as coordinators manage them (asyncpg, on the API's pool).
 
 The secret is generated here and returned once, at registration; it is stored sealed (`sealing`) to sign
-deliveries and never shown again. Deleting a subscription cancels its pending deliveries; its history stays.
+deliveries and never shown again. Deleting a subscription cancels its pending deliveries (their bodies are
+emptied); its history stays.
 """
 
 from __future__ import annotations
@@ -84,7 +85,7 @@ class WebhookRegistry:
                 "WHERE id = $1 AND tenant = $2 AND deleted_at IS NULL RETURNING id", subscription_id, tenant, now, by)
             if deleted is None:
                 return False
-            await conn.execute("UPDATE webhook_deliveries SET state = 'cancelled' "
+            await conn.execute("UPDATE webhook_deliveries SET state = 'cancelled', body = NULL "
                                "WHERE subscription_id = $1 AND state = 'pending'", subscription_id)
         return True
 

@@ -5,6 +5,10 @@ back the later ones of that subscription until it succeeds or becomes a dead let
 sees a credential's older state after its newer one. A claimed delivery is leased for a while: should the
 process die mid-request, another instance (or this one, restarted) takes it up after the lease. After
 `max_attempts` failures a delivery is a dead letter (`state = 'failed'`), listed for the coordinator.
+
+A delivery's body goes once it ends (delivered or dead): partners keep their copy, this service keeps the
+stored event. A pending delivery whose body was emptied (its holder was erased) is rebuilt from the stored
+event before it is sent (`rebuild`, the fan-out's `body_of`): the same bytes the fan-out queued.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 import psycopg
+from servicekit.metrics import WEBHOOK_FAILURES
 
 from credentials.webhooks.cloudevent import MEDIA_TYPE
 from credentials.webhooks.sealing import SecretBox, SecretKeyError, is_sealed
@@ -30,7 +35,7 @@ WITH heads AS (
     SELECT DISTINCT ON (subscription_id) id FROM webhook_deliveries
     WHERE state = 'pending' ORDER BY subscription_id, sequence
 )
-SELECT d.id, s.url, s.secret, d.event_id, d.body, d.attempts, s.id
+SELECT d.id, s.url, s.secret, d.event_id, d.body, d.attempts, s.id, d.sequence
 FROM webhook_deliveries d JOIN webhook_subscriptions s ON s.id = d.subscription_id
 WHERE d.id IN (SELECT id FROM heads) AND d.next_attempt_at <= %(now)s
   AND (d.locked_until IS NULL OR d.locked_until < %(now)s) AND s.deleted_at IS NULL
@@ -40,7 +45,7 @@ FOR UPDATE OF d SKIP LOCKED
 
 DELIVERED = """
 UPDATE webhook_deliveries SET state = 'delivered', attempts = attempts + 1, delivered_at = %(now)s,
-    last_status = %(status)s, last_error = NULL, locked_until = NULL
+    last_status = %(status)s, last_error = NULL, locked_until = NULL, body = NULL
 WHERE id = %(id)s
 """
 
@@ -48,7 +53,8 @@ FAILED = """
 UPDATE webhook_deliveries SET attempts = attempts + 1, last_status = %(status)s, last_error = %(error)s,
     locked_until = NULL, next_attempt_at = %(retry_at)s,
     state = CASE WHEN %(dead)s THEN 'failed' ELSE 'pending' END,
-    failed_at = CASE WHEN %(dead)s THEN %(now)s ELSE NULL END
+    failed_at = CASE WHEN %(dead)s THEN %(now)s ELSE NULL END,
+    body = CASE WHEN %(dead)s THEN NULL ELSE body END
 WHERE id = %(id)s
 """
 
@@ -71,9 +77,11 @@ class Delivery:
     stored_secret: str
     """As stored: sealed (see `sealing`), opened only to sign."""
     event_id: str
-    body: bytes
+    body: bytes | None
+    """None once emptied (its holder was erased): rebuilt from the stored event `sequence` before sending."""
     attempts: int
     subscription_id: uuid.UUID
+    sequence: int
 
 
 @dataclass(frozen=True)
@@ -86,11 +94,16 @@ class Outcome:
         return self.error is None
 
 
+Rebuild = Callable[[int], bytes | None]
+"""The body of the delivery of stored event number `sequence` (None when that event has no partner event)."""
+
+
 class WebhookSender:
-    def __init__(self, client: httpx.Client, policy: RetryPolicy, box: SecretBox | None, *,
+    def __init__(self, client: httpx.Client, policy: RetryPolicy, box: SecretBox | None, rebuild: Rebuild, *,
                  lease_seconds: float = 120.0, batch_size: int = 20, clock: Callable[[], float] = time.time) -> None:
         self.client = client
         self.box = box
+        self.rebuild = rebuild
         self.policy = policy
         self.lease = timedelta(seconds=lease_seconds)
         self.batch_size = batch_size
@@ -110,7 +123,8 @@ class WebhookSender:
         now = self._now()
         with conn.transaction():
             rows = conn.execute(CLAIM, {"now": now, "limit": self.batch_size}).fetchall()
-            due = [Delivery(row[0], row[1], row[2], row[3], bytes(row[4]), row[5], row[6]) for row in rows]
+            due = [Delivery(row[0], row[1], row[2], row[3], None if row[4] is None else bytes(row[4]), row[5], row[6],
+                            row[7]) for row in rows]
             if due:
                 conn.execute("UPDATE webhook_deliveries SET locked_until = %s WHERE id = ANY(%s)",
                              (now + self.lease, [delivery.id for delivery in due]))
@@ -121,14 +135,17 @@ class WebhookSender:
             secret = self._secret(delivery)
         except SecretKeyError as error:
             return Outcome(None, str(error))
+        body = delivery.body if delivery.body is not None else self.rebuild(delivery.sequence)
+        if body is None:
+            return Outcome(None, f"the body of stored event {delivery.sequence} cannot be rebuilt")
         headers = {
             "Content-Type": f"{MEDIA_TYPE}; charset=utf-8",
             "User-Agent": USER_AGENT,
             "Webhook-Id": delivery.event_id,
-            HEADER: signature_header(secret, delivery.body, int(self.clock())),
+            HEADER: signature_header(secret, body, int(self.clock())),
         }
         try:
-            response = self.client.post(delivery.url, content=delivery.body, headers=headers)
+            response = self.client.post(delivery.url, content=body, headers=headers)
         except httpx.HTTPError as error:
             return Outcome(None, f"{type(error).__name__}: {error}"[:MAX_ERROR_LENGTH])
         if 200 <= response.status_code < 300:
@@ -150,6 +167,7 @@ class WebhookSender:
                 self.delivered += 1
                 return
             attempts = delivery.attempts + 1
+            WEBHOOK_FAILURES.inc()
             conn.execute(FAILED, {
                 "id": delivery.id, "now": now, "status": outcome.status, "error": outcome.error,
                 "retry_at": now + self.policy.delay(attempts), "dead": attempts >= self.policy.max_attempts,

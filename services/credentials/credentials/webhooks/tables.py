@@ -1,5 +1,9 @@
 """The webhook tables, in the service's schema: subscriptions, deliveries (the retry queue) and the
-fan-out's position in the notification log. Deliveries are rows, so retries survive a restart."""
+fan-out's position in the notification log. Deliveries are rows, so retries survive a restart.
+
+A delivery's `body` is kept only while it may still be sent: it is emptied (NULL) once the delivery ends
+(delivered, failed for good, cancelled) and when its holder is erased; the sender rebuilds an emptied body
+of a pending delivery from the stored event (`WebhookFanOut.body_of`)."""
 
 from __future__ import annotations
 
@@ -43,6 +47,8 @@ CREATE INDEX IF NOT EXISTS webhook_deliveries_pending ON webhook_deliveries (sub
     WHERE state = 'pending';
 CREATE INDEX IF NOT EXISTS webhook_deliveries_failed ON webhook_deliveries (subscription_id, failed_at)
     WHERE state = 'failed';
+ALTER TABLE webhook_deliveries ALTER COLUMN body DROP NOT NULL;
+UPDATE webhook_deliveries SET body = NULL WHERE state <> 'pending' AND body IS NOT NULL;
 CREATE TABLE IF NOT EXISTS webhook_positions (
     name text PRIMARY KEY,
     position bigint NOT NULL

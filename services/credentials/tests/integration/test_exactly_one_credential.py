@@ -15,14 +15,15 @@ from credentials.config import CredentialsSettings
 from credentials.domain.credential import Credential, credential_id_for
 from credentials.entrypoints.consumer import grant_from
 from credentials.projections.credentials import CredentialsProjection, get_all_by_endorsement
-from endorsement_contracts import EndorsementGranted, Envelope, decode, encode
+from endorsement_contracts import EndorsementGranted, Envelope, events
 from eventsourcing.persistence import IntegrityError
 from servicekit.consumer import IdempotentConsumer, RejectedMessage
 from servicekit.postgres import asyncpg_server_settings
 from servicekit.projection import ProjectionRunner
 from servicekit.runtime import Service
+from servicekit.unseal import UnsealClient
 
-from .conftest import TENANT, UPSTREAM_SOURCE, grant
+from .conftest import TENANT, Kafka, ReviewsTwins, grant
 
 
 @pytest.fixture
@@ -34,9 +35,12 @@ def service(settings: CredentialsSettings) -> Iterator[Service]:
     built.app.close()
 
 
-def envelope_of(event: EndorsementGranted) -> Envelope:
-    record = encode(event, event_id=uuid.uuid4(), source=UPSTREAM_SOURCE)
-    return decode(record.headers, record.value)
+Opened = dict[str, str | None]
+
+
+def envelope_of(twins: ReviewsTwins, event: EndorsementGranted) -> tuple[Envelope, Opened]:
+    """The sealed v2 record of `event` as the consumer decodes it, with the texts its unseal step opens."""
+    return twins.envelope(event, uuid.uuid4())
 
 
 def parts(service: Service) -> tuple[CredentialsApplication, IdempotentConsumer]:
@@ -50,36 +54,45 @@ def test_a_blank_designation_is_no_designation() -> None:
     assert grant_from(event).designation is None
 
 
-def test_each_position_and_each_copy_of_a_grant_has_one_effect(service: Service) -> None:
-    app, consumer = parts(service)
-    envelope = envelope_of(grant())
-    first, republished = (consumer.tracking_for(EndorsementGranted.topic, 0, offset) for offset in (7, 8))
+def test_the_service_reads_sealed_reviews_events_and_opens_them_at_reviews(service: Service) -> None:
+    _, consumer = parts(service)
+    assert consumer.topics() == ["endorsement.erasures.v1", "endorsement.reviews.v2"]  # reviews.v1 no longer
+    assert isinstance(consumer.unsealer, UnsealClient)  # the production unsealer, by default
+    assert set(consumer.handlers) == {events.PersonErased, *(events.twin_of(t) for t in (
+        EndorsementGranted, events.RenewalApproved, events.EndorsementLapsed, events.EndorsementReinstated,
+        events.EndorsementRevoked))}
 
-    assert consumer.process(envelope, first) == "processed"
-    assert consumer.process(envelope, first) == "duplicate"  # redelivered at the same offset
-    assert consumer.process(envelope, republished) == "duplicate"  # the same grant at a new offset
+
+def test_each_position_and_each_copy_of_a_grant_has_one_effect(service: Service, reviews_twins: ReviewsTwins) -> None:
+    app, consumer = parts(service)
+    envelope, opened = envelope_of(reviews_twins, grant())
+    first, republished = (consumer.tracking_for(Kafka.grants_topic, 0, offset) for offset in (7, 8))
+
+    assert consumer.process(envelope, first, opened) == "processed"
+    assert consumer.process(envelope, first, opened) == "duplicate"  # redelivered at the same offset
+    assert consumer.process(envelope, republished, opened) == "duplicate"  # the same grant at a new offset
 
     credential_id = credential_id_for(envelope.event.endorsement_id)  # type: ignore[attr-defined]
     assert [e.originator_version for e in app.process_recorder.select_events(credential_id)] == [1]
     assert app.position(first.application_name) == republished.notification_id
 
 
-def test_a_credential_prepared_by_a_losing_racer_is_never_saved(service: Service) -> None:
+def test_a_credential_prepared_by_a_losing_racer_is_never_saved(service: Service, reviews_twins: ReviewsTwins) -> None:
     """Two deliveries of one grant sign at the same time: the slower save fails whole, and its retry
     finds the credential already there."""
     app, consumer = parts(service)
-    envelope = envelope_of(grant())
-    assert isinstance(envelope.event, EndorsementGranted)
-    winner, loser = app.issue(grant_from(envelope.event)), app.issue(grant_from(envelope.event))
+    granted = grant()
+    envelope, opened = envelope_of(reviews_twins, granted)
+    winner, loser = app.issue(grant_from(granted)), app.issue(grant_from(granted))
     assert winner is not None and loser is not None
-    winning, losing = (consumer.tracking_for(EndorsementGranted.topic, 1, offset) for offset in (3, 4))
+    winning, losing = (consumer.tracking_for(Kafka.grants_topic, 1, offset) for offset in (3, 4))
 
     app.save_tracked(winning, winner)
     with pytest.raises(IntegrityError):
         app.save_tracked(losing, loser)
     assert not app.has_processed(losing)  # nothing of the failed save was written
 
-    assert consumer.process(envelope, losing) == "duplicate"
+    assert consumer.process(envelope, losing, opened) == "duplicate"
     saved = app.get_credential(winner.id)
     assert saved is not None
     assert saved.document == winner.document != loser.document  # each signing salts the identity hash anew
@@ -94,12 +107,12 @@ def test_a_credential_prepared_by_a_losing_racer_is_never_saved(service: Service
     ],
 )
 def test_grants_this_service_cannot_issue_are_rejected_for_the_dead_letter_topic(
-    service: Service, changes: dict[str, Any], code: str
+    service: Service, reviews_twins: ReviewsTwins, changes: dict[str, Any], code: str
 ) -> None:
     app, consumer = parts(service)
-    envelope = envelope_of(grant(**changes))
+    envelope, opened = envelope_of(reviews_twins, grant(**changes))
     with pytest.raises(RejectedMessage, match=code):
-        consumer.process(envelope, consumer.tracking_for(EndorsementGranted.topic, 2, 0))
+        consumer.process(envelope, consumer.tracking_for(Kafka.grants_topic, 2, 0), opened)
     assert app.process_recorder.max_notification_id() in (None, 0)
 
 
@@ -117,9 +130,9 @@ async def test_the_projection_rebuilds_the_same_rows(service: Service, settings:
         before = await get_all_by_endorsement(pool, TENANT, credential.endorsement_id)
         assert await runner.rebuild() == stored
         assert await get_all_by_endorsement(pool, TENANT, credential.endorsement_id) == before
-        assert [row["holder_name"] for row in before] == ["Ana Núñez"]
+        assert [row["holder_name"] for row in before] == ["Ana Núñez"]  # from the sealed holder of the event
         async with pool.acquire() as conn:
             document = await conn.fetchval("SELECT document::text FROM credentials WHERE id = $1", credential.id)
-        assert document is not None and "Ana Núñez" in document
+        assert document is not None and "Núñez" not in document  # the signed document names nobody
     finally:
         await pool.close()

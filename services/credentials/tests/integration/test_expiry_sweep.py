@@ -3,6 +3,8 @@ that the read model has not seen yet is never expired."""
 
 from __future__ import annotations
 
+import contextlib
+import functools
 from datetime import UTC, date, datetime, timedelta
 
 import asyncpg
@@ -27,7 +29,7 @@ async def test_the_sweep_expires_each_credential_once_at_its_valid_until(setting
     app = service.app
     assert isinstance(app, CredentialsApplication)
     lifecycle = Lifecycle(app)
-    sweep = ExpirySweep(lifecycle)
+    sweep = ExpirySweep(lifecycle, functools.partial(connect, settings.database_url, SCHEMA))
     pool = await asyncpg.create_pool(settings.database_url, server_settings=asyncpg_server_settings(SCHEMA))
     runner = ProjectionRunner(app, pool, CredentialsProjection())
     await runner.setup()
@@ -39,15 +41,15 @@ async def test_the_sweep_expires_each_credential_once_at_its_valid_until(setting
         end = ending.validity.valid_until
         assert end == datetime(2025, 7, 1, 7, tzinfo=UTC)  # the day after 30 June begins in Phoenix
         app.save(*lifecycle.renew(renewed, ReissueTerms("r-1", date(2025, 6, 15), date(2026, 6, 30)), "d-1"))
-        with connect(settings.database_url, SCHEMA) as conn:
+        with contextlib.closing(sweep):
             now[0] = end - timedelta(microseconds=1)
-            assert sweep.run_once(conn) == 0
+            assert sweep.run_once() == 0
             now[0] = end
-            assert sweep.run_once(conn) == 1  # the renewal is not in the read model yet, but is not expired
-            assert sweep.run_once(conn) == 0  # recorded once, even before the read model knows
+            assert sweep.run_once() == 1  # the renewal is not in the read model yet, but is not expired
+            assert sweep.run_once() == 0  # recorded once, even before the read model knows
             await runner.catch_up()
             now[0] = end + timedelta(days=400)
-            assert sweep.run_once(conn) == 2  # the renewed and the later credential, in their turn
+            assert sweep.run_once() == 2  # the renewed and the later credential, in their turn
         expired = [e.originator_id for e in _events(app) if isinstance(e, Credential.Expired)]
         assert sorted(map(str, expired)) == sorted(map(str, [ending.id, renewed.id, later.id]))
         await runner.catch_up()

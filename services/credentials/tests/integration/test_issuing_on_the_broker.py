@@ -1,4 +1,5 @@
-"""A grant on `endorsement.reviews.v1` becomes exactly one signed credential on `endorsement.credentials.v1`."""
+"""A grant on `endorsement.reviews.v2` (its personal fields sealed) becomes exactly one signed credential on
+`endorsement.credentials.v1`."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ import uuid
 from typing import Any
 
 from credentials.domain.credential import credential_id_for
-from endorsement_contracts import CREDENTIALS, DEAD_LETTER, CredentialIssued, EndorsementGranted, decode, encode
+from endorsement_contracts import CREDENTIALS, DEAD_LETTER, CredentialIssued, EndorsementGranted, decode
 
-from .conftest import PUBLIC_BASE_URL, TENANT, UPSTREAM_SOURCE, Running, grant, headers_of
+from .conftest import PUBLIC_BASE_URL, TENANT, Kafka, Running, grant, headers_of
 
 
 async def issued_record(running: Running, event: EndorsementGranted) -> tuple[Any, dict[str, Any]]:
@@ -48,7 +49,8 @@ async def test_a_grant_is_issued_as_a_credential_that_partners_can_verify(
     assert b"ana.nunez@example.org" not in record.value  # the public topic never carries the address
     assert str(event.applicant.account_id).encode() not in record.value
     assert credential["id"] == credential_id.urn
-    assert credential["credentialSubject"]["name"] == "Ana Núñez"
+    assert "name" not in credential["credentialSubject"]  # partners keep what they get: no name to erase
+    assert "Núñez".encode() not in record.value
 
     did_document = (await running_service.client.get(f"/tenants/{TENANT}/did.json")).json()
     method = credential["proof"]["verificationMethod"]
@@ -61,7 +63,7 @@ async def test_a_grant_is_issued_as_a_credential_that_partners_can_verify(
     assert verified.json()["verified"] is True
 
     tampered = copy.deepcopy(credential)
-    tampered["credentialSubject"]["name"] = "Mallory"
+    tampered["credentialSubject"]["name"] = "Mallory"  # a name added to the signed subject
     assert not independent_verifier(tampered, key)
     refused = await running_service.client.post("/credentials/verify", json={"verifiableCredential": tampered})
     assert refused.status_code == 200
@@ -82,10 +84,9 @@ async def test_a_grant_delivered_again_or_republished_issues_one_credential(runn
 
     consumer = running_service.service.consumer
     assert consumer is not None
-    record = encode(event, event_id=ce_id, source=UPSTREAM_SOURCE)
-    envelope = decode(record.headers, record.value)
-    redelivered = consumer.tracking_for(EndorsementGranted.topic, *first)  # the broker hands offset `first` again
-    assert consumer.process(envelope, redelivered) == "duplicate"
+    envelope, opened = running_service.kafka.reviews.envelope(event, ce_id)
+    redelivered = consumer.tracking_for(Kafka.grants_topic, *first)  # the broker hands offset `first` again
+    assert consumer.process(envelope, redelivered, opened) == "duplicate"
 
     await running_service.relayed()
     records = await running_service.kafka.read(CREDENTIALS.name, str(credential_id), linger=1.0)
@@ -104,7 +105,7 @@ async def test_a_grant_for_an_unknown_tenant_is_dead_lettered_with_the_reason(ru
     headers = headers_of(dead)
     assert "UNKNOWN_TENANT" in headers["dlq_reason"]
     assert "nowhere" in headers["dlq_reason"]
-    assert headers["dlq_source_topic"] == EndorsementGranted.topic
+    assert headers["dlq_source_topic"] == Kafka.grants_topic == "endorsement.reviews.v2"
     assert headers["dlq_source_offset"] == str(offset)
     assert headers["dlq_consumer_group"] == running_service.service.consumer.group_id  # type: ignore[union-attr]
     assert running_service.service.app.get_credential(credential_id_for(event.endorsement_id)) is None

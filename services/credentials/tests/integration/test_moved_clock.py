@@ -17,7 +17,7 @@ from credentials.entrypoints.consumer import grant_from
 from pydantic import SecretStr
 from servicekit.clock import OffsetClock, write_clock_offset
 
-from .conftest import Running, eventually, grant, make_settings, start
+from .conftest import ReviewsTwins, Running, eventually, grant, make_settings, start
 from .partner_endpoint import PartnerEndpoint, partner_endpoint
 
 AHEAD = timedelta(days=400)
@@ -37,6 +37,7 @@ async def moved_service(
     gateway_keys: tuple[str, str],
     tenants_dir: Path,
     tmp_path_factory: pytest.TempPathFactory,
+    reviews_twins: ReviewsTwins,
 ) -> AsyncIterator[Running]:
     offset_file = tmp_path_factory.mktemp("clock") / "clock-offset"
     write_clock_offset(offset_file, AHEAD.total_seconds())
@@ -49,7 +50,7 @@ async def moved_service(
             "clock_offset_file": str(offset_file),
         }
     )
-    async with start(settings, gateway_keys[0]) as running:
+    async with start(settings, gateway_keys[0], reviews_twins) as running:
         yield running
 
 

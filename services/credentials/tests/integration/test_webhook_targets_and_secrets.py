@@ -100,7 +100,8 @@ async def test_a_name_that_resolves_internally_at_delivery_is_refused_and_nothin
         dns.records = {"partner.example": ["10.0.0.1"]}  # DNS rebinding after registration
         with connect(database_url, "public") as conn:
             queue(conn, uuid.UUID(created.json()["id"]))
-            sender = WebhookSender(delivery_client(2, resolver=dns), RetryPolicy(), SecretBox.from_text(KEY))
+            sender = WebhookSender(delivery_client(2, resolver=dns), RetryPolicy(), SecretBox.from_text(KEY),
+                                   no_rebuild)
             assert sender.run_once(conn) == 1
             row = conn.execute("SELECT state, attempts, last_error FROM webhook_deliveries").fetchone()
         assert row is not None and row[:2] == ("pending", 1)
@@ -111,6 +112,11 @@ async def test_a_name_that_resolves_internally_at_delivery_is_refused_and_nothin
 async def stored_secrets(pool: asyncpg.Pool) -> dict[uuid.UUID, str]:
     async with pool.acquire() as conn:
         return {row["id"]: row["secret"] for row in await conn.fetch("SELECT id, secret FROM webhook_subscriptions")}
+
+
+def no_rebuild(sequence: int) -> bytes | None:
+    """The deliveries queued here keep their bodies: nothing to rebuild."""
+    return None
 
 
 def queue(conn: psycopg.Connection, subscription_id: uuid.UUID, body: bytes = b'{"id":"e1"}') -> None:
@@ -145,7 +151,7 @@ async def test_start_up_seals_plain_and_old_key_rows_idempotently_and_deliveries
         with connect(database_url, "public") as conn:
             queue(conn, plain_id)
             sender = WebhookSender(delivery_client(2, allow_internal=True), RetryPolicy(),
-                                   SecretBox.from_text(NEXT_KEY))
+                                   SecretBox.from_text(NEXT_KEY), no_rebuild)
             assert sender.run_once(conn) == 1
         [received] = endpoint.at("/legacy")
         assert received.answered == 204

@@ -28,7 +28,7 @@ from credentials.webhooks.tables import DDL, connect
 from endorsement_contracts import CREDENTIALS
 from pydantic import SecretStr
 
-from .conftest import TENANT, Running, eventually, grant, headers_of, make_settings, start
+from .conftest import TENANT, ReviewsTwins, Running, eventually, grant, headers_of, make_settings, start
 from .partner_endpoint import PartnerEndpoint, partner_endpoint
 
 PROBLEM = "application/problem+json"
@@ -47,14 +47,15 @@ def partner() -> Iterator[PartnerEndpoint]:
 
 @pytest.fixture(scope="module")
 async def webhook_service(
-    module_database_url: str, kafka_topics: str, gateway_keys: tuple[str, str], tenants_dir: Path
+    module_database_url: str, kafka_topics: str, gateway_keys: tuple[str, str], tenants_dir: Path,
+    reviews_twins: ReviewsTwins,
 ) -> AsyncIterator[Running]:
     settings = make_settings(module_database_url, kafka_topics, gateway_keys[1], tenants_dir).model_copy(update={
         "credentials_webhook_allow_insecure_urls": True, "credentials_webhook_poll_seconds": 0.05,
         "credentials_webhook_retry_base_seconds": RETRY_BASE, "credentials_webhook_max_attempts": 3,
         "credentials_webhook_secret_key": SecretStr(SECRET_KEY),
     })
-    async with start(settings, gateway_keys[0]) as running:
+    async with start(settings, gateway_keys[0], reviews_twins) as running:
         yield running
 
 
@@ -196,8 +197,8 @@ def test_a_restarted_sender_carries_on_with_the_queued_deliveries(settings: Cred
         assert fan_out.queued == 2
 
         def sender() -> WebhookSender:  # a new one each time, as after a restart: all it knows is in the tables
-            return WebhookSender(httpx.Client(), RetryPolicy(base_seconds=60), None, lease_seconds=120,
-                                 clock=lambda: now[0])
+            return WebhookSender(httpx.Client(), RetryPolicy(base_seconds=60), None, fan_out.body_of,
+                                 lease_seconds=120, clock=lambda: now[0])
 
         assert sender().run_once(conn) == 1 and endpoint.at("/hook")[-1].answered == 503
         now[0] += 30
@@ -210,9 +211,13 @@ def test_a_restarted_sender_carries_on_with_the_queued_deliveries(settings: Cred
         assert sender().run_once(conn) == 0  # leased to the dead process for a while
         now[0] += 121
         assert sender().run_once(conn) == 1 and endpoint.at("/hook")[-1].answered == 200
-        assert sender().run_once(conn) == 1  # then the next event of that subscription
-        states = conn.execute("SELECT state, attempts FROM webhook_deliveries ORDER BY sequence").fetchall()
-        assert states == [("delivered", 3), ("delivered", 1)]
+        [(queued,)] = conn.execute("SELECT body FROM webhook_deliveries WHERE state = 'pending'").fetchall()
+        conn.execute("UPDATE webhook_deliveries SET body = NULL WHERE state = 'pending'")  # as an erasure does
+        conn.commit()
+        assert sender().run_once(conn) == 1  # then the next event of that subscription, its body rebuilt
+        assert endpoint.at("/hook")[-1].body == bytes(queued)
+        states = conn.execute("SELECT state, attempts, body FROM webhook_deliveries ORDER BY sequence").fetchall()
+        assert states == [("delivered", 3, None), ("delivered", 1, None)]  # bodies go once delivered
     for relay in service.relays:
         relay.producer.close()
     app.close()

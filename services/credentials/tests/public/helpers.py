@@ -14,12 +14,14 @@ from credentials.domain.grant import EndorsementGrant
 from credentials.public.status import PublicStatus, public_status
 from credentials.public.view import CredentialView, view_of
 
+from ..unit.memory_keys import MemoryKeys
+
 BASE_URL = "https://verify.example.org"
 
 
 def issue(tenants: dict[str, TenantProfile], issuers: IssuerDirectory, grant: EndorsementGrant) -> Credential:
     app = CredentialsApplication({"PERSISTENCE_MODULE": "eventsourcing.popo"}, tenants=tenants,
-                                 signer=OpenBadgeSigner(issuers), public_base_url=BASE_URL)
+                                 signer=OpenBadgeSigner(issuers), public_base_url=BASE_URL, keys=MemoryKeys())
     credential = app.issue(grant)
     assert credential is not None
     return credential
@@ -27,7 +29,7 @@ def issue(tenants: dict[str, TenantProfile], issuers: IssuerDirectory, grant: En
 
 def observe(tenants: dict[str, TenantProfile], credential: Credential, now: datetime,
             read_model: str | None = None) -> tuple[CredentialView, PublicStatus]:
-    view = view_of(credential, tenants[credential.tenant].timezone)
+    view = view_of(credential, tenants[credential.tenant].timezone, holder_name=credential.holder_name)
     return view, public_status(credential, now, read_model)
 
 

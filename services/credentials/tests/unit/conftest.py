@@ -33,7 +33,8 @@ def endorsement_grant() -> EndorsementGrant:
     return EndorsementGrant(
         tenant="itmhca",
         endorsement_id=uuid.UUID("5b0d3c52-8c55-4b6e-9a55-3f3f2b8f1e10"),
-        holder=Holder(uuid.UUID("0f7c1c1e-46ad-4d0b-8a39-7a1f1f1f1f1f"), "Ana Núñez", "Ana.Nunez@Example.org"),
+        holder=Holder.of_account(uuid.UUID("0f7c1c1e-46ad-4d0b-8a39-7a1f1f1f1f1f"), "Ana Núñez",
+                                "Ana.Nunez@Example.org"),
         category="IMHM-C",
         category_name="Infant Mental Health Mentor - Clinical",
         designation="Clinical",

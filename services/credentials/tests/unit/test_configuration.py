@@ -82,11 +82,12 @@ def test_build_refuses_a_missing_key_before_touching_any_engine() -> None:
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        ("slug: x\nname: X\n", "not usable"),
-        ("slug: x\nname: X\ntimezone: Mars/Olympus\ncategories: {A: a}\n", "not usable"),
+        ("slug: x\nname: X\n", "x.yaml: invalid tenant data: timezone: Field required; categories: Field required"),
+        ("slug: x\nname: X\ntimezone: Mars/Olympus\ncategories: {A: a}\n", "invalid tenant data: timezone: .*'Mars"),
         ("slug: x\nname: X\ntimezone: UTC\ncategories: {A: a}\ncredentials: {endorsement_name_template: '{x}'}\n",
-         "not usable"),
-        (": : :", "not usable"),
+         "invalid tenant data: credentials.endorsement_name_template: .*category_name"),
+        (": : :", "x.yaml: cannot read tenant data: expected <block end>"),
+        ("slug: y\nname: X\ntimezone: UTC\ncategories: {A: a}\n", "slug 'y' does not match the file name"),
     ],
 )
 def test_unusable_tenant_files_stop_the_start(tmp_path: Path, content: str, message: str) -> None:

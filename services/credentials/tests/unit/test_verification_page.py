@@ -11,10 +11,13 @@ from credentials.domain.credential import Credential
 from credentials.domain.grant import EndorsementGrant
 from credentials.entrypoints.verification_page import render_verification_page
 
+from .memory_keys import MemoryKeys
+
 
 def issue(tenants: dict[str, TenantProfile], issuers: IssuerDirectory, grant: EndorsementGrant) -> Credential:
     app = CredentialsApplication({"PERSISTENCE_MODULE": "eventsourcing.popo"}, tenants=tenants,
-                                 signer=OpenBadgeSigner(issuers), public_base_url="https://v.example")
+                                 signer=OpenBadgeSigner(issuers), public_base_url="https://v.example",
+                                 keys=MemoryKeys())
     credential = app.issue(grant)
     assert credential is not None
     return credential

@@ -22,6 +22,8 @@ from credentials.translation import PartnerEvents
 from credentials.vc.multikey import Ed25519KeyPair
 from credentials.verification import verify_presented
 
+from .memory_keys import MemoryKeys
+
 BASE_URL = "https://verify.example.org"
 TENANT = "itmhca"
 KEY_A = Ed25519KeyPair.from_seed(bytes(range(32)))
@@ -33,9 +35,10 @@ class World:
     def __init__(self, tenants: Mapping[str, TenantProfile], keys: Sequence[Ed25519KeyPair] = (KEY_A,)) -> None:
         self.tenants = tenants
         self.now = START
+        self.personal_keys = MemoryKeys()
         self.app = CredentialsApplication({"PERSISTENCE_MODULE": "eventsourcing.popo"}, tenants=tenants,
                                           signer=OpenBadgeSigner(self._issuers(keys)), public_base_url=BASE_URL,
-                                          clock=lambda: self.now)
+                                          keys=self.personal_keys, clock=lambda: self.now)
         self.lifecycle = Lifecycle(self.app)
         self.use_keys(keys)
 
@@ -52,7 +55,7 @@ class World:
     def grant(self, **changes: Any) -> EndorsementGrant:
         grant = EndorsementGrant(
             tenant=TENANT, endorsement_id=uuid.uuid4(),
-            holder=Holder(uuid.uuid4(), "Ana Núñez", "ana.nunez@example.org"),
+            holder=Holder.of_account(uuid.uuid4(), "Ana Núñez", "ana.nunez@example.org"),
             category="IFS", category_name="Infant Family Specialist", designation=None,
             effective_date=date(2025, 1, 1), renewal_date=date(2025, 12, 31),
         )

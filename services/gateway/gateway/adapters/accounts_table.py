@@ -8,6 +8,7 @@ from uuid import UUID
 import asyncpg
 
 from ..domain.accounts import Account
+from ..domain.retention import last_activity
 
 Connection = asyncpg.Connection | asyncpg.pool.PoolConnectionProxy
 
@@ -107,3 +108,38 @@ async def disable(conn: Connection, account_id: UUID, now: datetime) -> None:
         "UPDATE gateway.accounts SET disabled_at = $2, updated_at = $2 WHERE id = $1 AND disabled_at IS NULL",
         account_id, now,
     )
+
+
+async def delete(conn: Connection, account_id: UUID) -> None:
+    """Erase the account row; its sessions and links go with it (ON DELETE CASCADE)."""
+    await conn.execute("DELETE FROM gateway.accounts WHERE id = $1", account_id)
+
+
+async def record_sign_in(conn: Connection, account_id: UUID, now: datetime) -> None:
+    """Note the sign-in (the retention job counts it as activity; sessions themselves are deleted once expired)."""
+    await conn.execute("UPDATE gateway.accounts SET last_signed_in_at = $2 WHERE id = $1", account_id, now)
+
+
+async def get_activity(conn: Connection, account_id: UUID) -> tuple[Account, datetime] | None:
+    """The account and its latest sign-up, change or sign-in (`domain.retention.last_activity`)."""
+    row = await conn.fetchrow(f"SELECT {COLUMNS}, updated_at, last_signed_in_at FROM gateway.accounts WHERE id = $1",
+                              account_id)
+    if row is None:
+        return None
+    return to_account(row), last_activity(row["created_at"], row["updated_at"], row["last_signed_in_at"])
+
+
+async def inactive_applicants(conn: Connection, tenant: str, cutoff: datetime, limit: int) -> list[UUID]:
+    """Applicant accounts of `tenant` (not seeded, no other role) without activity since `cutoff` and with no
+    erasure request yet (held, erasing or done), least recently active first."""
+    rows = await conn.fetch(
+        """
+        SELECT a.id FROM gateway.accounts a
+        WHERE a.tenant = $1 AND NOT a.seeded AND a.roles = ARRAY['applicant']::text[]
+          AND GREATEST(a.created_at, a.updated_at, a.last_signed_in_at) < $2
+          AND NOT EXISTS (SELECT 1 FROM gateway.erasures e
+                          WHERE e.tenant = a.tenant AND e.subject = 'account:' || a.id::text)
+        ORDER BY GREATEST(a.created_at, a.updated_at, a.last_signed_in_at), a.id
+        LIMIT $3
+        """, tenant, cutoff, limit)
+    return [row["id"] for row in rows]

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncpg
-from servicekit.postgres import asyncpg_server_settings
+from servicekit import shredding
+from servicekit.postgres import DEFAULT_DATABASE_WAIT_SECONDS, asyncpg_pool_options, asyncpg_server_settings
 
 SCHEMA = "gateway"
 # Any constant shared by concurrently starting gateways, so only one runs the DDL at a time.
@@ -75,12 +76,99 @@ CREATE TABLE IF NOT EXISTS gateway.outbox (
     published_at timestamptz
 );
 CREATE INDEX IF NOT EXISTS outbox_pending_idx ON gateway.outbox (seq) WHERE published_at IS NULL;
+-- The W3C trace context of the request that wrote the row: the record joins that request's trace. Checked
+-- first: ALTER TABLE locks the table even when the column exists, and another gateway's relay may hold a
+-- transaction on it while the broker is away.
+DO $$ BEGIN
+    IF NOT EXISTS (SELECT 1 FROM information_schema.columns
+                   WHERE table_schema = 'gateway' AND table_name = 'outbox' AND column_name = 'tracestate') THEN
+        ALTER TABLE gateway.outbox ADD COLUMN IF NOT EXISTS traceparent text,
+                                   ADD COLUMN IF NOT EXISTS tracestate text;
+    END IF;
+END $$;
+
+-- Idempotency-Key (domain/idempotency.py): the SHA-256 of caller, method, path and key; a keyed digest of the
+-- body; the answer (status plus AES-GCM sealed headers and body) once it is known. Expired rows are deleted.
+CREATE TABLE IF NOT EXISTS gateway.idempotency (
+    request_key bytea PRIMARY KEY,
+    fingerprint bytea NOT NULL,
+    claim       uuid NOT NULL,
+    started_at  timestamptz NOT NULL,
+    expires_at  timestamptz NOT NULL,
+    status      integer,
+    sealed      bytea
+);
+CREATE INDEX IF NOT EXISTS idempotency_expires_at_idx ON gateway.idempotency (expires_at);
+-- Whose kept answers these are (the caller's account, when signed in): an erasure deletes them.
+DO $$ BEGIN
+    IF NOT EXISTS (SELECT 1 FROM information_schema.columns
+                   WHERE table_schema = 'gateway' AND table_name = 'idempotency' AND column_name = 'account_id') THEN
+        ALTER TABLE gateway.idempotency ADD COLUMN IF NOT EXISTS account_id uuid;
+    END IF;
+END $$;
+CREATE INDEX IF NOT EXISTS idempotency_account_id_idx ON gateway.idempotency (account_id)
+    WHERE account_id IS NOT NULL;
+
+-- Erasure (docs/erasure.md): the ledger of requests, the services' answers, and legal holds. Ids only: a
+-- subject id and an account id name nobody readable; reasons must not name the person (documented, audited).
+CREATE TABLE IF NOT EXISTS gateway.holds (
+    id          uuid PRIMARY KEY,
+    tenant      text NOT NULL,
+    subject     text NOT NULL,
+    reason      text NOT NULL CHECK (char_length(reason) BETWEEN 1 AND 500),
+    placed_by   text NOT NULL,
+    placed_at   timestamptz NOT NULL,
+    lifted_by   text,
+    lifted_at   timestamptz,
+    lift_reason text CHECK (char_length(lift_reason) BETWEEN 1 AND 500)
+);
+CREATE INDEX IF NOT EXISTS holds_active_idx ON gateway.holds (tenant, subject) WHERE lifted_at IS NULL;
+CREATE INDEX IF NOT EXISTS holds_tenant_placed_idx ON gateway.holds (tenant, placed_at DESC, id);
+
+CREATE TABLE IF NOT EXISTS gateway.erasures (
+    id           uuid PRIMARY KEY,
+    tenant       text NOT NULL,
+    subject      text NOT NULL,
+    requested_by text NOT NULL,
+    reason       text CHECK (char_length(reason) BETWEEN 1 AND 500),
+    requested_at timestamptz NOT NULL,
+    state        text NOT NULL CHECK (state IN ('held', 'erasing', 'done')),
+    hold_id      uuid REFERENCES gateway.holds (id),
+    started_at   timestamptz,
+    done_at      timestamptz,
+    CONSTRAINT erasures_tenant_subject_key UNIQUE (tenant, subject)
+);
+CREATE INDEX IF NOT EXISTS erasures_tenant_requested_idx ON gateway.erasures (tenant, requested_at DESC, id);
+
+CREATE TABLE IF NOT EXISTS gateway.erasure_answers (
+    erasure_id  uuid NOT NULL REFERENCES gateway.erasures (id),
+    service     text NOT NULL,
+    answered_at timestamptz NOT NULL,
+    PRIMARY KEY (erasure_id, service)
+);
+
+-- Retention (domain/retention.py): when the account last signed in. Expired sessions are deleted, so the latest
+-- sign-in is kept on the account; when the column is added, it takes what the sessions still show.
+DO $$ BEGIN
+    IF NOT EXISTS (SELECT 1 FROM information_schema.columns
+                   WHERE table_schema = 'gateway' AND table_name = 'accounts'
+                     AND column_name = 'last_signed_in_at') THEN
+        ALTER TABLE gateway.accounts ADD COLUMN IF NOT EXISTS last_signed_in_at timestamptz;
+        UPDATE gateway.accounts a SET last_signed_in_at = s.latest
+        FROM (SELECT account_id, max(created_at) AS latest FROM gateway.sessions GROUP BY account_id) s
+        WHERE s.account_id = a.id;
+    END IF;
+END $$;
+""" + shredding.DDL.format(table="gateway.subject_keys") + """;
+-- (servicekit.shredding.SubjectKeys' own table: an erasure leaves the subject's tombstone in it.)
 """
 
 
-async def create_pool(database_url: str) -> asyncpg.Pool:
+async def create_pool(database_url: str, wait_seconds: float = DEFAULT_DATABASE_WAIT_SECONDS) -> asyncpg.Pool:
+    """Connecting and every command are bounded: a dead database gives a quick 503, not a hang."""
     return await asyncpg.create_pool(
-        database_url, min_size=1, max_size=10, server_settings=asyncpg_server_settings(SCHEMA)
+        database_url, min_size=1, max_size=10, server_settings=asyncpg_server_settings(SCHEMA),
+        **asyncpg_pool_options(wait_seconds),
     )
 
 

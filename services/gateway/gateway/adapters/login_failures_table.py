@@ -33,5 +33,10 @@ async def clear(conn: Connection, key: str) -> None:
     await conn.execute("DELETE FROM gateway.login_throttle WHERE key = $1", key)
 
 
-async def delete_expired(conn: Connection, expired_before: datetime) -> None:
-    await conn.execute("DELETE FROM gateway.login_throttle WHERE window_started <= $1", expired_before)
+async def delete_expired(conn: Connection, expired_before: datetime, kinds: tuple[str, ...] | None = None) -> None:
+    """Drop windows that have passed; `kinds` (the part of the key before its first newline) narrows it."""
+    if kinds is None:
+        await conn.execute("DELETE FROM gateway.login_throttle WHERE window_started <= $1", expired_before)
+        return
+    await conn.execute("DELETE FROM gateway.login_throttle WHERE window_started <= $1 "
+                       "AND split_part(key, E'\\n', 1) = ANY($2::text[])", expired_before, list(kinds))

@@ -1,4 +1,5 @@
-"""Rows of gateway.outbox: integration events waiting for the relay, written in the caller's transaction."""
+"""Rows of gateway.outbox: integration events waiting for the relay, written in the caller's transaction, each
+with the trace context active when it was written (the request's), so its record joins that trace."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from datetime import datetime
 from uuid import UUID
 
 from endorsement_contracts import IntegrationEvent
+from servicekit.telemetry import TraceContext, current_trace
 
 from .accounts_table import Connection
 
@@ -20,6 +22,8 @@ class PendingRecord:
     """The record's CloudEvents id: fixed when the row is written, so every republication carries the same."""
     event_type: str
     payload: str
+    trace: TraceContext | None = None
+    """The trace of the request that wrote the row (None when none was active)."""
 
 
 @dataclass(frozen=True)
@@ -30,19 +34,25 @@ class Backlog:
 
 async def add(conn: Connection, event: IntegrationEvent) -> UUID:
     record_id = uuid.uuid4()
+    trace = current_trace()
     await conn.execute(
-        "INSERT INTO gateway.outbox (id, topic, event_type, payload, created_at) VALUES ($1, $2, $3, $4, $5)",
+        "INSERT INTO gateway.outbox (id, topic, event_type, payload, created_at, traceparent, tracestate)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7)",
         record_id, event.topic, event.type_name(), event.model_dump_json(), event.occurred_at,
+        trace.traceparent if trace else None, trace.tracestate if trace else None,
     )
     return record_id
 
 
 async def pending(conn: Connection, limit: int) -> list[PendingRecord]:
     rows = await conn.fetch(
-        "SELECT seq, id, event_type, payload FROM gateway.outbox WHERE published_at IS NULL ORDER BY seq LIMIT $1",
+        "SELECT seq, id, event_type, payload, traceparent, tracestate FROM gateway.outbox"
+        " WHERE published_at IS NULL ORDER BY seq LIMIT $1",
         limit,
     )
-    return [PendingRecord(seq=r["seq"], id=r["id"], event_type=r["event_type"], payload=r["payload"]) for r in rows]
+    return [PendingRecord(seq=r["seq"], id=r["id"], event_type=r["event_type"], payload=r["payload"],
+                          trace=TraceContext(r["traceparent"], r["tracestate"]) if r["traceparent"] else None)
+            for r in rows]
 
 
 async def mark_published(conn: Connection, seqs: Sequence[int], now: datetime) -> None:
@@ -50,6 +60,11 @@ async def mark_published(conn: Connection, seqs: Sequence[int], now: datetime) -
     await conn.execute(
         "UPDATE gateway.outbox SET published_at = $2, payload = NULL WHERE seq = ANY($1::bigint[])", list(seqs), now
     )
+
+
+async def any_pending(conn: Connection) -> bool:
+    return bool(await conn.fetchval(
+        "SELECT EXISTS (SELECT 1 FROM gateway.outbox WHERE published_at IS NULL)"))
 
 
 async def backlog(conn: Connection) -> Backlog:

@@ -16,8 +16,10 @@ log = logging.getLogger(__name__)
 class KafkaPublisher:
     """Connects on first use, so the gateway starts while the broker is away; reconnects after any failure."""
 
-    def __init__(self, bootstrap_servers: str, *, enable_idempotence: bool, ack_timeout_seconds: float = 30) -> None:
+    def __init__(self, bootstrap_servers: str, *, enable_idempotence: bool, ack_timeout_seconds: float = 30,
+                 client_id: str = "gateway-outbox-relay") -> None:
         self._bootstrap = [server.strip() for server in bootstrap_servers.split(",") if server.strip()]
+        self._client_id = client_id
         self._idempotent = enable_idempotence
         self._ack_timeout = ack_timeout_seconds
         self._producer: KafkaProducer | None = None
@@ -54,7 +56,7 @@ class KafkaPublisher:
             bootstrap_timeout_ms=5_000,  # give up soon when the broker is away: the relay tries again
             reconnect_backoff_max_ms=2_000,
             request_timeout_ms=10_000,
-            client_id="gateway-outbox-relay",
+            client_id=self._client_id,
         )
         return self._producer
 

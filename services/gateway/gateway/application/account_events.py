@@ -1,4 +1,5 @@
-"""Accounts as the integration events of `endorsement.accounts.v1`: the only place the account meets the contract."""
+"""Accounts as the integration events of `endorsement.accounts.v1`: the only place the account meets the contract.
+Their sealed `endorsement.accounts.v2` twins are made by the relay, under the subject `sealing_subject` names."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import uuid
 from datetime import datetime
 from typing import Literal
 
+from endorsement_contracts import IntegrationEvent
 from endorsement_contracts.events.accounts import (
     AccountProfileChanged,
     AccountRegistered,
@@ -13,9 +15,11 @@ from endorsement_contracts.events.accounts import (
     PasswordChanged,
     PasswordResetRequested,
 )
+from servicekit.sealed_twins import FieldPath
 
 from ..domain.accounts import Account
 from ..domain.links import IssuedLink
+from ..domain.subjects import account_subject
 
 VERIFY_PATH = "/account/verify/"
 RESET_PATH = "/account/password/reset/"
@@ -48,3 +52,12 @@ def reset_requested(account: Account, link: IssuedLink, base_url: str) -> Passwo
 
 def password_changed(account: Account, how: Literal["changed", "reset"], now: datetime) -> PasswordChanged:
     return PasswordChanged.model_validate({**_person(account, now), "change_id": uuid.uuid4(), "how": how})
+
+
+def sealing_subject(event: IntegrationEvent, path: FieldPath) -> str:
+    """Whose key seals a value of an account event's v2 twin (`servicekit.sealed_twins.SubjectPolicy`): the
+    account's own, `account:<account_id>`, for the email, the name and the links alike (contracts README)."""
+    account_id = getattr(event, "account_id", None)
+    if not isinstance(account_id, uuid.UUID):
+        raise TypeError(f"{event.type_name()} has no account_id to seal {'/'.join(map(str, path))} under")
+    return account_subject(account_id)

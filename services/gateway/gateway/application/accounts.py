@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import asyncpg
+from servicekit.clock import Clock
 
 from ..adapters import accounts_table, links_table, outbox_table, sessions_table
 from ..adapters.passwords import Passwords
@@ -25,7 +26,6 @@ from ..domain.sessions import ActiveSession, token_digest
 from ..domain.throttle import AttemptKey, LoginThrottle
 from ..tenants import TenantDirectory
 from . import account_events
-from .clock import Clock
 from .login_throttling import LoginAttempts
 
 Connection = accounts_table.Connection

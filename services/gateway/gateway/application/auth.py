@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import asyncpg
+from servicekit.clock import Clock
 
 from ..adapters import accounts_table, links_table, outbox_table, sessions_table
 from ..adapters.passwords import Passwords
@@ -17,7 +18,6 @@ from ..domain.sessions import ActiveSession, IssuedSession, new_session_token, t
 from ..domain.throttle import AttemptKey, LoginThrottle
 from ..tenants import TenantDirectory
 from . import account_events
-from .clock import Clock
 from .login_throttling import LoginAttempts
 
 WRONG_CREDENTIALS = "the email or password is not correct"
@@ -117,4 +117,5 @@ class AuthService:
                 await accounts_table.update_password_hash(conn, account.id, new_hash, now)
             await self._attempts.succeeded(conn, key, clear_account=True)
             await sessions_table.insert(conn, token_digest(token), account.id, now, expires_at)
+            await accounts_table.record_sign_in(conn, account.id, now)
         return IssuedSession(token=token, expires_at=expires_at, account=account)

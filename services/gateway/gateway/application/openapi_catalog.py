@@ -1,4 +1,8 @@
-"""The services' own OpenAPI documents, fetched at request time with a short timeout and kept for a while."""
+"""The services' own OpenAPI documents, fetched at request time with a short timeout and kept for a while.
+
+A service with several replicas is asked replica by replica, in the order listed, until one answers with a
+document: any healthy replica will do (they serve the same code).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ import asyncio
 import json
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,11 +53,13 @@ class UpstreamDocuments:
         self._entries: dict[str, _Entry] = {}
         self._lock = asyncio.Lock()
 
-    async def current(self, client: httpx.AsyncClient, upstream_urls: Mapping[str, str]) -> list[UpstreamDocument]:
+    async def current(self, client: httpx.AsyncClient,
+                      upstream_urls: Mapping[str, str | Sequence[str]]) -> list[UpstreamDocument]:
+        """Every service's document; `upstream_urls` gives each service's base URL or its replicas' URLs."""
         async with self._lock:  # concurrent page loads share one round of fetches
             now = self._now()
             due = [name for name in upstream_urls if self._due(name, now)]
-            results = await asyncio.gather(*(self._fetch(client, upstream_urls[name]) for name in due))
+            results = await asyncio.gather(*(self._fetch_any(client, _listed(upstream_urls[name])) for name in due))
             now = self._now()
             for name, (document, detail) in zip(due, results, strict=True):
                 entry = self._entries.setdefault(name, _Entry())
@@ -78,6 +84,19 @@ class UpstreamDocuments:
             return UpstreamDocument(name, entry.document, Availability.STALE, entry.detail)
         return UpstreamDocument(name, entry.document)
 
+    async def _fetch_any(self, client: httpx.AsyncClient,
+                         replicas: Sequence[str]) -> tuple[Mapping[str, Any] | None, str]:
+        """The first document a replica gives, trying the next replica on any failure."""
+        failures: list[str] = []
+        for base_url in replicas:
+            document, detail = await self._fetch(client, base_url)
+            if document is not None:
+                return document, ""
+            failures.append(detail)
+        if len(failures) == 1:
+            return None, failures[0]
+        return None, "; ".join(f"replica {number}: {detail}" for number, detail in enumerate(failures, 1))
+
     async def _fetch(self, client: httpx.AsyncClient, base_url: str) -> tuple[Mapping[str, Any] | None, str]:
         try:
             async with asyncio.timeout(self._timeout):
@@ -91,6 +110,10 @@ class UpstreamDocuments:
         if answer.status_code != 200:
             return None, f"/openapi.json answered HTTP {answer.status_code}"
         return _openapi_document(answer)
+
+
+def _listed(urls: str | Sequence[str]) -> Sequence[str]:
+    return [urls] if isinstance(urls, str) else urls
 
 
 def _openapi_document(answer: httpx.Response) -> tuple[Mapping[str, Any] | None, str]:

@@ -14,6 +14,7 @@ from enum import Enum
 from typing import Any
 
 from ..forwarding.routes import ForwardedRoute
+from .idempotency_docs import document_idempotency_key
 
 Document = dict[str, Any]
 
@@ -99,6 +100,7 @@ def merge_openapi(
                     access = (gateway_access.get((path, key), Access.NONE) if source == GATEWAY
                               else _route_access(source, path, routes))
                     target[key] = _public_operation(value, source, access, operation_ids)
+                    document_idempotency_key(path, key, target[key])
 
     document: Document = {
         "openapi": "3.1.0",

@@ -7,6 +7,7 @@ import uuid
 from dataclasses import dataclass, field
 
 import asyncpg
+from servicekit.clock import Clock
 
 from ..adapters import accounts_table, outbox_table, sessions_table
 from ..adapters.database import MIGRATION_LOCK
@@ -14,7 +15,6 @@ from ..adapters.passwords import Passwords
 from ..domain.accounts import Account
 from ..tenants import StaffMember, TenantDirectory
 from . import account_events
-from .clock import Clock
 
 log = logging.getLogger(__name__)
 

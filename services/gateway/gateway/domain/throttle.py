@@ -1,4 +1,5 @@
-"""Failed-login throttling per account and per client address, in fixed windows.
+"""Failed-login throttling per account and per client address, and request limits per client address, in fixed
+windows.
 
 Each attempt is counted before the password is checked (so parallel guesses cannot all slip under the limit) and
 forgiven when it succeeds. An attempt is refused while either counter is over its limit: the account's (whatever
@@ -60,6 +61,27 @@ class LoginThrottle:
         return max(locked) if locked else None
 
     def _wait(self, window: FailureWindow | None, limit: int, now: datetime) -> int | None:
-        if window is None or self.window_expired(window, now) or window.failures <= limit:
-            return None
-        return max(1, math.ceil((window.started + self.window - now).total_seconds()))
+        return _wait(window, limit, self.window, now)
+
+
+@dataclass(frozen=True)
+class AddressLimit:
+    """At most `max_requests` requests of one `kind` (sign-up, password reset request) from one client address in
+    each fixed window; every request counts, whatever its outcome."""
+
+    kind: str
+    max_requests: int
+    window: timedelta
+
+    def key(self, client: str) -> str:
+        return f"{self.kind}\n{client}"
+
+    def retry_after_seconds(self, counted: FailureWindow, now: datetime) -> int | None:
+        """Seconds until this address may ask again, or None when this request (already counted) may go on."""
+        return _wait(counted, self.max_requests, self.window, now)
+
+
+def _wait(window: FailureWindow | None, limit: int, length: timedelta, now: datetime) -> int | None:
+    if window is None or window.started + length <= now or window.failures <= limit:
+        return None
+    return max(1, math.ceil((window.started + length - now).total_seconds()))

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response, status
+from datetime import timedelta
+from typing import Any
 
+from fastapi import APIRouter, Depends, Request, Response, status
+
+from ..application.login_throttling import RequestsPerAddress
+from ..domain.throttle import AddressLimit
 from .dependencies import CurrentSession
 from .errors import problem_responses
 from .runtime import RuntimeDep
@@ -30,7 +35,22 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-@router.post("/signup", status_code=status.HTTP_201_CREATED, responses=problem_responses(409, 422))
+def limited_per_address(kind: str, setting: str) -> Any:
+    """A dependency counting the request against its address's limit (settings `setting` and
+    `address_limit_window_minutes`); 429 `TOO_MANY_ATTEMPTS` with Retry-After when over it."""
+
+    async def admit(request: Request, runtime: RuntimeDep) -> None:
+        settings = runtime.settings
+        limit = AddressLimit(kind, int(getattr(settings, setting)),
+                             timedelta(minutes=settings.address_limit_window_minutes))
+        async with runtime.pool.acquire() as conn:
+            await RequestsPerAddress(limit, runtime.clock).admit(conn, client_address(request))
+
+    return Depends(admit)
+
+
+@router.post("/signup", status_code=status.HTTP_201_CREATED, responses=problem_responses(409, 422, 429),
+             dependencies=[limited_per_address("signup", "signup_max_per_address")])
 async def sign_up(body: SignupRequest, request: Request, runtime: RuntimeDep) -> AccountOut:
     """Create an applicant account in a tenant (association); a link to confirm the email is sent to it."""
     account = await runtime.auth.sign_up(body.tenant, body.email, body.name, body.password, language=body.language,
@@ -79,7 +99,8 @@ async def resend_verification(session: CurrentSession, runtime: RuntimeDep) -> A
     return AcceptedOut(detail="We have sent a new link to your email address. It works for 48 hours.")
 
 
-@router.post("/password-reset/request", status_code=status.HTTP_202_ACCEPTED, responses=problem_responses(422))
+@router.post("/password-reset/request", status_code=status.HTTP_202_ACCEPTED, responses=problem_responses(422, 429),
+             dependencies=[limited_per_address("password_reset", "password_reset_requests_max_per_address")])
 async def request_password_reset(body: PasswordResetRequest, runtime: RuntimeDep) -> AcceptedOut:
     """Email a link to choose a new password. The answer is the same whether or not the account exists."""
     await runtime.accounts.request_password_reset(body.tenant, body.email)

@@ -119,7 +119,7 @@ def _router(api: FastAPI) -> APIRouter:
     async def openapi(request: Request) -> JSONResponse:
         runtime = get_runtime(request)
         documents: UpstreamDocuments = request.app.state.upstream_documents
-        upstreams = await documents.current(runtime.client, runtime.settings.upstream_urls())
+        upstreams = await documents.current(runtime.client, runtime.settings.upstream_replicas())
         document = merge_openapi(api.openapi(), gateway_access(api), upstreams, FORWARDED_ROUTES)
         return JSONResponse(document, headers={"cache-control": "no-cache"})
 

@@ -7,6 +7,7 @@ import re
 import uuid
 from collections.abc import Sequence
 
+from servicekit.asgi_body import replaying
 from servicekit.edge import install_edge_guards
 from servicekit.problems import Problem, problem_response
 from starlette.datastructures import Headers, MutableHeaders
@@ -80,22 +81,9 @@ class BodyLimitMiddleware:
                 return
             chunks.append(chunk)
             more = message.get("more_body", False)
-        await self.app(scope, _replay(b"".join(chunks), receive), send)
+        await self.app(scope, replaying(b"".join(chunks), receive), send)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
         problem = Problem(413, "Payload too large", f"request bodies are limited to {limit} bytes",
                           code="PAYLOAD_TOO_LARGE")
         await problem_response(problem, scope["path"])(scope, receive, send)
-
-
-def _replay(body: bytes, receive: Receive) -> Receive:
-    delivered = False
-
-    async def replay() -> Message:
-        nonlocal delivered
-        if delivered:
-            return await receive()
-        delivered = True
-        return {"type": "http.request", "body": body, "more_body": False}
-
-    return replay

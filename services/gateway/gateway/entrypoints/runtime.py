@@ -8,10 +8,11 @@ from typing import Annotated
 import asyncpg
 import httpx
 from fastapi import Depends, Request
+from servicekit.clock import Clock
 
 from ..application.accounts import AccountService
 from ..application.auth import AuthService
-from ..application.clock import Clock
+from ..application.erasures import ErasureService
 from ..application.identity_tokens import IdentitySigner
 from ..config import GatewaySettings
 from ..forwarding.portal import PortalForwarder
@@ -31,6 +32,7 @@ class Runtime:
     forwarder: Forwarder
     portal: PortalForwarder
     clock: Clock
+    erasures: ErasureService
 
 
 def get_runtime(request: Request) -> Runtime:

@@ -122,9 +122,17 @@ class LoginOut(BaseModel):
     account: AccountOut
 
 
+class ReplicaCheckOut(BaseModel):
+    status: Literal["ok", "failing"]
+    detail: str
+
+
 class CheckOut(BaseModel):
     status: Literal["ok", "failing"]
     detail: str
+    replicas: list[ReplicaCheckOut] = Field(
+        default_factory=list, description="Each replica of a service, in configured order; the service is ok when "
+        "at least one is. Empty for the gateway's own check.")
 
 
 class OutboxOut(BaseModel):

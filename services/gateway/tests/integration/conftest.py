@@ -165,9 +165,10 @@ def portal(fake_portal: FakePortal) -> FakePortal:
 @pytest.fixture(scope="session")
 def accounts_topic(kafka_bootstrap: str) -> str:
     from devstack.topics import ensure_topics
-    from endorsement_contracts import ACCOUNTS
+    from endorsement_contracts import ACCOUNTS, ACCOUNTS_V2, DEAD_LETTER, ERASURES
 
-    ensure_topics(kafka_bootstrap, {ACCOUNTS.name: ACCOUNTS.partitions})
+    ensure_topics(kafka_bootstrap, {topic.name: topic.partitions
+                                    for topic in (ACCOUNTS, ACCOUNTS_V2, ERASURES, DEAD_LETTER)})
     return ACCOUNTS.name
 
 
@@ -258,6 +259,10 @@ def settings_for(
             "gateway_seed_password": SEED_PASSWORD,
             "tenants_dir": TENANTS_DIR,
             **{f"{name}_url": service.url for name, service in fake_services.items()},
+            "environment": "test",  # RATER_INDEX_KEY: the development key
+            "publish_v1_events": True,  # migration mode: tests compare each sealed v2 twin with its v1 event
+            # a group of its own: the broker is shared, and each test's gateway has its own ledger
+            "erasures_consumer_group": f"gateway-erasures-{uuid.uuid4().hex}",
         }
         values.update(overrides)
         return GatewaySettings(**values)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import UTC, datetime
@@ -18,8 +19,9 @@ from gateway.adapters.database import create_pool, migrate
 from gateway.adapters.publisher import KafkaPublisher
 from gateway.application.outbox_relay import OutboxRelay
 from kafka import KafkaConsumer, TopicPartition
+from servicekit.broker_epoch import BrokerEpoch, BrokerUnavailable
 
-from .conftest import Gateway, MakeGateway
+from .conftest import Gateway, MakeGateway, free_port
 
 NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 
@@ -120,11 +122,51 @@ async def test_a_relay_that_dies_before_marking_publishes_again_with_the_same_id
     assert [decode(r.headers, r.value).event.name for r in found[:3]] == ["Name 0", "Name 1", "Name 2"]  # type: ignore[attr-defined]
 
 
+class BrokerNotAnswering:
+    """Stands for the broker epoch of a gateway whose broker is away: the read waits (for the client's bootstrap
+    timeout, here until released), then fails."""
+
+    def __init__(self) -> None:
+        self.reading = threading.Event()
+        self.release = threading.Event()
+
+    def current(self) -> str:
+        self.reading.set()
+        self.release.wait()
+        raise BrokerUnavailable("cannot describe the contract topics: the broker did not answer")
+
+
+async def test_a_relay_waiting_for_its_absent_broker_does_not_hold_back_another_gateways_relay(
+    pool: asyncpg.Pool, kafka_bootstrap: str, accounts_topic: str
+) -> None:
+    account_id = uuid4()
+    async with pool.acquire() as conn, conn.transaction():
+        for n in range(2):
+            await outbox_table.add(conn, AccountProfileChanged(
+                tenant="itmhca", occurred_at=NOW, account_id=account_id, email="w@example.org", name=f"Name {n}",
+                language="en"))
+    away = BrokerNotAnswering()
+    nowhere = KafkaPublisher(f"127.0.0.1:{free_port()}", enable_idempotence=False)
+    waiting = asyncio.create_task(OutboxRelay(pool, nowhere, lambda: NOW, epoch=away).run_once())
+    publisher = KafkaPublisher(kafka_bootstrap, enable_idempotence=False)
+    epoch = BrokerEpoch(kafka_bootstrap)
+    try:
+        assert await asyncio.to_thread(away.reading.wait, 30), "the first relay never asked its broker"
+        assert await OutboxRelay(pool, publisher, lambda: NOW, epoch=epoch).run_once() == 2
+    finally:
+        away.release.set()
+        [outcome] = await asyncio.gather(waiting, return_exceptions=True)
+        await publisher.close()
+        await nowhere.close()
+        epoch.close()
+    assert isinstance(outcome, BrokerUnavailable), "it fails once its broker read does, and tries again later"
+    async with pool.acquire() as conn:
+        assert (await outbox_table.backlog(conn)).pending == 0
+
+
 async def test_the_gateway_serves_while_the_broker_is_away_and_publishes_when_it_is_back(
     make_gateway: MakeGateway, kafka_bootstrap: str, upstreams: object
 ) -> None:
-    from .conftest import free_port
-
     away = await make_gateway(kafka_bootstrap_servers=f"127.0.0.1:{free_port()}")
     account = await away.sign_up("later@example.org")
     health = (await away.client.get("/healthz")).json()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import subprocess
 import sys
@@ -10,14 +11,20 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from servicekit.service_identity import public_key_text
 
 from .conftest import REPO, SEED_PASSWORD, free_port
 
 
 def gateway_env(database_url: str, private_pem: str, port: int, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("GATEWAY_", "DATABASE_URL", "TENANTS_DIR"))}
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("GATEWAY_", "DATABASE_URL", "TENANTS_DIR", "RATER_INDEX_KEY", "ENVIRONMENT",
+                                "PERSONAL_DATA_MASTER_KEY", "SERVICE_PUBLIC_KEYS"))}
     env.update({"DATABASE_URL": database_url, "GATEWAY_SIGNING_KEY": private_pem, "PORT": str(port),
-                "GATEWAY_SEED_PASSWORD": SEED_PASSWORD,
+                "GATEWAY_SEED_PASSWORD": SEED_PASSWORD, "RATER_INDEX_KEY": base64.b64encode(bytes(range(32))).decode(),
+                "PERSONAL_DATA_MASTER_KEY": base64.b64encode(bytes(range(32, 64))).decode(),
+                "SERVICE_PUBLIC_KEYS": f"notifications={public_key_text(Ed25519PrivateKey.generate())}",
                 # No broker there: the gateway starts and serves anyway (the outbox relay keeps retrying).
                 "KAFKA_BOOTSTRAP_SERVERS": f"127.0.0.1:{free_port()}", "KAFKA_ENABLE_IDEMPOTENCE": "false",
                 **extra})
@@ -28,6 +35,9 @@ def gateway_env(database_url: str, private_pem: str, port: int, **extra: str) ->
     ("GATEWAY_SIGNING_KEY", "gateway_signing_key"),
     ("GATEWAY_SEED_PASSWORD", "GATEWAY_SEED_PASSWORD is required"),
     ("KAFKA_BOOTSTRAP_SERVERS", "kafka_bootstrap_servers"),
+    ("RATER_INDEX_KEY", "RATER_INDEX_KEY is required with ENVIRONMENT 'production'"),
+    ("PERSONAL_DATA_MASTER_KEY", "PERSONAL_DATA_MASTER_KEY is required with ENVIRONMENT 'production'"),
+    ("SERVICE_PUBLIC_KEYS", "SERVICE_PUBLIC_KEYS is required with ENVIRONMENT 'production'"),
 ])
 def test_missing_configuration_stops_start_up(
     database_url: str, gateway_keys: tuple[str, str], remove: str, message: str

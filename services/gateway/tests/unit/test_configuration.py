@@ -105,3 +105,55 @@ def test_a_missing_or_empty_tenant_directory_stops_start_up(tmp_path: Path) -> N
         load_tenants(tmp_path / "absent")
     with pytest.raises(TenantConfigError, match="no tenant files"):
         load_tenants(tmp_path)
+
+
+def test_the_rater_index_key_is_required_in_production_and_derived_in_development(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import base64
+    import hashlib
+
+    from gateway.config import MissingRaterIndexKey
+
+    for name in ("RATER_INDEX_KEY", "ENVIRONMENT"):
+        monkeypatch.delenv(name, raising=False)
+    with pytest.raises(MissingRaterIndexKey, match="RATER_INDEX_KEY is required"):
+        settings().rater_index_key_bytes()
+    fixed = hashlib.sha256(b"endorsement development rater index key").digest()  # what applications mirrors
+    assert settings(environment="development").rater_index_key_bytes() == fixed
+    assert settings(environment="test").rater_index_key_bytes() == fixed
+    key = bytes(range(32))
+    assert settings(rater_index_key=base64.b64encode(key).decode()).rater_index_key_bytes() == key
+    with pytest.raises(ValidationError, match="RATER_INDEX_KEY"):
+        settings(rater_index_key=base64.b64encode(bytes(31)).decode())
+
+
+def test_the_master_key_and_the_unseal_callers_are_required_in_production_and_derived_in_development(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import base64
+
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from servicekit.service_identity import public_key_text
+    from servicekit.settings import MissingMasterKey, MissingServiceIdentity
+
+    for name in ("PERSONAL_DATA_MASTER_KEY", "SERVICE_PUBLIC_KEYS", "ENVIRONMENT"):
+        monkeypatch.delenv(name, raising=False)
+    with pytest.raises(MissingMasterKey, match="PERSONAL_DATA_MASTER_KEY is required"):
+        settings().master_key()
+    with pytest.raises(MissingServiceIdentity, match="SERVICE_PUBLIC_KEYS is required"):
+        settings().peer_public_keys()
+    derived = settings(environment="test").master_key()
+    assert len(derived) == 32 and derived == settings(environment="development").master_key(), "one per database"
+    assert derived != settings(environment="test", database_url="postgresql://gw@127.0.0.1/other").master_key()
+    assert settings(environment="test").peer_public_keys() == {}
+    key = bytes(range(32))
+    assert settings(personal_data_master_key=base64.b64encode(key).decode()).master_key() == key
+    caller = Ed25519PrivateKey.generate()
+    peers = settings(service_public_keys=f"notifications={public_key_text(caller)}").peer_public_keys()
+    assert list(peers) == ["notifications"]
+    assert peers["notifications"].public_bytes_raw() == caller.public_key().public_bytes_raw()
+    with pytest.raises(ValidationError, match="PERSONAL_DATA_MASTER_KEY"):
+        settings(personal_data_master_key=base64.b64encode(bytes(31)).decode())
+    with pytest.raises(ValidationError, match="SERVICE_PUBLIC_KEYS"):
+        settings(service_public_keys="notifications")

@@ -152,7 +152,8 @@ def test_only_the_gateways_session_scheme_is_declared_and_required_where_the_gat
     assert "POST /auth/login" in document["components"]["securitySchemes"][SESSION_SCHEME]["description"]
     start = paths["/applications"]["post"]
     assert start["security"] == [{SESSION_SCHEME: []}]
-    assert "parameters" not in start  # the services' internal Authorization header is the gateway's business
+    # the services' internal Authorization header is the gateway's business; the Idempotency-Key is the client's
+    assert [p["name"] for p in start["parameters"]] == ["Idempotency-Key"]
     assert "401" in start["responses"]
     assert paths["/auth/me"]["get"]["security"] == [{SESSION_SCHEME: []}]
     assert "security" not in paths["/auth/login"]["post"]
@@ -241,3 +242,26 @@ async def test_service_documents_are_cached_and_kept_when_a_service_stops_answer
         down.clear()
         again = await documents.current(client, urls)
         assert again[0].availability is Availability.OK
+
+
+@pytest.mark.asyncio
+async def test_a_service_document_comes_from_any_replica_that_answers() -> None:
+    """Given reviews' first replica down and its second up, then the document comes from the second; with every
+    replica failing, each replica's failure is told (by number, not address)."""
+    down = {"reviews-1", "credentials-1"}
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.url.host in down:
+            raise httpx.ConnectError("refused", request=request)
+        if request.url.host == "credentials-2":
+            return httpx.Response(503)
+        return httpx.Response(200, json=reviews_doc())
+
+    documents = UpstreamDocuments(monotonic=Clock())
+    urls = {"reviews": ["http://reviews-1", "http://reviews-2"], "credentials": ["http://credentials-1",
+                                                                                  "http://credentials-2"]}
+    async with httpx.AsyncClient(transport=httpx.MockTransport(answer)) as client:
+        reviews, credentials = await documents.current(client, urls)
+    assert reviews.availability is Availability.OK and reviews.document == reviews_doc()
+    assert credentials.availability is Availability.UNAVAILABLE
+    assert credentials.detail == "replica 1: not reachable; replica 2: /openapi.json answered HTTP 503"

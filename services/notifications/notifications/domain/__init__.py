@@ -3,10 +3,22 @@
 from .account import Account
 from .contact import Contact
 from .email import Cause, Email, EmailContent, EmailStatus, Recipient
-from .errors import EmailAlreadyFinal, EmailNotFound, InvalidEmail, NotificationError
+from .erasure import Erasure
+from .errors import (
+    EmailAlreadyFinal,
+    EmailNotFound,
+    InvalidEmail,
+    NotificationError,
+    RecipientErased,
+    WordingGone,
+)
+from .personal import RECIPIENT_ERASED, WORDING_GONE, Addressee, Letter, Wording, email_subject
 
 __all__ = [
+    "RECIPIENT_ERASED",
+    "WORDING_GONE",
     "Account",
+    "Addressee",
     "Cause",
     "Contact",
     "Email",
@@ -14,7 +26,13 @@ __all__ = [
     "EmailContent",
     "EmailNotFound",
     "EmailStatus",
+    "Erasure",
     "InvalidEmail",
+    "Letter",
     "NotificationError",
     "Recipient",
+    "RecipientErased",
+    "Wording",
+    "WordingGone",
+    "email_subject",
 ]

@@ -2,7 +2,8 @@
 
 Some events carry no person on purpose (an exam result, a lapse, a revocation, a completed reference):
 other consumers need no personal data. This service learns the person from the earlier events of the
-same application or endorsement that do name them, and keeps only what an email needs.
+same application or endorsement that do name them, and keeps only what an email needs, sealed under the person's
+subject (`Addressee`): once they are erased, the contact replays with no address, and nobody is written to.
 """
 
 from __future__ import annotations
@@ -13,6 +14,13 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate, event
 
 from .email import Recipient
+from .errors import RecipientErased
+from .personal import Addressee
+
+
+def _sealable(state: dict[str, Any]) -> None:
+    """v2 -> v3: the plaintext address and name become an `Addressee` (stored before sealing: no subject)."""
+    state["person"] = Addressee(data_subject=None, address=state.pop("address"), name=state.pop("name"))
 
 
 class Contact(Aggregate):
@@ -20,10 +28,9 @@ class Contact(Aggregate):
     their account, whose language this service learns from the gateway's account events)."""
 
     class Learnt(Aggregate.Created):
-        class_version = 2
+        class_version = 3
         tenant: str
-        address: str
-        name: str
+        person: Addressee
         language: str | None
         account_id: UUID | None
 
@@ -31,16 +38,23 @@ class Contact(Aggregate):
         def upcast_v1_v2(state: dict[str, Any]) -> None:
             state["account_id"] = None  # learnt before this service read the person's account
 
+        @staticmethod
+        def upcast_v2_v3(state: dict[str, Any]) -> None:
+            _sealable(state)
+
     class Changed(Aggregate.Event):
-        class_version = 2
-        address: str
-        name: str
+        class_version = 3
+        person: Addressee
         language: str | None
         account_id: UUID | None
 
         @staticmethod
         def upcast_v1_v2(state: dict[str, Any]) -> None:
             state["account_id"] = None
+
+        @staticmethod
+        def upcast_v2_v3(state: dict[str, Any]) -> None:
+            _sealable(state)
 
     @staticmethod
     def id_for(subject: str, subject_id: object) -> UUID:
@@ -54,7 +68,7 @@ class Contact(Aggregate):
         subject: str,
         subject_id: object,
         tenant: str,
-        person: Recipient,
+        person: Addressee,
         language: str | None,
         account_id: UUID | None = None,
     ) -> Contact:
@@ -62,38 +76,48 @@ class Contact(Aggregate):
             cls.Learnt,
             id=cls.id_for(subject, subject_id),
             tenant=tenant,
-            address=person.address,
-            name=person.name,
+            person=person,
             language=language,
             account_id=account_id,
         )
 
     @event(Learnt)
-    def __init__(
-        self, *, tenant: str, address: str, name: str, language: str | None, account_id: UUID | None
-    ) -> None:
+    def __init__(self, *, tenant: str, person: Addressee, language: str | None, account_id: UUID | None) -> None:
         self.tenant = tenant
-        self.address = address
-        self.name = name
+        self.person = person
         self.language = language
         self.account_id = account_id
 
-    def update(self, person: Recipient, language: str | None, account_id: UUID | None = None) -> bool:
+    def update(self, person: Addressee, language: str | None, account_id: UUID | None = None) -> bool:
         """Record a changed name, address, language or account; False (and no event) when nothing changed."""
         account_id = account_id or self.account_id
-        now = (person.address, person.name, language, account_id)
-        if now == (self.address, self.name, self.language, self.account_id):
+        if (person, language, account_id) == (self.person, self.language, self.account_id):
             return False
-        self._changed(address=person.address, name=person.name, language=language, account_id=account_id)
+        self._changed(person=person, language=language, account_id=account_id)
         return True
 
     @event(Changed)
-    def _changed(self, address: str, name: str, language: str | None, account_id: UUID | None) -> None:
-        self.address = address
-        self.name = name
+    def _changed(self, person: Addressee, language: str | None, account_id: UUID | None) -> None:
+        self.person = person
         self.language = language
         self.account_id = account_id
 
     @property
+    def erased(self) -> bool:
+        """The person was erased: their address and name no longer open."""
+        return self.person.erased
+
+    @property
+    def address(self) -> str | None:
+        return self.person.address
+
+    @property
+    def name(self) -> str | None:
+        return self.person.name
+
+    @property
     def recipient(self) -> Recipient:
-        return Recipient(address=self.address, name=self.name)
+        """Who to write to; only for a contact that is not erased."""
+        if self.person.address is None or self.person.name is None:
+            raise RecipientErased(f"contact {self.id} was erased: there is nobody to write to")
+        return Recipient(address=self.person.address, name=self.person.name)

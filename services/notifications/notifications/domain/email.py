@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
-from .errors import EmailAlreadyFinal, InvalidEmail
+from .errors import EmailAlreadyFinal, InvalidEmail, RecipientErased, WordingGone
+from .personal import Addressee, Letter, Wording, email_subject
 
 
 class EmailStatus(StrEnum):
@@ -42,20 +44,45 @@ class Cause:
 
 
 class Email(Aggregate):
-    """One email; its id is derived from what caused it, so the same cause never queues it twice."""
+    """One email; its id is derived from what caused it, so the same cause never queues it twice.
+
+    Its personal parts are stored sealed in two envelopes: the recipient's address and name (an `Addressee`) under
+    the recipient's subject, needed until the email ends and for support staff while the person is not erased
+    (`erased`); what it says (a `Wording`: subject line and bodies, which may name other people) under the email's
+    own subject, whose key is destroyed once the email ended (`wording_gone`)."""
 
     class Queued(Aggregate.Created):
+        class_version = 3
         tenant: str
         kind: str
-        recipient: str
-        recipient_name: str
+        addressee: Addressee
+        wording: Wording
         sender_name: str
         reply_to: str
-        subject: str
-        text_body: str
-        html_body: str
         cause_id: str
         cause_type: str
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Queued before sealing: the plaintext fields become a `Letter` without a subject."""
+            state["letter"] = Letter(
+                data_subject=None,
+                recipient=state.pop("recipient"),
+                recipient_name=state.pop("recipient_name"),
+                subject=state.pop("subject"),
+                text_body=state.pop("text_body"),
+                html_body=state.pop("html_body"),
+            )
+
+        @staticmethod
+        def upcast_v2_v3(state: dict[str, Any]) -> None:
+            """Queued before each email had a key: the one `Letter` (under the recipient) becomes both parts,
+            still under the recipient's subject (the `data_subject` of each says whose key it was)."""
+            letter: Letter = state.pop("letter")
+            state["addressee"] = Addressee(data_subject=letter.data_subject, address=letter.recipient,
+                                           name=letter.recipient_name)
+            state["wording"] = Wording(data_subject=letter.data_subject, subject=letter.subject,
+                                       text_body=letter.text_body, html_body=letter.html_body)
 
     class Sent(Aggregate.Event):
         at: datetime
@@ -78,12 +105,15 @@ class Email(Aggregate):
         tenant: str,
         kind: str,
         recipient: Recipient,
+        data_subject: str,
         sender_name: str,
         reply_to: str,
         content: EmailContent,
         cause: Cause,
     ) -> Email:
-        """Queue an email for sending; refuses values that cannot be sent as written."""
+        """Queue an email for sending; refuses values that cannot be sent as written. `data_subject`: the
+        recipient's subject id, whose key seals their address and name (the wording is sealed under the email's
+        own subject, `email_subject(email_id)`)."""
         _require_one_line(
             recipient=recipient.address,
             recipient_name=recipient.name,
@@ -100,13 +130,11 @@ class Email(Aggregate):
             id=email_id,
             tenant=tenant,
             kind=kind,
-            recipient=recipient.address,
-            recipient_name=recipient.name,
+            addressee=Addressee(data_subject=data_subject, address=recipient.address, name=recipient.name),
+            wording=Wording(data_subject=email_subject(email_id), subject=content.subject,
+                            text_body=content.text_body, html_body=content.html_body),
             sender_name=sender_name,
             reply_to=reply_to,
-            subject=content.subject,
-            text_body=content.text_body,
-            html_body=content.html_body,
             cause_id=cause.event_id,
             cause_type=cause.event_type,
         )
@@ -117,25 +145,24 @@ class Email(Aggregate):
         *,
         tenant: str,
         kind: str,
-        recipient: str,
-        recipient_name: str,
+        addressee: Addressee,
+        wording: Wording,
         sender_name: str,
         reply_to: str,
-        subject: str,
-        text_body: str,
-        html_body: str,
         cause_id: str,
         cause_type: str,
     ) -> None:
         self.tenant = tenant
         self.kind = kind
-        self.recipient = recipient
-        self.recipient_name = recipient_name
+        self.data_subject = addressee.data_subject
+        self.recipient = addressee.address
+        self.recipient_name = addressee.name
+        self.wording_subject = wording.data_subject
+        self.subject = wording.subject
+        self.text_body = wording.text_body
+        self.html_body = wording.html_body
         self.sender_name = sender_name
         self.reply_to = reply_to
-        self.subject = subject
-        self.text_body = text_body
-        self.html_body = html_body
         self.cause_id = cause_id
         self.cause_type = cause_type
         self.status = EmailStatus.QUEUED
@@ -144,7 +171,32 @@ class Email(Aggregate):
         self.failure: str | None = None
 
     @property
+    def erased(self) -> bool:
+        """The recipient was erased: the email no longer opens and is never sent."""
+        return self.recipient is None
+
+    @property
+    def wording_gone(self) -> bool:
+        """What it said no longer opens: it ended and its own key was destroyed (or its recipient was erased)."""
+        return self.subject is None
+
+    @property
+    def ended(self) -> bool:
+        """Sent or failed for good: its outcome cannot change, and nobody needs its wording any more."""
+        return self.status is not EmailStatus.QUEUED
+
+    @property
+    def to(self) -> Recipient:
+        """Who it goes to; RecipientErased once they are erased."""
+        if self.recipient is None or self.recipient_name is None:
+            raise RecipientErased(f"the recipient of email {self.id} was erased")
+        return Recipient(address=self.recipient, name=self.recipient_name)
+
+    @property
     def content(self) -> EmailContent:
+        """What the recipient reads; WordingGone once its key was destroyed."""
+        if self.subject is None or self.text_body is None or self.html_body is None:
+            raise WordingGone(f"the wording of email {self.id} no longer opens")
         return EmailContent(subject=self.subject, text_body=self.text_body, html_body=self.html_body)
 
     @property

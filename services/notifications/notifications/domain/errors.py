@@ -25,3 +25,15 @@ class EmailNotFound(NotificationError):
     """No email with that id (in the caller's tenant)."""
 
     code = "EMAIL_NOT_FOUND"
+
+
+class RecipientErased(NotificationError):
+    """The person was erased: their address, name and emails no longer open, and nobody may be written to."""
+
+    code = "RECIPIENT_ERASED"
+
+
+class WordingGone(NotificationError):
+    """The email ended and its own key was destroyed: what it said no longer opens."""
+
+    code = "WORDING_GONE"

@@ -21,7 +21,7 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     for status, title in ((401, "Unauthenticated"), (403, "Forbidden"), (404, "Not found"), (422, "Invalid request"))
 }
 
-SUMMARY_COLUMNS = "id, tenant, recipient, kind, subject, status, queued_at, sent_at, failure"
+SUMMARY_COLUMNS = "id, tenant, recipient, kind, status, queued_at, sent_at, failure"
 FILTER = "tenant = $1 AND ($2::text IS NULL OR lower(recipient) = lower($2)) AND ($3::text IS NULL OR status = $3)"
 
 
@@ -57,7 +57,7 @@ def _router(app: NotificationsApplication) -> APIRouter:
         items = [EmailSummary.model_validate(dict(row)) for row in rows]
         return EmailPage(items=items, total=int(total), limit=query.limit, offset=query.offset)
 
-    @router.get("/emails/{email_id}", response_model=EmailDetail, summary="One email as sent, and its cause")
+    @router.get("/emails/{email_id}", response_model=EmailDetail, summary="One email, and its cause")
     def get_email(email_id: UUID, identity: CurrentIdentity) -> EmailDetail:
         require_role(identity, ROLE)
         try:
@@ -75,9 +75,10 @@ WITHHELD = "(withheld: this email carries a single-use link that lets anyone act
 
 
 def _detail(email: Email) -> EmailDetail:
-    """The email as sent; the bodies of a reference request, an email confirmation or a password reset are
-    withheld, as their link lets anyone act as the recipient."""
-    secret = email.kind in kinds.SECRET_LINK_KINDS
+    """The email; the bodies of a reference request, an email confirmation or a password reset are withheld, as
+    their link lets anyone act as the recipient. What it said is null once it ended (its key is destroyed), and its
+    recipient is null once they are erased."""
+    secret = email.kind in kinds.SECRET_LINK_KINDS and not email.wording_gone
     return EmailDetail(
         id=email.id,
         tenant=email.tenant,

@@ -1,4 +1,5 @@
-"""Emails caused by events of the applications service (`endorsement.applications.v1`): event -> Notice."""
+"""Emails caused by events of the applications service (`endorsement.applications.v2`, read in the v1 shape): event ->
+Notice. A personal value whose person was erased is None (see `entrypoints/consumer.py`)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from endorsement_contracts.events.applications import (
     ApplicationRegistered,
     ApplicationResubmitted,
     ApplicationWithdrawn,
+    Rater,
     ReferenceCompleted,
     ReferenceDeclined,
     ReferenceRequested,
@@ -42,6 +44,12 @@ def local_date(moment: datetime, tenant: Tenant) -> date:
 
 def _to_applicant(applicant: Person) -> Recipient:
     return Recipient(address=applicant.email, name=applicant.name)
+
+
+def rater_name(rater: Rater) -> Value:
+    """The rater's name as the applicant reads it; "your rater" once the rater was erased (their name opens to None)."""
+    name: str | None = rater.name
+    return Phrase("rater.erased") if name is None else name
 
 
 def application_submitted(event: ApplicationSubmitted, tenant: Tenant, links: Links) -> Notice:
@@ -108,14 +116,18 @@ def registration_accepted(event: RegistrationAccepted, tenant: Tenant, links: Li
     )
 
 
-def reference_requested(event: ReferenceRequested, tenant: Tenant, links: Links) -> Notice:
+def reference_requested(event: ReferenceRequested, tenant: Tenant, links: Links) -> Notice | list[Notice]:
     """The rater gets the form link; every request (a reminder, a re-send) is a new email with the new link.
 
     The link (the portal's HTML form, as the applications service sends it) is a bearer secret: it goes into the
     email verbatim and nowhere else (no log line, no error message). The email is in the rater's language when
-    the event says one, else in the association's default (a rater has no account).
+    the event says one, else in the association's default (a rater has no account). The link travels sealed
+    under the rater and is opened only here; an erased rater (link, address and name opened to None) gets nothing.
     """
-    if not event.form_url.startswith(("https://", "http://")):
+    form_url: str | None = event.form_url
+    if form_url is None or event.rater.email is None:
+        return []
+    if not form_url.startswith(("https://", "http://")):
         raise InvalidEmail(f"the form link of reference {event.reference_id} is not an http(s) URL")
     return Notice(
         kind=k.REFERENCE_REMINDER if event.reminder else k.REFERENCE_REQUESTED,
@@ -146,7 +158,7 @@ def reference_voided(event: ReferenceVoided, contact: Contact, tenant: Tenant, l
         language=contact.language,
         account_id=contact.account_id,
         values={
-            "applicant_name": contact.name,
+            "applicant_name": contact.recipient.name,
             "category_name": tenant.category_name(event.category),
             "slot": str(event.slot),
             "reason": Phrase(f"void.{event.reason}"),
@@ -166,8 +178,8 @@ def reference_completed(event: ReferenceCompleted, contact: Contact, tenant: Ten
         language=contact.language,
         account_id=contact.account_id,
         values={
-            "applicant_name": contact.name,
-            "rater_name": event.rater.name,
+            "applicant_name": contact.recipient.name,
+            "rater_name": rater_name(event.rater),
             "category_name": tenant.category_name(event.category),
             "slot": str(event.slot),
             "valid_until": event.valid_until,
@@ -195,7 +207,7 @@ def reference_declined(event: ReferenceDeclined, tenant: Tenant, links: Links) -
         account_id=event.applicant.account_id,
         values={
             "applicant_name": event.applicant.name,
-            "rater_name": event.rater.name,
+            "rater_name": rater_name(event.rater),
             "category_name": event.category_name,
             "slot": str(event.slot),
             "reason": reason,

@@ -2,7 +2,7 @@
 
 A new kind of email is one function in `application_notices`, `review_notices` or `account_notices` (event ->
 Notice), one
-line in `handlers`, and a template in `templates/en.py` and in `templates/es.py`.
+line in `v1_handlers`, and a template in `templates/en.py` and in `templates/es.py`.
 
 Every event that names an applicant also teaches this service who the application (and, when the event
 says, the endorsement) belongs to: a `Contact`, saved with the event's position like any other effect.
@@ -12,6 +12,18 @@ line (nobody to tell is not a malformed record, so it is no dead letter).
 The gateway's account events teach this service each account's language (an `Account`, saved with the event's
 position too); every email to a person named by `account_id` is then written in that language unless the
 event itself says one.
+
+`PersonErased` (the gateway's erasure ledger) destroys the person's key, fails their queued emails and records the
+erasure once (`NotificationsApplication.erase`); the outbox relay answers it with `ErasureCompleted` (`relay.py`).
+
+Sealed topics (docs/erasure.md, slice 7b): account, application and review events are read from their `.v2` topics,
+every personal value a token the consumer's unsealer opens at the producer before the handler runs
+(`servicekit.sealed_twins.opened_handlers`). The handlers keep the v1 shape; a value whose person was erased is None
+there. An email whose recipient's address or name is None is not queued, nor one that would name another erased
+person (their words or name), except a rater's name in the applicant's email, worded "your rater": the applicant must
+still hear that a reference needs another rater. A person whose address is None is not learnt as a contact. Such a
+record is handled (position recorded), never dead-lettered. The ids of emails, contacts and accounts derive from the
+event's ids, so a v2 record whose v1 twin (same `ce_id`) was handled before the switch changes nothing.
 """
 
 from __future__ import annotations
@@ -25,7 +37,9 @@ from endorsement_contracts import ApplicationSubmitted, EndorsementGranted, Enve
 from endorsement_contracts.events import accounts as ac
 from endorsement_contracts.events import applications as ap
 from endorsement_contracts.events import reviews as rv
+from endorsement_contracts.events.erasures import PersonErased
 from servicekit.consumer import Handler, RejectedMessage
+from servicekit.sealed_twins import opened_handlers
 
 from ..config import Tenant
 from ..domain import Cause, Contact, NotificationError, Recipient
@@ -56,7 +70,18 @@ ENDORSEMENT = "endorsement"
 
 def handlers(notifier: Notifier) -> dict[type[IntegrationEvent], Handler]:
     """The handlers for `servicekit.consumer.IdempotentConsumer`, one per event type that causes an email or
-    names a person to remember."""
+    names a person to remember: the sealed `.v2` twins of `v1_handlers`' events (the consumer needs an unsealer),
+    and `PersonErased` (`endorsement.erasures.v1`, not a sealed topic)."""
+    v1 = v1_handlers(notifier)
+    twinned = opened_handlers(v1)
+    if len(twinned) != len(v1):  # every account, application and review event has a sealed twin
+        raise RuntimeError("an event handled by notifications has no sealed v2 twin")
+    return {**twinned, PersonErased: _erasure(notifier)}
+
+
+def v1_handlers(notifier: Notifier) -> dict[type[IntegrationEvent], Handler]:
+    """The account, application and review handlers in the v1 shape (as the consumer read the v1 topics before slice
+    7b): what `handlers` gives each v2 record once its tokens are opened."""
     n = notifier
     return {
         # gateway: accounts
@@ -95,6 +120,18 @@ def handlers(notifier: Notifier) -> dict[type[IntegrationEvent], Handler]:
     }
 
 
+def _erasure(notifier: Notifier) -> Handler:
+    """Erase the person: their key is destroyed at once (idempotent); their queued emails fail as `recipient erased`
+    and the erasure is recorded, both saved with the record's position."""
+
+    def handle(envelope: Envelope) -> Sequence[Any]:
+        event = envelope.event
+        assert isinstance(event, PersonErased)
+        return notifier.app.erase(event.erasure_id, event.tenant, event.subject)
+
+    return handle
+
+
 def named(event: IntegrationEvent) -> list[tuple[str, UUID, Person]]:
     """Who the event says its application (and endorsement, when it has one) belongs to."""
     applicant = getattr(event, "applicant", None)
@@ -121,6 +158,8 @@ def _handler(
     def learn_contacts(event: IntegrationEvent, tenant: Tenant) -> list[Any]:
         effects: list[Any] = []
         for subject, subject_id, person in named(event):
+            if person.email is None or person.name is None:  # erased: nothing to learn, nothing to keep
+                continue
             effects += notifier.learn(
                 tenant,
                 subject,
@@ -143,12 +182,27 @@ def _handler(
             notices = notice_for(event, tenant, notifier.links)
             unique = {n.email_id: n for n in ([notices] if isinstance(notices, Notice) else notices)}
             for notice in unique.values():  # e.g. a coordinator listed twice gets one email
+                if _names_someone_erased(notice):
+                    log.info("%s email %s not queued: it would write to or name a person who was erased",
+                             notice.kind, notice.email_id)
+                    continue
                 effects += notifier.queue(notice, cause)
         except NotificationError as exc:
             raise RejectedMessage(f"{exc.code}: {exc}") from exc
         return effects
 
     return handle
+
+
+def _names_someone_erased(notice: Notice) -> bool:
+    """Whether a value the email needs opened to None (a v2 record whose person was erased): its recipient's address
+    or name, or another person's name or words."""
+    recipient: Any = notice.recipient
+    if recipient.address is None or recipient.name is None:
+        return True
+    values: list[Any] = list(notice.values.values())
+    return any(value is None or (isinstance(value, list | tuple) and any(item is None for item in value))
+               for value in values)
 
 
 def _account(event_type: type[E], notice_for: NoticeFor[E], notifier: Notifier) -> Handler:
@@ -172,6 +226,9 @@ def _to_contact(event_type: type[E], subject: str, notice_for: ContactNoticeFor[
         contact = notifier.contact(tenant, subject, subject_id)
         if contact is None:
             log.info("%s about %s %s: nobody known to tell, no email", event.type_name(), subject, subject_id)
+            return []
+        if contact.erased:
+            log.info("%s about %s %s: its person was erased, no email", event.type_name(), subject, subject_id)
             return []
         return notice_for(event, contact, tenant, links)
 

@@ -1,4 +1,4 @@
-"""Emails caused by events of the reviews service (`endorsement.reviews.v1`): event -> Notice.
+"""Emails caused by events of the reviews service (`endorsement.reviews.v2`, read in the v1 shape): event -> Notice.
 
 Case events name the applicant; endorsement events after the grant (renewal, lapse, reinstatement,
 revocation), exam registrations and exam results name nobody, so their notices go to the `Contact` learnt earlier.
@@ -29,12 +29,16 @@ from ..templates import kinds as k
 from .application_notices import preferred_language
 
 
-def reviewer_assigned(event: ReviewerAssigned, tenant: Tenant, links: Links) -> Notice:
-    """The reviewer hears a case awaits them: the category and the case link only (reviews may be blind)."""
+def reviewer_assigned(event: ReviewerAssigned, tenant: Tenant, links: Links) -> Notice | list[Notice]:
+    """The reviewer hears a case awaits them: the category and the case link only (reviews may be blind); an erased
+    reviewer (address opened to None) nothing."""
+    reviewer_email: str | None = event.reviewer_email
+    if reviewer_email is None:
+        return []
     return Notice(
         kind=k.REVIEW_ASSIGNED,
         about=event.review_case_id,
-        occurrence=f"{event.slot}/{event.reviewer_email.lower()}",
+        occurrence=f"{event.slot}/{reviewer_email.lower()}",
         tenant=tenant,
         recipient=Recipient(address=event.reviewer_email, name=event.reviewer_name),
         values={
@@ -117,7 +121,7 @@ def exam_registered(event: ExamRegistered, contact: Contact, tenant: Tenant, lin
         language=contact.language,
         account_id=contact.account_id,
         values={
-            "applicant_name": contact.name,
+            "applicant_name": contact.recipient.name,
             "category_name": tenant.category_name(event.category),
             "sitting": event.sitting,
             "parts": Phrase("exam.parts." + "-".join(str(part) for part in sorted(set(event.parts)))),
@@ -133,7 +137,7 @@ def exam_registered(event: ExamRegistered, contact: Contact, tenant: Tenant, lin
 def exam_scored(event: ExamScored, contact: Contact, tenant: Tenant, links: Links) -> Notice:
     """The examinee hears whether they passed and, if not, from when they may retake (no part scores)."""
     values: dict[str, Value] = {
-        "applicant_name": contact.name,
+        "applicant_name": contact.recipient.name,
         "category_name": tenant.category_name(event.category),
         "taken_on": event.taken_on,
     }
@@ -263,5 +267,5 @@ def _to_holder(
         recipient=holder.recipient,
         language=holder.language,
         account_id=holder.account_id,
-        values={"holder_name": holder.name, **values},
+        values={"holder_name": holder.recipient.name, **values},
     )

@@ -22,11 +22,13 @@ class EmailQuery(BaseModel):
 
 
 class EmailSummary(BaseModel):
+    """Which email it was (`kind`, its template id) and where it stands, never what it said; `recipient` is null
+    once the recipient was erased."""
+
     id: UUID
     tenant: str
-    recipient: str
-    kind: str
-    subject: str
+    recipient: str | None
+    kind: str = Field(description="The template id, e.g. `reference-requested`.")
     status: EmailStatus
     queued_at: datetime
     sent_at: datetime | None
@@ -41,12 +43,14 @@ class EmailPage(BaseModel):
 
 
 class EmailDetail(EmailSummary):
-    """An email as it was (or will be) sent, and what caused it."""
+    """An email and what caused it. What it says (`subject`, the bodies) is shown only while it is queued: once it
+    was sent or failed for good, its key is destroyed and they are null. The recipient is null once erased."""
 
-    recipient_name: str
+    recipient_name: str | None
+    subject: str | None
     reply_to: str
-    text_body: str
-    html_body: str
+    text_body: str | None
+    html_body: str | None
     message_id: str | None
     cause_id: str
     cause_type: str

@@ -29,6 +29,7 @@ This message was sent automatically; write to {contact_email} with any question.
         "void.withdrawn": "it was withdrawn",
         "void.vetting_refused": "the coordinator could not accept the rater for this reference",
         "declined.waived": "not shared with you, as you waived your right to see this reference",
+        "rater.erased": "Your rater",  # a rater erased before the event was relayed (v2 tokens open to None)
         "information.completeness": "The endorsement coordinator checked your application and found it incomplete.",
         "information.review": (
             "The review of your application needs more information from you; it is paused until you resubmit."

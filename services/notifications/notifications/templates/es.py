@@ -32,6 +32,7 @@ Este mensaje se envió automáticamente; escriba a {contact_email} si tiene algu
         "void.withdrawn": "fue retirada",
         "void.vetting_refused": "la coordinación no pudo aceptar a la persona evaluadora para esta referencia",
         "declined.waived": "no se le comunica, porque usted renunció a su derecho a ver esta referencia",
+        "rater.erased": "Su persona evaluadora",
         "information.completeness": "La coordinación de endorsement revisó su solicitud y la encontró incompleta.",
         "information.review": (
             "La revisión de su solicitud necesita más información de usted; queda en pausa "

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import socket
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, suppress
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
@@ -15,14 +16,17 @@ from typing import Any
 from uuid import uuid4
 
 import pytest
+from aiokafka import AIOKafkaProducer
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
-from endorsement_contracts import partition_counts
+from endorsement_contracts import IntegrationEvent, encode, partition_counts
 from kafka.admin import KafkaAdminClient, NewTopic
 from kafka.errors import TopicAlreadyExistsError
 from notifications.bootstrap import build
 from notifications.config import Settings
 from servicekit.runtime import Service, attach
+from servicekit.shredding import InvalidToken, SubjectKeys
+from servicekit.unseal import UnsealRefused
 
 
 def free_port() -> int:
@@ -141,6 +145,7 @@ def make_settings(database_url: str, gateway_keys: tuple[str, str], tenants_dir:
             "mail_poll_seconds": 0.05,
             "mail_retry_max_seconds": 0.4,
             "public_base_url": "https://endorse.example.org",
+            "environment": "test",  # a master key derived per database, the fixed development rater index key
         }
         values.update(overrides)
         return Settings(**values)
@@ -167,15 +172,53 @@ def wait() -> Callable[..., Awaitable[Any]]:
     return eventually
 
 
-@asynccontextmanager
-async def _running(settings: Settings) -> AsyncIterator[Service]:
-    service = build(settings)
-    attach(service)
-    async with service.api.router.lifespan_context(service.api):
-        yield service
+@pytest.fixture
+def producer_keys(database_url: str) -> Iterator[SubjectKeys]:
+    """The test producers' key store on the real PostgreSQL (their own schema of the test's database)."""
+    keys = SubjectKeys(database_url, "test_producers", os.urandom(32))
+    keys.setup()
+    yield keys
+    keys.close()
 
 
 @pytest.fixture
-def running() -> Callable[[Settings], AbstractAsyncContextManager[Service]]:
-    """Run the service as `serve()` would (lifespan: pool, projections, consumer, sender), without a port."""
-    return _running
+def publish(producers: Any) -> Callable[[AIOKafkaProducer, IntegrationEvent, str], Awaitable[Any]]:
+    """Publish a v1 event as its producer's relay does for this service: its sealed v2 twin, under `event_id`
+    (`PersonErased`, of no sealed topic, as it is); returns the record's metadata (topic, partition, offset)."""
+
+    async def send(client: AIOKafkaProducer, event: IntegrationEvent, event_id: str) -> Any:
+        record = encode(producers.sealed(event, event_id), event_id=event_id, source="/tests/notifications")
+        return await client.send_and_wait(record.topic, value=record.value, key=record.key, headers=record.headers)
+
+    return send
+
+
+class ProducersUnseal:
+    """The test producers' `/internal/unseal`, in process: it opens their tokens with their keys, and refuses a token
+    sealed elsewhere as they do (422 `UNSEALABLE_TOKEN`, so the record is dead-lettered). The broker is shared: the
+    service also reads the records of earlier tests, sealed with keys kept in those tests' databases."""
+
+    def __init__(self, producers: Any) -> None:
+        self.local = producers.unsealer
+
+    async def open_many(self, producer: str, tokens: Sequence[str]) -> dict[str, str | None]:
+        try:
+            opened: dict[str, str | None] = await self.local.open_many(producer, tokens)
+        except InvalidToken as exc:
+            raise UnsealRefused(producer, "UNSEALABLE_TOKEN") from exc
+        return opened
+
+
+@pytest.fixture
+def running(producers: Any) -> Callable[[Settings], AbstractAsyncContextManager[Service]]:
+    """Run the service as `serve()` would (lifespan: pool, projections, consumer, sender), without a port; its
+    unsealer opens the test producers' tokens with their keys (`ProducersUnseal`) instead of calling them."""
+
+    @asynccontextmanager
+    async def run(settings: Settings) -> AsyncIterator[Service]:
+        service = build(settings, unsealer=ProducersUnseal(producers))
+        attach(service)
+        async with service.api.router.lifespan_context(service.api):
+            yield service
+
+    return run

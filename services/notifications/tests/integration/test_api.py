@@ -27,13 +27,17 @@ def bearer(
     return {"Authorization": f"Bearer {issue_token(identity, private_key)}"}
 
 
-def consume(service: Service, event: ApplicationSubmitted, offset: int) -> None:
-    """What the consumer does with a record from the broker, minus the broker."""
+async def consume(service: Service, producers: Any, event: ApplicationSubmitted, offset: int) -> None:
+    """What the consumer does with a record from the broker, minus the broker: the event's sealed v2 twin, its tokens
+    opened at the producer first."""
     assert service.consumer is not None
+    ce_id = str(uuid4())
+    record = producers.sealed(event, ce_id)
     envelope = Envelope(
-        id=str(uuid4()), source="/applications", type=event.type_name(), time=datetime.now(UTC), event=event
+        id=ce_id, source="/applications", type=record.type_name(), time=datetime.now(UTC), event=record
     )
-    outcome = service.consumer.process(envelope, service.consumer.tracking_for("topic", 0, offset))
+    opened = await service.consumer.unseal(envelope, record.topic)
+    outcome = service.consumer.process(envelope, service.consumer.tracking_for(record.topic, 0, offset), opened)
     assert outcome == "processed"
 
 
@@ -45,11 +49,12 @@ async def test_coordinators_see_their_associations_emails(
     itmhca: Tenant,
     gateway_keys: tuple[str, str],
     submitted: Callable[..., ApplicationSubmitted],
+    producers: Any,
     wait: Wait,
 ) -> None:
     other = replace(itmhca, slug="other-association", name="Other Association", contact_email="hi@other.example")
     settings = make_settings(kafka_bootstrap_servers=kafka_bootstrap, smtp_url=mailbox.url)
-    service = build(settings, tenants={"itmhca": itmhca, other.slug: other})
+    service = build(settings, tenants={"itmhca": itmhca, other.slug: other}, unsealer=producers.unsealer)
     attach(service)
     refused, first, second = submitted(), submitted(), submitted()
     theirs = submitted(tenant=other.slug)
@@ -62,7 +67,7 @@ async def test_coordinators_see_their_associations_emails(
     ):
         # given four emails, one of another association and one whose recipient the server refuses
         for offset, event in enumerate((refused, first, theirs, second)):
-            consume(service, event, offset)
+            await consume(service, producers, event, offset)
 
         async def settled() -> Any:
             page = (await http.get("/notifications/emails", headers=headers)).json()
@@ -82,7 +87,9 @@ async def test_coordinators_see_their_associations_emails(
         assert failed["failure"] == "recipient refused: 550 5.1.1 mailbox unavailable"
         assert failed["sent_at"] is None
         assert page["items"][0]["sent_at"] is not None
-        assert page["items"][0]["subject"] == "We received your Infant Family Specialist endorsement application"
+        # listed by kind (the template id), never by what an email said
+        assert [i["kind"] for i in page["items"]] == ["application-submitted"] * 3
+        assert all("subject" not in item for item in page["items"])
 
         async def listing(**params: Any) -> dict[str, Any]:
             response = await http.get("/notifications/emails", params=params, headers=headers)
@@ -99,14 +106,18 @@ async def test_coordinators_see_their_associations_emails(
         assert [i["id"] for i in second_page["items"]] == [page["items"][1]["id"]]
         assert (await listing(status="queued")) == {"items": [], "total": 0, "limit": 50, "offset": 0}
 
-        # and open one email in full
-        detail = (await http.get(f"/notifications/emails/{failed['id']}", headers=headers)).json()
-        assert detail["status"] == "failed"
+        # and open one email: once it ended, what it said no longer opens (its own key is destroyed by the sender)
+        async def forgotten() -> Any:
+            detail = (await http.get(f"/notifications/emails/{failed['id']}", headers=headers)).json()
+            return detail if detail["text_body"] is None else None
+
+        detail = await wait(forgotten)
+        assert (detail["status"], detail["kind"]) == ("failed", "application-submitted")
+        assert (detail["subject"], detail["html_body"]) == (None, None)
         assert detail["recipient_name"] == "Zoë Ñúñez-Łukasiewicz"
         assert detail["reply_to"] == "azendorsement@gmail.com"
-        assert detail["cause_type"] == "ApplicationSubmitted.v1"
+        assert detail["cause_type"] == "ApplicationSubmitted.v2"  # read on the sealed topic
         assert detail["message_id"] is None
-        assert "Dear Zoë Ñúñez-Łukasiewicz," in detail["text_body"]
 
         # while the other association's coordinator sees only theirs, and not ITMHCA's
         other_headers = bearer(private_key, tenant=other.slug)

@@ -10,14 +10,14 @@ from typing import Any
 import pytest
 from endorsement_contracts import ApplicationSubmitted, Envelope
 from eventsourcing.persistence import Tracking
-from notifications.application import NotificationsApplication
-from notifications.config import SCHEMA, Settings, Tenant
+from notifications.bootstrap import open_app
+from notifications.config import Settings, Tenant
 from notifications.delivery import POSITION_NAME, MailSender, SmtpServer, SmtpTransport
 from notifications.domain import Email, EmailStatus
 from notifications.entrypoints.consumer import handlers
 from notifications.notices import Notifier
 from notifications.templates import Links
-from servicekit.eventstore import open_application
+from servicekit.unseal import sealed_tokens, unsealed
 
 Wait = Callable[..., Awaitable[Any]]
 
@@ -25,9 +25,12 @@ Wait = Callable[..., Awaitable[Any]]
 class Harness:
     """The notifications application on a fresh database, with a sender running in a thread."""
 
-    def __init__(self, settings: Settings, tenant: Tenant) -> None:
-        self.app = open_application(NotificationsApplication, settings.database_url, SCHEMA)
-        self.handle = handlers(Notifier(self.app, {tenant.slug: tenant}, Links(settings.public_base_url)))
+    def __init__(self, settings: Settings, tenant: Tenant, producers: Any) -> None:
+        self.app = open_app(settings)
+        self.producers = producers
+        notifier = Notifier(self.app, {tenant.slug: tenant}, Links(settings.public_base_url),
+                            rater_index_key=settings.rater_index_key_bytes())
+        self.handle = handlers(notifier)
         transport = SmtpTransport(SmtpServer.from_url(settings.smtp_url, timeout=settings.smtp_timeout_seconds))
         self.sender = MailSender(self.app, transport, settings.mail_from)
         self.settings = settings
@@ -36,12 +39,16 @@ class Harness:
         self.offset = 0
 
     def receive(self, event: ApplicationSubmitted) -> Email:
-        """What the consumer does with a record: queue the email and save it with the record's position."""
+        """What the consumer does with a record (the event's sealed v2 twin, its tokens opened at the producer):
+        queue the email and save it with the record's position."""
         self.offset += 1
+        record = self.producers.sealed(event, f"ce-{self.offset}")
         envelope = Envelope(
-            id=f"ce-{self.offset}", source="/applications", type=event.type_name(), time=datetime.now(UTC), event=event
+            id=f"ce-{self.offset}", source="/applications", type=record.type_name(), time=datetime.now(UTC),
+            event=record,
         )
-        effects = self.handle[ApplicationSubmitted](envelope)  # the email, and the applicant as a contact
+        with unsealed({token: self.producers.keys.open(token) for token in sealed_tokens(record)}):
+            effects = self.handle[type(record)](envelope)  # the email, and the applicant as a contact
         self.app.save_tracked(Tracking("notifications/topic/0", self.offset), *effects)
         [email] = [effect for effect in effects if isinstance(effect, Email)]
         return email
@@ -62,11 +69,13 @@ class Harness:
 
 
 @pytest.fixture
-def harness_for(make_settings: Callable[..., Settings], itmhca: Tenant) -> Iterator[Callable[[str], Harness]]:
+def harness_for(
+    make_settings: Callable[..., Settings], itmhca: Tenant, producers: Any
+) -> Iterator[Callable[[str], Harness]]:
     made: list[Harness] = []
 
     def make(smtp_url: str) -> Harness:
-        made.append(Harness(make_settings(smtp_url=smtp_url), itmhca))
+        made.append(Harness(make_settings(smtp_url=smtp_url), itmhca, producers))
         return made[-1]
 
     yield make

@@ -25,6 +25,7 @@ def queued(**overrides: object) -> Email:
         "tenant": "itmhca",
         "kind": "application-submitted",
         "recipient": Recipient(address="zoe@example.org", name="Zoë Ñúñez"),
+        "data_subject": "account:6f1c2b0e-3d4a-4e5f-8a9b-0c1d2e3f4a5b",
         "sender_name": "ITMHCA",
         "reply_to": "azendorsement@gmail.com",
         "content": EmailContent(subject="Received", text_body="Dear Zoë", html_body="<p>Dear Zoë</p>"),
@@ -52,7 +53,12 @@ def test_queueing_records_everything_needed_to_send_it() -> None:
     assert [type(e) for e in events] == [Email.Queued]
     queued_event = events[0]
     assert isinstance(queued_event, Email.Queued)
-    assert (queued_event.recipient, queued_event.recipient_name) == ("zoe@example.org", "Zoë Ñúñez")
+    addressee = queued_event.addressee  # who it goes to, sealed under the recipient's subject
+    assert (addressee.address, addressee.name) == ("zoe@example.org", "Zoë Ñúñez")
+    assert addressee.data_subject == "account:6f1c2b0e-3d4a-4e5f-8a9b-0c1d2e3f4a5b"
+    wording = queued_event.wording  # what it says, sealed under the email's own subject
+    assert (wording.subject, wording.text_body) == ("Received", "Dear Zoë")
+    assert wording.data_subject == f"email:{email.id}"
     assert queued_event.cause_id == "ce-1"
     assert queued_event.cause_type == "ApplicationSubmitted.v1"
     assert email.status is EmailStatus.QUEUED

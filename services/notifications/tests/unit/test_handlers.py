@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 from uuid import uuid4
 
 import pytest
@@ -16,23 +17,31 @@ from notifications.entrypoints.consumer import handlers
 from notifications.notices import Notifier
 from notifications.templates import Links
 from servicekit.consumer import Handler, RejectedMessage
+from servicekit.subjects import DEVELOPMENT_RATER_INDEX_KEY
+from servicekit.unseal import sealed_tokens, unsealed
 
 
 @pytest.fixture
-def app() -> NotificationsApplication:
-    return NotificationsApplication()  # in-memory persistence
+def app(memory_app: NotificationsApplication) -> NotificationsApplication:
+    return memory_app  # in-memory persistence
 
 
 @pytest.fixture
-def handle(app: NotificationsApplication, itmhca: Tenant) -> Callable[[IntegrationEvent, str], list[Email]]:
-    table: dict[type[IntegrationEvent], Handler] = handlers(Notifier(app, {"itmhca": itmhca}, Links("http://h")))
+def handle(
+    app: NotificationsApplication, itmhca: Tenant, producers: Any
+) -> Callable[[IntegrationEvent, str], list[Email]]:
+    table: dict[type[IntegrationEvent], Handler] = handlers(
+        Notifier(app, {"itmhca": itmhca}, Links("http://h"), rater_index_key=DEVELOPMENT_RATER_INDEX_KEY))
 
     def run(event: IntegrationEvent, ce_id: str) -> list[Email]:
-        """The emails the event queues (the contacts it teaches are checked in test_notices)."""
+        """The emails the event's sealed v2 twin queues, its tokens opened as the consumer's unseal step would (the
+        contacts it teaches are checked in test_notices)."""
+        record = producers.sealed(event, ce_id)
         envelope = Envelope(
-            id=ce_id, source="/applications", type=event.type_name(), time=datetime.now(UTC), event=event
+            id=ce_id, source="/applications", type=record.type_name(), time=datetime.now(UTC), event=record
         )
-        return [effect for effect in table[type(event)](envelope) if isinstance(effect, Email)]
+        with unsealed({token: producers.keys.open(token) for token in sealed_tokens(record)}):
+            return [effect for effect in table[type(record)](envelope) if isinstance(effect, Email)]
 
     return run
 
@@ -52,7 +61,7 @@ def test_a_submission_queues_one_email_to_the_applicant(
     assert email.tenant == "itmhca"
     assert email.reply_to == itmhca.contact_email
     assert email.sender_name == itmhca.name
-    assert (email.cause_id, email.cause_type) == ("ce-1", "ApplicationSubmitted.v1")
+    assert (email.cause_id, email.cause_type) == ("ce-1", "ApplicationSubmitted.v2")  # read on the v2 topic
     assert email.status is EmailStatus.QUEUED
 
 

@@ -12,6 +12,7 @@ from notifications.domain import Cause, Email, EmailContent, Recipient
 
 EMAIL_ID = UUID("6f1c1a56-8c1e-4a53-9c85-2d8d3f0f5b11")
 MAIL_FROM = "no-reply@endorsement.example"
+SUBJECT = "account:6f1c2b0e-3d4a-4e5f-8a9b-0c1d2e3f4a5b"
 
 
 def email(address: str = "zoe@example.org") -> Email:
@@ -19,6 +20,7 @@ def email(address: str = "zoe@example.org") -> Email:
         email_id=EMAIL_ID,
         tenant="itmhca",
         kind="application-submitted",
+        data_subject=SUBJECT,
         recipient=Recipient(address=address, name="Zoë Ñúñez, PhD"),
         sender_name="Coalición de Arizona",
         reply_to="azendorsement@gmail.com",

@@ -5,46 +5,74 @@ For each notice: who receives it, the subject, the facts it must carry, and what
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from typing import Any
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import pytest
 from endorsement_contracts import Envelope, IntegrationEvent, Person
+from endorsement_contracts.events.erasures import PersonErased
 from notifications.application import NotificationsApplication
 from notifications.config import Tenant
 from notifications.delivery import MailSender, PermanentFailure
-from notifications.domain import Contact, Email, Recipient
+from notifications.domain import (
+    RECIPIENT_ERASED,
+    Addressee,
+    Contact,
+    Email,
+    EmailStatus,
+    Erasure,
+    Letter,
+    Recipient,
+    Wording,
+)
 from notifications.entrypoints.api import WITHHELD, _detail
 from notifications.entrypoints.application_notices import preferred_language
-from notifications.entrypoints.consumer import handlers
+from notifications.entrypoints.consumer import handlers, v1_handlers
 from notifications.notices import Notifier
 from notifications.templates import Links
 from servicekit.consumer import IdempotentConsumer, RejectedMessage
+from servicekit.subjects import DEVELOPMENT_RATER_INDEX_KEY, account_subject, rater_subject
 
 BASE = "https://endorse.example.org"
 
 
 class Platform:
-    """The service's consumer on an in-memory store; `publish` is a record arriving at the next offset."""
+    """The service's consumer on an in-memory store; `publish` is a record arriving at the next offset: a v1 event's
+    sealed v2 twin, as the producers publish it (`producers`, tests/conftest.py), its tokens opened by the consumer's
+    unseal step before it is handled."""
 
-    def __init__(self, tenants: Mapping[str, Tenant]) -> None:
-        self.app = NotificationsApplication()
-        self.consumer = IdempotentConsumer(
-            self.app, group_id="g", handlers=handlers(Notifier(self.app, tenants, Links(BASE)))
-        )
+    def __init__(self, tenants: Mapping[str, Tenant], app: NotificationsApplication, producers: Any) -> None:
+        self.app = app
+        self.producers = producers
+        notifier = Notifier(self.app, tenants, Links(BASE), rater_index_key=DEVELOPMENT_RATER_INDEX_KEY)
+        self.consumer = IdempotentConsumer(self.app, group_id="g", handlers=handlers(notifier),
+                                           unsealer=producers.unsealer)
+        self.v1_consumer = IdempotentConsumer(self.app, group_id="g", handlers=v1_handlers(notifier))
         self.offset = 0
 
-    def publish(self, event: IntegrationEvent, ce_id: str | None = None) -> str:
-        envelope = Envelope(
-            id=ce_id or str(uuid4()), source="/tests", type=event.type_name(), time=datetime.now(UTC), event=event
-        )
+    def publish_v1(self, event: IntegrationEvent, ce_id: str) -> str:
+        """The v1 record itself, as the consumer read it before it moved to the v2 topics."""
+        envelope = Envelope(id=ce_id, source="/tests", type=event.type_name(), time=datetime.now(UTC), event=event)
         self.offset += 1
-        return self.consumer.process(envelope, self.consumer.tracking_for(event.topic, 0, self.offset))
+        return self.v1_consumer.process(envelope, self.v1_consumer.tracking_for(event.topic, 0, self.offset))
+
+    def stored(self) -> int:
+        """How many events this service has stored (emails, contacts, accounts, erasures)."""
+        return len(self.app.log_after(0, 100_000))
+
+    def publish(self, event: IntegrationEvent, ce_id: str | None = None) -> str:
+        ce_id = ce_id or str(uuid4())
+        record = self.producers.sealed(event, ce_id)
+        envelope = Envelope(id=ce_id, source="/tests", type=record.type_name(), time=datetime.now(UTC), event=record)
+        self.offset += 1
+        opened = asyncio.run(self.consumer.unseal(envelope, record.topic))
+        return self.consumer.process(envelope, self.consumer.tracking_for(record.topic, 0, self.offset), opened)
 
     def emails(self) -> list[Email]:
         return [
@@ -62,8 +90,8 @@ class Platform:
 
 
 @pytest.fixture
-def platform(itmhca: Tenant) -> Platform:
-    return Platform({"itmhca": itmhca})
+def platform(itmhca: Tenant, memory_app: NotificationsApplication, producers: Any) -> Platform:
+    return Platform({"itmhca": itmhca}, memory_app, producers)
 
 
 def bodies(email: Email) -> str:
@@ -86,16 +114,18 @@ def test_a_registration_asks_every_coordinator_to_accept_it(platform: Platform, 
 
 
 def test_without_coordinators_in_the_tenant_file_the_registration_goes_to_the_contact_address(
-    itmhca: Tenant, journey: Any
+    itmhca: Tenant, journey: Any, memory_app: NotificationsApplication, producers: Any
 ) -> None:
-    platform = Platform({"itmhca": replace(itmhca, coordinators=())})
+    platform = Platform({"itmhca": replace(itmhca, coordinators=())}, memory_app, producers)
     platform.publish(journey.registered())
     assert platform.only("azendorsement@gmail.com").kind == "registration-awaiting-acceptance"
 
 
-def test_a_coordinator_listed_twice_gets_one_email(itmhca: Tenant, journey: Any) -> None:
+def test_a_coordinator_listed_twice_gets_one_email(
+    itmhca: Tenant, journey: Any, memory_app: NotificationsApplication, producers: Any
+) -> None:
     twice = (Recipient("Coord@itmhca.example", "C"), Recipient("coord@itmhca.example", "C"))
-    platform = Platform({"itmhca": replace(itmhca, coordinators=twice)})
+    platform = Platform({"itmhca": replace(itmhca, coordinators=twice)}, memory_app, producers)
     assert platform.publish(journey.registered()) == "processed"
     assert len(platform.emails()) == 1
 
@@ -409,8 +439,10 @@ def test_a_retake_registered_by_the_coordinator_with_accommodations_says_so(plat
     assert "If you need accommodations" not in text
 
 
-def test_an_exam_registration_reaches_a_spanish_reader_in_spanish(itmhca: Tenant, journey: Any) -> None:
-    platform = Platform({"itmhca": replace(itmhca, default_language="es")})
+def test_an_exam_registration_reaches_a_spanish_reader_in_spanish(
+    itmhca: Tenant, journey: Any, memory_app: NotificationsApplication, producers: Any
+) -> None:
+    platform = Platform({"itmhca": replace(itmhca, default_language="es")}, memory_app, producers)
     platform.publish(journey.approved_for_exam())
     platform.publish(journey.exam_registered(parts=(1,), attempt=2))
     email = platform.to(journey.applicant.email)[1]
@@ -478,9 +510,11 @@ def test_an_unknown_holder_is_skipped_not_dead_lettered(
     assert f"EndorsementLapsed.v1 about endorsement {journey.endorsement_id}: nobody known to tell" in caplog.text
 
 
-def test_another_associations_contact_is_never_used(itmhca: Tenant, journey: Any) -> None:
+def test_another_associations_contact_is_never_used(
+    itmhca: Tenant, journey: Any, memory_app: NotificationsApplication, producers: Any
+) -> None:
     other = replace(itmhca, slug="other", name="Other Association")
-    platform = Platform({"itmhca": itmhca, "other": other})
+    platform = Platform({"itmhca": itmhca, "other": other}, memory_app, producers)
     platform.publish(journey.granted())
     platform.publish(replace_tenant(journey.lapsed(), "other"))
     assert [e.kind for e in platform.emails()] == ["endorsement-granted"]
@@ -548,9 +582,9 @@ def test_contacts_are_learnt_once_and_saved_with_the_position(platform: Platform
 
 
 def test_an_association_writing_in_spanish_by_default_writes_applicants_in_spanish(
-    itmhca: Tenant, journey: Any
+    itmhca: Tenant, journey: Any, memory_app: NotificationsApplication, producers: Any
 ) -> None:
-    platform = Platform({"itmhca": replace(itmhca, default_language="es")})
+    platform = Platform({"itmhca": replace(itmhca, default_language="es")}, memory_app, producers)
     platform.publish(journey.information_requested())
     platform.publish(journey.granted())
     platform.publish(journey.reference_requested())
@@ -580,16 +614,18 @@ def test_a_person_s_preferred_language_wins_when_the_association_writes_in_it(it
 
 
 def test_a_rater_reads_the_request_in_the_language_the_applicant_chose_for_them(
-    itmhca: Tenant, journey: Any
+    itmhca: Tenant, journey: Any, memory_app: NotificationsApplication, producers: Any
 ) -> None:
-    platform = Platform({"itmhca": replace(itmhca, default_language="es")})
+    platform = Platform({"itmhca": replace(itmhca, default_language="es")}, memory_app, producers)
     journey.rater = journey.rater.model_copy(update={"language": "en"})
     platform.publish(journey.reference_requested())
     assert platform.only(journey.rater.email).subject == "Please complete a reference for Zoë Ñúñez-Łukasiewicz"
 
 
-def test_staff_read_the_association_s_default_language(itmhca: Tenant, journey: Any) -> None:
-    platform = Platform({"itmhca": replace(itmhca, default_language="es")})
+def test_staff_read_the_association_s_default_language(
+    itmhca: Tenant, journey: Any, memory_app: NotificationsApplication, producers: Any
+) -> None:
+    platform = Platform({"itmhca": replace(itmhca, default_language="es")}, memory_app, producers)
     platform.publish(journey.registered())
     platform.publish(journey.reviewer_assigned())
     coordinator = platform.only("coordinator@itmhca.example")
@@ -633,8 +669,10 @@ def test_a_changed_language_is_used_from_then_on_and_a_late_copy_changes_nothing
     assert lapsed.subject == "Your Infant Family Specialist endorsement has lapsed"
 
 
-def test_another_associations_account_language_is_never_used(itmhca: Tenant, journey: Any) -> None:
-    platform = Platform({"itmhca": itmhca, "other": replace(itmhca, slug="other")})
+def test_another_associations_account_language_is_never_used(
+    itmhca: Tenant, journey: Any, memory_app: NotificationsApplication, producers: Any
+) -> None:
+    platform = Platform({"itmhca": itmhca, "other": replace(itmhca, slug="other")}, memory_app, producers)
     platform.publish(replace_tenant(journey.account_registered("es"), "other"))
     platform.publish(journey.information_requested())
     assert platform.only(journey.applicant.email).subject.startswith("More information needed")
@@ -751,7 +789,200 @@ def test_a_contact_stored_before_accounts_were_read_has_no_account() -> None:
     assert changed["account_id"] is None
 
 
-def test_the_consumer_reads_the_account_topic_too(platform: Platform) -> None:
+def test_the_consumer_reads_the_sealed_topics_and_the_erasure_ledger(platform: Platform) -> None:
     assert platform.consumer.topics() == sorted(
-        {"endorsement.accounts.v1", "endorsement.applications.v1", "endorsement.reviews.v1"}
+        {"endorsement.accounts.v2", "endorsement.applications.v2", "endorsement.reviews.v2",
+         "endorsement.erasures.v1"}
     )
+
+
+# erasure -------------------------------------------------------------------------------------------------------
+
+
+def person_erased(subject: str, erasure_id: UUID | None = None) -> PersonErased:
+    return PersonErased(tenant="itmhca", occurred_at=datetime(2025, 7, 1, tzinfo=UTC),
+                        erasure_id=erasure_id or uuid4(), subject=subject)
+
+
+def test_an_erased_applicant_is_written_to_no_more_and_the_erasure_is_recorded_once(
+    platform: Platform, journey: Any
+) -> None:
+    # given an applicant who was told of their submission
+    platform.publish(journey.submitted())
+    subject = account_subject(journey.applicant.account_id)
+    erasure = person_erased(subject)
+    # when they are erased, and the request is delivered again
+    assert platform.publish(erasure) == "processed"
+    assert platform.publish(erasure) == "duplicate"
+    # then their key is destroyed and the erasure recorded once, under the id derived from the request
+    assert platform.app.keys.is_erased(subject)
+    recorded = platform.app.repository.get(Erasure.id_for(erasure.erasure_id))
+    assert (recorded.subject, recorded.tenant) == (subject, "itmhca")
+    # and their stored email and contact replay with nothing personal left
+    [email] = platform.emails()
+    assert email.erased and (email.recipient, email.subject, email.text_body) == (None, None, None)
+    # and their email still queued failed at once, for good, with its own key destroyed too
+    assert (email.status, email.failure) == (EmailStatus.FAILED, RECIPIENT_ERASED)
+    assert platform.app.keys.is_erased(f"email:{email.id}")
+    contact = platform.app.find_contact("application", journey.application_id, "itmhca")
+    assert contact is not None and contact.erased
+    # and nothing that names them (or reaches them through their contact) queues an email or learns them again
+    assert platform.publish(journey.accepted()) == "duplicate"
+    assert platform.publish(journey.reference_completed()) == "duplicate"
+    assert len(platform.emails()) == 1
+
+
+def test_a_rater_erased_by_address_gets_no_reminder_and_the_applicant_still_hears(
+    platform: Platform, journey: Any
+) -> None:
+    platform.publish(journey.reference_requested(1))
+    rater = rater_subject("itmhca", journey.rater.email.upper(), DEVELOPMENT_RATER_INDEX_KEY)
+    platform.publish(person_erased(rater))
+    platform.publish(journey.reference_requested(2))
+    platform.publish(journey.reference_declined())
+    assert platform.to(journey.rater.email) == []  # the first request no longer opens; no reminder queued
+    [declined] = platform.to(journey.applicant.email)
+    assert declined.kind == "reference-declined"
+
+
+def test_each_email_is_sealed_under_its_recipient(platform: Platform, journey: Any) -> None:
+    platform.publish(journey.registered())
+    platform.publish(journey.reference_requested(1))
+    platform.publish(journey.submitted())
+    by_kind = {email.kind: email.data_subject for email in platform.emails()}
+    assert by_kind == {
+        "registration-awaiting-acceptance": rater_subject("itmhca", "coordinator@itmhca.example",
+                                                          DEVELOPMENT_RATER_INDEX_KEY),
+        "reference-requested": rater_subject("itmhca", journey.rater.email, DEVELOPMENT_RATER_INDEX_KEY),
+        "application-submitted": account_subject(journey.applicant.account_id),
+    }
+
+
+def test_events_stored_before_sealing_still_load() -> None:
+    # an email and a contact stored as plaintext (Queued v1, Learnt/Changed v2) upcast to unsealed values
+    queued: dict[str, Any] = {"tenant": "itmhca", "kind": "k", "recipient": "a@b.org", "recipient_name": "A",
+                              "sender_name": "S", "reply_to": "r@b.org", "subject": "Hi", "text_body": "T",
+                              "html_body": "H", "cause_id": "c", "cause_type": "t"}
+    Email.Queued.upcast_v1_v2(queued)
+    assert queued["letter"] == Letter(None, "a@b.org", "A", "Hi", "T", "H")
+    assert "recipient" not in queued and "text_body" not in queued
+    # and so does one sealed whole under its recipient (Queued v2): both parts keep the recipient's subject
+    Email.Queued.upcast_v2_v3(queued)
+    assert (queued["addressee"], queued["wording"]) == (Addressee(None, "a@b.org", "A"), Wording(None, "Hi", "T", "H"))
+    assert "letter" not in queued
+    learnt: dict[str, Any] = {"tenant": "itmhca", "address": "a@b.org", "name": "A", "language": None}
+    Contact.Learnt.upcast_v1_v2(learnt)
+    Contact.Learnt.upcast_v2_v3(learnt)
+    assert learnt == {"tenant": "itmhca", "person": Addressee(None, "a@b.org", "A"), "language": None,
+                      "account_id": None}
+
+
+# the sealed v2 topics (docs/erasure.md, slice 7b) ---------------------------------------------------------------
+
+
+ACCOUNT_STEPS: dict[str, Callable[[Any], IntegrationEvent]] = {
+    "account registered": lambda j: j.account_registered("es"),
+    "profile changed": lambda j: j.profile_changed("en"),
+    "verification requested": lambda j: j.verification_requested(),
+    "reset requested": lambda j: j.reset_requested(),
+    "password changed": lambda j: j.password_changed(),
+}
+
+
+@pytest.mark.parametrize("step", sorted({**STEPS, **ACCOUNT_STEPS}))
+def test_a_v2_record_whose_v1_twin_was_handled_before_the_switch_changes_nothing(
+    platform: Platform, journey: Any, step: str
+) -> None:
+    # given the consumer read the v1 topics: the applicant and holder known, then the step's event handled
+    event = {**STEPS, **ACCOUNT_STEPS}[step](journey)
+    for ce_id, v1 in (("ce-started", journey.started()), ("ce-granted", journey.granted()), ("ce-step", event)):
+        platform.publish_v1(v1, ce_id)
+    emails, stored = platform.emails(), platform.stored()
+    assert platform.v1_consumer.stats.processed >= 2
+    # when it moves to the v2 topics and reads them from their start: the twins, under the same ce_ids
+    for ce_id, v1 in (("ce-started", journey.started()), ("ce-granted", journey.granted()), ("ce-step", event)):
+        assert platform.publish(v1, ce_id) == "duplicate"
+    # then nothing new: no email, no contact, no account language, and the same emails as before
+    assert platform.stored() == stored
+    assert [email.id for email in platform.emails()] == [email.id for email in emails]
+
+
+def test_a_reference_link_travels_sealed_under_the_rater_and_is_opened_only_to_write_the_email(
+    platform: Platform, journey: Any
+) -> None:
+    event = journey.reference_requested()
+    record = platform.producers.sealed(event, "ce-link")
+    assert event.form_url not in record.model_dump_json() and journey.rater.email not in record.model_dump_json()
+    assert record.form_url.startswith("pd1.")
+    assert platform.publish(event, "ce-link") == "processed"
+    assert f"\n\n{event.form_url}\n\n" in platform.only(journey.rater.email).text_body
+
+
+def test_an_applicant_erased_before_the_relay_is_written_to_and_named_to_nobody(
+    platform: Platform, journey: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="notifications")
+    # given the producers erased the applicant before relaying these events: their values open to None
+    platform.producers.erase(account_subject(journey.applicant.account_id))
+    # when events that write to them, or name them to a coordinator or a rater, arrive
+    for event in (journey.started(), journey.submitted(), journey.registered(), journey.reference_requested(),
+                  journey.information_requested(), journey.granted()):
+        # then each is handled (its position recorded; no dead letter) and queues nothing
+        assert platform.publish(event) == "duplicate"
+    assert platform.emails() == []
+    assert platform.app.find_contact("application", journey.application_id, "itmhca") is None
+    assert "not queued: it would write to or name a person who was erased" in caplog.text
+    assert journey.applicant.email not in caplog.text and "Zoë" not in caplog.text
+
+
+def test_a_rater_erased_before_the_relay_gets_no_request_and_the_applicant_still_hears_of_the_decline(
+    platform: Platform, journey: Any
+) -> None:
+    platform.publish(journey.started())
+    platform.producers.erase(rater_subject("itmhca", journey.rater.email, DEVELOPMENT_RATER_INDEX_KEY))
+    # the request's address, name and link open to None: no email, no refusal of the "link"
+    assert platform.publish(journey.reference_requested()) == "duplicate"
+    assert platform.to(journey.rater.email) == [] and platform.emails() == []
+    # the applicant still hears that the reference needs another rater, the rater unnamed
+    assert platform.publish(journey.reference_declined()) == "processed"
+    declined = platform.only(journey.applicant.email)
+    assert "Your rater declined to give reference 2 for your Infant Family Specialist application" in (
+        declined.text_body)
+    assert "Rita" not in bodies(declined)
+    assert "The rater's message: I have not supervised her for long enough." in declined.text_body  # the applicant's
+    platform.publish(journey.reference_completed())
+    completed = next(email for email in platform.to(journey.applicant.email) if email.kind == "reference-completed")
+    assert "Your rater completed reference 2" in completed.text_body
+
+
+def test_an_erased_rater_is_unnamed_in_spanish_too(
+    platform: Platform, journey: Any
+) -> None:
+    platform.publish(journey.account_registered("es"))
+    platform.producers.erase(rater_subject("itmhca", journey.rater.email, DEVELOPMENT_RATER_INDEX_KEY))
+    platform.publish(journey.reference_declined())
+    assert "Su persona evaluadora rechazó dar la referencia 2" in platform.only(journey.applicant.email).text_body
+
+
+def test_an_erased_account_or_reviewer_gets_no_email_and_no_address_made_of_none(
+    platform: Platform, journey: Any
+) -> None:
+    platform.producers.erase(account_subject(journey.applicant.account_id))
+    platform.producers.erase(rater_subject("itmhca", "reviewer.mentor@itmhca.example", DEVELOPMENT_RATER_INDEX_KEY))
+    outcomes = [platform.publish(event) for event in (
+        journey.verification_requested("es"), journey.reset_requested("es"), journey.password_changed(language="es"),
+        journey.reviewer_assigned())]
+    # each handled, none dead-lettered; the first only learnt the account's language (a code, naming nobody)
+    assert outcomes == ["processed", "duplicate", "duplicate", "duplicate"]
+    assert platform.emails() == []
+    account = platform.app.find_account(journey.applicant.account_id, "itmhca")
+    assert account is not None and account.language == "es"
+
+
+def test_a_holder_erased_before_the_relay_hears_nothing_of_the_revocation_even_while_still_known_here(
+    platform: Platform, journey: Any
+) -> None:
+    platform.publish(journey.granted())
+    platform.producers.erase(account_subject(journey.applicant.account_id))  # PersonErased not read here yet
+    assert platform.publish(journey.revoked()) == "duplicate"  # its reason, the coordinator's words, opens to None
+    assert [email.kind for email in platform.emails()] == ["endorsement-granted"]

@@ -14,8 +14,9 @@ from ..sessions import PortalSession
 from ..web.context import end_session, rotate_session, use_language
 from ..web.deps import ApiDep, CsrfChecked, SessionDep, SignedIn, TenantDep
 from ..web.forms import FormErrors, from_api_error, values
-from ..web.i18n import LANGUAGES
+from ..web.i18n import LANGUAGES, N_
 from ..web.i18n import gettext as _
+from ..web.profile import current_profile
 from ..web.templating import redirect, render
 from .home import safe_next
 
@@ -101,7 +102,7 @@ async def sign_up(request: Request, _csrf: CsrfChecked, api: ApiDep, tenant: Ten
             })
         else:
             _start_signed_in(request, login["access_token"], login["account"], login.get("expires_at"))
-            request.state.session.flash(_("Your account is ready. We sent you an email: open its link to "
+            request.state.session.flash(N_("Your account is ready. We sent you an email: open its link to "
                                           "confirm your address."))
             return redirect(request, "/dashboard")
     return render(request, "account/sign_up.html", status_code=422, errors=errors.fields, general=errors.general,
@@ -153,7 +154,7 @@ async def sign_out(request: Request, _csrf: CsrfChecked, session: SessionDep, ap
     if session.signed_in:
         with contextlib.suppress(ApiError, ApiUnavailable):  # the local session ends whatever the gateway says
             await api.post("/auth/logout")
-    end_session(request).flash(_("You are signed out."))
+    end_session(request).flash(N_("You are signed out."))
     return redirect(request, "/")
 
 
@@ -173,10 +174,9 @@ async def resend_verification(request: Request, _csrf: CsrfChecked, session: Sig
         if exc.code != "EMAIL_ALREADY_VERIFIED":
             raise
         session.set_account(await api.get("/auth/me"))
-        session.flash(_("Your email address is already confirmed."))
+        session.flash(N_("Your email address is already confirmed."))
     else:
-        session.flash(_("We sent a new link to %(email)s. It may take a few minutes to arrive.") % {
-            "email": (session.account or {}).get("email", "")})
+        session.flash(N_("We sent a new link to your email address. It may take a few minutes to arrive."))
     form = await request.form()
     return redirect(request, safe_next(form.get("next"), "/dashboard"))
 
@@ -192,7 +192,7 @@ async def verify_email(request: Request, token: str, _csrf: CsrfChecked, session
         return render(request, "account/verify_email_problem.html", status_code=exc.status, code=exc.code)
     if session.signed_in and isinstance(account, dict) and account.get("id") == (session.account or {}).get("id"):
         session.set_account(account)
-    session.flash(_("Thank you: your email address is confirmed."))
+    session.flash(N_("Thank you: your email address is confirmed."))
     return redirect(request, "/dashboard" if session.signed_in else "/account/sign-in")
 
 
@@ -247,7 +247,7 @@ async def reset(request: Request, token: str, _csrf: CsrfChecked, api: ApiDep) -
                 "WEAK_PASSWORD": ("new_password", _("Choose a stronger password: at least %(count)s characters, "
                                                     "and not your email address.") % {"count": MIN_PASSWORD_LENGTH})})
         else:
-            request.state.session.flash(_("Your password is changed. Sign in with your new password."))
+            request.state.session.flash(N_("Your password is changed. Sign in with your new password."))
             return redirect(request, "/account/sign-in")
     return render(request, "account/reset_password.html", status_code=422, token=token, errors=errors.fields,
                   general=errors.general, password_rule=_password_rule())
@@ -255,8 +255,12 @@ async def reset(request: Request, token: str, _csrf: CsrfChecked, api: ApiDep) -
 
 # --- settings ----------------------------------------------------------------------------------------------
 
-def _settings_page(request: Request, session: PortalSession, status_code: int = 200, **context: Any) -> Response:
-    account = session.account or {}
+async def _settings_page(request: Request, session: PortalSession, status_code: int = 200,
+                         **context: Any) -> Response:
+    """The settings show the name and email: read from the gateway for this request (the session row keeps none)."""
+    account = await current_profile(request)
+    if account is None:
+        raise ApiUnavailable("the account could not be read")
     context.setdefault("values", {"name": account.get("name", ""), "language": account.get("language") or
                                   request.state.lang})
     return render(request, "account/settings.html", status_code=status_code, password_rule=_password_rule(),
@@ -265,7 +269,7 @@ def _settings_page(request: Request, session: PortalSession, status_code: int = 
 
 @router.get("/account")
 async def settings_page(request: Request, session: SignedIn) -> Response:
-    return _settings_page(request, session)
+    return await _settings_page(request, session)
 
 
 @router.post("/account")
@@ -287,9 +291,9 @@ async def save_settings(request: Request, _csrf: CsrfChecked, session: SignedIn,
                 session.set_account(account)
             session.set_language(typed["language"])
             use_language(request, typed["language"])
-            session.flash(_("Your settings are saved."))
+            session.flash(N_("Your settings are saved."))
             return redirect(request, "/account")
-    return _settings_page(request, session, status_code=422, values=typed, errors=errors.fields,
+    return await _settings_page(request, session, status_code=422, values=typed, errors=errors.fields,
                           general=errors.general)
 
 
@@ -315,7 +319,7 @@ async def change_password(request: Request, _csrf: CsrfChecked, session: SignedI
                                                     "and not your email address.") % {"count": MIN_PASSWORD_LENGTH}),
             })
         else:
-            session.flash(_("Your password is changed."))
+            session.flash(N_("Your password is changed."))
             return redirect(request, "/account")
-    return _settings_page(request, session, status_code=422, errors=errors.fields, general=errors.general,
+    return await _settings_page(request, session, status_code=422, errors=errors.fields, general=errors.general,
                           password_errors=True)

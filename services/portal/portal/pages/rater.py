@@ -12,7 +12,7 @@ from ..gateway_client import ApiError, GatewayClient
 from ..web.context import use_language
 from ..web.deps import ApiDep, CsrfChecked
 from ..web.forms import FormErrors
-from ..web.i18n import LANGUAGES
+from ..web.i18n import LANGUAGES, N_
 from ..web.i18n import gettext as _
 from ..web.templating import redirect, render
 
@@ -167,7 +167,7 @@ async def _save_draft(request: Request, api: GatewayClient, token: str, lang: st
         return _form(request, token, lang, reference, typed, _submit_errors(exc, reference), 422)
     if autosave:
         return Response(status_code=204)
-    request.state.session.flash(_("Your answers are saved. You can come back with the same link until it "
+    request.state.session.flash(N_("Your answers are saved. You can come back with the same link until it "
                                   "expires."))
     return redirect(request, f"/rate/{token}?lang={lang}")
 

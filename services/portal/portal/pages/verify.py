@@ -15,6 +15,7 @@ from ..web.forms import FormErrors
 from ..web.i18n import N_
 from ..web.i18n import gettext as _
 from ..web.templating import render
+from .verify_identity import email_matches
 
 router = APIRouter()
 
@@ -37,6 +38,28 @@ CODE_EXPLANATIONS = {
     "NOT_YET_VALID": N_("The credential is not valid yet."),
 }
 STATUS_WORDS = {"passed": N_("Passed"), "failed": N_("Failed"), "skipped": N_("Not checked")}
+MAX_EMAIL_CHARS = 254
+
+
+def _read_email(form: FormData, errors: FormErrors) -> str:
+    """The holder's address the employer typed to check (optional), or "" (with an error when it is not one)."""
+    email = str(form.get("holder_email") or "").strip()
+    if email and ("@" not in email or len(email) > MAX_EMAIL_CHARS or any(c.isspace() for c in email)):
+        errors.add("holder_email", _("Enter an email address, like name@example.com"))
+    return email
+
+
+def _email_check(result: dict[str, Any], credential: dict[str, Any], email: str) -> str | None:
+    """How the typed address compares with the credential's holder: "match", "mismatch", "absent" (no email
+    identity in the credential) or "unchecked" (the signature is not genuine); None when none was typed."""
+    if not email:
+        return None
+    genuine = any(check.get("check") == "proof" and check.get("status") == "passed"
+                  for check in result.get("checks") or [] if isinstance(check, dict))
+    if not genuine:
+        return "unchecked"
+    matches = email_matches(credential, email)
+    return "absent" if matches is None else "match" if matches else "mismatch"
 
 
 def _page(request: Request, max_bytes: int, status_code: int = 200, **context: Any) -> Response:
@@ -81,7 +104,7 @@ async def _read_document(form: FormData, pasted: str, limit: int) -> tuple[Any, 
 
 @router.get("/verify")
 async def verify_form(request: Request, settings: SettingsDep) -> Response:
-    return _page(request, settings.verify_max_bytes, pasted="")
+    return _page(request, settings.verify_max_bytes, pasted="", holder_email="")
 
 
 @router.post("/verify")
@@ -90,8 +113,10 @@ async def verify(request: Request, _csrf: CsrfChecked, api: ApiDep, settings: Se
     form = await request.form()
     pasted = str(form.get("credential") or "")
     document, errors = await _read_document(form, pasted, limit)
+    email = _read_email(form, errors)
     if errors or not isinstance(document, dict):
-        return _page(request, limit, status_code=422, pasted=pasted, errors=errors.fields, general=errors.general)
+        return _page(request, limit, status_code=422, pasted=pasted, holder_email=email, errors=errors.fields,
+                     general=errors.general)
     credential = document.get("verifiableCredential", document)
     try:
         result = await api.post("/credentials/verify", json={"verifiableCredential": credential})
@@ -99,6 +124,10 @@ async def verify(request: Request, _csrf: CsrfChecked, api: ApiDep, settings: Se
         if exc.status in (400, 413, 422):
             message = _(CODE_EXPLANATIONS["MALFORMED"]) if exc.code in ("MALFORMED", "VALIDATION_FAILED") \
                 else (exc.detail or _(CODE_EXPLANATIONS["MALFORMED"]))
-            return _page(request, limit, status_code=422, pasted=pasted, errors={"credential": message})
+            return _page(request, limit, status_code=422, pasted=pasted, holder_email=email,
+                         errors={"credential": message})
         raise
-    return _page(request, limit, pasted=pasted, result=result or {}, credential=credential)
+    result = result if isinstance(result, dict) else {}
+    holder = result.get("holder") if isinstance(result.get("holder"), dict) else None
+    return _page(request, limit, pasted=pasted, result=result, credential=credential, holder=holder,
+                 email_check=_email_check(result, credential if isinstance(credential, dict) else {}, email))

@@ -17,11 +17,12 @@ from ..config import PortalSettings
 from ..gateway_client import ApiError, ApiUnavailable, GatewayClient
 from ..sessions import PortalSession, SessionStore, new_session
 from .i18n import LANGUAGES, current_language, current_timezone, negotiate
+from .profile import current_profile
 from .security import is_https
 
 log = logging.getLogger(__name__)
 COOKIE = "portal_session"
-UNTRACKED_PREFIXES = ("/static/", "/portal/healthz", "/favicon.ico")
+UNTRACKED_PREFIXES = ("/static/", "/portal/healthz", "/portal/livez", "/portal/readyz", "/favicon.ico")
 FALLBACK_TENANT: dict[str, Any] = {
     "slug": "", "name": "Endorsement portal", "short_name": "Endorsement", "timezone": "UTC",
     "languages": ["en", "es"], "default_language": "en", "categories": {}, "contact_email": "", "website": "",
@@ -88,6 +89,14 @@ def choose_language(request: Request, session: PortalSession | None, tenant: dic
     return str(default) if default in offered else offered[0]
 
 
+def _shows_a_page(request: Request, session: PortalSession) -> bool:
+    """A whole page (GET, not an htmx fragment); for an unconfirmed email any request, since its banner names the
+    address on every page, a form's error page included."""
+    if not (session.account or {}).get("email_verified", True):
+        return True
+    return request.method == "GET" and request.headers.get("hx-request") != "true"
+
+
 def use_language(request: Request, language: str) -> None:
     """Show this request in `language` (e.g. a rater's link says ?lang=es)."""
     if language in LANGUAGES:
@@ -109,20 +118,14 @@ def end_session(request: Request) -> PortalSession:
     return rotate_session(request)
 
 
-async def _refresh_unverified(rt: Runtime, session: PortalSession) -> None:
-    """An unverified account may have confirmed its email meanwhile (another tab, another device)."""
-    if not session.signed_in or (session.account or {}).get("email_verified", True):
-        return
+async def _read_profile(request: Request) -> None:
+    """Once per signed-in page: the gateway's view of the account (name and email for the page, kept on the
+    request only). A token the gateway no longer knows (an account deleted after an erasure, a sign-out
+    elsewhere) ends the session here, so the page is served signed out: an account page goes to sign-in."""
     try:
-        me = await GatewayClient(rt.http, session.access_token).get("/auth/me")
-    except ApiError as exc:
-        if exc.status == 401:
-            session.access_token, session.account, session.dirty = None, None, True
-        return
-    except ApiUnavailable:
-        return
-    if isinstance(me, dict):
-        session.set_account(me)
+        await current_profile(request)
+    except ApiError:  # only a 401 comes through: other refusals leave the page without the name
+        end_session(request)
 
 
 async def request_context(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
@@ -133,9 +136,10 @@ async def request_context(request: Request, call_next: Callable[[Request], Await
     session = await rt.store.load(cookie) if cookie else None
     if session is None:
         session = new_session(timedelta(hours=rt.settings.session_ttl_hours))
-    elif request.method == "GET":
-        await _refresh_unverified(rt, session)
     request.state.session = session
+    if session.signed_in and _shows_a_page(request, session):
+        await _read_profile(request)
+        session = request.state.session
     tenant = await rt.tenant.get(rt.http)
     request.state.tenant = tenant
     current_timezone.set(str(tenant.get("timezone") or "UTC"))

@@ -12,6 +12,7 @@ from ..gateway_client import GatewayClient
 from ..sessions import PortalSession
 from .context import runtime
 from .security import CsrfFailed, csrf_matches, submitted_csrf_token
+from .unstorable import refuse_unstorable_form
 
 
 class SignInRequired(Exception):
@@ -62,6 +63,7 @@ async def csrf_checked(request: Request) -> None:
     session: PortalSession = request.state.session
     if session.is_new or not csrf_matches(session.csrf_token, await submitted_csrf_token(request)):
         raise CsrfFailed()
+    await refuse_unstorable_form(request)  # every POST route is CSRF-checked: so every form is checked here
 
 
 SessionDep = Annotated[PortalSession, Depends(get_session)]

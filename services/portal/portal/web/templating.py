@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from . import i18n
+from .profile import known_profile
 from .security import CSRF_FIELD
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -37,14 +38,17 @@ def environment(strict: bool = False) -> Environment:
 def page_context(request: Request) -> dict[str, Any]:
     """What every template can use: session, account, tenant, lang, csrf_token, flashes, request."""
     session = getattr(request.state, "session", None)
+    account = session.account if session is not None and session.signed_in else None
     return {
         "request": request,
         "session": session,
-        "account": session.account if session is not None and session.signed_in else None,
+        # the row's id, roles and flags, with the name and email when this request read them from the gateway
+        "account": {**account, **(known_profile(request) or {})} if account is not None else None,
         "tenant": getattr(request.state, "tenant", None) or {},
         "lang": getattr(request.state, "lang", i18n.current_language.get()),
         "csrf_token": session.csrf_token if session is not None else "",
-        "flashes": session.pop_flashes() if session is not None else [],
+        "flashes": [{"message": i18n.gettext(str(notice.get("message", ""))), "kind": notice.get("kind", "success")}
+                    for notice in session.pop_flashes()] if session is not None else [],
         "path": request.url.path,
     }
 

@@ -95,6 +95,7 @@ def sign_in(client: TestClient, gateway: FakeGateway, account: dict[str, Any] | 
     who = account or ACCOUNT
     gateway.on("POST", "/auth/login", lambda r: httpx.Response(200, json={
         "access_token": "tok-123", "expires_at": "2099-01-01T00:00:00Z", "account": who}))
+    gateway.on("GET", "/auth/me", lambda r: httpx.Response(200, json=who))
     token = csrf_of(client, "/account/sign-in")
     response = client.post("/account/sign-in", data={"email": who["email"], "password": "pw-long-enough-1",
                                                      "csrf_token": token})

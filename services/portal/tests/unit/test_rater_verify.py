@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import httpx
@@ -86,3 +87,67 @@ def test_verify_bad_json_and_oversized_files_are_field_errors(client: TestClient
     big = client.post("/verify", data={"csrf_token": token},
                       files={"file": ("vc.json", b" " * (256 * 1024 + 1), "application/json")})
     assert big.status_code == 422 and 'href="#file"' in big.text and "too large" in big.text
+
+
+SALT = "0f1e2d3c4b5a69788796a5b4c3d2e1f0"
+GENUINE_CHECKS = [{"check": name, "status": "passed"} for name in ("schema", "proof", "issuer", "status", "validity")]
+
+
+def credential_for(email: str) -> dict[str, object]:
+    digest = hashlib.sha256((email + SALT).encode()).hexdigest()
+    return {"type": ["VerifiableCredential", "OpenBadgeCredential"], "issuer": {"id": "did:web:x", "name": "ITMHCA"},
+            "credentialSubject": {"type": ["AchievementSubject"], "name": "Name On The Document",
+                                  "identifier": [{"type": "IdentityObject", "identityHash": f"sha256${digest}",
+                                                  "identityType": "emailAddress", "hashed": True, "salt": SALT}]}}
+
+
+def answer(holder: dict[str, object] | None, checks: list[dict[str, str]] = GENUINE_CHECKS) -> httpx.Response:
+    body: dict[str, object] = {"verified": True, "checks": checks, "errors": [], "warnings": []}
+    return httpx.Response(200, json=body if holder is None else {**body, "holder": holder})
+
+
+def test_verify_names_the_holder_the_issuer_records_not_the_document(client: TestClient, gateway: FakeGateway) -> None:
+    token = csrf_of(client, "/verify")
+    pasted = json.dumps(credential_for("lea@example.org"))
+    gateway.on("POST", "/credentials/verify", lambda r: answer({"name": "Léa Ibáñez"}))
+    named = client.post("/verify", data={"csrf_token": token, "credential": pasted})
+    assert "<dt>Holder</dt><dd>Léa Ibáñez</dd>" in named.text and "Name On The Document" not in named.text
+
+    gateway.on("POST", "/credentials/verify", lambda r: answer({"name": None, "erased": True}))
+    erased = client.post("/verify", data={"csrf_token": token, "credential": pasted})
+    assert "<dt>Holder</dt><dd>Name erased at the holder" in erased.text
+    assert "Name On The Document" not in erased.text
+
+    gateway.on("POST", "/credentials/verify", lambda r: answer(None))
+    unnamed = client.post("/verify", data={"csrf_token": token, "credential": pasted})
+    assert "<dt>Holder</dt>" not in unnamed.text
+
+
+def test_verify_checks_a_typed_email_against_the_identity_hash(client: TestClient, gateway: FakeGateway) -> None:
+    token = csrf_of(client, "/verify")
+    pasted = json.dumps(credential_for("lea@example.org"))
+    gateway.on("POST", "/credentials/verify", lambda r: answer({"name": "Léa Ibáñez"}))
+
+    def checked(email: str) -> str:
+        page = client.post("/verify", data={"csrf_token": token, "credential": pasted, "holder_email": email})
+        assert page.status_code == 200
+        return page.text
+
+    assert "Matches: the credential was issued to this email address" in checked("  Lea@Example.org ")
+    assert "Does not match" in checked("someone@example.org")
+    assert "<dt>Email address</dt>" not in checked("")
+    sent = gateway.json_of(gateway.last("POST", "/credentials/verify"))
+    assert "holder_email" not in json.dumps(sent)  # the address stays in the portal
+
+    forged = [{**check, "status": "failed"} if check["check"] == "proof" else check for check in GENUINE_CHECKS]
+    gateway.on("POST", "/credentials/verify", lambda r: answer(None, forged))
+    assert "Not checked: the signature is not genuine" in checked("lea@example.org")
+
+
+def test_verify_refuses_what_is_not_an_email_address_with_the_credential_kept(client: TestClient) -> None:
+    token = csrf_of(client, "/verify")
+    pasted = json.dumps(credential_for("lea@example.org"))
+    for typed in ("not an address", "a@" + "b" * 300):
+        page = client.post("/verify", data={"csrf_token": token, "credential": pasted, "holder_email": typed})
+        assert page.status_code == 422 and 'href="#holder_email"' in page.text, typed
+        assert 'aria-invalid="true"' in page.text and "Enter an email address" in page.text

@@ -42,7 +42,8 @@ PASSWORD = "passwordSECRET-0123456789"
 SAMPLES = {"token": LINK_TOKEN, "app_id": APP_ID, "tab": "training", "entry_id": "t1", "document_id": "d1",
            "ref_id": "r1", "kind": "registration", "endorsement_id": "e1"}
 # pages anyone may open without an account (GET); every other GET page needs one
-PUBLIC_PAGES = {"/", "/portal/healthz", "/account/sign-up", "/account/sign-in", "/account/verify/{token}",
+PUBLIC_PAGES = {"/", "/portal/healthz", "/portal/livez", "/portal/readyz",
+                "/account/sign-up", "/account/sign-in", "/account/verify/{token}",
                 "/account/password/forgot", "/account/password/reset/{token}", "/rate/{token}",
                 "/rate/{token}/decline", "/verify"}
 # writes anyone may make (still with the CSRF token); every other write needs an account

@@ -21,9 +21,9 @@ from .errors import (
     ReviewerNotFound,
     StateConflict,
 )
-from .exam import ExamRecord
+from .examination.record import ExaminationRecord
 from .lifecycle import CLOSED, DECIDABLE, Status
-from .policy import DEFAULT_POLICY, CategoryRules, ExamRules, Period, ReviewPolicy
+from .policy import DEFAULT_POLICY, CategoryRules, ExaminationRules, Period, ReviewPolicy
 from .register_cases import approve_reinstatement_case, approve_renewal_case
 from .renewal import FirstRenewal, MonthDay, RenewalRule, RenewalTerms
 from .reviewers import Relations, Reviewer, conflict_of, normalised_email
@@ -54,8 +54,8 @@ __all__ = [
     "Endorsement",
     "EndorsementNotFound",
     "EndorsementStatus",
-    "ExamRecord",
-    "ExamRules",
+    "ExaminationRecord",
+    "ExaminationRules",
     "FirstRenewal",
     "InvalidDesignation",
     "InvalidEffectiveDate",

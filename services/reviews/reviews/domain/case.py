@@ -22,10 +22,11 @@ from .case_register import CaseWork
 from .case_reviewing import ReviewerWork
 from .cycles import Cycle
 from .errors import CaseKindConflict, EmergingNotAllowed, ExamRequired, InvalidDesignation, InvalidRenewalDate
-from .exam import ExamRecord
+from .examination.record import ExaminationRecord
 from .lifecycle import CLOSED, WAITING_FOR_APPLICANT, Action, Status, require
+from .personal import Fingerprint
 from .policy import DEFAULT_POLICY, ReviewPolicy
-from .reviewers import Relations, normalised_email
+from .reviewers import Relations
 from .values import Actor, Applicant, Described, add_years
 
 MAX_DESIGNATION_LENGTH = 100
@@ -43,7 +44,7 @@ def endorsement_id_for(case_id: UUID) -> UUID:
 
 class ReviewCase(Intake, ReviewerWork, Decisions, CaseWork, Aggregate):
     class Opened(Aggregate.Created):
-        class_version = 3
+        class_version = 4
         tenant: str
         application_id: UUID
         submission_number: int
@@ -52,8 +53,7 @@ class ReviewCase(Intake, ReviewerWork, Decisions, CaseWork, Aggregate):
         category_name: str
         rule_set_version: str
         received_at: datetime
-        employer: str | None
-        related_emails: list[str]
+        relations: Relations
         kind: str
         endorsement_id: UUID | None
         renewal_year: int | None
@@ -72,6 +72,13 @@ class ReviewCase(Intake, ReviewerWork, Decisions, CaseWork, Aggregate):
             """Version 2 opened only applications, on rolling intake."""
             state.update(kind=CaseKind.INITIAL.value, endorsement_id=None, renewal_year=None, cycle=None,
                          cycle_opens_at=None, cycle_deadline=None)
+
+        @staticmethod
+        def upcast_v3_v4(state: dict[str, Any]) -> None:
+            """Version 3 stored the employer and related people's addresses in plain text (and the applicant
+            unsealed): they are compared as fingerprints from now on (`Relations.fingerprinted_with`)."""
+            state["relations"] = Relations.unfingerprinted(state["applicant"].email, state.pop("employer"),
+                                                           state.pop("related_emails"))
 
         def describe(self) -> Described:
             details = {"submission_number": str(self.submission_number), "category": self.category,
@@ -108,7 +115,7 @@ class ReviewCase(Intake, ReviewerWork, Decisions, CaseWork, Aggregate):
     @event(Opened)
     def __init__(self, *, tenant: str, application_id: UUID, submission_number: int, applicant: Applicant,
                  category: str, category_name: str, rule_set_version: str, received_at: datetime,
-                 employer: str | None, related_emails: list[str], kind: str, endorsement_id: UUID | None,
+                 relations: Relations, kind: str, endorsement_id: UUID | None,
                  renewal_year: int | None, cycle: str | None, cycle_opens_at: datetime | None,
                  cycle_deadline: datetime | None) -> None:
         self.tenant = tenant
@@ -125,7 +132,7 @@ class ReviewCase(Intake, ReviewerWork, Decisions, CaseWork, Aggregate):
         self.category_name = category_name
         self.rule_set_version = rule_set_version
         self.received_at = received_at
-        self.relations = Relations(applicant.email, employer, frozenset(related_emails))
+        self.relations = relations
         self.status = Status.OPEN
         self.resume_status: Status | None = None
         self.requested_items: list[str] = []
@@ -134,7 +141,7 @@ class ReviewCase(Intake, ReviewerWork, Decisions, CaseWork, Aggregate):
         self.blind = True
         self.assignments: dict[str, Assignment] = {}
         self.consensus: RecommendationKind | None = None
-        self.exam = ExamRecord()
+        self.exam = ExaminationRecord()
         self.endorsement_id: UUID | None = endorsement_id
         """The register entry a renewal or reinstatement is about; for an application, the one its approval grants."""
         self.decided_by: Actor | None = None
@@ -154,10 +161,11 @@ class ReviewCase(Intake, ReviewerWork, Decisions, CaseWork, Aggregate):
     @classmethod
     def open(cls, *, tenant: str, application_id: UUID, submission_number: int, applicant: Applicant,
              category: str, category_name: str, rule_set_version: str, received_at: datetime,
-             employer: str | None = None, related_emails: Iterable[str] = (), kind: CaseKind = CaseKind.INITIAL,
-             endorsement_id: UUID | None = None, renewal_year: int | None = None,
+             fingerprint: Fingerprint, employer: str | None = None, related_emails: Iterable[str] = (),
+             kind: CaseKind = CaseKind.INITIAL, endorsement_id: UUID | None = None, renewal_year: int | None = None,
              cycle: Cycle | None = None) -> ReviewCase:
-        """Open the case of a submission that was received for review (in `cycle`, unless on rolling intake)."""
+        """Open the case of a submission that was received for review (in `cycle`, unless on rolling intake).
+        The employer and related people are kept only as fingerprints (`fingerprint`), for the conflict rules."""
         if received_at.tzinfo is None:
             raise ValueError("the time of receipt must be timezone-aware")
         if submission_number < 1:
@@ -167,8 +175,7 @@ class ReviewCase(Intake, ReviewerWork, Decisions, CaseWork, Aggregate):
         return cls(tenant=tenant, application_id=application_id, submission_number=submission_number,
                    applicant=applicant, category=category, category_name=category_name,
                    rule_set_version=rule_set_version, received_at=received_at,
-                   employer=" ".join((employer or "").split()) or None,
-                   related_emails=sorted({normalised_email(e) for e in related_emails if e.strip()}),
+                   relations=Relations.of(fingerprint, applicant.email, employer, related_emails),
                    kind=kind.value, endorsement_id=endorsement_id,
                    renewal_year=renewal_year if kind is CaseKind.RENEWAL else None,
                    cycle=None if cycle is None else cycle.id, cycle_opens_at=None if cycle is None else cycle.opens_at,

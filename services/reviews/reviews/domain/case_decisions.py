@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING, Any
 
 from .case_events import ApprovedForExam, Deferred, Denied, ExamScored
 from .errors import DenialNotAllowed, ExamNotRequired, InvalidRereviewDate
-from .exam import ExamRecord, score
+from .examination.record import ExaminationRecord, score
 from .lifecycle import Action, Status, require
 from .policy import ReviewPolicy
-from .values import Actor, cleaned_items
+from .values import Actor, Applicant, cleaned_items, items_about
 
 
 class Decisions:
@@ -19,9 +19,10 @@ class Decisions:
 
     if TYPE_CHECKING:
         status: Status
+        applicant: Applicant
         category: str
         received_at: datetime
-        exam: ExamRecord
+        exam: ExaminationRecord
 
         def trigger_event(self, event_class: type[Any], **kwargs: Any) -> None: ...
 
@@ -51,12 +52,13 @@ class Decisions:
         require(self.status, Action.DECIDE, direct_decision=policy.coordinator_decides_directly)
         if earliest_rereview_on <= today:
             raise InvalidRereviewDate(f"the earliest re-review date must be after today ({today})")
-        self.trigger_event(Deferred, by=by, reasons=cleaned_items(reasons, "reason"),
-                           recommendations=cleaned_items(recommendations, "recommendation", required=False),
+        self.trigger_event(Deferred, by=by, why=items_about(self.applicant, cleaned_items(reasons, "reason")),
+                           advice=items_about(self.applicant, cleaned_items(recommendations, "recommendation",
+                                                                            required=False)),
                            earliest_rereview_on=earliest_rereview_on)
 
     def deny(self, by: Actor, reasons: Iterable[str], policy: ReviewPolicy) -> None:
         require(self.status, Action.DECIDE, direct_decision=policy.coordinator_decides_directly)
         if not policy.denial_allowed:
             raise DenialNotAllowed("this association's policy does not allow denying an application; defer it")
-        self.trigger_event(Denied, by=by, reasons=cleaned_items(reasons, "reason"))
+        self.trigger_event(Denied, by=by, why=items_about(self.applicant, cleaned_items(reasons, "reason")))

@@ -12,7 +12,7 @@ from .errors import AssignmentNotAccepted
 from .lifecycle import CLOSED, Action, Status, require
 from .policy import ReviewPolicy
 from .reviewers import normalised_email
-from .values import Actor, cleaned_items, cleaned_message
+from .values import Actor, Applicant, cleaned_items, cleaned_message, items_about, text_about
 
 if TYPE_CHECKING:
     from .assignment import Assignment
@@ -23,6 +23,7 @@ class Intake:
 
     if TYPE_CHECKING:
         status: Status
+        applicant: Applicant
         latest_submission: int
         assignments: dict[str, Assignment]
 
@@ -37,8 +38,9 @@ class Intake:
     def return_incomplete(self, by: Actor, items: Iterable[str], message: str | None = None) -> None:
         """The application is incomplete: it goes back to the applicant with what is missing."""
         require(self.status, Action.CHECK_COMPLETENESS)
-        self.trigger_event(ReturnedIncomplete, by=by, items=cleaned_items(items, "missing item"),
-                           message=cleaned_message(message))
+        self.trigger_event(ReturnedIncomplete, by=by,
+                           requested=items_about(self.applicant, cleaned_items(items, "missing item")),
+                           note=text_about(self.applicant, cleaned_message(message)))
 
     def request_information(self, by: Actor, items: Iterable[str], message: str | None = None, *,
                             reviewer_email: str | None = None) -> None:
@@ -49,7 +51,8 @@ class Intake:
             if assignment is None or assignment.status is not AssignmentStatus.ACCEPTED:
                 raise AssignmentNotAccepted("only a reviewer who accepted the case may request information")
         self.trigger_event(InformationRequested, by=by, by_role="reviewer" if reviewer_email else "coordinator",
-                           items=cleaned_items(items, "requested item"), message=cleaned_message(message))
+                           requested=items_about(self.applicant, cleaned_items(items, "requested item")),
+                           note=text_about(self.applicant, cleaned_message(message)))
 
     def receive_information(self, submission_number: int, received_at: datetime) -> bool:
         """The applicant resubmitted; False when that submission was already received (nothing recorded)."""
@@ -67,6 +70,6 @@ class Intake:
             return False
         require(self.status, Action.CLOSE_AS_WITHDRAWN)
         self.trigger_event(Withdrawn, by=by, submission_number=submission_number,
-                           reason=cleaned_message(reason, "reason"),
+                           why=text_about(self.applicant, cleaned_message(reason, "reason")),
                            reviewers=sorted(e for e, a in self.assignments.items() if a.is_live))
         return True

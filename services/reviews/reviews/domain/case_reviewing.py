@@ -26,9 +26,10 @@ from .errors import (
     ReviewerSlotsFull,
 )
 from .lifecycle import Action, Status, require
+from .personal import Fingerprint, ReviewerComments
 from .policy import ReviewPolicy
 from .reviewers import Relations, Reviewer, check_eligible, check_unconflicted, normalised_email
-from .values import Actor, cleaned_message
+from .values import Actor, Applicant, cleaned_message, text_about
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -43,6 +44,7 @@ class ReviewerWork:
         category: str
         received_at: datetime
         relations: Relations
+        applicant: Applicant
         reviewers_required: int
         sequential: bool
         blind: bool
@@ -50,8 +52,9 @@ class ReviewerWork:
 
         def trigger_event(self, event_class: type[Any], **kwargs: Any) -> None: ...
 
-    def assign_reviewer(self, reviewer: Reviewer, by: Actor, policy: ReviewPolicy) -> None:
-        """Invite an eligible reviewer without a conflict of interest into a free slot."""
+    def assign_reviewer(self, reviewer: Reviewer, by: Actor, policy: ReviewPolicy, fingerprint: Fingerprint) -> None:
+        """Invite an eligible reviewer without a conflict of interest (compared by `fingerprint`) into a free
+        slot."""
         require(self.status, Action.ASSIGN_REVIEWER)
         current = self.assignments.get(reviewer.email)
         if current is not None and current.is_live:
@@ -63,7 +66,7 @@ class ReviewerWork:
             raise FirstReviewPending("reviews are sequential: the next reviewer is assigned once the first "
                                      "recommended")
         check_eligible(reviewer, self.category, policy)
-        check_unconflicted(reviewer, self.relations)
+        check_unconflicted(reviewer, self.relations, fingerprint)
         slot = min({1, 2} - {a.slot for a in live})
         self.trigger_event(ReviewerAssigned, by=by, reviewer_email=reviewer.email, reviewer_name=reviewer.name,
                            slot=slot)
@@ -74,7 +77,7 @@ class ReviewerWork:
         if assignment.status is not AssignmentStatus.INVITED:
             raise AssignmentNotPending(f"the assignment was already {assignment.status}")
         self.trigger_event(AssignmentAnswered, by=by, reviewer_email=assignment.email, accepted=accept,
-                           reason=cleaned_message(reason, "reason"))
+                           why=text_about(self.applicant, cleaned_message(reason, "reason")))
 
     def withdraw_reviewer(self, reviewer_email: str, by: Actor, reason: str | None = None) -> None:
         """Free a reviewer's slot (reassignment); a submitted recommendation stands and cannot be withdrawn."""
@@ -83,7 +86,7 @@ class ReviewerWork:
         if assignment.recommendation is not None:
             raise AlreadyRecommended("the reviewer already recommended; the recommendation stands")
         self.trigger_event(ReviewerWithdrawn, by=by, reviewer_email=assignment.email,
-                           reason=cleaned_message(reason, "reason"))
+                           why=text_about(self.applicant, cleaned_message(reason, "reason")))
 
     def recommend(self, reviewer_email: str, by: Actor, kind: RecommendationKind, policy: ReviewPolicy, *,
                   comments_for_applicant: str | None = None, private_notes: str | None = None,
@@ -103,10 +106,13 @@ class ReviewerWork:
         if unknown := set(domains) - COMPETENCY_DOMAINS:
             raise InvalidRecommendation(f"unknown competency domains: {', '.join(sorted(unknown))}")
         ticks = cleaned_checklist(checklist, competencies or Competencies())
+        comments = ReviewerComments(self.applicant.subject, cleaned_message(comments_for_applicant, "comment"),
+                                    cleaned_message(private_notes, "note"))
+        if self.applicant.erased:  # nothing about an erased applicant may be stored readable again
+            comments = ReviewerComments(self.applicant.subject, None, None)
         self.trigger_event(RecommendationSubmitted, by=by, reviewer_email=assignment.email,
                            recommendation=kind.value, domains_met=domains, checklist=[t.as_dict() for t in ticks],
-                           comments_for_applicant=cleaned_message(comments_for_applicant, "comment"),
-                           private_notes=cleaned_message(private_notes, "note"))
+                           comments=comments)
         concluded = conclusion(self.assignments.values(), self.reviewers_required)
         if concluded is not None:
             outcome, agreed = concluded

@@ -3,7 +3,7 @@ revocation. Its id is the endorsement id the approval published."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from enum import StrEnum
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
@@ -11,6 +11,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate, event
 
 from .case import ReviewCase, endorsement_id_for
+from .erasure import SURRENDER_REASON
 from .errors import (
     EndorsementNotActive,
     EndorsementNotLapsed,
@@ -113,6 +114,8 @@ class Endorsement(Aggregate):
             aggregate.status = EndorsementStatus.REVOKED
 
         def describe(self) -> Described:
+            if self.reason == SURRENDER_REASON:  # the holder surrendered it by asking to be erased
+                return Described("revoked", "applicant", self.by, {"reason": self.reason})
             return Described("revoked", "coordinator", self.by, {"reason": self.reason})
 
     @classmethod
@@ -186,14 +189,19 @@ class Endorsement(Aggregate):
             raise InvalidReasons(f"a revocation needs a reason of 1 to {MAX_ITEM_LENGTH} characters")
         self.trigger_event(self.Revoked, revoked_on=today, reason=cleaned, by=by)
 
+    def surrender(self, today: date) -> bool:
+        """The holder was erased: the endorsement is revoked (reason `erasure`, by the holder's account), so their
+        credential shows as revoked to verifiers. False when it was revoked already (nothing recorded)."""
+        if self.status is EndorsementStatus.REVOKED:
+            return False
+        self.trigger_event(self.Revoked, revoked_on=today, reason=SURRENDER_REASON,
+                           by=Actor(self.holder.account_id, None))
+        return True
+
     # Queries ------------------------------------------------------------------------------------
 
     def is_lapse_due(self, today: date) -> bool:
         return self.status is EndorsementStatus.ACTIVE and today > self.removal_date
-
-    @property
-    def granted_at(self) -> datetime:
-        return self.created_on
 
 
 def granted_endorsement(case: ReviewCase, terms: RenewalTerms) -> Endorsement:

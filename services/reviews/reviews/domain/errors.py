@@ -175,7 +175,7 @@ class InvalidChecklist(InvalidRequest):
     code = "INVALID_CHECKLIST"
 
 
-# The exam (examination.py) ---------------------------------------------------------------------------
+# The examination (domain/examination/) ----------------------------------------------------------------
 
 
 class ExaminationNotFound(NotFound):

@@ -9,6 +9,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from .lifecycle import Status
+from .personal import CaseText
 from .values import Actor, Described
 
 
@@ -73,10 +74,25 @@ class ExamScored(Aggregate.Event):
 
 
 class Deferred(Aggregate.Event):
+    class_version = 2
     by: Actor
-    reasons: list[str]
-    recommendations: list[str]
+    why: CaseText
+    advice: CaseText
     earliest_rereview_on: date
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        """Version 1 held the reasons and recommendations in plain text."""
+        state["why"] = CaseText.of_items(None, state.pop("reasons"))
+        state["advice"] = CaseText.of_items(None, state.pop("recommendations"))
+
+    @property
+    def reasons(self) -> list[str]:
+        return self.why.items
+
+    @property
+    def recommendations(self) -> list[str]:
+        return self.advice.items
 
     def apply(self, aggregate: Any) -> None:
         aggregate.status = Status.DEFERRED
@@ -93,8 +109,18 @@ class Deferred(Aggregate.Event):
 
 
 class Denied(Aggregate.Event):
+    class_version = 2
     by: Actor
-    reasons: list[str]
+    why: CaseText
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        """Version 1 held the reasons in plain text."""
+        state["why"] = CaseText.of_items(None, state.pop("reasons"))
+
+    @property
+    def reasons(self) -> list[str]:
+        return self.why.items
 
     def apply(self, aggregate: Any) -> None:
         aggregate.status = Status.DENIED

@@ -9,6 +9,7 @@ from eventsourcing.domain import Aggregate
 
 from .assignment import AssignmentStatus
 from .lifecycle import Status
+from .personal import CaseText
 from .values import Actor, Described
 
 
@@ -33,10 +34,36 @@ class CompletenessPassed(Aggregate.Event):
                          {"reviewers_required": str(self.reviewers_required)})
 
 
-class ReturnedIncomplete(Aggregate.Event):
+def _sealed_request(state: dict[str, Any]) -> None:
+    """Events stored before sealing held the items and the message in plain text, with no subject."""
+    state["requested"] = CaseText.of_items(None, state.pop("items"))
+    state["note"] = CaseText(None, state.pop("message"))
+
+
+class _Request:
+    """What the applicant is asked for: `requested` items and a `note` (sealed under the applicant's subject)."""
+
+    requested: CaseText
+    note: CaseText
+
+    @property
+    def items(self) -> list[str]:
+        return self.requested.items
+
+    @property
+    def message(self) -> str | None:
+        return self.note.text
+
+
+class ReturnedIncomplete(_Request, Aggregate.Event):
+    class_version = 2
     by: Actor
-    items: list[str]
-    message: str | None
+    requested: CaseText
+    note: CaseText
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        _sealed_request(state)
 
     def apply(self, aggregate: Any) -> None:
         aggregate.resume_status = Status.OPEN
@@ -47,11 +74,16 @@ class ReturnedIncomplete(Aggregate.Event):
         return Described("returned_incomplete", "coordinator", self.by, {"items": _items(self.items)})
 
 
-class InformationRequested(Aggregate.Event):
+class InformationRequested(_Request, Aggregate.Event):
+    class_version = 2
     by: Actor
     by_role: str
-    items: list[str]
-    message: str | None
+    requested: CaseText
+    note: CaseText
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        _sealed_request(state)
 
     def apply(self, aggregate: Any) -> None:
         aggregate.resume_status = aggregate.status
@@ -86,10 +118,20 @@ class Withdrawn(Aggregate.Event):
     """The applicant withdrew the application before a decision: the case closes, and the reviewers' assignments
     (`reviewers`) end with it."""
 
+    class_version = 2
     by: Actor
     submission_number: int
-    reason: str | None
+    why: CaseText
     reviewers: list[str]
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        """Version 1 held the applicant's reason in plain text."""
+        state["why"] = CaseText(None, state.pop("reason"))
+
+    @property
+    def reason(self) -> str | None:
+        return self.why.text
 
     def apply(self, aggregate: Any) -> None:
         aggregate.status = Status.WITHDRAWN

@@ -9,6 +9,7 @@ from eventsourcing.domain import Aggregate
 from .assignment import Assignment, AssignmentStatus, Conclusion, Recommendation, RecommendationKind
 from .checklist import ChecklistItem
 from .lifecycle import Status
+from .personal import CaseText, ReviewerComments
 from .values import Actor, Described
 
 
@@ -29,10 +30,20 @@ class ReviewerAssigned(Aggregate.Event):
 
 
 class AssignmentAnswered(Aggregate.Event):
+    class_version = 2
     by: Actor
     reviewer_email: str
     accepted: bool
-    reason: str | None
+    why: CaseText
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        """Version 1 held the reviewer's reason in plain text."""
+        state["why"] = CaseText(None, state.pop("reason"))
+
+    @property
+    def reason(self) -> str | None:
+        return self.why.text
 
     def apply(self, aggregate: Any) -> None:
         assignment: Assignment = aggregate.assignments[self.reviewer_email]
@@ -48,9 +59,19 @@ class AssignmentAnswered(Aggregate.Event):
 
 
 class ReviewerWithdrawn(Aggregate.Event):
+    class_version = 2
     by: Actor
     reviewer_email: str
-    reason: str | None
+    why: CaseText
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        """Version 1 held the coordinator's reason in plain text."""
+        state["why"] = CaseText(None, state.pop("reason"))
+
+    @property
+    def reason(self) -> str | None:
+        return self.why.text
 
     def apply(self, aggregate: Any) -> None:
         aggregate.assignments[self.reviewer_email].status = AssignmentStatus.WITHDRAWN
@@ -61,12 +82,11 @@ class ReviewerWithdrawn(Aggregate.Event):
 
 
 class RecommendationSubmitted(Aggregate.Event):
-    class_version = 2
+    class_version = 3
     by: Actor
     reviewer_email: str
     recommendation: str
-    comments_for_applicant: str | None
-    private_notes: str | None
+    comments: ReviewerComments
     domains_met: list[str]
     checklist: list[dict[str, Any]]
 
@@ -75,10 +95,15 @@ class RecommendationSubmitted(Aggregate.Event):
         """Version 1 had no competency checklist."""
         state["checklist"] = []
 
+    @staticmethod
+    def upcast_v2_v3(state: dict[str, Any]) -> None:
+        """Version 2 stored the comments and private notes in plain text, with no subject."""
+        state["comments"] = ReviewerComments(None, state.pop("comments_for_applicant"), state.pop("private_notes"))
+
     def apply(self, aggregate: Any) -> None:
         aggregate.assignments[self.reviewer_email].recommendation = Recommendation(
             kind=RecommendationKind(self.recommendation), at=self.timestamp,
-            comments_for_applicant=self.comments_for_applicant, private_notes=self.private_notes,
+            comments_for_applicant=self.comments.for_applicant, private_notes=self.comments.private_notes,
             domains_met=tuple(self.domains_met), checklist=tuple(ChecklistItem.of(t) for t in self.checklist),
         )
 

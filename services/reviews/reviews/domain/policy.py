@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, tzinfo
 from types import MappingProxyType
 
-from .exam_rules import ExamRules
+from .examination.rules import ExaminationRules
 
-__all__ = ["DEFAULT_POLICY", "CategoryRules", "ExamRules", "Period", "ReviewPolicy"]
+__all__ = ["DEFAULT_POLICY", "CategoryRules", "ExaminationRules", "Period", "ReviewPolicy"]
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ class ReviewPolicy:
     """The coordinator may decide without a reviewer's recommendation; a decision on an open case attests its
     completeness."""
     denial_allowed: bool = False
-    exam: ExamRules = field(default_factory=ExamRules)
+    exam: ExaminationRules = field(default_factory=ExaminationRules)
     categories: Mapping[str, CategoryRules] = field(default_factory=lambda: MappingProxyType({}))
     timezone: tzinfo = UTC
 

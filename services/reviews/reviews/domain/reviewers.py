@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .errors import ReviewerConflicted, ReviewerNotEligible
+from .personal import Fingerprint
 from .policy import ReviewPolicy
 
 
@@ -36,14 +38,47 @@ class Reviewer:
         object.__setattr__(self, "declared_conflicts", frozenset(normalised_email(e) for e in self.declared_conflicts))
 
 
+def email_fingerprint(fingerprint: Fingerprint, email: str) -> str:
+    return fingerprint("email:" + normalised_email(email))
+
+
+def employer_fingerprint(fingerprint: Fingerprint, employer: str | None) -> str | None:
+    cleaned = normalised_employer(employer)
+    return None if cleaned is None else fingerprint("employer:" + cleaned)
+
+
 @dataclass(frozen=True)
 class Relations:
-    """People close to the applicant, as the application names them: none of them may review it."""
+    """People close to the applicant, as the application names them: none of them may review it.
 
-    applicant_email: str
+    Kept as keyed fingerprints (`personal.Fingerprint`), never as addresses or names, so the conflict rules work
+    the same before and after the applicant's erasure and nothing readable about these people is stored. Cases
+    stored before fingerprints hold the plain texts (`fingerprinted` False) until they are compared."""
+
+    applicant: str | None
+    """The applicant's email address; None only for an erased case stored before fingerprints."""
     employer: str | None = None
-    related_emails: frozenset[str] = field(default_factory=frozenset)
+    related: frozenset[str] = field(default_factory=frozenset)
     """The applicant's raters, reflective-supervision provider and supervisor."""
+    fingerprinted: bool = True
+
+    @classmethod
+    def of(cls, fingerprint: Fingerprint, applicant_email: str | None, employer: str | None = None,
+           related_emails: Iterable[str] = ()) -> Relations:
+        return cls(applicant=None if applicant_email is None else email_fingerprint(fingerprint, applicant_email),
+                   employer=employer_fingerprint(fingerprint, employer),
+                   related=frozenset(email_fingerprint(fingerprint, e) for e in related_emails if e.strip()))
+
+    @classmethod
+    def unfingerprinted(cls, applicant_email: str | None, employer: str | None,
+                        related_emails: Iterable[str]) -> Relations:
+        """The plain texts of a case stored before fingerprints (its upcast event)."""
+        return cls(applicant_email, employer, frozenset(related_emails), fingerprinted=False)
+
+    def fingerprinted_with(self, fingerprint: Fingerprint) -> Relations:
+        if self.fingerprinted:
+            return self
+        return Relations.of(fingerprint, self.applicant, self.employer, self.related)
 
 
 def check_eligible(reviewer: Reviewer, category: str, policy: ReviewPolicy) -> None:
@@ -59,22 +94,25 @@ def check_eligible(reviewer: Reviewer, category: str, policy: ReviewPolicy) -> N
         )
 
 
-def conflict_of(reviewer: Reviewer, relations: Relations) -> str | None:
-    """Why the reviewer may not review this applicant, or None when nothing stands in the way."""
-    applicant = normalised_email(relations.applicant_email)
-    if reviewer.email == applicant:
+def conflict_of(reviewer: Reviewer, relations: Relations, fingerprint: Fingerprint) -> str | None:
+    """Why the reviewer may not review this applicant, or None when nothing stands in the way. The roster's
+    plain addresses are fingerprinted with the key the case's relations were, and only fingerprints compared."""
+    relations = relations.fingerprinted_with(fingerprint)
+    own = email_fingerprint(fingerprint, reviewer.email)
+    if relations.applicant is not None and own == relations.applicant:
         return "the reviewer is the applicant"
-    if reviewer.email in {normalised_email(e) for e in relations.related_emails}:
+    if own in relations.related:
         return "the reviewer is a rater, the reflective-supervision provider or the supervisor of the applicant"
-    employer = normalised_employer(reviewer.employer)
-    if employer is not None and employer == normalised_employer(relations.employer):
+    employer = employer_fingerprint(fingerprint, reviewer.employer)
+    if employer is not None and employer == relations.employer:
         return "the reviewer works for the applicant's employer"
-    if applicant in reviewer.declared_conflicts:
+    declared = {email_fingerprint(fingerprint, email) for email in reviewer.declared_conflicts}
+    if relations.applicant is not None and relations.applicant in declared:
         return "the reviewer declared a conflict of interest with the applicant"
     return None
 
 
-def check_unconflicted(reviewer: Reviewer, relations: Relations) -> None:
-    reason = conflict_of(reviewer, relations)
+def check_unconflicted(reviewer: Reviewer, relations: Relations, fingerprint: Fingerprint) -> None:
+    reason = conflict_of(reviewer, relations, fingerprint)
     if reason is not None:
         raise ReviewerConflicted(f"{reviewer.email} may not review this application: {reason}")

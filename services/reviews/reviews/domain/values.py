@@ -10,6 +10,7 @@ from typing import Literal
 from uuid import UUID
 
 from .errors import InvalidReasons
+from .personal import CaseText, account_subject
 
 MAX_ITEMS = 50
 MAX_ITEM_LENGTH = 1000
@@ -20,19 +21,37 @@ Role = Literal["applicant", "coordinator", "reviewer", "scorer", "system"]
 
 @dataclass(frozen=True)
 class Applicant:
-    """The person whose application is under review, as the applications service published them."""
+    """The person whose application is under review, as the applications service published them.
+
+    Stored sealed under `subject` (their account, see `personal.py`): once they are erased, `name` and `email`
+    read None and the events holding them still replay."""
 
     account_id: UUID
-    name: str
-    email: str
+    name: str | None
+    email: str | None
+    subject: str = ""
+    """Derived from the account (a field only because the stored envelope names its subject)."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "subject", account_subject(self.account_id))
+
+    @property
+    def erased(self) -> bool:
+        return self.name is None and self.email is None
 
 
 @dataclass(frozen=True)
 class Actor:
-    """Someone who acted on a case: a coordinator or a reviewer."""
+    """Someone who acted on a case: a coordinator, a reviewer, or the applicant. Their name is stored sealed under
+    their account's subject, so it reads None once they are erased (their acts stay attributed to the account)."""
 
     account_id: UUID
-    name: str
+    name: str | None
+    subject: str = ""
+    """Derived from the account, as the applicant's."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "subject", account_subject(self.account_id))
 
 
 @dataclass(frozen=True)
@@ -43,6 +62,16 @@ class Described:
     role: Role
     by: Actor | None = None
     details: dict[str, str] = field(default_factory=dict)
+
+
+def text_about(applicant: Applicant, text: str | None) -> CaseText:
+    """`text` to store sealed under the applicant's subject; none once they are erased (nothing may be sealed for
+    them any more)."""
+    return CaseText(applicant.subject, None if applicant.erased else text)
+
+
+def items_about(applicant: Applicant, items: list[str]) -> CaseText:
+    return CaseText.of_items(applicant.subject, [] if applicant.erased else items)
 
 
 def cleaned_items(items: Iterable[str], what: str, *, required: bool = True) -> list[str]:

@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from servicekit.clock import Clock
 from servicekit.problems import Problem, problem_response
 
 from ..application import Reviews
 from ..config import TenantCatalog
 from ..domain import DomainError, InvalidRequest, NotFound, StateConflict
-from . import case_routes, decision_routes, endorsement_routes, exam_routes, report_routes, reviewer_routes
-from .dependencies import Clock
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
+from . import case_routes, decision_routes, endorsement_routes, examination_routes, report_routes, reviewer_routes
 
 
 def domain_problem(error: DomainError) -> Problem:
@@ -30,14 +24,16 @@ def domain_problem(error: DomainError) -> Problem:
     return Problem(400, "Refused", error.message, code=error.code)
 
 
-def create_api(reviews: Reviews, tenants: TenantCatalog, clock: Clock = utc_now) -> FastAPI:
-    """The FastAPI app; servicekit.runtime.attach adds the lifespan, problem handlers and identity verifier."""
+def create_api(reviews: Reviews, tenants: TenantCatalog, clock: Clock) -> FastAPI:
+    """The FastAPI app; `clock` is business time (`servicekit.clock`). servicekit.runtime.attach adds the
+    lifespan, problem handlers and identity verifier."""
     api = FastAPI(title="Endorsement reviews", version="0.2.0",
                   docs_url=None, redoc_url=None)  # API docs: the gateway's /docs (vendored, no CDN)
     api.state.reviews = reviews
     api.state.tenants = tenants
     api.state.clock = clock
-    for module in (case_routes, decision_routes, reviewer_routes, endorsement_routes, report_routes, exam_routes):
+    routers = (case_routes, decision_routes, reviewer_routes, endorsement_routes, report_routes, examination_routes)
+    for module in routers:
         api.include_router(module.router)
 
     async def on_domain_error(request: Request, exc: Exception) -> JSONResponse:

@@ -56,24 +56,24 @@ async def _full_case(case_file: CaseFile, pool: asyncpg.Pool, now: datetime) -> 
 
 
 @router.post("/{case_id}/completeness", response_model=CaseOut)
-async def check_completeness(case_id: UUID, body: CompletenessRequest, coordinator: Coordinator,
-                             reviews: ReviewsDep, tenants: TenantsDep) -> CaseOut:
+def check_completeness(case_id: UUID, body: CompletenessRequest, coordinator: Coordinator,
+                       reviews: ReviewsDep, tenants: TenantsDep, clock: ClockDep) -> CaseOut:
     """Complete: the case goes to review. Incomplete: it returns to the applicant with what is missing
     (`InformationRequested`, stage `completeness`) and resumes on resubmission."""
     tenant = tenant_of(tenants, coordinator, CaseNotFound)
     if body.outcome == "complete":
-        case_file = await asyncio.to_thread(reviews.pass_completeness, case_id, tenant=tenant, by=actor(coordinator))
+        case_file = reviews.pass_completeness(case_id, tenant=tenant, by=actor(coordinator))
     else:
-        case_file = await asyncio.to_thread(reviews.return_incomplete, case_id, tenant=tenant, by=actor(coordinator),
-                                            items=body.items, message=body.message)
-    return CaseOut.of(case_file)
+        case_file = reviews.return_incomplete(case_id, tenant=tenant, by=actor(coordinator),
+                                              items=body.items, message=body.message)
+    return CaseOut.of(case_file, now=clock())
 
 
 @router.post("/{case_id}/request-information", response_model=CaseOut)
-async def request_information(case_id: UUID, body: InformationRequest, coordinator: Coordinator,
-                              reviews: ReviewsDep, tenants: TenantsDep) -> CaseOut:
+def request_information(case_id: UUID, body: InformationRequest, coordinator: Coordinator,
+                        reviews: ReviewsDep, tenants: TenantsDep, clock: ClockDep) -> CaseOut:
     """Pause the review until the applicant resubmits (`InformationRequested`, stage `review`)."""
     tenant = tenant_of(tenants, coordinator, CaseNotFound)
-    await asyncio.to_thread(reviews.request_information, case_id, tenant=tenant, by=actor(coordinator),
-                            items=body.items, message=body.message)
-    return CaseOut.of(await asyncio.to_thread(reviews.case_file, case_id, tenant.slug))
+    reviews.request_information(case_id, tenant=tenant, by=actor(coordinator),
+                                items=body.items, message=body.message)
+    return CaseOut.of(reviews.case_file(case_id, tenant.slug), now=clock())

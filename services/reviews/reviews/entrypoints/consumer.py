@@ -5,14 +5,29 @@ Applications (`ApplicationSubmitted`, and `ApplicationResubmitted` answering a r
 (`RenewalSubmitted`) and reinstatements (`ReinstatementSubmitted`) each open a case of their kind. Case ids derive
 from the application and submission number, so a redelivered or republished event opens nothing.
 `ApplicationWithdrawn` closes the application's undecided case as withdrawn (once: a withdrawn case admits nothing).
+
+The applications service's events are read from `endorsement.applications.v2` (`consumed_handlers`): their
+personal fields are sealed tokens, opened at the applications service (`/internal/unseal`) before the record's
+transaction and given to the same handlers in the v1 shape (`servicekit.sealed_twins.opened_handlers`). A value
+whose subject was erased there reads None: a submission whose applicant is erased opens nothing, a withdrawal is
+recorded without name or reason, and a missing `details` value counts as absent. A v2 record whose v1 twin (same
+`ce_id`) was handled here before the switch finds its case already opened or closed, and changes nothing.
+
+`PersonErased` (the erasure ledger) destroys the subject's key, surrenders the endorsements they hold (revoked,
+reason `erasure`) and records the erasure once; the read models scrub on that record and the relay answers
+`ErasureCompleted`. Nothing personal is sealed for an erased person afterwards: their submission (a republished
+copy) opens no case, and a withdrawal in their name is recorded without their name.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import Any, cast
+from uuid import UUID
 
 from endorsement_contracts import ApplicationSubmitted, Envelope, IntegrationEvent
+from endorsement_contracts.events import PersonErased
 from endorsement_contracts.events.applications import (
     ApplicationResubmitted,
     ApplicationWithdrawn,
@@ -20,25 +35,42 @@ from endorsement_contracts.events.applications import (
     RenewalSubmitted,
 )
 from servicekit.consumer import Handler, RejectedMessage
+from servicekit.sealed_twins import opened_handlers
 
 from ..application import Reviews, Submission
 from ..config import Tenant, TenantCatalog
 from ..domain import Actor, Applicant, CaseKind, EndorsementNotFound, ReviewCase
-from ..domain.examination import Examination
+from ..domain.examination.aggregate import Examination
+from ..domain.personal import account_of_subject, account_subject
 
 RELATED_PEOPLE_KEYS = ("supervisor_email", "rsc_provider_email", "rater_emails")
 """Summary fields (`details`) naming people close to the applicant; `rater_emails` may list several."""
 
 Submitted = ApplicationSubmitted | RenewalSubmitted | ReinstatementSubmitted
+Holdings = Callable[[str, UUID], list[UUID]]
+"""The endorsements of a tenant's holder (by account) not revoked yet: the register read model's answer."""
 
 
-def related_emails(details: Mapping[str, str]) -> tuple[str, ...]:
-    found = (part.strip() for key in RELATED_PEOPLE_KEYS for part in re.split(r"[,;\s]+", details.get(key, "")))
+def related_emails(details: Mapping[str, str | None]) -> tuple[str, ...]:
+    """The addresses in `details`' related-people fields (a value erased at the producer, None, names nobody)."""
+    found = (part.strip() for key in RELATED_PEOPLE_KEYS
+             for part in re.split(r"[,;\s]+", details.get(key) or ""))
     return tuple(sorted({email.lower() for email in found if "@" in email}))
 
 
-def handlers(reviews: Reviews, tenants: TenantCatalog) -> dict[type[IntegrationEvent], Handler]:
-    """Every event this service consumes, with its handler (the consumer routes by exact type)."""
+def consumed_handlers(reviews: Reviews, tenants: TenantCatalog, *,
+                      holdings: Holdings) -> dict[type[IntegrationEvent], Handler]:
+    """What the consumer subscribes to: the applications events' sealed v2 twins (`endorsement.applications.v2`),
+    each opened into its v1 shape for `handlers`, and `PersonErased` (`endorsement.erasures.v1`, not sealed)."""
+    by_v1 = handlers(reviews, tenants, holdings=holdings)
+    erasure = by_v1.pop(PersonErased)
+    return {**opened_handlers(by_v1), PersonErased: erasure}
+
+
+def handlers(reviews: Reviews, tenants: TenantCatalog, *, holdings: Holdings) -> dict[type[IntegrationEvent], Handler]:
+    """Every event this service handles, in its v1 shape, with its handler (`consumed_handlers` feeds the
+    applications events from their v2 twins). The consumer routes by exact type, so each handler knows the type of
+    the event it gets."""
     application = on_application_submitted(reviews, tenants)
     return {
         ApplicationSubmitted: application,
@@ -46,22 +78,39 @@ def handlers(reviews: Reviews, tenants: TenantCatalog) -> dict[type[IntegrationE
         RenewalSubmitted: on_renewal_submitted(reviews, tenants),
         ReinstatementSubmitted: on_reinstatement_submitted(reviews, tenants),
         ApplicationWithdrawn: on_application_withdrawn(reviews, tenants),
+        PersonErased: on_person_erased(reviews, tenants, holdings),
     }
+
+
+def on_person_erased(reviews: Reviews, tenants: TenantCatalog, holdings: Holdings) -> Handler:
+    """`PersonErased`: the surrendered endorsements and the erasure's record, or nothing when already recorded.
+    Business time is the request's (`occurred_at`), so a replay decides the same."""
+
+    def handle(envelope: Envelope) -> list[Any]:
+        event = cast(PersonErased, envelope.event)
+        tenant = tenants.get(event.tenant)
+        account_id = account_of_subject(event.subject)
+        endorsement_ids = [] if account_id is None else holdings(event.tenant, account_id)
+        today = event.occurred_at.date() if tenant is None else tenant.today(event.occurred_at)
+        return reviews.erase(erasure_id=event.erasure_id, tenant=event.tenant, subject=event.subject,
+                             endorsement_ids=endorsement_ids, today=today, now=event.occurred_at)
+
+    return handle
 
 
 def on_application_submitted(reviews: Reviews, tenants: TenantCatalog) -> Handler:
     """`ApplicationSubmitted` or `ApplicationResubmitted`: the case to save, or none when already handled."""
-    return _handler(reviews, tenants, ApplicationSubmitted, CaseKind.INITIAL)
+    return _handler(reviews, tenants, CaseKind.INITIAL)
 
 
 def on_renewal_submitted(reviews: Reviews, tenants: TenantCatalog) -> Handler:
     """`RenewalSubmitted`: a renewal case about the holder's endorsement."""
-    return _handler(reviews, tenants, RenewalSubmitted, CaseKind.RENEWAL)
+    return _handler(reviews, tenants, CaseKind.RENEWAL)
 
 
 def on_reinstatement_submitted(reviews: Reviews, tenants: TenantCatalog) -> Handler:
     """`ReinstatementSubmitted`: a reinstatement case about the lapsed endorsement."""
-    return _handler(reviews, tenants, ReinstatementSubmitted, CaseKind.REINSTATEMENT)
+    return _handler(reviews, tenants, CaseKind.REINSTATEMENT)
 
 
 def on_application_withdrawn(reviews: Reviews, tenants: TenantCatalog) -> Handler:
@@ -69,29 +118,31 @@ def on_application_withdrawn(reviews: Reviews, tenants: TenantCatalog) -> Handle
     no undecided case (never submitted here, already decided, or already withdrawn)."""
 
     def handle(envelope: Envelope) -> list[ReviewCase | Examination]:
-        event = envelope.event
-        if not isinstance(event, ApplicationWithdrawn):
-            raise RejectedMessage(f"expected ApplicationWithdrawn, got {envelope.type}")
+        event = cast(ApplicationWithdrawn, envelope.event)
         if tenants.get(event.tenant) is None:
             raise RejectedMessage(f"unknown tenant {event.tenant!r}")
+        erased = reviews.is_erased(account_subject(event.applicant.account_id))
         return reviews.withdrawal(tenant=event.tenant, application_id=event.application_id,
                                   submission_number=event.submission_number,
-                                  by=Actor(event.applicant.account_id, event.applicant.name), reason=event.reason)
+                                  by=Actor(event.applicant.account_id, None if erased else event.applicant.name),
+                                  reason=None if erased else event.reason)
 
     return handle
 
 
-def _handler(reviews: Reviews, tenants: TenantCatalog, expected: type[Submitted], kind: CaseKind) -> Handler:
+def _handler(reviews: Reviews, tenants: TenantCatalog, kind: CaseKind) -> Handler:
     def handle(envelope: Envelope) -> list[ReviewCase]:
-        event = envelope.event
-        if not isinstance(event, expected):
-            raise RejectedMessage(f"expected {expected.__name__}, got {envelope.type}")
+        event = cast(Submitted, envelope.event)
         tenant = tenants.get(event.tenant)
         if tenant is None:
             raise RejectedMessage(f"unknown tenant {event.tenant!r}")
         if event.category not in tenant.categories:
             raise RejectedMessage(f"tenant {event.tenant!r} does not award category {event.category!r}")
         submission = _submission(event, kind)
+        if submission.applicant.erased or reviews.is_erased(submission.applicant.subject):
+            # erased at the producer (its tokens open to None) or here (a copy republished after the erasure):
+            # nothing of theirs is stored again
+            return []
         if submission.endorsement_id is not None:
             _check_endorsement(reviews, tenant, submission)
         case = reviews.case_for(submission, cycles=tenant.cycles)

@@ -3,7 +3,6 @@ deny."""
 
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated
 from uuid import UUID
 
@@ -18,57 +17,56 @@ router = APIRouter(prefix="/reviews/cases", tags=["decisions"])
 
 
 @router.post("/{case_id}/approve", response_model=CaseOut)
-async def approve_case(case_id: UUID, coordinator: Coordinator, reviews: ReviewsDep, tenants: TenantsDep,
-                       clock: ClockDep, body: Annotated[ApproveRequest | None, Body()] = None) -> CaseOut:
+def approve_case(case_id: UUID, coordinator: Coordinator, reviews: ReviewsDep, tenants: TenantsDep,
+                 clock: ClockDep, body: Annotated[ApproveRequest | None, Body()] = None) -> CaseOut:
     """Endorse the applicant (`EndorsementGranted`); 409 CASE_NOT_OPEN when the case was already decided. A renewal
     case renews its endorsement (`RenewalApproved`), a reinstatement case reinstates it (`EndorsementReinstated`)."""
     request = body or ApproveRequest()
     tenant = tenant_of(tenants, coordinator, CaseNotFound)
     now = clock()
-    case_file = await asyncio.to_thread(
-        reviews.approve, case_id, tenant=tenant, by=actor(coordinator), designation=request.designation,
+    case_file = reviews.approve(
+        case_id, tenant=tenant, by=actor(coordinator), designation=request.designation,
         effective_date=request.effective_date, emerging=request.emerging, now=now,
     )
     return CaseOut.of(case_file, now=now)
 
 
 @router.post("/{case_id}/approve-for-exam", response_model=CaseOut)
-async def approve_for_exam(case_id: UUID, coordinator: Coordinator, reviews: ReviewsDep,
-                           tenants: TenantsDep, clock: ClockDep) -> CaseOut:
+def approve_for_exam(case_id: UUID, coordinator: Coordinator, reviews: ReviewsDep,
+                     tenants: TenantsDep, clock: ClockDep) -> CaseOut:
     """Approve the applicant to sit the exam their category requires (`ApprovedForExam`)."""
-    tenant = tenant_of(tenants, coordinator, CaseNotFound)
-    return CaseOut.of(await asyncio.to_thread(reviews.approve_for_exam, case_id, tenant=tenant,
-                                              by=actor(coordinator), now=clock()))
+    tenant, now = tenant_of(tenants, coordinator, CaseNotFound), clock()
+    return CaseOut.of(reviews.approve_for_exam(case_id, tenant=tenant, by=actor(coordinator), now=now), now=now)
 
 
 @router.post("/{case_id}/exam-results", response_model=CaseOut)
-async def record_exam_result(case_id: UUID, body: ExamResultRequest, coordinator: Coordinator, reviews: ReviewsDep,
-                             tenants: TenantsDep, clock: ClockDep) -> CaseOut:
+def record_exam_result(case_id: UUID, body: ExamResultRequest, coordinator: Coordinator, reviews: ReviewsDep,
+                       tenants: TenantsDep, clock: ClockDep) -> CaseOut:
     """Record one attempt's reconciled result (`ExamScored`); once every part passed the case can be approved."""
-    tenant = tenant_of(tenants, coordinator, CaseNotFound)
-    case_file = await asyncio.to_thread(
-        reviews.record_exam_result, case_id, tenant=tenant, by=actor(coordinator), taken_on=body.taken_on,
-        part1_percent=body.part1_percent, part2_passed=body.part2_passed, now=clock(),
+    tenant, now = tenant_of(tenants, coordinator, CaseNotFound), clock()
+    case_file = reviews.record_exam_result(
+        case_id, tenant=tenant, by=actor(coordinator), taken_on=body.taken_on,
+        part1_percent=body.part1_percent, part2_passed=body.part2_passed, now=now,
     )
-    return CaseOut.of(case_file)
+    return CaseOut.of(case_file, now=now)
 
 
 @router.post("/{case_id}/defer", response_model=CaseOut)
-async def defer_case(case_id: UUID, body: DeferRequest, coordinator: Coordinator, reviews: ReviewsDep,
-                     tenants: TenantsDep, clock: ClockDep) -> CaseOut:
+def defer_case(case_id: UUID, body: DeferRequest, coordinator: Coordinator, reviews: ReviewsDep,
+               tenants: TenantsDep, clock: ClockDep) -> CaseOut:
     """Defer with reasons, recommended training/RSC and the earliest re-review date (`ApplicationDeferred`)."""
-    tenant = tenant_of(tenants, coordinator, CaseNotFound)
-    case_file = await asyncio.to_thread(
-        reviews.defer, case_id, tenant=tenant, by=actor(coordinator), reasons=body.reasons,
-        recommendations=body.recommendations, earliest_rereview_on=body.earliest_rereview_on, now=clock(),
+    tenant, now = tenant_of(tenants, coordinator, CaseNotFound), clock()
+    case_file = reviews.defer(
+        case_id, tenant=tenant, by=actor(coordinator), reasons=body.reasons,
+        recommendations=body.recommendations, earliest_rereview_on=body.earliest_rereview_on, now=now,
     )
-    return CaseOut.of(case_file)
+    return CaseOut.of(case_file, now=now)
 
 
 @router.post("/{case_id}/deny", response_model=CaseOut)
-async def deny_case(case_id: UUID, body: DenyRequest, coordinator: Coordinator, reviews: ReviewsDep,
-                    tenants: TenantsDep, clock: ClockDep) -> CaseOut:
+def deny_case(case_id: UUID, body: DenyRequest, coordinator: Coordinator, reviews: ReviewsDep,
+              tenants: TenantsDep, clock: ClockDep) -> CaseOut:
     """Deny (`EndorsementDenied`), where the association's policy allows it."""
-    tenant = tenant_of(tenants, coordinator, CaseNotFound)
-    return CaseOut.of(await asyncio.to_thread(reviews.deny, case_id, tenant=tenant, by=actor(coordinator),
-                                              reasons=body.reasons, now=clock()))
+    tenant, now = tenant_of(tenants, coordinator, CaseNotFound), clock()
+    return CaseOut.of(reviews.deny(case_id, tenant=tenant, by=actor(coordinator), reasons=body.reasons, now=now),
+                      now=now)

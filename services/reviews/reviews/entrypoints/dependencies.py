@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
 from typing import Annotated
 
 import asyncpg
 from fastapi import Depends, Request
+from servicekit.clock import Clock
 from servicekit.identity import CurrentIdentity, Identity, require_role
 
 from ..application import Reviews
@@ -17,8 +16,6 @@ from ..domain.errors import NotAssigned
 
 COORDINATOR = "coordinator"
 REVIEWER = "reviewer"
-
-Clock = Callable[[], datetime]
 
 
 def get_reviews(request: Request) -> Reviews:

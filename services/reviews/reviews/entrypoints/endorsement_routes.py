@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated
 from uuid import UUID
 
@@ -28,38 +27,38 @@ async def get_all_endorsements(coordinator: Coordinator, pool: PoolDep,
 
 
 @router.get("/{endorsement_id}", response_model=EndorsementOut)
-async def get_endorsement(endorsement_id: UUID, coordinator: Coordinator, reviews: ReviewsDep) -> EndorsementOut:
-    return EndorsementOut.of(await asyncio.to_thread(reviews.endorsement_file, endorsement_id, coordinator.tenant))
+def get_endorsement(endorsement_id: UUID, coordinator: Coordinator, reviews: ReviewsDep) -> EndorsementOut:
+    return EndorsementOut.of(reviews.endorsement_file(endorsement_id, coordinator.tenant))
 
 
 @router.post("/{endorsement_id}/renewals/approve", response_model=EndorsementOut)
-async def approve_renewal(endorsement_id: UUID, coordinator: Coordinator, reviews: ReviewsDep, tenants: TenantsDep,
-                          clock: ClockDep,
-                          body: Annotated[RenewalApproveRequest | None, Body()] = None) -> EndorsementOut:
+def approve_renewal(endorsement_id: UUID, coordinator: Coordinator, reviews: ReviewsDep, tenants: TenantsDep,
+                    clock: ClockDep,
+                    body: Annotated[RenewalApproveRequest | None, Body()] = None) -> EndorsementOut:
     """Approve the renewal due on the current renewal date (`RenewalApproved`); once per endorsement and year."""
     tenant = tenant_of(tenants, coordinator, EndorsementNotFound)
     request = body or RenewalApproveRequest()
-    return EndorsementOut.of(await asyncio.to_thread(
-        reviews.approve_renewal, endorsement_id, tenant=tenant, by=actor(coordinator),
+    return EndorsementOut.of(reviews.approve_renewal(
+        endorsement_id, tenant=tenant, by=actor(coordinator),
         renewal_year=request.renewal_year, now=clock(),
     ))
 
 
 @router.post("/{endorsement_id}/revoke", response_model=EndorsementOut)
-async def revoke(endorsement_id: UUID, body: RevokeRequest, coordinator: Coordinator, reviews: ReviewsDep,
-                 tenants: TenantsDep, clock: ClockDep) -> EndorsementOut:
+def revoke(endorsement_id: UUID, body: RevokeRequest, coordinator: Coordinator, reviews: ReviewsDep,
+           tenants: TenantsDep, clock: ClockDep) -> EndorsementOut:
     """Revoke permanently, with the reason (`EndorsementRevoked`)."""
     tenant = tenant_of(tenants, coordinator, EndorsementNotFound)
-    return EndorsementOut.of(await asyncio.to_thread(reviews.revoke, endorsement_id, tenant=tenant,
-                                                     by=actor(coordinator), reason=body.reason, now=clock()))
+    return EndorsementOut.of(reviews.revoke(endorsement_id, tenant=tenant,
+                                            by=actor(coordinator), reason=body.reason, now=clock()))
 
 
 @router.post("/{endorsement_id}/reinstate", response_model=EndorsementOut)
-async def reinstate(endorsement_id: UUID, coordinator: Coordinator, reviews: ReviewsDep, tenants: TenantsDep,
-                    clock: ClockDep, body: Annotated[ReinstateRequest | None, Body()] = None) -> EndorsementOut:
+def reinstate(endorsement_id: UUID, coordinator: Coordinator, reviews: ReviewsDep, tenants: TenantsDep,
+              clock: ClockDep, body: Annotated[ReinstateRequest | None, Body()] = None) -> EndorsementOut:
     """Reinstate a lapsed endorsement once its reinstatement was approved (`EndorsementReinstated`)."""
     tenant = tenant_of(tenants, coordinator, EndorsementNotFound)
     request = body or ReinstateRequest()
-    return EndorsementOut.of(await asyncio.to_thread(reviews.reinstate, endorsement_id, tenant=tenant,
-                                                     by=actor(coordinator), application_id=request.application_id,
-                                                     now=clock()))
+    return EndorsementOut.of(reviews.reinstate(endorsement_id, tenant=tenant,
+                                               by=actor(coordinator), application_id=request.application_id,
+                                               now=clock()))

@@ -28,7 +28,7 @@ class EndorsementSummaryOut(BaseModel):
     review_case_id: UUID
     application_id: UUID
     holder_account_id: UUID
-    holder_name: str
+    holder_name: str | None = Field(description="None once the person was erased (docs/erasure.md).")
     category: str
     category_name: str
     designation: str | None

@@ -47,25 +47,26 @@ async def suggest_reviewers(case_id: UUID, coordinator: Coordinator, reviews: Re
 
 
 @router.post("/cases/{case_id}/reviewers", response_model=CaseOut)
-async def assign_reviewer(case_id: UUID, body: AssignReviewerRequest, coordinator: Coordinator,
-                          reviews: ReviewsDep, tenants: TenantsDep, clock: ClockDep) -> CaseOut:
+def assign_reviewer(case_id: UUID, body: AssignReviewerRequest, coordinator: Coordinator,
+                    reviews: ReviewsDep, tenants: TenantsDep, clock: ClockDep) -> CaseOut:
     """Assign a reviewer from the roster (`ReviewerAssigned`); eligibility and conflicts are checked, and the
     case's review cycle must have opened (409 CYCLE_NOT_OPEN)."""
     tenant = tenant_of(tenants, coordinator, CaseNotFound)
     now = clock()
-    return CaseOut.of(await asyncio.to_thread(reviews.assign_reviewer, case_id, tenant=tenant,
+    return CaseOut.of(reviews.assign_reviewer(case_id, tenant=tenant,
                                               by=actor(coordinator), reviewer_email=str(body.email), now=now),
                       now=now)
 
 
 @router.post("/cases/{case_id}/reviewers/withdraw", response_model=CaseOut)
-async def withdraw_reviewer(case_id: UUID, body: WithdrawReviewerRequest, coordinator: Coordinator,
-                            reviews: ReviewsDep, tenants: TenantsDep) -> CaseOut:
+def withdraw_reviewer(case_id: UUID, body: WithdrawReviewerRequest, coordinator: Coordinator,
+                      reviews: ReviewsDep, tenants: TenantsDep, clock: ClockDep) -> CaseOut:
     """Free a reviewer's slot for reassignment (before they recommended)."""
     tenant = tenant_of(tenants, coordinator, CaseNotFound)
-    return CaseOut.of(await asyncio.to_thread(reviews.withdraw_reviewer, case_id, tenant=tenant,
-                                              by=actor(coordinator), reviewer_email=str(body.email),
-                                              reason=body.reason))
+    return CaseOut.of(reviews.withdraw_reviewer(case_id, tenant=tenant,
+                                                by=actor(coordinator), reviewer_email=str(body.email),
+                                                reason=body.reason),
+                      now=clock())
 
 
 @router.get("/assignments", response_model=AssignmentPage)
@@ -77,45 +78,45 @@ async def get_my_assignments(reviewer: ReviewerIdentity, tenants: TenantsDep, po
 
 
 @router.get("/assignments/{case_id}", response_model=ReviewerCaseOut)
-async def get_assigned_case(case_id: UUID, reviewer: ReviewerIdentity, reviews: ReviewsDep,
-                            tenants: TenantsDep) -> ReviewerCaseOut:
+def get_assigned_case(case_id: UUID, reviewer: ReviewerIdentity, reviews: ReviewsDep,
+                      tenants: TenantsDep) -> ReviewerCaseOut:
     tenant = tenant_of(tenants, reviewer, CaseNotFound)
     member = roster_member(tenant, reviewer)
-    case = await asyncio.to_thread(reviews.reviewer_case, case_id, tenant=tenant, reviewer_email=member.email)
+    case = reviews.reviewer_case(case_id, tenant=tenant, reviewer_email=member.email)
     return ReviewerCaseOut.of(case, member.email)
 
 
-async def _answer(case_id: UUID, reviewer: ReviewerIdentity, reviews: ReviewsDep, tenants: TenantsDep,
-                  accept: bool, reason: str | None) -> ReviewerCaseOut:
+def _answer(case_id: UUID, reviewer: ReviewerIdentity, reviews: ReviewsDep, tenants: TenantsDep,
+            accept: bool, reason: str | None) -> ReviewerCaseOut:
     tenant = tenant_of(tenants, reviewer, CaseNotFound)
     member = roster_member(tenant, reviewer)
-    case = await asyncio.to_thread(reviews.answer_assignment, case_id, tenant=tenant, by=actor(reviewer),
-                                   reviewer_email=member.email, accept=accept, reason=reason)
+    case = reviews.answer_assignment(case_id, tenant=tenant, by=actor(reviewer),
+                                     reviewer_email=member.email, accept=accept, reason=reason)
     return ReviewerCaseOut.of(case, member.email)
 
 
 @router.post("/assignments/{case_id}/accept", response_model=ReviewerCaseOut)
-async def accept_assignment(case_id: UUID, reviewer: ReviewerIdentity, reviews: ReviewsDep,
-                            tenants: TenantsDep) -> ReviewerCaseOut:
-    return await _answer(case_id, reviewer, reviews, tenants, True, None)
+def accept_assignment(case_id: UUID, reviewer: ReviewerIdentity, reviews: ReviewsDep,
+                      tenants: TenantsDep) -> ReviewerCaseOut:
+    return _answer(case_id, reviewer, reviews, tenants, True, None)
 
 
 @router.post("/assignments/{case_id}/decline")
-async def decline_assignment(case_id: UUID, reviewer: ReviewerIdentity, reviews: ReviewsDep, tenants: TenantsDep,
-                             body: Annotated[DeclineRequest | None, Body()] = None) -> dict[str, str]:
+def decline_assignment(case_id: UUID, reviewer: ReviewerIdentity, reviews: ReviewsDep, tenants: TenantsDep,
+                       body: Annotated[DeclineRequest | None, Body()] = None) -> dict[str, str]:
     """Decline; the case leaves the caller's queue and the coordinator assigns someone else."""
-    await _answer(case_id, reviewer, reviews, tenants, False, (body or DeclineRequest()).reason)
+    _answer(case_id, reviewer, reviews, tenants, False, (body or DeclineRequest()).reason)
     return {"status": "declined"}
 
 
 @router.post("/assignments/{case_id}/recommendation", response_model=ReviewerCaseOut)
-async def recommend(case_id: UUID, body: RecommendationRequest, reviewer: ReviewerIdentity, reviews: ReviewsDep,
-                    tenants: TenantsDep, competencies: CompetenciesDep) -> ReviewerCaseOut:
+def recommend(case_id: UUID, body: RecommendationRequest, reviewer: ReviewerIdentity, reviews: ReviewsDep,
+              tenants: TenantsDep, competencies: CompetenciesDep) -> ReviewerCaseOut:
     """Submit the recommendation; the last one required concludes the review (consensus or escalation)."""
     tenant = tenant_of(tenants, reviewer, CaseNotFound)
     member = roster_member(tenant, reviewer)
-    case = await asyncio.to_thread(
-        reviews.recommend, case_id, tenant=tenant, by=actor(reviewer), reviewer_email=member.email,
+    case = reviews.recommend(
+        case_id, tenant=tenant, by=actor(reviewer), reviewer_email=member.email,
         recommendation=body.recommendation, comments_for_applicant=body.comments_for_applicant,
         private_notes=body.private_notes, domains_met=body.domains_met,
         checklist=[tick.item() for tick in body.checklist], competencies=competencies,
@@ -124,11 +125,11 @@ async def recommend(case_id: UUID, body: RecommendationRequest, reviewer: Review
 
 
 @router.post("/assignments/{case_id}/request-information", response_model=ReviewerCaseOut)
-async def reviewer_requests_information(case_id: UUID, body: InformationRequest, reviewer: ReviewerIdentity,
-                                        reviews: ReviewsDep, tenants: TenantsDep) -> ReviewerCaseOut:
+def reviewer_requests_information(case_id: UUID, body: InformationRequest, reviewer: ReviewerIdentity,
+                                  reviews: ReviewsDep, tenants: TenantsDep) -> ReviewerCaseOut:
     """Ask the applicant for more; the case pauses until the application is resubmitted."""
     tenant = tenant_of(tenants, reviewer, CaseNotFound)
     member = roster_member(tenant, reviewer)
-    case = await asyncio.to_thread(reviews.request_information, case_id, tenant=tenant, by=actor(reviewer),
-                                   items=body.items, message=body.message, reviewer_email=member.email)
+    case = reviews.request_information(case_id, tenant=tenant, by=actor(reviewer),
+                                       items=body.items, message=body.message, reviewer_email=member.email)
     return ReviewerCaseOut.of(case, member.email)

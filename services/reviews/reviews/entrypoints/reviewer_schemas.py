@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from ..domain import ReviewCase, Reviewer
 from ..projections import AssignmentRow
@@ -15,7 +15,7 @@ from .schemas import ApplicantOut, AssignmentOut
 class AssignmentSummaryOut(BaseModel):
     case_id: UUID
     application_id: UUID
-    applicant_name: str
+    applicant_name: str | None = Field(description="None once the person was erased (docs/erasure.md).")
     category: str
     category_name: str
     case_status: str

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Annotated
 from uuid import UUID
 
@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from ..application import CaseFile
 from ..domain import Assignment, AuditEntry, CaseKind, ReviewCase, Status
-from ..domain.examination import examination_id_for
+from ..domain.examination.aggregate import examination_id_for
 from ..projections import CaseRow, StateStay
 
 CATEGORY_CODE = r"^[A-Z][A-Z/\-]{1,15}$"
@@ -37,11 +37,11 @@ class CaseListParams(BaseModel):
 
 class PersonOut(BaseModel):
     account_id: UUID
-    name: str
+    name: str | None = Field(description="None once the person was erased (docs/erasure.md).")
 
 
 class ApplicantOut(PersonOut):
-    email: str
+    email: str | None = Field(description="None once the person was erased (docs/erasure.md).")
 
 
 class DecisionOut(BaseModel):
@@ -170,7 +170,7 @@ class CaseOut(BaseModel):
     )
 
     @classmethod
-    def of(cls, case_file: CaseFile, *, now: datetime | None = None,
+    def of(cls, case_file: CaseFile, *, now: datetime,
            time_in_state: list[StateStay] | None = None) -> CaseOut:
         case = case_file.case
         return cls(
@@ -195,11 +195,11 @@ class CaseOut(BaseModel):
         )
 
 
-def cycle_of(case: ReviewCase, now: datetime | None) -> CycleOut | None:
+def cycle_of(case: ReviewCase, now: datetime) -> CycleOut | None:
     if case.cycle is None or case.cycle_opens_at is None or case.cycle_deadline is None:
         return None
     return CycleOut(id=case.cycle, opens_at=case.cycle_opens_at, deadline=case.cycle_deadline,
-                    waiting=case.is_waiting(now or datetime.now(UTC)))
+                    waiting=case.is_waiting(now))
 
 
 def decision_of(case: ReviewCase) -> DecisionOut | None:
@@ -219,7 +219,7 @@ class CaseSummaryOut(BaseModel):
     application_id: UUID
     submission_number: int
     latest_submission: int
-    applicant_name: str
+    applicant_name: str | None = Field(description="None once the person was erased (docs/erasure.md).")
     category: str
     category_name: str
     status: Status

@@ -1,7 +1,14 @@
 """Read models of the reviews service, kept by servicekit's projection runner."""
 
 from .assignments import AssignmentRow, list_assignments, workloads
-from .endorsements import EndorsementQuery, EndorsementRow, EndorsementsProjection, due_to_lapse, list_endorsements
+from .endorsements import (
+    EndorsementQuery,
+    EndorsementRow,
+    EndorsementsProjection,
+    due_to_lapse,
+    held_by,
+    list_endorsements,
+)
 from .reports import (
     DecisionCount,
     ReviewReportsProjection,
@@ -29,6 +36,7 @@ __all__ = [
     "decisions",
     "due_to_lapse",
     "find_latest_case_id",
+    "held_by",
     "list_assignments",
     "list_cases",
     "list_endorsements",

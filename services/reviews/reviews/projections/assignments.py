@@ -68,7 +68,7 @@ async def apply_to_assignments(conn: asyncpg.Connection, event: DomainEventProto
 class AssignmentRow:
     case_id: UUID
     application_id: UUID
-    applicant_name: str
+    applicant_name: str | None
     category: str
     category_name: str
     case_status: str

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -11,6 +12,7 @@ import asyncpg
 from eventsourcing.domain import DomainEventProtocol
 
 from ..domain import Endorsement
+from ..domain.erasure import Erasure
 from .stamps import timestamp_of
 
 DDL = """
@@ -34,6 +36,8 @@ CREATE TABLE IF NOT EXISTS endorsements (
 );
 CREATE INDEX IF NOT EXISTS endorsements_register ON endorsements (tenant, status, category, granted_at);
 CREATE INDEX IF NOT EXISTS endorsements_removal ON endorsements (tenant, status, removal_date);
+CREATE INDEX IF NOT EXISTS endorsements_holder ON endorsements (tenant, holder_account_id);
+ALTER TABLE endorsements ALTER COLUMN holder_name DROP NOT NULL;
 """
 
 COLUMNS = ("id, review_case_id, application_id, holder_account_id, holder_name, category, category_name, designation, "
@@ -47,7 +51,10 @@ class EndorsementsProjection:
 
     async def apply(self, conn: asyncpg.Connection, event: DomainEventProtocol[UUID]) -> None:
         endorsement_id, at = event.originator_id, timestamp_of(event)
-        if isinstance(event, Endorsement.Granted):
+        if isinstance(event, Erasure.SubjectErased):
+            await conn.execute("UPDATE endorsements SET holder_name = NULL WHERE tenant = $1 AND "
+                               "holder_account_id = $2", event.tenant, event.account_id)
+        elif isinstance(event, Endorsement.Granted):
             await conn.execute(
                 f"INSERT INTO endorsements ({COLUMNS}, tenant) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'active', $9, "
                 "$10, $11, $12, $13, $13, $14) ON CONFLICT (id) DO NOTHING",
@@ -81,7 +88,7 @@ class EndorsementRow:
     review_case_id: UUID
     application_id: UUID
     holder_account_id: UUID
-    holder_name: str
+    holder_name: str | None
     category: str
     category_name: str
     designation: str | None
@@ -117,5 +124,30 @@ async def due_to_lapse(pool: asyncpg.Pool, tenant: str, today: date, limit: int 
         rows = await conn.fetch(
             "SELECT id FROM endorsements WHERE tenant = $1 AND status = 'active' AND removal_date < $2 "
             "ORDER BY removal_date, id LIMIT $3", tenant, today, limit,
+        )
+    return [UUID(str(r["id"])) for r in rows]
+
+
+class RegisterBehind(RuntimeError):
+    """The register read model has not yet applied every event the question is about (transient: ask again)."""
+
+
+REGISTER_WAIT_SECONDS = 10.0
+
+
+async def held_by(pool: asyncpg.Pool, tenant: str, account_id: UUID, *, seen_up_to: int) -> list[UUID]:
+    """The endorsements of one holder not revoked yet (the candidates an erasure surrenders), once the register
+    has applied every stored event up to notification `seen_up_to`: a grant saved just before is never missed.
+    Raises RegisterBehind when it has not within REGISTER_WAIT_SECONDS."""
+    deadline = asyncio.get_running_loop().time() + REGISTER_WAIT_SECONDS
+    async with pool.acquire() as conn:
+        while int(await conn.fetchval("SELECT coalesce(max(position), 0) FROM projection_positions WHERE name = $1",
+                                      EndorsementsProjection.name)) < seen_up_to:
+            if asyncio.get_running_loop().time() > deadline:
+                raise RegisterBehind(f"the register has not reached notification {seen_up_to} yet")
+            await asyncio.sleep(0.05)
+        rows = await conn.fetch(
+            "SELECT id FROM endorsements WHERE tenant = $1 AND holder_account_id = $2 AND status <> 'revoked' "
+            "ORDER BY granted_at, id", tenant, account_id,
         )
     return [UUID(str(r["id"])) for r in rows]

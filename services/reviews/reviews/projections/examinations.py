@@ -14,8 +14,9 @@ from uuid import UUID
 import asyncpg
 from eventsourcing.domain import DomainEventProtocol
 
-from ..domain import examination_events as ev
-from ..domain.examination import Examination
+from ..domain.erasure import Erasure
+from ..domain.examination import events as ev
+from ..domain.examination.aggregate import Examination
 from .stamps import timestamp_of
 
 DDL = """
@@ -51,6 +52,7 @@ CREATE TABLE IF NOT EXISTS exam_scoring (
     scored_at timestamptz
 );
 CREATE INDEX IF NOT EXISTS exam_scoring_queue ON exam_scoring (tenant, scorer_email, status, due_on);
+ALTER TABLE examinations ALTER COLUMN applicant_name DROP NOT NULL;
 """
 
 
@@ -61,7 +63,10 @@ class ExaminationsProjection:
 
     async def apply(self, conn: asyncpg.Connection, event: DomainEventProtocol[UUID]) -> None:
         exam_id, at = event.originator_id, timestamp_of(event)
-        if isinstance(event, Examination.Opened):
+        if isinstance(event, Erasure.SubjectErased):
+            await conn.execute("UPDATE examinations SET applicant_name = NULL WHERE tenant = $1 AND "
+                               "applicant_account_id = $2", event.tenant, event.account_id)
+        elif isinstance(event, Examination.Opened):
             await conn.execute(
                 "INSERT INTO examinations (id, tenant, review_case_id, application_id, applicant_account_id, "
                 "applicant_name, category, status, opened_at, status_since) "
@@ -144,7 +149,7 @@ class ExaminationsProjection:
 
 
 @dataclass(frozen=True)
-class ExamQuery:
+class ExaminationQuery:
     tenant: str
     sitting: date | None = None
     status: str | None = None
@@ -157,7 +162,7 @@ class ExamRow:
     id: UUID
     review_case_id: UUID
     application_id: UUID
-    applicant_name: str
+    applicant_name: str | None
     category: str
     status: str
     attempts: int
@@ -173,7 +178,7 @@ EXAM_COLUMNS = (
 )
 
 
-async def list_examinations(pool: asyncpg.Pool, query: ExamQuery) -> tuple[list[ExamRow], int]:
+async def list_examinations(pool: asyncpg.Pool, query: ExaminationQuery) -> tuple[list[ExamRow], int]:
     """One page of a tenant's examinations, by sitting then the oldest first, and how many match in all."""
     where: list[str] = ["tenant = $1"]
     args: list[Any] = [query.tenant]

@@ -13,6 +13,7 @@ from eventsourcing.domain import DomainEventProtocol
 
 from ..domain import ReviewCase
 from ..domain import case_events as ev
+from ..domain.erasure import Erasure
 from ..domain.events_register import ReinstatementCaseApproved, RenewalCaseApproved
 from .assignments import DDL as ASSIGNMENTS_DDL
 from .assignments import apply_to_assignments
@@ -39,6 +40,9 @@ ALTER TABLE review_cases ADD COLUMN IF NOT EXISTS resume_status text;
 ALTER TABLE review_cases ADD COLUMN IF NOT EXISTS kind text;
 ALTER TABLE review_cases ADD COLUMN IF NOT EXISTS cycle text;
 ALTER TABLE review_cases ADD COLUMN IF NOT EXISTS cycle_opens_at timestamptz;
+ALTER TABLE review_cases ADD COLUMN IF NOT EXISTS applicant_account_id uuid;
+ALTER TABLE review_cases ALTER COLUMN applicant_name DROP NOT NULL;
+CREATE INDEX IF NOT EXISTS review_cases_applicant ON review_cases (tenant, applicant_account_id);
 CREATE INDEX IF NOT EXISTS review_cases_cycle ON review_cases (tenant, cycle, status);
 CREATE INDEX IF NOT EXISTS review_cases_queue ON review_cases (tenant, status, opened_at);
 CREATE INDEX IF NOT EXISTS review_cases_application ON review_cases (tenant, application_id, submission_number);
@@ -77,15 +81,18 @@ class ReviewCasesProjection:
     async def _apply_to_cases(self, conn: asyncpg.Connection, event: DomainEventProtocol[UUID]) -> None:
         case_id, at = event.originator_id, timestamp_of(event)
         kind = type(event)
-        if isinstance(event, ReviewCase.Opened):
+        if isinstance(event, Erasure.SubjectErased):
+            await conn.execute("UPDATE review_cases SET applicant_name = NULL WHERE tenant = $1 AND "
+                               "applicant_account_id = $2", event.tenant, event.account_id)
+        elif isinstance(event, ReviewCase.Opened):
             await conn.execute(
                 "INSERT INTO review_cases (id, tenant, application_id, submission_number, latest_submission, "
                 "applicant_name, category, category_name, status, received_at, opened_at, status_since, kind, cycle, "
-                "cycle_opens_at) VALUES ($1, $2, $3, $4, $4, $5, $6, $7, 'open', $8, $9, $9, $10, $11, $12) "
-                "ON CONFLICT (id) DO NOTHING",
+                "cycle_opens_at, applicant_account_id) VALUES ($1, $2, $3, $4, $4, $5, $6, $7, 'open', $8, $9, $9, "
+                "$10, $11, $12, $13) ON CONFLICT (id) DO NOTHING",
                 case_id, event.tenant, event.application_id, event.submission_number,
                 event.applicant.name, event.category, event.category_name, event.received_at, at,
-                event.kind, event.cycle, event.cycle_opens_at,
+                event.kind, event.cycle, event.cycle_opens_at, event.applicant.account_id,
             )
         elif kind in DECIDED_STATUS:
             decision: Any = event  # every decision event records `by`
@@ -141,7 +148,7 @@ class CaseRow:
     application_id: UUID
     submission_number: int
     latest_submission: int
-    applicant_name: str
+    applicant_name: str | None
     category: str
     category_name: str
     status: str

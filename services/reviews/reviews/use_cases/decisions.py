@@ -5,30 +5,29 @@ changes) in the same transaction. No case is assigned or decided before its revi
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from uuid import UUID
 
 from ..config import Tenant
 from ..domain import Actor, CaseKind, Work, effective_date_for, granted_endorsement
-from ..domain.examination import Examination
+from ..domain.examination.aggregate import Examination
 from ..store import CaseFile, ReviewStore
-from .exams import examination_of
+from .examinations import examination_of
 from .register_cases import register_approval
 
 
 class DecisionUseCases(ReviewStore):
     def approve(self, case_id: UUID, *, tenant: Tenant, by: Actor, designation: str | None = None,
-                effective_date: date | None = None, emerging: bool = False, now: datetime | None = None) -> CaseFile:
+                effective_date: date | None = None, emerging: bool = False, now: datetime) -> CaseFile:
         """Approve; the effective date defaults to today on the association's clock."""
-        moment = now or datetime.now(UTC)
 
         def attempt() -> None:
             case = self.get_case(case_id, tenant.slug)
             if case.kind is not CaseKind.INITIAL:
-                self.save(case, register_approval(self, case, tenant=tenant, by=by, now=moment, designation=designation,
+                self.save(case, register_approval(self, case, tenant=tenant, by=by, now=now, designation=designation,
                                                   effective_date=effective_date, emerging=emerging))
                 return
-            case.require_workable(Work.APPROVE_AS_EMERGING if emerging else Work.DECIDE, moment)
+            case.require_workable(Work.APPROVE_AS_EMERGING if emerging else Work.DECIDE, now)
             effective = effective_date_for(effective_date, today=tenant.today(now),
                                            received_on=tenant.local_date(case.received_at))
             case.approve(by, effective, designation, tenant.renewal.first_renewal_date(effective),
@@ -38,19 +37,20 @@ class DecisionUseCases(ReviewStore):
         self.retrying(attempt)
         return self.case_file(case_id, tenant.slug)
 
-    def approve_for_exam(self, case_id: UUID, *, tenant: Tenant, by: Actor, now: datetime | None = None) -> CaseFile:
+    def approve_for_exam(self, case_id: UUID, *, tenant: Tenant, by: Actor, now: datetime) -> CaseFile:
         def attempt() -> None:
             case = self.get_case(case_id, tenant.slug)
-            case.require_workable(Work.APPROVE_FOR_EXAM, now or datetime.now(UTC))
+            case.require_workable(Work.APPROVE_FOR_EXAM, now)
             case.approve_for_exam(by, tenant.policy)
-            self.save(case, Examination.for_case(case, by))  # registration, scoring: use_cases/exams.py
+            # registration and scoring: use_cases/examinations.py
+            self.save(case, Examination.for_case(case, by, self.fingerprint))
 
         self.retrying(attempt)
         return self.case_file(case_id, tenant.slug)
 
     def record_exam_result(self, case_id: UUID, *, tenant: Tenant, by: Actor, taken_on: date,
                            part1_percent: int | None, part2_passed: bool | None,
-                           now: datetime | None = None) -> CaseFile:
+                           now: datetime) -> CaseFile:
         def attempt() -> None:
             case = self.get_case(case_id, tenant.slug)
             case.record_exam_result(by, taken_on=taken_on, today=tenant.today(now), part1_percent=part1_percent,
@@ -67,10 +67,10 @@ class DecisionUseCases(ReviewStore):
         return self.case_file(case_id, tenant.slug)
 
     def defer(self, case_id: UUID, *, tenant: Tenant, by: Actor, reasons: Sequence[str],
-              recommendations: Sequence[str], earliest_rereview_on: date, now: datetime | None = None) -> CaseFile:
+              recommendations: Sequence[str], earliest_rereview_on: date, now: datetime) -> CaseFile:
         def attempt() -> None:
             case = self.get_case(case_id, tenant.slug)
-            case.require_workable(Work.DEFER, now or datetime.now(UTC))
+            case.require_workable(Work.DEFER, now)
             case.defer(by, reasons, recommendations, earliest_rereview_on, today=tenant.today(now),
                        policy=tenant.policy)
             self.save(case)
@@ -79,10 +79,10 @@ class DecisionUseCases(ReviewStore):
         return self.case_file(case_id, tenant.slug)
 
     def deny(self, case_id: UUID, *, tenant: Tenant, by: Actor, reasons: Sequence[str],
-             now: datetime | None = None) -> CaseFile:
+             now: datetime) -> CaseFile:
         def attempt() -> None:
             case = self.get_case(case_id, tenant.slug)
-            case.require_workable(Work.DENY, now or datetime.now(UTC))
+            case.require_workable(Work.DENY, now)
             case.deny(by, reasons, tenant.policy)
             self.save(case)
 

@@ -12,7 +12,7 @@ from ..store import EndorsementFile, ReviewStore
 
 class EndorsementUseCases(ReviewStore):
     def approve_renewal(self, endorsement_id: UUID, *, tenant: Tenant, by: Actor, renewal_year: int | None = None,
-                        now: datetime | None = None) -> EndorsementFile:
+                        now: datetime) -> EndorsementFile:
         def attempt() -> None:
             endorsement = self.get_endorsement(endorsement_id, tenant.slug)
             endorsement.approve_renewal(by, today=tenant.today(now), terms=tenant.terms, renewal_year=renewal_year)
@@ -22,7 +22,7 @@ class EndorsementUseCases(ReviewStore):
         return self.endorsement_file(endorsement_id, tenant.slug)
 
     def revoke(self, endorsement_id: UUID, *, tenant: Tenant, by: Actor, reason: str,
-               now: datetime | None = None) -> EndorsementFile:
+               now: datetime) -> EndorsementFile:
         def attempt() -> None:
             endorsement = self.get_endorsement(endorsement_id, tenant.slug)
             endorsement.revoke(by, today=tenant.today(now), reason=reason)
@@ -32,7 +32,7 @@ class EndorsementUseCases(ReviewStore):
         return self.endorsement_file(endorsement_id, tenant.slug)
 
     def reinstate(self, endorsement_id: UUID, *, tenant: Tenant, by: Actor, application_id: UUID | None = None,
-                  now: datetime | None = None) -> EndorsementFile:
+                  now: datetime) -> EndorsementFile:
         def attempt() -> None:
             endorsement = self.get_endorsement(endorsement_id, tenant.slug)
             endorsement.reinstate(by, today=tenant.today(now), terms=tenant.terms, application_id=application_id)
@@ -41,7 +41,7 @@ class EndorsementUseCases(ReviewStore):
         self.retrying(attempt)
         return self.endorsement_file(endorsement_id, tenant.slug)
 
-    def lapse_if_due(self, endorsement_id: UUID, *, tenant: Tenant, now: datetime | None = None) -> bool:
+    def lapse_if_due(self, endorsement_id: UUID, *, tenant: Tenant, now: datetime) -> bool:
         """Lapse the endorsement when it is past its removal date unrenewed; False when nothing was due."""
 
         def attempt() -> bool:

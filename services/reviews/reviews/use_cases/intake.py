@@ -10,9 +10,9 @@ from uuid import UUID
 
 from ..config import Tenant
 from ..domain import CYCLED_KINDS, Actor, Applicant, CaseKind, CycleCalendar, ReviewCase, review_case_id
-from ..domain.examination import Examination
+from ..domain.examination.aggregate import Examination
 from ..store import CaseFile, ReviewStore
-from .exams import examination_of
+from .examinations import examination_of
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,8 @@ class IntakeUseCases(ReviewStore):
             submission_number=submission.submission_number, applicant=submission.applicant,
             category=submission.category, category_name=submission.category_name,
             rule_set_version=submission.rule_set_version, received_at=submission.received_at,
-            employer=submission.employer, related_emails=submission.related_emails, kind=submission.kind,
+            fingerprint=self.fingerprint, employer=submission.employer, related_emails=submission.related_emails,
+            kind=submission.kind,
             endorsement_id=submission.endorsement_id, renewal_year=submission.renewal_year,
             cycle=(cycles.cycle_for(submission.received_at)
                    if cycles is not None and submission.kind in CYCLED_KINDS else None),

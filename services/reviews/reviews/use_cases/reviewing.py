@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from uuid import UUID
 
 from ..config import Tenant
@@ -31,13 +31,13 @@ def roster_entry(tenant: Tenant, email: str) -> Reviewer:
 
 class ReviewingUseCases(ReviewStore):
     def assign_reviewer(self, case_id: UUID, *, tenant: Tenant, by: Actor, reviewer_email: str,
-                        now: datetime | None = None) -> CaseFile:
+                        now: datetime) -> CaseFile:
         reviewer = roster_entry(tenant, reviewer_email)
 
         def attempt() -> None:
             case = self.get_case(case_id, tenant.slug)
-            case.require_workable(Work.ASSIGN_REVIEWER, now or datetime.now(UTC))
-            case.assign_reviewer(reviewer, by, tenant.policy)
+            case.require_workable(Work.ASSIGN_REVIEWER, now)
+            case.assign_reviewer(reviewer, by, tenant.policy, self.fingerprint)
             self.save(case)
 
         self.retrying(attempt)
@@ -63,7 +63,7 @@ class ReviewingUseCases(ReviewStore):
                 continue
             own, needed = tenant.policy.rank(reviewer.category), tenant.policy.rank(case.category)
             eligible = reviewer.active and reviewer.trained and own is not None and needed is not None and own >= needed
-            if eligible and conflict_of(reviewer, case.relations) is None:
+            if eligible and conflict_of(reviewer, case.relations, self.fingerprint) is None:
                 suggestions.append(reviewer)
         return suggestions
 

@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import shutil
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,14 +14,19 @@ from uuid import UUID, uuid4
 
 import httpx
 import pytest
+from devstack.postgres import fresh_database
 from endorsement_contracts import partition_counts
 from kafka import KafkaConsumer
 from kafka.admin import KafkaAdminClient, NewTopic
 from kafka.errors import TopicAlreadyExistsError
-from reviews.bootstrap import build
+from reviews.application import Reviews
+from reviews.bootstrap import build, open_reviews
 from reviews.config import ReviewsSettings, TenantCatalog, load_tenants
 from servicekit.identity import Identity, issue_token
 from servicekit.runtime import Service, attach
+from servicekit.shredding import SubjectKeys
+
+from .applications_twins import producer_keys, unsealer
 
 TENANTS_DIR = Path(__file__).resolve().parents[4] / "config" / "tenants"
 
@@ -50,7 +55,28 @@ def settings(database_url: str, topics: str, gateway_keys: tuple[str, str]) -> R
         port=8002,
         tenants_dir=str(TENANTS_DIR),
         reviews_consumer_group=f"reviews-test-{uuid4().hex[:8]}",
+        environment="test",  # the personal-data master key derived from the database (servicekit.settings)
+        publish_v1_events=True,  # migration mode: tests compare each sealed v2 twin with its v1 event
     )
+
+
+@pytest.fixture(scope="session")
+def applications_keys(postgres_server_url: str) -> Iterator[SubjectKeys]:
+    """The stand-in applications producer's keys: tests seal its events' v2 twins with them (`applications_twins`),
+    and the service under test opens them through a `LocalUnsealer` over the same keys. One database for the whole
+    session, as the broker is: a test's consumer also reads the records earlier tests published, and opens them."""
+    with fresh_database(postgres_server_url, "apps") as url:
+        keys = producer_keys(url)
+        yield keys
+        keys.close()
+
+
+@pytest.fixture
+def open_store(database_url: str) -> Callable[[], Reviews]:
+    """Opens the event store as the service does (subject keys under the test master key), without the service."""
+    store_settings = ReviewsSettings(database_url=database_url, kafka_bootstrap_servers="unused:9092",
+                                     gateway_public_key="unused", environment="test")
+    return lambda: open_reviews(store_settings)
 
 
 @dataclass
@@ -69,9 +95,10 @@ async def run(service: Service) -> AsyncIterator[Running]:
 
 
 @pytest.fixture
-async def running(settings: ReviewsSettings) -> AsyncIterator[Running]:
-    """The whole service (consumer, relay, projection) as the process runs it; HTTP through ASGI."""
-    async with run(build(settings)) as running:
+async def running(settings: ReviewsSettings, applications_keys: SubjectKeys) -> AsyncIterator[Running]:
+    """The whole service (consumer, relay, projection) as the process runs it; HTTP through ASGI. It opens the
+    applications events' sealed fields with the stand-in producer's keys."""
+    async with run(build(settings, unsealer=unsealer(applications_keys))) as running:
         yield running
 
 
@@ -175,11 +202,13 @@ Start = Callable[..., contextlib.AbstractAsyncContextManager[Running]]
 
 
 @pytest.fixture
-def start(settings: ReviewsSettings) -> Start:
-    """Run the service built with other tenants, clock or settings: `async with start(tenants=...) as running`."""
+def start(settings: ReviewsSettings, applications_keys: SubjectKeys) -> Start:
+    """Run the service built with other tenants, clock or settings: `async with start(tenants=...) as running`
+    (opening the applications events' sealed fields with the stand-in producer's keys, unless told otherwise)."""
 
     def starting(*, consume: bool = True, settings_changes: dict[str, Any] | None = None,
                  **build_kwargs: Any) -> contextlib.AbstractAsyncContextManager[Running]:
+        build_kwargs.setdefault("unsealer", unsealer(applications_keys))
         service = build(settings.model_copy(update=settings_changes or {}), **build_kwargs)
         if not consume:
             service.consumer = None

@@ -10,7 +10,7 @@ from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 
 from endorsement_contracts import (
-    APPLICATIONS,
+    APPLICATIONS_V2,
     DEAD_LETTER,
     REVIEWS,
     ApplicationSubmitted,
@@ -18,10 +18,12 @@ from endorsement_contracts import (
     KafkaRecord,
     Person,
     decode,
-    encode,
 )
 from kafka import KafkaProducer
 from reviews.domain import ReviewCase, review_case_id
+from servicekit.shredding import SubjectKeys
+
+from .applications_twins import twin_record
 
 
 def submitted(*, tenant: str = "itmhca", application_id: UUID | None = None) -> ApplicationSubmitted:
@@ -37,8 +39,9 @@ def submitted(*, tenant: str = "itmhca", application_id: UUID | None = None) -> 
     )
 
 
-def record_of(event: ApplicationSubmitted) -> KafkaRecord:
-    return encode(event, event_id=uuid4(), source="/services/applications")
+def record_of(keys: SubjectKeys, event: ApplicationSubmitted) -> KafkaRecord:
+    """As the applications relay publishes it on `endorsement.applications.v2`: its sealed twin."""
+    return twin_record(keys, event)
 
 
 def with_headers(record: KafkaRecord, **changes: str | None) -> list[tuple[str, bytes]]:
@@ -61,15 +64,16 @@ async def test_a_submission_opens_one_case_approval_is_published_and_garbage_is_
     auth: Callable[..., dict[str, str]],
     wait_for: Callable[..., Awaitable[Any]],
     read: Callable[..., list[Any]],
+    applications_keys: SubjectKeys,
 ) -> None:
     service, client = running.service, running.client
     group = service.settings.reviews_consumer_group  # type: ignore[attr-defined]
     bootstrap = service.settings.kafka_bootstrap_servers
     first, second = submitted(), submitted()
-    first_record, second_record = record_of(first), record_of(second)
+    first_record, second_record = record_of(applications_keys, first), record_of(applications_keys, second)
     valid = json.loads(first_record.value)
     schema_invalid = json.dumps({**valid, "submission_number": 0}).encode()
-    unknown_tenant = record_of(submitted(tenant="nowhere"))
+    unknown_tenant = record_of(applications_keys, submitted(tenant="nowhere"))
 
     # given, on one partition: a submission delivered twice (the second a republished copy at a new offset),
     # five records no one can accept, and then another submission
@@ -79,13 +83,13 @@ async def test_a_submission_opens_one_case_approval_is_published_and_garbage_is_
         (first_record.value, first_record.headers),
         (b"{not json", first_record.headers),
         (first_record.value, with_headers(first_record, ce_type=None)),
-        (first_record.value, with_headers(first_record, ce_type="ApplicationExploded.v1")),
+        (first_record.value, with_headers(first_record, ce_type="ApplicationExploded.v2")),
         (schema_invalid, first_record.headers),
         (unknown_tenant.value, unknown_tenant.headers),
         (second_record.value, second_record.headers),
     ]
     producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all")
-    futures = [producer.send(APPLICATIONS.name, key=key, value=value, headers=headers) for value, headers in sends]
+    futures = [producer.send(APPLICATIONS_V2.name, key=key, value=value, headers=headers) for value, headers in sends]
     producer.flush()
     offsets = [f.get(timeout=10).offset for f in futures]
     producer.close()
@@ -120,10 +124,10 @@ async def test_a_submission_opens_one_case_approval_is_published_and_garbage_is_
     assert len(dead) == 5
     assert reasons[offsets[2]].startswith("value is not JSON")
     assert reasons[offsets[3]] == "missing CloudEvents headers: ce_type"
-    assert reasons[offsets[4]] == "unknown ce_type 'ApplicationExploded.v1'"
-    assert reasons[offsets[5]].startswith("ApplicationSubmitted.v1 failed validation: submission_number")
+    assert reasons[offsets[4]] == "unknown ce_type 'ApplicationExploded.v2'"
+    assert reasons[offsets[5]].startswith("ApplicationSubmitted.v2 failed validation: submission_number")
     assert reasons[offsets[6]] == "unknown tenant 'nowhere'"
-    assert all(header(r, "dlq_source_topic") == APPLICATIONS.name for r in dead)
+    assert all(header(r, "dlq_source_topic") == APPLICATIONS_V2.name for r in dead)
     assert next(r for r in dead if int(header(r, "dlq_source_offset")) == offsets[2]).value == b"{not json"
 
     # when the coordinator approves the first case

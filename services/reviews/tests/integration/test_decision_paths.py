@@ -15,9 +15,11 @@ from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 from zoneinfo import ZoneInfo
 
 import httpx
-from endorsement_contracts import APPLICATIONS, REVIEWS, ApplicationSubmitted, Person, decode, encode
-from kafka import KafkaProducer
+from endorsement_contracts import REVIEWS, ApplicationSubmitted, Person, decode
 from reviews.config import TenantCatalog
+from servicekit.shredding import SubjectKeys
+
+from .applications_twins import publish
 
 PHOENIX = ZoneInfo("America/Phoenix")
 Auth = Callable[..., dict[str, str]]
@@ -38,14 +40,9 @@ def submitted(application_id: UUID, number: int, *, tenant: str = "itmhca", cate
     )
 
 
-def deliver_twice(bootstrap: str, event: ApplicationSubmitted) -> None:
-    """The same record twice (same ce_id): a redelivery the consumer must recognise."""
-    record = encode(event, event_id=uuid4(), source="/services/applications")
-    producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all")
-    for _ in range(2):
-        producer.send(APPLICATIONS.name, key=record.key, value=record.value, headers=record.headers)
-    producer.flush()
-    producer.close()
+def deliver_twice(bootstrap: str, keys: SubjectKeys, event: ApplicationSubmitted) -> None:
+    """The same record (its sealed v2 twin) twice, same ce_id: a redelivery the consumer must recognise."""
+    publish(bootstrap, keys, event, times=2)
 
 
 def header(record: Any, name: str) -> str:
@@ -87,19 +84,19 @@ class Coordinator:
 
 
 async def test_one_reviewer_paths_from_submission_to_every_decision(running: Any, auth: Auth, wait_for: WaitFor,
-                                                                    read: Read) -> None:
+                                                                    read: Read, applications_keys: SubjectKeys) -> None:
     service, bootstrap = running.service, running.service.settings.kafka_bootstrap_servers
     coordinator = Coordinator(running.client, auth())
     returned_app, deferred_app, exam_app = uuid4(), uuid4(), uuid4()
     for app, category in ((returned_app, "IFS"), (deferred_app, "IFS"), (exam_app, "IMHM-C")):
-        deliver_twice(bootstrap, submitted(app, 1, category=category))
+        deliver_twice(bootstrap, applications_keys, submitted(app, 1, category=category))
     case = await wait_for(lambda: coordinator.case(returned_app), within=30)
     cases = f"/reviews/cases/{case['id']}"
 
     # incomplete: returned with what is missing; the resubmission (delivered twice) resumes the same case
     returned = await coordinator.post(f"{cases}/completeness", {"outcome": "incomplete", "items": ["Transcript"]})
     assert (returned["status"], returned["requested_items"]) == ("returned", ["Transcript"])
-    deliver_twice(bootstrap, submitted(returned_app, 2))
+    deliver_twice(bootstrap, applications_keys, submitted(returned_app, 2))
 
     async def resumed_at(number: int, status: str) -> dict[str, Any] | None:
         found = await coordinator.case(returned_app)
@@ -110,7 +107,7 @@ async def test_one_reviewer_paths_from_submission_to_every_decision(running: Any
     await coordinator.post(f"{cases}/completeness", {"outcome": "complete"})
     on_hold = await coordinator.post(f"{cases}/request-information", {"items": ["RSC log"], "message": "Thanks"})
     assert on_hold["status"] == "on_hold"
-    deliver_twice(bootstrap, submitted(returned_app, 3))
+    deliver_twice(bootstrap, applications_keys, submitted(returned_app, 3))
     await wait_for(lambda: resumed_at(3, "in_review"), within=30)
     approved = await coordinator.post(f"{cases}/approve")
     endorsement_id = approved["decision"]["endorsement_id"]
@@ -165,8 +162,8 @@ async def test_one_reviewer_paths_from_submission_to_every_decision(running: Any
 
 
 async def test_two_reviewer_paths_consensus_escalation_and_conflicts(start: Any, two_associations: TenantCatalog,
-                                                                     auth: Auth, wait_for: WaitFor,
-                                                                     read: Read) -> None:
+                                                                     auth: Auth, wait_for: WaitFor, read: Read,
+                                                                     applications_keys: SubjectKeys) -> None:
     async with start(tenants=two_associations) as running:
         bootstrap, client = running.service.settings.kafka_bootstrap_servers, running.client
         coordinator = Coordinator(client, auth(tenant="twin-assoc"))
@@ -176,9 +173,9 @@ async def test_two_reviewer_paths_consensus_escalation_and_conflicts(start: Any,
 
         first, second = reviewer("first@twin.example"), reviewer("second@twin.example")
         agreed_app, split_app, conflicted_app = uuid4(), uuid4(), uuid4()
-        deliver_twice(bootstrap, submitted(agreed_app, 1, tenant="twin-assoc"))
-        deliver_twice(bootstrap, submitted(split_app, 1, tenant="twin-assoc"))
-        deliver_twice(bootstrap, submitted(conflicted_app, 1, tenant="twin-assoc", details={
+        deliver_twice(bootstrap, applications_keys, submitted(agreed_app, 1, tenant="twin-assoc"))
+        deliver_twice(bootstrap, applications_keys, submitted(split_app, 1, tenant="twin-assoc"))
+        deliver_twice(bootstrap, applications_keys, submitted(conflicted_app, 1, tenant="twin-assoc", details={
             "employer": "north clinic", "rater_emails": "x@example.org, Second@Twin.example"}))
         case = await wait_for(lambda: coordinator.case(agreed_app), within=30)
         cases = f"/reviews/cases/{case['id']}"

@@ -4,7 +4,7 @@ endorsement this association does not hold is refused with nothing saved."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -19,12 +19,12 @@ from endorsement_contracts.events.applications import (
     RequirementOutcome,
 )
 from reviews.application import Reviews
-from reviews.config import SCHEMA, TenantCatalog, load_tenants
+from reviews.config import TenantCatalog, load_tenants
 from reviews.domain import Actor, CaseKind, review_case_id
 from reviews.entrypoints.consumer import handlers
 from servicekit.consumer import IdempotentConsumer, RejectedMessage
-from servicekit.eventstore import open_application
 
+NO_HOLDINGS = lambda tenant, account_id: []  # noqa: E731 (no test here holds an endorsement)
 TENANTS_DIR = Path(__file__).resolve().parents[4] / "config" / "tenants"
 HOLDER = Person(account_id=uuid4(), name="Hana Holder", email="hana@example.org")
 COORDINATOR = Actor(account_id=uuid4(), name="Cora Coordinator")
@@ -43,8 +43,8 @@ def common(application_id: UUID, number: int = 1) -> dict[str, Any]:
 
 
 @pytest.fixture
-def reviews(database_url: str) -> Iterator[Reviews]:
-    app = open_application(Reviews, database_url, SCHEMA)
+def reviews(open_store: Callable[[], Reviews]) -> Iterator[Reviews]:
+    app = open_store()
     yield app
     app.close()
 
@@ -60,14 +60,15 @@ def granted_endorsement(reviews: Reviews, tenants: TenantCatalog, consumer: Idem
                      consumer.tracking_for(APPLICATIONS.name, 5, 100))
     itmhca = tenants.get("itmhca")
     assert itmhca is not None
-    case = reviews.approve(review_case_id(application_id, 1), tenant=itmhca, by=COORDINATOR)
+    case = reviews.approve(review_case_id(application_id, 1), tenant=itmhca, by=COORDINATOR, now=datetime.now(UTC))
     assert case.case.endorsement_id is not None
     return case.case.endorsement_id
 
 
 def test_every_submission_kind_opens_one_case_however_often_delivered(reviews: Reviews,
                                                                       tenants: TenantCatalog) -> None:
-    consumer = IdempotentConsumer(reviews, group_id="reviews", handlers=handlers(reviews, tenants))
+    consumer = IdempotentConsumer(reviews, group_id="reviews",
+                                  handlers=handlers(reviews, tenants, holdings=NO_HOLDINGS))
     endorsement_id = granted_endorsement(reviews, tenants, consumer)
     application, renewal, reinstatement = uuid4(), uuid4(), uuid4()
     submissions: list[tuple[IntegrationEvent, CaseKind]] = [
@@ -96,7 +97,8 @@ def test_every_submission_kind_opens_one_case_however_often_delivered(reviews: R
 
 
 def test_a_resubmission_resumes_the_paused_case_once(reviews: Reviews, tenants: TenantCatalog) -> None:
-    consumer = IdempotentConsumer(reviews, group_id="reviews", handlers=handlers(reviews, tenants))
+    consumer = IdempotentConsumer(reviews, group_id="reviews",
+                                  handlers=handlers(reviews, tenants, holdings=NO_HOLDINGS))
     itmhca = tenants.get("itmhca")
     assert itmhca is not None
     application = uuid4()
@@ -116,7 +118,8 @@ def test_a_resubmission_resumes_the_paused_case_once(reviews: Reviews, tenants: 
 
 def test_a_renewal_about_an_unknown_or_different_endorsement_is_refused(reviews: Reviews,
                                                                         tenants: TenantCatalog) -> None:
-    consumer = IdempotentConsumer(reviews, group_id="reviews", handlers=handlers(reviews, tenants))
+    consumer = IdempotentConsumer(reviews, group_id="reviews",
+                                  handlers=handlers(reviews, tenants, holdings=NO_HOLDINGS))
     endorsement_id = granted_endorsement(reviews, tenants, consumer)
     handle = consumer.handlers[RenewalSubmitted]
     unknown = RenewalSubmitted(**common(uuid4()), endorsement_id=uuid4(), renewal_year=2026,

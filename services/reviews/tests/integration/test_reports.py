@@ -4,7 +4,7 @@ stored events; the reports computed from it; and a rebuild from the event store 
 from __future__ import annotations
 
 import math
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
@@ -18,7 +18,6 @@ from reviews.config import SCHEMA, Tenant, load_tenants
 from reviews.domain import Actor, Applicant, Cadence, CaseKind, CycleCalendar, ReviewCase
 from reviews.projections import ReviewCasesProjection, ReviewReportsProjection, decisions, time_in_state
 from reviews.projections.reports import case_time_in_state
-from servicekit.eventstore import open_application
 from servicekit.postgres import asyncpg_server_settings
 from servicekit.projection import ProjectionRunner
 
@@ -27,8 +26,8 @@ COORDINATOR = Actor(account_id=uuid4(), name="Cora Coordinator")
 
 
 @pytest.fixture
-def reviews(database_url: str) -> Iterator[Reviews]:
-    app = open_application(Reviews, database_url, SCHEMA)
+def reviews(open_store: Callable[[], Reviews]) -> Iterator[Reviews]:
+    app = open_store()
     yield app
     app.close()
 
@@ -97,6 +96,7 @@ async def test_stays_and_decisions_follow_the_events_and_a_rebuild_gives_the_sam
     reviews: Reviews, pool: asyncpg.Pool, itmhca: Tenant
 ) -> None:
     rolling = replace(itmhca, cycles=None)
+    acting_at = datetime.now(UTC)  # the coordinator decides on the wall clock, like the submissions arrive
     # an intake that always closes at the very start of the quarter: every case waits for the next one
     waiting = replace(itmhca, cycles=CycleCalendar(cadence=Cadence.QUARTERLY, timezone=itmhca.timezone,
                                                    deadline_day=1, deadline_time=time(0, 0)))
@@ -108,12 +108,13 @@ async def test_stays_and_decisions_follow_the_events_and_a_rebuild_gives_the_sam
     reviews.pass_completeness(paused.id, tenant=rolling, by=COORDINATOR)
     reviews.request_information(paused.id, tenant=rolling, by=COORDINATOR, items=["RSC log"])
     submit(reviews, rolling, "IFS", application_id=paused.application_id, number=3)
-    reviews.approve(paused.id, tenant=rolling, by=COORDINATOR)
+    reviews.approve(paused.id, tenant=rolling, by=COORDINATOR, now=acting_at)
     deferred = submit(reviews, rolling, "IFS")
     reviews.defer(deferred.id, tenant=rolling, by=COORDINATOR, reasons=["RSC hours short"], recommendations=[],
-                  earliest_rereview_on=rolling.today() + timedelta(days=90))
+                  earliest_rereview_on=rolling.today(acting_at) + timedelta(days=90), now=acting_at)
     emerging = submit(reviews, rolling, "IFRS")
-    endorsement_id = reviews.approve(emerging.id, tenant=rolling, by=COORDINATOR, emerging=True).case.endorsement_id
+    endorsement_id = reviews.approve(emerging.id, tenant=rolling, by=COORDINATOR, emerging=True,
+                                     now=acting_at).case.endorsement_id
     assert endorsement_id is not None
     # and one case waiting for its cycle
     queued = submit(reviews, waiting, "IMHS")
@@ -158,7 +159,7 @@ async def test_stays_and_decisions_follow_the_events_and_a_rebuild_gives_the_sam
 
     # decisions per cycle, category, kind and outcome, once the waiting case's cycle opened
     reviews.approve(queued.id, tenant=waiting, by=COORDINATOR, now=two_days_in)
-    renewal_window = datetime(rolling.today().year + 1, 11, 2, 17, 0, tzinfo=UTC)
+    renewal_window = datetime(rolling.today(acting_at).year + 1, 11, 2, 17, 0, tzinfo=UTC)
     renewal = reviews.case_for(Submission(
         tenant="itmhca", application_id=uuid4(), submission_number=1, applicant=emerging.applicant,
         category="IFRS", category_name="IFRS", rule_set_version="itmhca/IFRS/2025-01-01",

@@ -11,10 +11,12 @@ from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 
 import httpx
-from endorsement_contracts import APPLICATIONS, REVIEWS, ApplicationSubmitted, IntegrationEvent, Person, encode
+from endorsement_contracts import REVIEWS, ApplicationSubmitted, IntegrationEvent, Person
 from endorsement_contracts.events.applications import ApplicationResubmitted
-from kafka import KafkaProducer
 from reviews.config import TenantCatalog
+from servicekit.shredding import SubjectKeys
+
+from .applications_twins import publish
 
 Auth = Callable[..., dict[str, str]]
 WaitFor = Callable[..., Awaitable[Any]]
@@ -38,13 +40,9 @@ def resubmitted(application_id: UUID, number: int, tenant: str) -> ApplicationRe
     return ApplicationResubmitted(**facts(application_id, number, tenant), in_response_to="information_request")
 
 
-def deliver_twice(bootstrap: str, event: IntegrationEvent) -> None:
-    record = encode(event, event_id=uuid4(), source="/services/applications")
-    producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all")
-    for _ in range(2):
-        producer.send(APPLICATIONS.name, key=record.key, value=record.value, headers=record.headers)
-    producer.flush()
-    producer.close()
+def deliver_twice(bootstrap: str, keys: SubjectKeys, event: IntegrationEvent) -> None:
+    """The event's sealed v2 twin, twice (same ce_id)."""
+    publish(bootstrap, keys, event, times=2)
 
 
 def on_topic(read: Read, bootstrap: str, key: str, expect: int) -> list[tuple[str, dict[str, Any]]]:
@@ -87,13 +85,13 @@ async def resumed(desk: Desk, application_id: UUID, number: int, status: str) ->
 
 
 async def test_one_reviewer_from_submission_through_information_request_and_resubmission_to_grant(
-    running: Any, auth: Auth, wait_for: WaitFor, read: Read
+    running: Any, auth: Auth, wait_for: WaitFor, read: Read, applications_keys: SubjectKeys
 ) -> None:
     bootstrap = running.service.settings.kafka_bootstrap_servers
     desk = Desk(running.client, auth())
     mentor = auth(roles=("reviewer",), email=MENTOR, name="Mia Mentor")
     application = uuid4()
-    deliver_twice(bootstrap, submitted(application, "itmhca"))
+    deliver_twice(bootstrap, applications_keys, submitted(application, "itmhca"))
     case = await wait_for(lambda: desk.case(application), within=30)
     assert (case["kind"], case["cycle"]["waiting"]) == ("initial", False)  # ITMHCA: quarters, none waits
     # the coordinator finds it complete; the reviewer accepts, then asks the applicant for more
@@ -103,7 +101,7 @@ async def test_one_reviewer_from_submission_through_information_request_and_resu
                               body={"items": ["RSC log for 2025"]})
     assert on_hold["status"] == "on_hold"
     # the applicant resubmits (delivered twice): the same case resumes in review, with its reviewer
-    deliver_twice(bootstrap, resubmitted(application, 2, "itmhca"))
+    deliver_twice(bootstrap, applications_keys, resubmitted(application, 2, "itmhca"))
     await wait_for(lambda: resumed(desk, application, 2, "in_review"), within=30)
     await desk.post(f"/reviews/assignments/{case['id']}/recommendation", headers=mentor,
                     body={"recommendation": "endorse", "checklist": [{"area": "reflection", "met": True}]})
@@ -119,11 +117,12 @@ async def test_one_reviewer_from_submission_through_information_request_and_resu
     [(kind, grant)] = on_topic(read, bootstrap, granted["decision"]["endorsement_id"], 1)
     assert (kind, grant["application_id"], grant["review_case_id"]) == (
         "EndorsementGranted.v1", str(application), case["id"])
-    assert running.service.consumer.stats.by_type["ApplicationResubmitted.v1"] >= 1  # other tests' records too
+    assert running.service.consumer.stats.by_type["ApplicationResubmitted.v2"] >= 1  # other tests' records too
 
 
 async def test_two_reviewers_with_an_information_request_between_them_reach_a_grant(
-    start: Any, two_associations: TenantCatalog, auth: Auth, wait_for: WaitFor, read: Read
+    start: Any, two_associations: TenantCatalog, auth: Auth, wait_for: WaitFor, read: Read,
+    applications_keys: SubjectKeys,
 ) -> None:
     async with start(tenants=two_associations) as running:
         bootstrap = running.service.settings.kafka_bootstrap_servers
@@ -133,7 +132,7 @@ async def test_two_reviewers_with_an_information_request_between_them_reach_a_gr
             return auth(tenant="twin-assoc", roles=("reviewer",), email=email, name=email.partition("@")[0])
 
         application = uuid4()
-        deliver_twice(bootstrap, submitted(application, "twin-assoc"))
+        deliver_twice(bootstrap, applications_keys, submitted(application, "twin-assoc"))
         case = await wait_for(lambda: desk.case(application), within=30)
         assert case["cycle"] is None  # twin-assoc has no cycles: rolling intake
         path = f"/reviews/cases/{case['id']}"
@@ -141,7 +140,7 @@ async def test_two_reviewers_with_an_information_request_between_them_reach_a_gr
         # the first reviewer recommends; the coordinator then asks the applicant for more
         await desk.review(case["id"], "first@twin.example", reviewer("first@twin.example"))
         assert (await desk.post(f"{path}/request-information", {"items": ["Second reference"]}))["status"] == "on_hold"
-        deliver_twice(bootstrap, resubmitted(application, 2, "twin-assoc"))
+        deliver_twice(bootstrap, applications_keys, resubmitted(application, 2, "twin-assoc"))
         back = await wait_for(lambda: resumed(desk, application, 2, "in_review"), within=30)
         assert [a["recommendation"]["recommendation"] for a in back["review"]["assignments"]] == ["endorse"]
         # the second reviewer agrees: consensus, and the coordinator grants

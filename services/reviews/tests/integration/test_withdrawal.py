@@ -10,11 +10,14 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 
-from endorsement_contracts import APPLICATIONS, REVIEWS, ApplicationSubmitted, IntegrationEvent, Person, encode
+from endorsement_contracts import REVIEWS, ApplicationSubmitted, IntegrationEvent, Person
 from endorsement_contracts.events.applications import ApplicationWithdrawn
 from kafka import KafkaProducer
 from reviews.domain import review_case_id
-from reviews.domain.examination import examination_id_for
+from reviews.domain.examination.aggregate import examination_id_for
+from servicekit.shredding import SubjectKeys
+
+from .applications_twins import twin_record
 
 Auth = Callable[..., dict[str, str]]
 WaitFor = Callable[..., Awaitable[Any]]
@@ -52,20 +55,21 @@ def withdrawn(application_id: UUID, submission_number: int = 1, category: str = 
     )
 
 
-def send(bootstrap: str, events: list[tuple[IntegrationEvent, int]], *, key: bytes | None = None) -> None:
-    """Each event as one CloudEvent record, sent `times` times (a redelivery), in order; under `key` when given, so
-    a later record on the same partition shows the earlier ones were handled."""
+def send(bootstrap: str, keys: SubjectKeys, events: list[tuple[IntegrationEvent, int]], *,
+         key: bytes | None = None) -> None:
+    """Each event as one CloudEvent record (its sealed v2 twin), sent `times` times (a redelivery), in order; under
+    `key` when given, so a later record on the same partition shows the earlier ones were handled."""
     producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all")
     for event, times in events:
-        record = encode(event, event_id=uuid4(), source="/services/applications")
+        record = twin_record(keys, event)
         for _ in range(times):
-            producer.send(APPLICATIONS.name, key=key or record.key, value=record.value, headers=record.headers)
+            producer.send(record.topic, key=key or record.key, value=record.value, headers=record.headers)
     producer.flush()
     producer.close()
 
 
 async def test_a_withdrawal_closes_the_undecided_case_once_and_leaves_decided_cases_alone(
-    running: Any, auth: Auth, wait_for: WaitFor, read: Read
+    running: Any, auth: Auth, wait_for: WaitFor, read: Read, applications_keys: SubjectKeys
 ) -> None:
     service, client = running.service, running.client
     bootstrap = service.settings.kafka_bootstrap_servers
@@ -82,7 +86,8 @@ async def test_a_withdrawal_closes_the_undecided_case_once_and_leaves_decided_ca
         return response.json()
 
     # given a case in review whose reviewer accepted it, an approved case, and a case approved for the exam
-    send(bootstrap, [(submitted(reviewed), 1), (submitted(decided), 1), (submitted(examined, "IMHM-C"), 1)])
+    send(bootstrap, applications_keys,
+         [(submitted(reviewed), 1), (submitted(decided), 1), (submitted(examined, "IMHM-C"), 1)])
     in_review = await wait_for(lambda: case(reviewed), within=30)
     path = f"/reviews/cases/{in_review['id']}"
     await post(f"{path}/completeness", {"outcome": "complete"})
@@ -103,6 +108,7 @@ async def test_a_withdrawal_closes_the_undecided_case_once_and_leaves_decided_ca
     key = f"withdrawals-{uuid4()}".encode()
     send(
         bootstrap,
+        applications_keys,
         [
             (withdrawn(reviewed), 2),
             (withdrawn(decided), 2),

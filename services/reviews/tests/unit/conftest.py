@@ -12,6 +12,8 @@ from reviews.application import Reviews, Submission
 from reviews.config import Tenant, TenantCatalog, load_tenants
 from reviews.domain import Applicant
 
+from .personal_data import FINGERPRINT, MemoryKeys
+
 TENANTS_DIR = Path(__file__).resolve().parents[4] / "config" / "tenants"
 
 
@@ -29,7 +31,7 @@ def itmhca(tenants: TenantCatalog) -> Tenant:
 
 @pytest.fixture
 def reviews() -> Iterator[Reviews]:
-    app = Reviews(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
+    app = Reviews(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}, keys=MemoryKeys(), fingerprint=FINGERPRINT)
     yield app
     app.close()
 

@@ -34,6 +34,8 @@ from reviews.domain.errors import (
 )
 from reviews.domain.lifecycle import ALLOWED, Action, allowed_statuses, require
 
+from .personal_data import FINGERPRINT
+
 COORDINATOR = Actor(account_id=uuid4(), name="Cora Coordinator")
 PHOENIX = ZoneInfo("America/Phoenix")
 RECEIVED = datetime(2025, 3, 1, 17, 0, tzinfo=UTC)
@@ -51,7 +53,7 @@ STRICT = replace(POLICY, coordinator_decides_directly=False)
 
 
 def a_case(category: str = "IFS", received_at: datetime = RECEIVED) -> ReviewCase:
-    return ReviewCase.open(tenant="itmhca", application_id=uuid4(), submission_number=1,
+    return ReviewCase.open(fingerprint=FINGERPRINT, tenant="itmhca", application_id=uuid4(), submission_number=1,
                            applicant=Applicant(uuid4(), "Ana Applicant", "ana@example.org"), category=category,
                            category_name=category, rule_set_version="v1", received_at=received_at)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from uuid import uuid4
 
 import pytest
-from reviews.competencies import CompetencyDataError, competencies_path, load_competencies
+from reviews.config import CompetencyDataError, competencies_path, load_competencies
 from reviews.domain import (
     Actor,
     Applicant,
@@ -23,6 +23,8 @@ from reviews.domain import (
 from reviews.domain import case_events as ev
 from reviews.domain.errors import InvalidChecklist
 
+from .personal_data import FINGERPRINT
+
 CONFIG = Path(__file__).resolve().parents[4] / "config"
 POLICY = ReviewPolicy(categories={"IFS": CategoryRules(rank=2), "IMHM-C": CategoryRules(rank=4)})
 MENTOR = Reviewer("mia@example.org", "Mia Mentor", "IMHM-C")
@@ -35,11 +37,11 @@ def competencies() -> Competencies:
 
 
 def reviewing() -> tuple[ReviewCase, Actor]:
-    case = ReviewCase.open(tenant="itmhca", application_id=uuid4(), submission_number=1,
+    case = ReviewCase.open(fingerprint=FINGERPRINT, tenant="itmhca", application_id=uuid4(), submission_number=1,
                            applicant=Applicant(uuid4(), "Ana Applicant", "ana@example.org"), category="IFS",
                            category_name="IFS", rule_set_version="v1", received_at=datetime(2025, 3, 1, tzinfo=UTC))
     case.pass_completeness(COORDINATOR, POLICY)
-    case.assign_reviewer(MENTOR, COORDINATOR, POLICY)
+    case.assign_reviewer(MENTOR, COORDINATOR, POLICY, FINGERPRINT)
     reviewer = Actor(account_id=uuid4(), name=MENTOR.name)
     case.answer_assignment(MENTOR.email, reviewer, accept=True)
     case.collect_events()

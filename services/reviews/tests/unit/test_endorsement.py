@@ -30,12 +30,14 @@ from reviews.domain.errors import (
     RenewalTooLate,
 )
 
+from .personal_data import FINGERPRINT
+
 COORDINATOR = Actor(account_id=uuid4(), name="Cora Coordinator")
 TERMS = RenewalTerms(RenewalRule(12, 15), removal=MonthDay(2, 1), window_opens=MonthDay(10, 1))
 
 
 def granted(effective: date = date(2025, 4, 1)) -> Endorsement:
-    case = ReviewCase.open(tenant="itmhca", application_id=uuid4(), submission_number=1,
+    case = ReviewCase.open(fingerprint=FINGERPRINT, tenant="itmhca", application_id=uuid4(), submission_number=1,
                            applicant=Applicant(uuid4(), "Ana Applicant", "ana@example.org"), category="IFS",
                            category_name="Infant Family Specialist", rule_set_version="v1",
                            received_at=datetime(2025, 3, 1, tzinfo=UTC))
@@ -56,6 +58,7 @@ def test_an_approval_grants_an_active_endorsement_with_the_id_it_published() -> 
                                                                                          "Ana Applicant")
     with pytest.raises(ValueError, match="only an approved case"):
         granted_endorsement(ReviewCase.open(
+        fingerprint=FINGERPRINT,
             tenant="itmhca", application_id=uuid4(), submission_number=1,
             applicant=Applicant(uuid4(), "A", "a@example.org"), category="IFS", category_name="IFS",
             rule_set_version="v1", received_at=datetime(2025, 3, 1, tzinfo=UTC)), TERMS)

@@ -10,7 +10,6 @@ from uuid import uuid4
 
 import pytest
 from reviews.domain import Actor, Applicant, CategoryRules, Period, ReviewCase, Reviewer, ReviewPolicy
-from reviews.domain import examination_events as ev
 from reviews.domain.errors import (
     AccommodationsAlreadyRequested,
     AccommodationsNotPending,
@@ -44,9 +43,12 @@ from reviews.domain.errors import (
     UnknownSitting,
     WithdrawalTooLate,
 )
-from reviews.domain.exam_attempt import ScoringStatus, new_candidate_number
-from reviews.domain.exam_rules import ExamRules, Sitting, add_months
-from reviews.domain.examination import Examination, ExamStatus, examination_id_for
+from reviews.domain.examination import events as ev
+from reviews.domain.examination.aggregate import Examination, ExamStatus, examination_id_for
+from reviews.domain.examination.attempt import ScoringStatus, new_candidate_number
+from reviews.domain.examination.rules import ExaminationRules, Sitting, add_months
+
+from .personal_data import FINGERPRINT
 
 COORDINATOR = Actor(uuid4(), "Cora Coordinator")
 OTHER_COORDINATOR = Actor(uuid4(), "Otto Coordinator")
@@ -66,13 +68,15 @@ def scorer(email: str, **changes: Any) -> Reviewer:
 
 
 ONE, TWO, THREE = scorer("one@scorers.example"), scorer("two@scorers.example"), scorer("three@scorers.example")
-RULES = ExamRules(
+RULES = ExaminationRules(
     sittings=tuple(Sitting(on, on - timedelta(weeks=4)) for on in (FIRST_SITTING, RETAKE_TOO_EARLY, RETAKE_SITTING))
 )
 POLICY = ReviewPolicy(
     categories={"IFS": CategoryRules(rank=2), "IMHM-C": CategoryRules(rank=4, exam_required=(Period(),))},
     exam=RULES,
 )
+SCORING: dict[str, Any] = {"policy": POLICY, "fingerprint": FINGERPRINT}
+"""What scoring commands take: the rules, and the conflict fingerprints."""
 BEFORE_CLOSE, ON_THE_DAY = date(2027, 1, 10), FIRST_SITTING
 
 
@@ -83,6 +87,7 @@ def an_examination(
     applicant: Applicant | None = None,
 ) -> Examination:
     case = ReviewCase.open(
+        fingerprint=FINGERPRINT,
         tenant="itmhca",
         application_id=uuid4(),
         submission_number=1,
@@ -95,7 +100,7 @@ def an_examination(
         related_emails=related,
     )
     case.approve_for_exam(COORDINATOR, POLICY)
-    return Examination.for_case(case, COORDINATOR)
+    return Examination.for_case(case, COORDINATOR, FINGERPRINT)
 
 
 def registered(**kwargs: Any) -> Examination:
@@ -112,7 +117,7 @@ def scoring(exam: Examination, *scorers: Reviewer, vignettes: int = 2) -> list[A
         responses_ref="QM-2027-03-RESP-88412",
         vignettes=vignettes,
         today=ON_THE_DAY,
-        policy=POLICY,
+        **SCORING,
     )
     assert exam.current is not None
     return sorted(exam.current.assignments.values(), key=lambda a: a.slot)
@@ -253,13 +258,13 @@ def test_two_distinct_scorers_score_after_the_sitting() -> None:
             responses_ref="R-1",
             vignettes=2,
             today=ON_THE_DAY - timedelta(days=1),
-            policy=POLICY,
+            **SCORING,
         )
     for same in ([ONE, ONE], [ONE, scorer("ONE@Scorers.example")], [ONE]):
         with pytest.raises(ScorersNotDistinct):
-            exam.open_scoring(COORDINATOR, same, responses_ref="R-1", vignettes=2, today=ON_THE_DAY, policy=POLICY)
+            exam.open_scoring(COORDINATOR, same, responses_ref="R-1", vignettes=2, today=ON_THE_DAY, **SCORING)
     with pytest.raises(InvalidScore):
-        exam.open_scoring(COORDINATOR, [ONE, TWO], responses_ref="R-1", vignettes=4, today=ON_THE_DAY, policy=POLICY)
+        exam.open_scoring(COORDINATOR, [ONE, TWO], responses_ref="R-1", vignettes=4, today=ON_THE_DAY, **SCORING)
     assert names(exam) == ["Opened", "Registered"]  # nothing half-written
     first, second = scoring(exam)
     assert [(a.scorer_email, a.slot, a.status) for a in (first, second)] == [
@@ -284,7 +289,7 @@ def test_a_conflicted_scorer_is_refused(candidate: Reviewer, why: str) -> None:
     exam = registered()
     with pytest.raises(ScorerConflicted):
         exam.open_scoring(
-            COORDINATOR, [candidate, TWO], responses_ref="R-1", vignettes=2, today=ON_THE_DAY, policy=POLICY
+            COORDINATOR, [candidate, TWO], responses_ref="R-1", vignettes=2, today=ON_THE_DAY, **SCORING
         )
     assert names(exam) == ["Opened", "Registered"], why
 
@@ -302,7 +307,7 @@ def test_an_ineligible_scorer_is_refused(candidate: Reviewer) -> None:
     exam = registered()
     with pytest.raises(ScorerNotEligible):
         exam.open_scoring(
-            COORDINATOR, [ONE, candidate], responses_ref="R-1", vignettes=2, today=ON_THE_DAY, policy=POLICY
+            COORDINATOR, [ONE, candidate], responses_ref="R-1", vignettes=2, today=ON_THE_DAY, **SCORING
         )
 
 
@@ -316,11 +321,11 @@ def test_the_responses_reference_must_not_identify_the_examinee(reference: str) 
             responses_ref=reference.format(application=exam.application_id),
             vignettes=2,
             today=ON_THE_DAY,
-            policy=POLICY,
+            **SCORING,
         )
     # names are matched as words: a reference that merely contains the letters is fine
     exam.open_scoring(
-        COORDINATOR, [ONE, TWO], responses_ref="QM-BANANA-7", vignettes=2, today=ON_THE_DAY, policy=POLICY
+        COORDINATOR, [ONE, TWO], responses_ref="QM-BANANA-7", vignettes=2, today=ON_THE_DAY, **SCORING
     )
 
 
@@ -393,16 +398,16 @@ def test_a_third_scorer_breaks_the_tie_vignette_by_vignette() -> None:
     exam = registered()
     first, second = scoring(exam, vignettes=3)
     with pytest.raises(ScorerSlotsFull):  # no third scorer while the two agree or have not both scored
-        exam.assign_scorer(COORDINATOR, THREE, today=ON_THE_DAY, policy=POLICY)
+        exam.assign_scorer(COORDINATOR, THREE, today=ON_THE_DAY, **SCORING)
     exam.record_part1(COORDINATOR, 81, today=ON_THE_DAY, rules=RULES)
     score(exam, first, True, False, True)
     score(exam, second, False, True, True)
     assert exam.current is not None and exam.current.disputed == (0, 1)
     with pytest.raises(ScorerAlreadyAssigned):
-        exam.assign_scorer(COORDINATOR, ONE, today=ON_THE_DAY, policy=POLICY)
-    exam.assign_scorer(COORDINATOR, THREE, today=ON_THE_DAY, policy=POLICY)
+        exam.assign_scorer(COORDINATOR, ONE, today=ON_THE_DAY, **SCORING)
+    exam.assign_scorer(COORDINATOR, THREE, today=ON_THE_DAY, **SCORING)
     with pytest.raises(ScorerSlotsFull):
-        exam.assign_scorer(COORDINATOR, scorer("four@scorers.example"), today=ON_THE_DAY, policy=POLICY)
+        exam.assign_scorer(COORDINATOR, scorer("four@scorers.example"), today=ON_THE_DAY, **SCORING)
     third = next(a for a in exam.current.assignments.values() if a.slot == 3)
     concluded = score(exam, third, True, True, False)  # 2 of 3 decide each vignette: pass, pass, pass
     assert concluded is not None and concluded.passed
@@ -414,7 +419,7 @@ def test_a_third_scorer_still_working_is_released_when_the_coordinator_decides()
     first, second = scoring(exam)
     score(exam, first, True, True)
     score(exam, second, False, True)
-    exam.assign_scorer(COORDINATOR, THREE, today=ON_THE_DAY, policy=POLICY)
+    exam.assign_scorer(COORDINATOR, THREE, today=ON_THE_DAY, **SCORING)
     assert exam.current is not None
     third = next(a for a in exam.current.assignments.values() if a.slot == 3)
     exam.reconcile(COORDINATOR, [True, True], note=None, today=ON_THE_DAY, rules=RULES)
@@ -429,7 +434,7 @@ def test_a_withdrawn_scorer_is_replaced_and_sees_their_assignment_no_more() -> N
     exam.withdraw_scorer(COORDINATOR, "ONE@scorers.example", reason="Unavailable")
     with pytest.raises(ScoringAssignmentNotFound):
         score(exam, first, True, True)
-    exam.assign_scorer(COORDINATOR, THREE, today=ON_THE_DAY, policy=POLICY)
+    exam.assign_scorer(COORDINATOR, THREE, today=ON_THE_DAY, **SCORING)
     assert exam.current is not None
     assert sorted((a.slot, a.scorer_email, a.status) for a in exam.current.assignments.values()) == [
         (1, "one@scorers.example", "withdrawn"),
@@ -472,7 +477,7 @@ def test_a_failed_part_is_retaken_alone() -> None:
 
 
 def scoring_on(exam: Examination, day: date) -> list[Any]:
-    exam.open_scoring(COORDINATOR, [ONE, TWO], responses_ref="QM-RETAKE-1", vignettes=2, today=day, policy=POLICY)
+    exam.open_scoring(COORDINATOR, [ONE, TWO], responses_ref="QM-RETAKE-1", vignettes=2, today=day, **SCORING)
     assert exam.current is not None
     return sorted(exam.current.assignments.values(), key=lambda a: a.slot)
 
@@ -516,8 +521,9 @@ def test_a_retake_sits_at_least_one_year_after_the_last_attempt(sitting: date, a
 
 
 def test_a_retake_wait_in_days_from_an_older_review_file_still_counts() -> None:
-    assert ExamRules(retake_wait_days=365).retake_eligible_on(date(2027, 3, 13)) == date(2028, 3, 12)  # leap year
-    assert ExamRules().retake_eligible_on(date(2028, 2, 29)) == date(2029, 2, 28)
+    leap_year = ExaminationRules(retake_wait_days=365)
+    assert leap_year.retake_eligible_on(date(2027, 3, 13)) == date(2028, 3, 12)
+    assert ExaminationRules().retake_eligible_on(date(2028, 2, 29)) == date(2029, 2, 28)
 
 
 # Feedback and the override -------------------------------------------------------------------------

@@ -17,12 +17,15 @@ from reviews.domain import (
     endorsement_id_for,
 )
 
+from .personal_data import FINGERPRINT
+
 COORDINATOR = Actor(account_id=uuid4(), name="Cora Coordinator")
 RECEIVED = datetime(2025, 3, 1, 17, 0, tzinfo=UTC)
 
 
 def an_open_case(application_id: UUID | None = None, submission_number: int = 1) -> ReviewCase:
     return ReviewCase.open(
+        fingerprint=FINGERPRINT,
         tenant="itmhca",
         application_id=application_id or uuid4(),
         submission_number=submission_number,
@@ -61,7 +64,7 @@ def test_opening_derives_the_id_from_the_submission_so_redelivery_finds_it() -> 
 
 def test_opening_refuses_a_naive_receipt_time_and_submission_zero() -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
-        ReviewCase.open(tenant="itmhca", application_id=uuid4(), submission_number=1,
+        ReviewCase.open(fingerprint=FINGERPRINT, tenant="itmhca", application_id=uuid4(), submission_number=1,
                         applicant=Applicant(uuid4(), "A", "a@example.org"), category="IFS",
                         category_name="Infant Family Specialist", rule_set_version="v",
                         received_at=datetime(2025, 1, 1))

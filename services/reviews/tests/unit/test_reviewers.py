@@ -34,6 +34,8 @@ from reviews.domain.errors import (
     ReviewerSlotsFull,
 )
 
+from .personal_data import FINGERPRINT
+
 COORDINATOR = Actor(account_id=uuid4(), name="Cora Coordinator")
 RANKS = {"IFA": 1, "IFS": 2, "IFRS": 3, "IMHS": 3, "IMHM-C": 4}
 ONE = ReviewPolicy(categories={c: CategoryRules(rank=r) for c, r in RANKS.items()})
@@ -49,7 +51,7 @@ def me(reviewer: Reviewer) -> Actor:
 
 def a_case(category: str = "IFS", employer: str | None = "Desert Family Services",
            related: tuple[str, ...] = ("rater.one@example.org", "Supervisor@Example.org")) -> ReviewCase:
-    return ReviewCase.open(tenant="itmhca", application_id=uuid4(), submission_number=1,
+    return ReviewCase.open(fingerprint=FINGERPRINT, tenant="itmhca", application_id=uuid4(), submission_number=1,
                            applicant=Applicant(uuid4(), "Ana Applicant", "Ana@Example.org"), category=category,
                            category_name=category, rule_set_version="v1",
                            received_at=datetime(2025, 3, 1, 17, tzinfo=UTC), employer=employer,
@@ -63,7 +65,7 @@ def in_review(policy: ReviewPolicy = ONE, **kwargs: object) -> ReviewCase:
 
 
 def accepted(case: ReviewCase, reviewer: Reviewer, policy: ReviewPolicy = ONE) -> Actor:
-    case.assign_reviewer(reviewer, COORDINATOR, policy)
+    case.assign_reviewer(reviewer, COORDINATOR, policy, FINGERPRINT)
     actor = me(reviewer)
     case.answer_assignment(reviewer.email, actor, accept=True)
     return actor
@@ -82,14 +84,14 @@ def accepted(case: ReviewCase, reviewer: Reviewer, policy: ReviewPolicy = ONE) -
 def test_an_ineligible_reviewer_cannot_be_assigned(reviewer: Reviewer, category: str, why: str) -> None:
     case = in_review(category=category)
     with pytest.raises(ReviewerNotEligible, match=why) as refused:
-        case.assign_reviewer(reviewer, COORDINATOR, ONE)
+        case.assign_reviewer(reviewer, COORDINATOR, ONE, FINGERPRINT)
     assert refused.value.code == "REVIEWER_NOT_ELIGIBLE"
     assert case.assignments == {}
 
 
 def test_a_reviewer_at_the_same_rank_or_higher_is_eligible() -> None:
     case = in_review(category="IMHS")
-    case.assign_reviewer(replace(SPECIALIST, category="IFRS"), COORDINATOR, ONE)  # IFRS ranks with IMHS
+    case.assign_reviewer(replace(SPECIALIST, category="IFRS"), COORDINATOR, ONE, FINGERPRINT)  # IFRS ranks with IMHS
     assert list(case.assignments) == ["sam@example.org"]
 
 
@@ -103,14 +105,14 @@ def test_a_reviewer_at_the_same_rank_or_higher_is_eligible() -> None:
 def test_a_conflicted_reviewer_cannot_be_assigned(reviewer: Reviewer, why: str) -> None:
     case = in_review()
     with pytest.raises(ReviewerConflicted, match=why) as refused:
-        case.assign_reviewer(reviewer, COORDINATOR, ONE)
+        case.assign_reviewer(reviewer, COORDINATOR, ONE, FINGERPRINT)
     assert refused.value.code == "REVIEWER_CONFLICT_OF_INTEREST"
     assert case.assignments == {}
 
 
 def test_no_employer_on_either_side_is_no_conflict() -> None:
     case = in_review(employer=None)
-    case.assign_reviewer(replace(MENTOR, employer=None), COORDINATOR, ONE)
+    case.assign_reviewer(replace(MENTOR, employer=None), COORDINATOR, ONE, FINGERPRINT)
     assert case.assignments["mia.mentor@example.org"].status is AssignmentStatus.INVITED
 
 
@@ -119,35 +121,35 @@ def test_no_employer_on_either_side_is_no_conflict() -> None:
 
 def test_assignment_needs_a_case_in_review_and_a_free_slot() -> None:
     with pytest.raises(CaseStatusConflict):
-        a_case().assign_reviewer(MENTOR, COORDINATOR, ONE)
+        a_case().assign_reviewer(MENTOR, COORDINATOR, ONE, FINGERPRINT)
     case = in_review()
-    case.assign_reviewer(MENTOR, COORDINATOR, ONE)
+    case.assign_reviewer(MENTOR, COORDINATOR, ONE, FINGERPRINT)
     with pytest.raises(ReviewerAlreadyAssigned):
-        case.assign_reviewer(MENTOR, COORDINATOR, ONE)
+        case.assign_reviewer(MENTOR, COORDINATOR, ONE, FINGERPRINT)
     with pytest.raises(ReviewerSlotsFull):
-        case.assign_reviewer(SPECIALIST, COORDINATOR, ONE)
+        case.assign_reviewer(SPECIALIST, COORDINATOR, ONE, FINGERPRINT)
 
 
 def test_sequential_review_assigns_the_second_reviewer_after_the_first_recommended() -> None:
     case = in_review(TWO)
     reviewer = accepted(case, MENTOR, TWO)
     with pytest.raises(FirstReviewPending):
-        case.assign_reviewer(SPECIALIST, COORDINATOR, TWO)
+        case.assign_reviewer(SPECIALIST, COORDINATOR, TWO, FINGERPRINT)
     case.recommend(MENTOR.email, reviewer, RecommendationKind.ENDORSE, TWO)
     assert case.status is Status.IN_REVIEW  # one of two
-    case.assign_reviewer(SPECIALIST, COORDINATOR, TWO)
+    case.assign_reviewer(SPECIALIST, COORDINATOR, TWO, FINGERPRINT)
     assert case.assignments[SPECIALIST.email].slot == 2
 
 
 def test_a_declined_or_withdrawn_reviewer_frees_the_slot_for_reassignment() -> None:
     case = in_review()
-    case.assign_reviewer(MENTOR, COORDINATOR, ONE)
+    case.assign_reviewer(MENTOR, COORDINATOR, ONE, FINGERPRINT)
     case.answer_assignment(MENTOR.email, me(MENTOR), accept=False, reason="Travelling")
     with pytest.raises(NotAssigned):
         case.answer_assignment(MENTOR.email, me(MENTOR), accept=True)
-    case.assign_reviewer(SPECIALIST, COORDINATOR, ONE)
+    case.assign_reviewer(SPECIALIST, COORDINATOR, ONE, FINGERPRINT)
     case.withdraw_reviewer(SPECIALIST.email, COORDINATOR, "Not responding")
-    case.assign_reviewer(MENTOR, COORDINATOR, ONE)  # the one who declined may be asked again
+    case.assign_reviewer(MENTOR, COORDINATOR, ONE, FINGERPRINT)  # the one who declined may be asked again
     assert [(a.email, a.status, a.slot) for a in case.assignments.values()] == [
         ("mia.mentor@example.org", AssignmentStatus.INVITED, 1), ("sam@example.org", AssignmentStatus.WITHDRAWN, 1)]
     names = [type(e).__name__ for e in case.collect_events()][2:]
@@ -159,7 +161,7 @@ def test_answers_and_recommendations_come_only_from_the_assigned_reviewer_in_ord
     case = in_review()
     with pytest.raises(NotAssigned):
         case.answer_assignment(MENTOR.email, me(MENTOR), accept=True)
-    case.assign_reviewer(MENTOR, COORDINATOR, ONE)
+    case.assign_reviewer(MENTOR, COORDINATOR, ONE, FINGERPRINT)
     with pytest.raises(AssignmentNotAccepted):
         case.recommend(MENTOR.email, me(MENTOR), RecommendationKind.ENDORSE, ONE)
     with pytest.raises(AssignmentNotAccepted):

@@ -99,7 +99,7 @@ def test_every_decision_and_request_is_published_and_the_reviewers_work_stays_pr
     assert resumed is not None
     reviews.save(resumed)
     reviews.pass_completeness(case.id, tenant=itmhca, by=COORDINATOR)
-    reviews.assign_reviewer(case.id, tenant=itmhca, by=COORDINATOR, reviewer_email=MENTOR)
+    reviews.assign_reviewer(case.id, tenant=itmhca, by=COORDINATOR, reviewer_email=MENTOR, now=datetime.now(UTC))
     reviews.answer_assignment(case.id, tenant=itmhca, by=REVIEWER, reviewer_email=MENTOR, accept=True)
     reviews.request_information(case.id, tenant=itmhca, by=REVIEWER, items=["RSC log"], reviewer_email=MENTOR)
     resumed = reviews.case_for(replace(submission, submission_number=3))
@@ -136,11 +136,12 @@ def test_every_decision_and_request_is_published_and_the_reviewers_work_stays_pr
 def test_the_exam_path_and_a_denial_are_published(reviews: Reviews, submission: Submission, itmhca: Tenant) -> None:
     lenient = replace(itmhca, policy=replace(itmhca.policy, denial_allowed=True))
     mentor = opened(reviews, replace(submission, category="IMHM-C", category_name="Mentor - Clinical"))
-    reviews.approve_for_exam(mentor.id, tenant=itmhca, by=COORDINATOR)
+    reviews.approve_for_exam(mentor.id, tenant=itmhca, by=COORDINATOR, now=datetime.now(UTC))
     reviews.record_exam_result(mentor.id, tenant=itmhca, by=COORDINATOR, taken_on=date(2025, 3, 1),
                                part1_percent=85, part2_passed=True, now=datetime(2025, 3, 2, 18, tzinfo=UTC))
     denied = opened(reviews, replace(submission, application_id=uuid4()))
-    reviews.deny(denied.id, tenant=lenient, by=COORDINATOR, reasons=["Not a resident of Arizona"])
+    reviews.deny(denied.id, tenant=lenient, by=COORDINATOR, reasons=["Not a resident of Arizona"],
+                 now=datetime.now(UTC))
     events = [e for e in published(reviews) if e is not None]
     assert [type(e).__name__ for e in events] == ["ReviewOpened", "ApprovedForExam", "ExamScored", "ReviewOpened",
                                                   "EndorsementDenied"]
@@ -166,7 +167,8 @@ def test_register_changes_are_published(reviews: Reviews, submission: Submission
         assert reviews.lapse_if_due(endorsement_id, tenant=itmhca, now=datetime(2027, 2, 3, tzinfo=UTC))
         reviews.reinstate(endorsement_id, tenant=itmhca, by=COORDINATOR, now=datetime(2027, 5, 1, 18, tzinfo=UTC))
     else:
-        reviews.revoke(endorsement_id, tenant=itmhca, by=COORDINATOR, reason="Misrepresented hours")
+        reviews.revoke(endorsement_id, tenant=itmhca, by=COORDINATOR, reason="Misrepresented hours",
+                       now=datetime.now(UTC))
     events = [e for e in published(reviews)[3:] if e is not None]
     assert all(e.key == str(endorsement_id) and e.category == "IFS" for e in events)
     if when == "renew":

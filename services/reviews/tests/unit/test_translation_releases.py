@@ -15,6 +15,8 @@ from reviews.domain import Actor, Applicant, CategoryRules, ReviewCase, Reviewer
 from reviews.domain.case_kinds import CaseKind
 from reviews.translation import Translator
 
+from .personal_data import FINGERPRINT
+
 COORDINATOR = Actor(uuid4(), "Cora Coordinator")
 APPLICANT = Applicant(uuid4(), "Ana Applicant", "ana@example.org")
 TWO_PARALLEL = ReviewPolicy(
@@ -29,6 +31,7 @@ SAM = Reviewer("sam@example.org", "Sam Specialist", "IMHM-C")
 def in_review(kind: CaseKind = CaseKind.INITIAL) -> ReviewCase:
     """A case past its completeness check, with two reviewers invited (Mia, then Sam)."""
     case = ReviewCase.open(
+        fingerprint=FINGERPRINT,
         tenant="itmhca",
         application_id=uuid4(),
         submission_number=1,
@@ -41,8 +44,8 @@ def in_review(kind: CaseKind = CaseKind.INITIAL) -> ReviewCase:
         endorsement_id=None if kind is CaseKind.INITIAL else uuid4(),
     )
     case.pass_completeness(COORDINATOR, TWO_PARALLEL)
-    case.assign_reviewer(MIA, COORDINATOR, TWO_PARALLEL)
-    case.assign_reviewer(SAM, COORDINATOR, TWO_PARALLEL)
+    case.assign_reviewer(MIA, COORDINATOR, TWO_PARALLEL, FINGERPRINT)
+    case.assign_reviewer(SAM, COORDINATOR, TWO_PARALLEL, FINGERPRINT)
     return case
 
 

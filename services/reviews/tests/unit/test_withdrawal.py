@@ -27,12 +27,14 @@ from reviews.domain import (
 )
 from reviews.domain import case_events as ev
 from reviews.domain.errors import CaseNotOpen, ExamCancelled, NotAssigned, ScoringAssignmentNotFound
-from reviews.domain.exam_attempt import ScoringStatus
-from reviews.domain.examination import Examination, ExamStatus, examination_id_for
+from reviews.domain.examination.aggregate import Examination, ExamStatus, examination_id_for
+from reviews.domain.examination.attempt import ScoringStatus
 from reviews.domain.lifecycle import ALLOWED, Action
 from reviews.entrypoints.consumer import handlers
 from reviews.translation import Translator
 from servicekit.consumer import IdempotentConsumer, RejectedMessage
+
+from .personal_data import FINGERPRINT, NO_HOLDINGS
 
 COORDINATOR = Actor(uuid4(), "Cora Coordinator")
 APPLICANT = Applicant(uuid4(), "Ana Applicant", "ana@example.org")
@@ -52,6 +54,7 @@ AFTER = datetime(2027, 3, 14, 18, tzinfo=UTC)
 
 def a_case() -> ReviewCase:
     return ReviewCase.open(
+        fingerprint=FINGERPRINT,
         tenant="itmhca",
         application_id=uuid4(),
         submission_number=1,
@@ -122,8 +125,8 @@ def test_a_case_in_review_ends_its_reviewers_assignments_and_leaves_their_queues
     # given a case in review with one reviewer who accepted and one still invited
     case = a_case()
     case.pass_completeness(COORDINATOR, TWO_PARALLEL)
-    case.assign_reviewer(MIA, COORDINATOR, TWO_PARALLEL)
-    case.assign_reviewer(SAM, COORDINATOR, TWO_PARALLEL)
+    case.assign_reviewer(MIA, COORDINATOR, TWO_PARALLEL, FINGERPRINT)
+    case.assign_reviewer(SAM, COORDINATOR, TWO_PARALLEL, FINGERPRINT)
     mia = Actor(uuid4(), MIA.name)
     case.answer_assignment(MIA.email, mia, accept=True)
     case.collect_events()
@@ -148,7 +151,7 @@ def test_a_case_in_review_ends_its_reviewers_assignments_and_leaves_their_queues
 def test_a_declined_assignment_stays_declined_and_is_not_listed_as_ended() -> None:
     case = a_case()
     case.pass_completeness(COORDINATOR, TWO_PARALLEL)
-    case.assign_reviewer(MIA, COORDINATOR, TWO_PARALLEL)
+    case.assign_reviewer(MIA, COORDINATOR, TWO_PARALLEL, FINGERPRINT)
     case.answer_assignment(MIA.email, Actor(uuid4(), MIA.name), accept=False)
     case.collect_events()
     assert case.close_as_withdrawn(ANA, 1, None)
@@ -193,7 +196,7 @@ def test_a_case_waiting_for_the_applicant_closes_and_forgets_where_it_would_resu
 
 @pytest.fixture
 def consumer(reviews: Reviews, tenants: TenantCatalog) -> IdempotentConsumer:
-    return IdempotentConsumer(reviews, group_id="reviews", handlers=handlers(reviews, tenants))
+    return IdempotentConsumer(reviews, group_id="reviews", handlers=handlers(reviews, tenants, holdings=NO_HOLDINGS))
 
 
 def opened(reviews: Reviews, submission: Submission) -> ReviewCase:
@@ -270,7 +273,7 @@ def test_a_withdrawal_of_another_associations_application_changes_nothing_and_un
     reviews: Reviews, tenants: TenantCatalog, submission: Submission
 ) -> None:
     case = opened(reviews, submission)
-    handle = handlers(reviews, tenants)[ApplicationWithdrawn]
+    handle = handlers(reviews, tenants, holdings=NO_HOLDINGS)[ApplicationWithdrawn]
     with pytest.raises(RejectedMessage, match="unknown tenant 'nowhere'"):
         handle(withdrawn_event(submission.application_id, tenant="nowhere"))
     assert reviews.get_case(case.id, "itmhca").status is Status.OPEN
@@ -286,7 +289,7 @@ def mentor(reviews: Reviews, submission: Submission, itmhca: Tenant) -> ReviewCa
     case = opened(
         reviews, replace(submission, applicant=APPLICANT, category="IMHM-C", category_name="Mentor - Clinical")
     )
-    reviews.approve_for_exam(case.id, tenant=itmhca, by=COORDINATOR)
+    reviews.approve_for_exam(case.id, tenant=itmhca, by=COORDINATOR, now=datetime.now(UTC))
     exam_id = examination_id_for(case.id)
     reviews.register_for_exam(
         exam_id, tenant=itmhca, by=ANA, applicant_id=APPLICANT.account_id, sitting_on=SITTING, now=BEFORE
@@ -348,7 +351,7 @@ def test_an_examination_in_progress_is_cancelled_with_the_case(
 def test_a_passed_examination_is_not_cancelled() -> None:
     # given an examination every part of which was passed
     case = a_case()
-    exam: Any = Examination.for_case(case, COORDINATOR)
+    exam: Any = Examination.for_case(case, COORDINATOR, FINGERPRINT)
     exam.record.parts_passed = {1, 2}
     # when the application is withdrawn, then there is nothing to cancel
     assert not exam.cancel(ANA)

@@ -51,20 +51,20 @@ def _slot_problem(rule: ReferenceRule, slot: ReferenceSlot, number: int, in_slot
     if active is None:
         if in_slot:
             last = in_slot[-1]
-            return Reason("REFERENCE_VOIDED", f"{where}: the reference from {last.rater.name} was voided "
+            return Reason("REFERENCE_VOIDED", f"{where}: the reference from {last.rater.shown_name} was voided "
                           f"({last.void_reason}); name another rater",
-                          {**params, "rater": last.rater.name, "void_reason": str(last.void_reason or "")})
+                          {**params, "rater": last.rater.shown_name, "void_reason": str(last.void_reason or "")})
         return Reason("REFERENCE_MISSING", f"{where}: name a rater", params)
-    params["rater"] = active.rater.name
+    params["rater"] = active.rater.shown_name
     if active.status is ReferenceStatus.REQUESTED:
-        return Reason("REFERENCE_PENDING", f"{where}: {active.rater.name} has not completed the reference yet",
+        return Reason("REFERENCE_PENDING", f"{where}: {active.rater.shown_name} has not completed the reference yet",
                       params)
     return _answer_problem(rule, where, params, active, on) or _rater_problem(rule, slot, where, params, active)
 
 
 def _answer_problem(rule: ReferenceRule, where: str, params: Params, reference: Reference,
                     on: date) -> Reason | None:
-    answer, rater = reference.answer, reference.rater.name
+    answer, rater = reference.answer, reference.rater.shown_name
     assert answer is not None
     if answer.not_enough_information > rule.max_not_enough_information:
         return Reason("REFERENCE_NOT_ENOUGH_INFORMATION", f"{where}: {rater} could not rate more items than "
@@ -88,7 +88,7 @@ def _rater_problem(rule: ReferenceRule, slot: ReferenceSlot, where: str, params:
     rater = reference.rater
     params = {**params, "rater_kind": rater.kind.value}
     if rater.kind not in slot.raters:
-        return Reason("REFERENCE_RATER_NOT_ALLOWED", f"{where}: {rater.name} is a {rater.kind}, which the rules "
+        return Reason("REFERENCE_RATER_NOT_ALLOWED", f"{where}: {rater.shown_name} is a {rater.kind}, which the rules "
                       "in force do not accept for this slot", params)
     vetting = vetting_for(rule, slot, rater)
     needed = {"endorsed_at_or_above": slot.endorsed_at_or_above} if slot.endorsed_at_or_above else {}
@@ -96,7 +96,7 @@ def _rater_problem(rule: ReferenceRule, slot: ReferenceSlot, where: str, params:
         return Reason("REFERENCE_RATER_NOT_ALLOWED", f"{where}: the slot needs a rater endorsed "
                       f"{slot.endorsed_at_or_above} or higher", {**params, **needed})
     if vetting is Vetting.PENDING and reference.vetting is not Vetting.APPROVED:
-        return Reason("REFERENCE_VETTING_PENDING", f"{where}: {rater.name} is not endorsed "
+        return Reason("REFERENCE_VETTING_PENDING", f"{where}: {rater.shown_name} is not endorsed "
                       f"{slot.endorsed_at_or_above} or higher; the coordinator must vet the rater first",
                       {**params, **needed})
     return None

@@ -134,7 +134,7 @@ def _provider(entry: RscEntry) -> str:
 def entry_params(entry: RscEntry) -> dict[str, str | int | float]:
     """What a reason about one RSC entry names: `provider` (the person), `start`, `end`, `format` and
     `provider_category` (the provider's endorsement, with add-ons and "(Emerging)", as `_provider` writes it)."""
-    return {"provider": entry.provider_name, "start": entry.start.isoformat(), "end": entry.end.isoformat(),
+    return {"provider": entry.provider_name or "", "start": entry.start.isoformat(), "end": entry.end.isoformat(),
             "format": entry.format.value, "provider_category": _provider(entry)}
 
 

@@ -91,7 +91,8 @@ def _not_counted(entries: Sequence[WorkEntry], requirement: WorkRequirement, on:
             _exclusion(entry, requirement)
         if found is not None:
             why, message = found
-            params: dict[str, str | int | float] = {"role": entry.role, "employer": entry.employer, "why": why,
+            params: dict[str, str | int | float] = {"role": entry.role or "", "employer": entry.employer or "",
+                                                    "why": why,
                                                     "start": entry.start.isoformat(), "on": on.isoformat(),
                                                     "entry_age_band": entry.age_band.value,
                                                     **_work_params(requirement)}

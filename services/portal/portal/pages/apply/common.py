@@ -16,6 +16,7 @@ from ...web.templating import render
 from .phrasing import Phraser
 
 _ = i18n.gettext
+N_ = i18n.N_
 STALE = "APPLICATION_CHANGED"
 CATALOGUE_TTL_SECONDS = 300.0
 _catalogues: dict[str, tuple[float, dict[str, Any]]] = {}
@@ -146,9 +147,12 @@ def translated_errors(errors: Mapping[str, str]) -> dict[str, str]:
     return {name: _(message) for name, message in errors.items()}
 
 
+STALE = N_("Someone else changed this application while you were editing it. What you typed is still here: "
+           "check it and save again.")
+
+
 def stale_message() -> str:
-    return _("Someone else changed this application while you were editing it. What you typed is still here: "
-             "check it and save again.")
+    return _(STALE)
 
 
 def not_editable(request: Request, app: Mapping[str, Any]) -> Response:

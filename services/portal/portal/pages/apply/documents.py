@@ -18,6 +18,7 @@ from . import common
 
 router = APIRouter()
 _ = i18n.gettext
+N_ = i18n.N_
 KIND_LABELS = {
     "transcript": i18n.N_("Transcript"), "cv": i18n.N_("CV or résumé"), "certificate": i18n.N_("Certificate"),
     "licence": i18n.N_("Licence"), "other": i18n.N_("Other"),
@@ -101,7 +102,7 @@ async def upload(app_id: str, request: Request, api: ApiDep, tenant: TenantDep, 
     if problem:
         return await _page(request, api, tenant, app_id, status_code=status, errors={"file": problem},
                            values={"kind": kind})
-    request.state.session.flash(_("%(name)s was uploaded.") % {"name": name})
+    request.state.session.flash(N_("Your document was uploaded."))
     return redirect(request, f"/apply/{app_id}/documents")
 
 

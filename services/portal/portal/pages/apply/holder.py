@@ -21,6 +21,7 @@ __all__ = ["holdings", "router"]
 router = APIRouter()
 router.include_router(renewals.router)
 _ = i18n.gettext
+N_ = i18n.N_
 LINKEDIN = "https://www.linkedin.com/profile/add"
 MAX_PLACE = 100
 MAX_REASON = 1000
@@ -121,8 +122,8 @@ async def registry(endorsement_id: str, request: Request, api: ApiDep, _s: Signe
         if error.status == 401:
             raise
         return await _endorsement(request, api, endorsement_id, error.status, {"listed": error.detail}, values)
-    request.state.session.flash(_("You are listed in the public registry.") if listed else
-                                _("You are no longer listed in the public registry."))
+    request.state.session.flash(N_("You are listed in the public registry.") if listed else
+                                N_("You are no longer listed in the public registry."))
     return redirect(request, f"/endorsements/{endorsement_id}")
 
 

@@ -16,6 +16,7 @@ from . import common
 
 router = APIRouter()
 _ = i18n.gettext
+N_ = i18n.N_
 RATER_KINDS = {
     "supervisor": i18n.N_("Supervisor"), "teacher": i18n.N_("Teacher"), "cda_mentor": i18n.N_("CDA mentor"),
     "instructor": i18n.N_("Instructor"), "trainer": i18n.N_("Trainer"), "consultant": i18n.N_("Consultant"),
@@ -96,7 +97,7 @@ async def name_rater(app_id: str, request: Request, api: ApiDep, _s: SignedIn, _
                 errors = dict(error.field_errors) or {"_form": error.detail}
     if errors:
         return await _page(request, api, app_id, status_code=422, errors=errors, values=values, slot=slot)
-    request.state.session.flash(_("We emailed %(name)s a link to the reference form.") % {"name": body["name"]})
+    request.state.session.flash(N_("We emailed the rater a link to the reference form."))
     return redirect(request, f"/apply/{app_id}/references")
 
 
@@ -107,7 +108,7 @@ async def resend(app_id: str, ref_id: str, request: Request, api: ApiDep, _s: Si
         await api.post(f"/applications/{app_id}/references/{ref_id}/resend")
     except ApiError as error:
         return await _page(request, api, app_id, status_code=error.status, errors={"_form": error.detail})
-    request.state.session.flash(_("We sent the rater a new link. The earlier link no longer works."))
+    request.state.session.flash(N_("We sent the rater a new link. The earlier link no longer works."))
     return redirect(request, f"/apply/{app_id}/references")
 
 

@@ -160,13 +160,13 @@ async def start(endorsement_id: str, request: Request, api: ApiDep, _s: SignedIn
         if error.code in ALREADY_OPEN:
             found = _open_one(await _holding(api, endorsement_id), kind)
             if found:
-                request.state.session.flash(_("You have already started it: here it is."), "info")
+                request.state.session.flash(N_("You have already started it: here it is."), "info")
                 return redirect(request, f"/apply/{found}")
         message = _(START_REFUSALS[error.code]) if error.code in START_REFUSALS else error.detail
         return _start_page(request, holding, error.status if 400 <= error.status < 500 else 409, [message])
-    request.state.session.flash(_("Your renewal is started. Complete each section, then submit it.")
+    request.state.session.flash(N_("Your renewal is started. Complete each section, then submit it.")
                                 if kind == "renewal" else
-                                _("Your reinstatement is started. Complete each section, then submit it."))
+                                N_("Your reinstatement is started. Complete each section, then submit it."))
     return redirect(request, f"/apply/{created['id']}")
 
 
@@ -201,5 +201,5 @@ async def declare(app_id: str, request: Request, api: ApiDep, _s: SignedIn, _c: 
         if error.code == "NOT_EDITABLE":
             return common.not_editable(request, app)
         return _declaration_page(request, app, error.status, general=[error.detail])
-    request.state.session.flash(_("Saved"))
+    request.state.session.flash(N_("Saved"))
     return redirect(request, f"/apply/{app_id}")

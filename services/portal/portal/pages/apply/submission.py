@@ -15,6 +15,7 @@ from .timeline_phrasing import timeline_items
 
 router = APIRouter()
 _ = i18n.gettext
+N_ = i18n.N_
 
 
 async def _check_page(request: Request, api: ApiDep, tenant: TenantDep, app_id: str, status_code: int = 200,
@@ -49,7 +50,7 @@ async def register(app_id: str, request: Request, api: ApiDep, tenant: TenantDep
             raise
         return await _check_page(request, api, tenant, app_id, status_code=error.status,
                                  errors={"_form": error.detail})
-    request.state.session.flash(_("Your application is registered. The association will check it and accept "
+    request.state.session.flash(N_("Your application is registered. The association will check it and accept "
                                   "the registration; we will email you."))
     return redirect(request, f"/apply/{app_id}")
 
@@ -110,5 +111,5 @@ async def withdraw(app_id: str, request: Request, api: ApiDep, _s: SignedIn, _c:
             raise
         return render(request, "apply/withdraw.html", status_code=error.status, app=app, values={"reason": reason},
                       errors={"reason": error.detail})
-    request.state.session.flash(_("Your application was withdrawn."))
+    request.state.session.flash(N_("Your application was withdrawn."))
     return redirect(request, "/dashboard")

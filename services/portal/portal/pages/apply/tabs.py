@@ -283,7 +283,7 @@ async def remove_entry(app_id: str, tab: str, entry_id: str, request: Request, a
         await api.delete(f"/applications/{app_id}/{tab}/{entry_id}", headers=common.if_match(version))
     except ApiError as error:
         if error.status == 412 or error.code == common.STALE:
-            request.state.session.flash(common.stale_message(), "warning")
+            request.state.session.flash(common.STALE, "warning")
         elif error.code != "ENTRY_NOT_FOUND":
             raise
     return redirect(request, f"/apply/{app_id}/{tab}#entries")

@@ -1,0 +1,1 @@
+"""Use cases beyond the core ones on `ApplicationsService` (`application.py`): classes that receive the store."""

@@ -1,0 +1,52 @@
+"""Retention (docs/erasure.md, "Legal holds and retention"): which accounts the platform erases itself, and why.
+
+An applicant account with no activity (sign-up, sign-in, or a change to the account) for longer than its tenant's
+`erasure.inactive_account_years` is due for an erasure that the platform files (`requested_by` `system`). Staff
+accounts never are: they come from the tenant files, and leave them by being removed from the file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from .accounts import APPLICANT
+
+
+@dataclass(frozen=True)
+class InactivityRule:
+    """One tenant's rule: erase applicant accounts inactive for longer than `years`."""
+
+    tenant: str
+    years: int
+
+    def __post_init__(self) -> None:
+        if self.years < 1:
+            raise ValueError("inactive_account_years must be a positive number of years")
+
+    def cutoff(self, now: datetime) -> datetime:
+        """Activity before this instant is too old: `now` less `years` calendar years (29 February → 28)."""
+        year = now.year - self.years
+        try:
+            return now.replace(year=year)
+        except ValueError:  # 29 February in a year that has none
+            return now.replace(year=year, day=28)
+
+    def is_due(self, *, roles: frozenset[str], seeded: bool, last_active_at: datetime, now: datetime) -> bool:
+        """Whether an account with these roles and this last activity is due at `now`."""
+        return is_applicant_account(roles, seeded) and last_active_at < self.cutoff(now)
+
+    @property
+    def reason(self) -> str:
+        """The ledger's reason: names the rule, never the person."""
+        return f"retention: inactive for {self.years} years"
+
+
+def is_applicant_account(roles: frozenset[str], seeded: bool) -> bool:
+    """An applicant's own account: signed up, with no staff role (a staff account is seeded from a tenant file)."""
+    return not seeded and roles == frozenset({APPLICANT})
+
+
+def last_activity(created_at: datetime, updated_at: datetime, last_signed_in_at: datetime | None) -> datetime:
+    """The account's latest sign-up, change or sign-in."""
+    return max(created_at, updated_at, last_signed_in_at or created_at)

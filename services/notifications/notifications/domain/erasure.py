@@ -1,0 +1,37 @@
+"""That a person was erased here: their key destroyed, so what this service stored of them no longer opens.
+
+One aggregate per erasure request, with an id derived from the request (`uuid5(erasure_id, "notifications")`), so
+a `PersonErased` delivered or replayed again finds it and changes nothing. Its event scrubs the read model and
+becomes this service's `ErasureCompleted` answer (docs/erasure.md).
+"""
+
+from __future__ import annotations
+
+from typing import Final
+from uuid import UUID, uuid5
+
+from eventsourcing.domain import Aggregate, event
+
+SERVICE: Final = "notifications"
+
+
+class Erasure(Aggregate):
+    class SubjectErased(Aggregate.Created):
+        tenant: str
+        erasure_id: UUID
+        subject: str
+
+    @staticmethod
+    def id_for(erasure_id: UUID) -> UUID:
+        return uuid5(erasure_id, SERVICE)
+
+    @classmethod
+    def record(cls, *, erasure_id: UUID, tenant: str, subject: str) -> Erasure:
+        return cls._create(cls.SubjectErased, id=cls.id_for(erasure_id), tenant=tenant, erasure_id=erasure_id,
+                           subject=subject)
+
+    @event(SubjectErased)
+    def __init__(self, *, tenant: str, erasure_id: UUID, subject: str) -> None:
+        self.tenant = tenant
+        self.erasure_id = erasure_id
+        self.subject = subject

@@ -1,0 +1,36 @@
+"""Erasing a subject (docs/erasure.md, "What each service does with PersonErased"): destroy their data key,
+surrender their endorsements, and record the erasure once."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from ..domain import EndorsementNotFound
+from ..domain.erasure import Erasure, erasure_record_id
+from ..store import ReviewStore
+
+
+class ErasureUseCases(ReviewStore):
+    def erase(self, *, erasure_id: UUID, tenant: str, subject: str, endorsement_ids: Iterable[UUID], today: date,
+              now: datetime) -> list[Any]:
+        """Destroy the subject's key (idempotent, first: nothing of theirs is readable here from now on), then
+        return the unsaved effects: each of `endorsement_ids` the subject holds and has not yet surrendered,
+        revoked with reason `erasure`, and the record of the erasure. Nothing when this erasure was recorded
+        already (a redelivered or replayed `PersonErased`). The caller saves them with the record's position."""
+        self.keys.destroy(subject)
+        if erasure_record_id(erasure_id) in self.repository:
+            return []
+        surrendered = []
+        for endorsement_id in endorsement_ids:
+            try:
+                endorsement = self.get_endorsement(endorsement_id, tenant)
+            except EndorsementNotFound:
+                continue
+            if endorsement.holder.subject == subject and endorsement.surrender(today):
+                surrendered.append(endorsement)
+        record = Erasure(erasure_id=erasure_id, tenant=tenant, subject=subject, erased_at=now,
+                         endorsements_surrendered=[e.id for e in surrendered])
+        return [*surrendered, record]
