@@ -31,7 +31,7 @@ import httpx
 from devstack.postgres import fresh_database
 from endorsement_contracts import APPLICATIONS, ApplicationSubmitted, Person, decode, encode
 from reviews.bootstrap import open_reviews_at
-from reviews.config import SCHEMA, competencies_path, load_competencies, load_tenants
+from reviews.config import SCHEMA, PseudonymKeys, competencies_path, load_competencies, load_tenants
 from reviews.domain import review_case_id
 from reviews.entrypoints.api import create_api
 from reviews.entrypoints.consumer import handlers
@@ -115,7 +115,8 @@ async def work_queue(api: Any, private_key: str, case_ids: list[UUID], concurren
 
 async def bench(database_url: str, cases: int, extra: int, concurrency: int) -> None:
     tenants = load_tenants(CONFIG / "tenants")
-    reviews = open_reviews_at(database_url, os.urandom(32))  # a fresh database
+    master_key = os.urandom(32)  # a fresh database
+    reviews = open_reviews_at(database_url, master_key, PseudonymKeys.derived_from(master_key))
     consumer = IdempotentConsumer(reviews, group_id="bench",
                                   handlers=handlers(reviews, tenants, holdings=lambda tenant, account_id: []))
     private_key, public_key = generate_key_pair()

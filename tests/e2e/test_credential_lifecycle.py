@@ -48,10 +48,14 @@ def failing_codes(result: dict[str, Any]) -> set[str]:
     return {str(error.get("code")) for error in result.get("errors", [])}
 
 
-def partner_types(stack: Stack, credential_id: str, at_least: int) -> list[str]:
-    found = records(stack.engines.kafka_bootstrap, PARTNER_TOPIC, lambda r: r.key.decode() == credential_id,
-                    at_least=at_least)
-    return [header(r, "ce_type") for r in found]
+NOTE_SUSPEND = "complaint from a parent about the holder, under review"
+NOTE_UNSUSPEND = "the complaint was withdrawn"
+NOTE_REVOKE = "endorsement agreement breached"
+
+
+def partner_records(stack: Stack, credential_id: str, at_least: int) -> list[Any]:
+    return records(stack.engines.kafka_bootstrap, PARTNER_TOPIC, lambda r: r.key.decode() == credential_id,
+                   at_least=at_least)
 
 
 def test_suspension_and_revocation_reach_employers_and_partners(stack: Stack, gateway: httpx.Client) -> None:
@@ -61,8 +65,8 @@ def test_suspension_and_revocation_reach_employers_and_partners(stack: Stack, ga
     assert verify(gateway, credential)["verified"] is True
     coordinator = login(gateway, COORDINATOR, stack.secrets.seed_password)
 
-    suspended = gateway.post(f"/credentials/{credential_id}/suspend", json={"reason": "membership expired"},
-                             headers=coordinator)
+    suspended = gateway.post(f"/credentials/{credential_id}/suspend", headers=coordinator,
+                             json={"reason_code": "under_investigation", "note": NOTE_SUSPEND})
     assert suspended.status_code == 200, suspended.text
     result = verify(gateway, credential)
     assert result["verified"] is False and "SUSPENDED" in failing_codes(result), result
@@ -71,13 +75,13 @@ def test_suspension_and_revocation_reach_employers_and_partners(stack: Stack, ga
     again = gateway.get("/status-lists/itmhca/suspension", headers={"if-none-match": status_list.headers["etag"]})
     assert again.status_code == 304
 
-    unsuspended = gateway.post(f"/credentials/{credential_id}/unsuspend", json={"reason": "membership renewed"},
-                               headers=coordinator)
+    unsuspended = gateway.post(f"/credentials/{credential_id}/unsuspend", headers=coordinator,
+                               json={"reason_code": "investigation_closed", "note": NOTE_UNSUSPEND})
     assert unsuspended.status_code == 200, unsuspended.text
     assert verify(gateway, credential)["verified"] is True
 
     revoked = gateway.post(f"/reviews/endorsements/{endorsement_id}/revoke",
-                           json={"reason": "endorsement agreement breached"}, headers=coordinator)
+                           json={"reason": NOTE_REVOKE}, headers=coordinator)
     assert revoked.status_code == 200, revoked.text
 
     def revoked_for_employers() -> dict[str, Any] | None:
@@ -87,7 +91,15 @@ def test_suspension_and_revocation_reach_employers_and_partners(stack: Stack, ga
     assert eventually(revoked_for_employers, 60, "revocation to reach verification")["verified"] is False
     page = gateway.get(f"/credentials/{credential_id}", headers={"accept": "text/html"})
     assert page.status_code == 200 and "revoked" in page.text.lower()
-    types = partner_types(stack, credential_id, at_least=4)
+    found = partner_records(stack, credential_id, at_least=4)
+    types = [header(r, "ce_type") for r in found]
+    # what staff typed stays inside the association: partners get the codes and their fixed wording
+    codes = {header(r, "ce_type"): json.loads(r.value).get("reason_code") for r in found}
+    assert codes["CredentialSuspended.v1"] == "under_investigation", codes
+    assert codes["CredentialReinstated.v1"] == "investigation_closed", codes
+    assert codes["CredentialRevoked.v1"] == "endorsement_revoked", codes
+    for note in (NOTE_SUSPEND, NOTE_UNSUSPEND, NOTE_REVOKE):
+        assert all(note.encode() not in r.value for r in found), f"{note!r} reached the partner topic"
     assert types[0] == "CredentialIssued.v1"
     assert types.count("CredentialSuspended.v1") == 1
     assert types.count("CredentialReinstated.v1") == 1

@@ -38,7 +38,7 @@ from .credentials import (
     CredentialSuspended,
     StatusListReference,
 )
-from .erasures import ERASING_SERVICES, ErasingService, ErasureCompleted, PersonErased
+from .erasures import ERASING_SERVICES, ErasingService, ErasureCompleted, ErasureDue, PersonErased
 from .reviews import (
     ApplicationDeferred,
     ApprovedForExam,
@@ -96,6 +96,7 @@ __all__ = [
     "EndorsementRevoked",
     "ErasingService",
     "ErasureCompleted",
+    "ErasureDue",
     "ExamRegistered",
     "ExamScored",
     "InformationRequested",

@@ -3,6 +3,11 @@
 Every record is keyed by the credential id, and every change event states the credential's whole current
 truth (status, dates, the current signed credential and its status list entries), so the latest record
 per key is all a partner needs: the topic can be compacted without losing anything a partner relies on.
+
+Why a credential was suspended, reinstated or revoked travels as a code from a closed list (`reason_code`) and the
+code's fixed English wording (`reason`): never text typed by a person, which may name people or health matters.
+`reason_code` was added within v1 (additively), so records published before it have none, and their `reason`
+may be free text.
 """
 
 from __future__ import annotations
@@ -19,6 +24,21 @@ from .common import CATEGORY_PATTERN, CategoryCode
 
 CredentialState = Literal["active", "suspended", "revoked", "expired"]
 StatusPurpose = Literal["revocation", "suspension"]
+SuspensionReasonCode = Literal["lapse", "under_investigation", "administrative", "holder_request", "payment", "other"]
+"""`lapse`: the endorsement lapsed (cause `lapse`); the others are chosen by a coordinator (cause `coordinator`)."""
+ReinstatementReasonCode = Literal["reinstated_after_lapse", "investigation_closed", "payment_received",
+                                  "suspended_in_error", "administrative", "holder_request", "other"]
+"""`reinstated_after_lapse`: re-issued after a lapse (`reissued` true); the others: a coordinator lifted a
+suspension."""
+RevocationReasonCode = Literal["ethics_violation", "issued_in_error", "holder_request", "endorsement_revoked",
+                               "erasure", "other"]
+"""`endorsement_revoked`: the association revoked the endorsement (in its review service); `erasure`: the holder's
+personal data was erased and the endorsement surrendered; the others are chosen by a coordinator."""
+
+REASON_DESCRIPTION = ("The fixed English wording of `reason_code` (the contracts README lists them); never text typed "
+                      "by a person. Records published before `reason_code` existed may hold free text.")
+REASON_CODE_DESCRIPTION = ("Why, as a code from a closed list (the contracts README gives each one's wording). "
+                           "Always set since it was added; absent only on records published before.")
 
 
 class CredentialIssued(IntegrationEvent):
@@ -84,7 +104,8 @@ class CredentialSuspended(CredentialChanged):
     version: ClassVar[int] = 1
 
     cause: Literal["lapse", "coordinator"]
-    reason: str = Field(min_length=1, max_length=1000)
+    reason: str = Field(min_length=1, max_length=1000, description=REASON_DESCRIPTION)
+    reason_code: SuspensionReasonCode | None = Field(default=None, description=REASON_CODE_DESCRIPTION)
 
 
 class CredentialReinstated(CredentialChanged):
@@ -94,7 +115,8 @@ class CredentialReinstated(CredentialChanged):
     version: ClassVar[int] = 1
 
     reissued: bool = Field(description="True when a new signed credential was issued (reinstatement after a lapse).")
-    reason: str | None = Field(default=None, max_length=1000)
+    reason: str | None = Field(default=None, max_length=1000, description=REASON_DESCRIPTION)
+    reason_code: ReinstatementReasonCode | None = Field(default=None, description=REASON_CODE_DESCRIPTION)
 
 
 class CredentialRevoked(CredentialChanged):
@@ -103,7 +125,8 @@ class CredentialRevoked(CredentialChanged):
     event_type: ClassVar[str] = "CredentialRevoked"
     version: ClassVar[int] = 1
 
-    reason: str = Field(min_length=1, max_length=1000)
+    reason: str = Field(min_length=1, max_length=1000, description=REASON_DESCRIPTION)
+    reason_code: RevocationReasonCode | None = Field(default=None, description=REASON_CODE_DESCRIPTION)
 
 
 class CredentialExpired(CredentialChanged):

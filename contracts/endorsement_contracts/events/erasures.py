@@ -8,6 +8,7 @@ erasure and any later one stay in order. See docs/erasure.md.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import ClassVar, Literal
 from uuid import UUID
 
@@ -52,4 +53,24 @@ class ErasureCompleted(_ErasureEvent):
     service: ErasingService
 
 
-EVENTS: tuple[type[IntegrationEvent], ...] = (PersonErased, ErasureCompleted)
+class ErasureDue(IntegrationEvent):
+    """A retention period ran out (docs/erasure.md, "Legal holds and retention"): the gateway files an erasure of
+    the subject as `system`, once per subject, `held` under a hold, never for a staff account. Published by reviews
+    when a holder's last endorsement ended more than the tenant's `register_retention_years` ago; the `ce_id` is a
+    uuid5 of the subject, so a repeated sweep sends the same record."""
+
+    event_type: ClassVar[str] = "ErasureDue"
+    version: ClassVar[int] = 1
+    topic: ClassVar[str] = ERASURES.name
+    key_field: ClassVar[str] = "subject"
+
+    subject: str = Field(pattern=r"^account:[0-9a-f-]{36}$", max_length=200,
+                         description="The holder's account, as the register names them.")
+    reason: Literal["register_retention"] = Field(
+        description="Which retention rule ran out: `register_retention` (an ended endorsement's register entry).")
+    ended_on: date = Field(description="When the holder's last endorsement ended (lapsed or revoked), in the "
+                                       "association's time zone.")
+    retention_years: int = Field(ge=1, le=100, description="The tenant's `register_retention_years` then in force.")
+
+
+EVENTS: tuple[type[IntegrationEvent], ...] = (PersonErased, ErasureCompleted, ErasureDue)

@@ -23,6 +23,11 @@ from cryptography.hazmat.primitives.serialization import (
     PublicFormat,
 )
 
+REVIEWS_PSEUDONYM_LABELS = {"FINGERPRINT_KEY": b"reviews/conflict-of-interest-fingerprints/v1",
+                            "REVIEWER_SUBJECT_KEY": b"reviews/reviewer-subjects/v1"}
+"""The labels `reviews.config.pseudonym_keys` derives its keys from the master key with (the devstack imports no
+service)."""
+
 
 @dataclass(frozen=True)
 class StackSecrets:
@@ -46,6 +51,14 @@ class StackSecrets:
         """`service`'s crypto-shredding master key (base64, 32 bytes): its own, never another service's."""
         seed = bytes.fromhex(self.personal_data_key_seed)
         return base64.b64encode(hmac.new(seed, f"personal-data/{service}".encode(), hashlib.sha256).digest()).decode()
+
+    def reviews_pseudonym_keys(self) -> dict[str, str]:
+        """The reviews service's FINGERPRINT_KEY and REVIEWER_SUBJECT_KEY, pinned to what `python -m reviews
+        fingerprint-key` prints for this stack's reviews master key (the keys reviews derived before they were
+        settings), so a stack whose cases were stored before keeps finding their conflicts of interest."""
+        master = base64.b64decode(self.personal_data_master_key("reviews"))
+        return {name: base64.b64encode(hmac.new(master, label, hashlib.sha256).digest()).decode()
+                for name, label in REVIEWS_PSEUDONYM_LABELS.items()}
 
     def _identity_key(self, service: str) -> Ed25519PrivateKey:
         seed = bytes.fromhex(self.service_identity_seed)

@@ -310,8 +310,9 @@ def _service_env(service: str, stack: Stack, mode: Mode) -> dict[str, str]:
     """What one service needs beyond the common environment (the same for each of its replicas)."""
     secrets = stack.secrets
     match service:
-        case "reviews" if mode == "test":
-            return {"LAPSE_SWEEP_SECONDS": TEST_LAPSE_SWEEP_SECONDS}
+        case "reviews":
+            sweep = {"LAPSE_SWEEP_SECONDS": TEST_LAPSE_SWEEP_SECONDS} if mode == "test" else {}
+            return {**sweep, **secrets.reviews_pseudonym_keys()}
         case "credentials":
             return {"CREDENTIALS_SIGNING_KEYS": json.dumps(secrets.signing_keys),
                     "CREDENTIALS_WEBHOOK_SECRET_KEY": secrets.webhook_secret_key}

@@ -83,9 +83,25 @@ class SerializedAggregateRecorder(_SerializedTableCreation, PostgresAggregateRec
 
 
 class ServicekitPostgresFactory(PostgresFactory):
-    """eventsourcing's PostgreSQL persistence whose every recorder creates its tables one replica at a time."""
+    """eventsourcing's PostgreSQL persistence whose every recorder creates its tables one replica at a time, and
+    whose new connections give up after POSTGRES_CONNECT_TIMEOUT (eventsourcing bounds only the wait for a pooled
+    connection; a server whose host stopped answering held a new connection for the kernel's ~130 s)."""
 
     aggregate_recorder_class = SerializedAggregateRecorder
+
+    def __init__(self, env: Any) -> None:
+        super().__init__(env)
+        connect_timeout = self.env.get(self.POSTGRES_CONNECT_TIMEOUT) or "30"
+        kwargs = self.datastore.pool.kwargs
+        if isinstance(kwargs, dict):  # eventsourcing passes a dict
+            kwargs.update(CONNECTION_TIMEOUTS, connect_timeout=int(connect_timeout))
+
+
+CONNECTION_TIMEOUTS: dict[str, Any] = {
+    "keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 5, "keepalives_count": 3,
+    "tcp_user_timeout": 30000,
+}
+"""libpq settings of the event store's connections: a peer that vanished is found within about 30 s."""
 
 
 for _name in _RETRIED_OPERATIONS:

@@ -14,7 +14,7 @@ from typing import Any, Protocol, TypeVar
 from uuid import UUID, uuid4
 
 from eventsourcing.application import AggregateNotFoundError
-from eventsourcing.persistence import IntegrityError, JSONTranscoder
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper
 from eventsourcing.utils import EnvType
 from servicekit.clock import Clock
 from servicekit.eventstore import TrackedApplication
@@ -22,6 +22,7 @@ from servicekit.sealed_transcoding import Sealer
 from servicekit.subjects import DEVELOPMENT_RATER_INDEX_KEY, rater_subject
 
 from .adapters.ephemeral_keys import EphemeralSubjectKeys
+from .adapters.stored_subjects import StoreSubjects, SubjectResolvingMapper
 from .adapters.transcodings import stored_value_transcodings
 from .config import Tenant, TenantCatalog
 from .domain import (
@@ -101,6 +102,13 @@ class ApplicationsService(TrackedApplication):
         self.reference_policy = reference_policy or ReferencePolicy()
         super().__init__(env)
 
+    def construct_mapper(self) -> Mapper[UUID]:
+        """Decodes with the store's answers current for the upcasters of events stored before sealing."""
+        mapper = self.factory.mapper(transcoder=self.construct_transcoder(), mapper_class=SubjectResolvingMapper)
+        if isinstance(mapper, SubjectResolvingMapper):
+            mapper.subjects = StoreSubjects(self)
+        return mapper
+
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
         for transcoding in stored_value_transcodings(self.keys):
@@ -111,8 +119,14 @@ class ApplicationsService(TrackedApplication):
         self.keys.close()
 
     def rater_subject(self, tenant: str, email: str) -> str:
-        """A rater's subject id: one per association and address (the same as the gateway's for that rater)."""
+        """A rater's subject id: one per association and address (the same as the gateway's for that rater). Also
+        the subject of any other person this service knows by address only: a reviewer."""
         return rater_subject(tenant, email, self.rater_index_key)
+
+    def actor(self, account_id: UUID, tenant: str, roles: frozenset[str], email: str | None = None) -> Actor:
+        """The caller, with the subject of their address in the association (how a reviewer is matched)."""
+        return Actor(account_id, tenant, roles, email,
+                     address_subject=None if email is None else self.rater_subject(tenant, email))
 
     # Starting and reading -------------------------------------------------------------------------
 

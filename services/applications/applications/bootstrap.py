@@ -27,6 +27,7 @@ from .entrypoints.reminder_sweep import ReferenceReminders, projection_candidate
 from .projections.applications_table import ApplicationsTable
 from .projections.holdings import HoldingsTable
 from .projections.reference_requests import ReferenceRequestsTable
+from .projections.reviewer_grants import ReviewerGrantsTable
 from .projections.timeline import TimelineProjection
 from .rulesets import load_rule_book
 from .translation import Translator
@@ -119,7 +120,8 @@ def build(settings: ApplicationsSettings, unsealer: Unsealer | None = None) -> S
         api=api,
         consumer=build_consumer(app, settings, documents.store, unsealer),
         relays=[build_relay(app, producer, publish_v1=settings.publish_v1_events)],
-        projections=[ApplicationsTable(), TimelineProjection(), ReferenceRequestsTable(), HoldingsTable()],
+        projections=[ApplicationsTable(), ReviewerGrantsTable(), TimelineProjection(), ReferenceRequestsTable(),
+                     HoldingsTable()],
         background=[_close_store_when_stopped(documents.store)],
         once_per_cluster={"reference-reminders": reminders.run_forever},
         on_pool=[bridge.attach],

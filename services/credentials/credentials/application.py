@@ -24,6 +24,7 @@ from credentials.domain.credential import Credential, SignedCredential, credenti
 from credentials.domain.erasure import Erasure, erasure_record_id
 from credentials.domain.errors import CredentialError, HolderErasedError
 from credentials.domain.grant import EndorsementGrant, Holder
+from credentials.domain.reasons import StaffNote
 from credentials.domain.status_list import IndexTakenError, RandomBelow, StatusList, StatusPurpose, status_list_id
 from credentials.domain.validity import ValidityPeriod, validity_period
 from credentials.vc.status_list import StatusEntry
@@ -110,6 +111,8 @@ class CredentialsApplication(TrackedApplication):
         super().register_transcodings(transcoder)
         transcoder.register(SetOfIntegers())
         transcoder.register(sealed_transcoding(Holder, name="credentials_holder_v1", personal=("name", "email"),
+                                               keys=self.keys))
+        transcoder.register(sealed_transcoding(StaffNote, name="credentials_staff_note_v1", personal=("text",),
                                                keys=self.keys))
 
     def close(self) -> None:

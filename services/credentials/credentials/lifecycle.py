@@ -3,17 +3,21 @@
 Each returns the aggregates whose pending events are its effects: the credential, and the status list
 whose bit it flipped. The grant consumer saves them with the message's position; the HTTP routes and the
 expiry sweep save them with `save_with_retries`, which loads and applies again after a concurrent change.
+
+A coordinator's note is sealed under the holder when the change is saved; for a holder erased by then it is not
+kept (nothing may be sealed for them any more), and the change is still made.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError
+from servicekit.shredding import SubjectErased
 
 from credentials.application import CONFLICT_ATTEMPTS, CredentialsApplication
 from credentials.domain.credential import Credential, Decision, Reissue, SuspensionCause
@@ -61,16 +65,23 @@ class Lifecycle:
         return [credential, *self._flip(credential, StatusPurpose.SUSPENSION, on=False)]
 
     def suspend(self, credential: Credential, decision: Decision, cause: SuspensionCause) -> Effects:
-        credential.suspend(decision, cause)
+        credential.suspend(self._kept_note(credential, decision), cause)
         return [credential, *self._flip(credential, StatusPurpose.SUSPENSION, on=True)]
 
     def unsuspend(self, credential: Credential, decision: Decision) -> Effects:
-        credential.unsuspend(decision)
+        credential.unsuspend(self._kept_note(credential, decision))
         return [credential, *self._flip(credential, StatusPurpose.SUSPENSION, on=False)]
 
     def revoke(self, credential: Credential, decision: Decision) -> Effects:
-        credential.revoke(decision)
+        credential.revoke(self._kept_note(credential, decision))
         return [credential, *self._flip(credential, StatusPurpose.REVOCATION, on=True)]
+
+    def _kept_note(self, credential: Credential, decision: Decision) -> Decision:
+        """The decision without its note when the holder was erased (the key store knows, a cached aggregate may
+        not)."""
+        if decision.note is not None and self.app.keys.is_erased(credential.holder.subject):
+            return replace(decision, note=None)
+        return decision
 
     def expire_if_due(self, credential: Credential) -> Effects:
         now = self.app.clock()
@@ -88,7 +99,7 @@ class Lifecycle:
             effects = change(credential)
             try:
                 self.app.save(*effects)
-            except IntegrityError:
+            except (IntegrityError, SubjectErased):  # changed meanwhile, or the holder erased: the note goes
                 continue
             return credential
         raise RuntimeError(f"could not save a change of {credential_id}: it keeps changing concurrently")

@@ -6,6 +6,10 @@ Every change event states the credential's whole current truth (status, dates, c
 status list entries), read from the credential as it was right after that event, so translating the same
 stored event again (relay retry, webhook fan-out, replay) always gives the same partner event.
 
+A status change is published with its `reason_code` and the code's fixed wording as `reason`: never a staff note,
+and never the free text a change recorded before codes held (its upcast code is published instead, so a
+republication after a broker's data loss carries no old text either).
+
 The relay also answers the erasure ledger: a recorded `Erasure.SubjectErased` becomes `ErasureCompleted` on
 `endorsement.erasures.v1` (the relay publishes each event to its own topic). Partners never see it: the webhook
 fan-out and replay translate with `PartnerEvents` alone.
@@ -33,6 +37,7 @@ from eventsourcing.domain import DomainEventProtocol
 
 from credentials.domain.credential import Credential, CredentialStatus
 from credentials.domain.erasure import SERVICE, Erasure
+from credentials.domain.reasons import ReasonCode, wording
 from credentials.domain.status_list import StatusPurpose
 
 SOURCE = "/services/credentials"
@@ -131,20 +136,26 @@ def _renewed(event: Any) -> Change:
     return CredentialRenewed, event.reissued_at, {"renewal_id": event.reference}
 
 
+def _reason(code: ReasonCode | str) -> dict[str, str]:
+    """The published reason: the code and its fixed wording, nothing a person typed."""
+    code = ReasonCode(code)
+    return {"reason_code": code.value, "reason": wording(code)}
+
+
 def _reinstated(event: Any) -> Change:
-    return CredentialReinstated, event.reissued_at, {"reissued": True, "reason": "reinstated after a lapse"}
+    return CredentialReinstated, event.reissued_at, {"reissued": True, **_reason(ReasonCode.REINSTATED_AFTER_LAPSE)}
 
 
 def _suspended(event: Any) -> Change:
-    return CredentialSuspended, event.suspended_at, {"cause": event.cause, "reason": event.reason}
+    return CredentialSuspended, event.suspended_at, {"cause": event.cause, **_reason(event.reason_code)}
 
 
 def _unsuspended(event: Any) -> Change:
-    return CredentialReinstated, event.unsuspended_at, {"reissued": False, "reason": event.reason}
+    return CredentialReinstated, event.unsuspended_at, {"reissued": False, **_reason(event.reason_code)}
 
 
 def _revoked(event: Any) -> Change:
-    return CredentialRevoked, event.revoked_at, {"reason": event.reason}
+    return CredentialRevoked, event.revoked_at, _reason(event.reason_code)
 
 
 def _expired(event: Any) -> Change:

@@ -18,7 +18,6 @@ from servicekit.clock import Clock, system_clock
 from servicekit.http_telemetry import TracingTransport, install_http_telemetry
 from servicekit.leadership import Leadership, LockSession, blocking
 from servicekit.problems import install_problem_handlers
-from servicekit.sealed_twins import TwinSealer
 from servicekit.service_identity import ServiceTokenVerifier
 from servicekit.settings import MissingMasterKey, MissingServiceIdentity
 from servicekit.shredding import SubjectKeys
@@ -29,12 +28,13 @@ from .adapters.database import SCHEMA, create_pool, migrate
 from .adapters.erasures_consumer import ErasuresConsumer
 from .adapters.passwords import Passwords
 from .adapters.publisher import KafkaPublisher
-from .application import account_events
 from .application.accounts import AccountService
 from .application.auth import AuthService
 from .application.erasure_answers import ErasureAnswers
+from .application.erasure_records import ErasureRecords
 from .application.erasures import ErasureService
 from .application.identity_tokens import IdentitySigner
+from .application.outbox import Outbox
 from .application.outbox_relay import OutboxRelay
 from .application.retention import JOB_NAME as RETENTION_JOB
 from .application.retention import RetentionSweep, inactivity_rules
@@ -88,11 +88,13 @@ def _rater_index_key(settings: GatewaySettings) -> bytes:
         raise ConfigurationError(str(exc)) from None
 
 
-def _start_erasures_consumer(api: FastAPI, settings: GatewaySettings, answers: ErasureAnswers,
+def _start_erasures_consumer(api: FastAPI, settings: GatewaySettings, records: ErasureRecords,
                              dead_letters: KafkaPublisher) -> asyncio.Task[None]:
-    """Every replica notes the services' erasure answers (one consumer group; the effects are idempotent)."""
-    consumer = ErasuresConsumer(settings.kafka_bootstrap_servers, settings.erasures_consumer_group, answers.apply,
-                                dead_letters)
+    """Every replica notes the services' erasure answers and files the erasures reviews says are due (one consumer
+    group; the effects are idempotent)."""
+    consumer = ErasuresConsumer(settings.kafka_bootstrap_servers, settings.erasures_consumer_group, records.apply,
+                                dead_letters, session_timeout_ms=settings.kafka_session_timeout_ms,
+                                heartbeat_interval_ms=settings.kafka_heartbeat_interval_ms)
     api.state.erasures_consumer = consumer
     return asyncio.create_task(consumer.run_forever(), name="gateway-erasures-consumer")
 
@@ -103,6 +105,18 @@ def _sealing_settings(settings: GatewaySettings) -> tuple[bytes, ServiceTokenVer
         return settings.master_key(), ServiceTokenVerifier(SERVICE_NAME, settings.peer_public_keys())
     except (MissingMasterKey, MissingServiceIdentity) as exc:
         raise ConfigurationError(str(exc)) from None
+
+
+async def _prepare_relay(api: FastAPI, settings: GatewaySettings, pool: asyncpg.Pool, publisher: KafkaPublisher,
+                         clock: Clock, outbox: Outbox) -> OutboxRelay:
+    """The outbox relay, once the plaintext rows an older gateway wrote are sealed (application/outbox.py)."""
+    relay = OutboxRelay(pool, publisher, clock, poll_seconds=settings.outbox_poll_seconds,
+                        epoch=BrokerEpoch(settings.kafka_bootstrap_servers), sealing=outbox,
+                        twin_only=not settings.publish_v1_events)
+    await relay.seal_plaintext_rows()
+    api.state.outbox_relay = relay
+    api.state.outbox = outbox  # tests open what the rows hold
+    return relay
 
 
 async def _start_retention(api: FastAPI, settings: GatewaySettings, tenants: TenantDirectory,
@@ -156,6 +170,7 @@ def build(
     # services; an erasure destroys one in its own transaction (adapters/subject_keys_table.py)
     keys = SubjectKeys(settings.database_url, SCHEMA, master_key, wait_seconds=settings.database_timeout_seconds,
                        previous_master_keys=settings.previous_master_keys())  # rotation (docs/erasure.md)
+    outbox = Outbox(keys)  # account events are written sealed under these keys (application/outbox.py)
 
     @asynccontextmanager
     async def lifespan(api: FastAPI) -> AsyncIterator[None]:
@@ -171,26 +186,25 @@ def build(
         locks = LockSession(settings.database_url)
         try:
             await migrate(pool)
-            await seed_staff(pool, tenants, passwords, seed_password, clock)
-            relay = OutboxRelay(pool, publisher, clock, poll_seconds=settings.outbox_poll_seconds,
-                                epoch=BrokerEpoch(settings.kafka_bootstrap_servers),
-                                twin=TwinSealer(keys, account_events.sealing_subject),
-                                twin_only=not settings.publish_v1_events)
+            await seed_staff(pool, tenants, passwords, seed_password, clock, outbox)
+            relay = await _prepare_relay(api, settings, pool, publisher, clock, outbox)
             throttle = LoginThrottle(max_failures_per_account=settings.login_max_failures_per_account,
                                      max_failures_per_address=settings.login_max_failures_per_address,
                                      window=timedelta(minutes=settings.login_failure_window_minutes))
             auth = AuthService(pool, tenants=tenants, passwords=passwords, clock=clock,
                                session_ttl=timedelta(hours=settings.session_ttl_hours), throttle=throttle,
-                               public_base_url=settings.public_base_url, outbox_written=relay.notify)
+                               public_base_url=settings.public_base_url, outbox=outbox, outbox_written=relay.notify)
             accounts = AccountService(pool, tenants=tenants, passwords=passwords, clock=clock, throttle=throttle,
-                                      public_base_url=settings.public_base_url, outbox_written=relay.notify)
+                                      public_base_url=settings.public_base_url, outbox=outbox,
+                                      outbox_written=relay.notify)
             erasures = ErasureService(pool, passwords=passwords, clock=clock, throttle=throttle,
-                                      rater_index_key=rater_index_key, outbox_written=relay.notify)
+                                      rater_index_key=rater_index_key, outbox=outbox, outbox_written=relay.notify)
             await auth.delete_stale_records()
             await relay.delete_published()
             # The relay retries on its own: the gateway serves while the broker is away, and events wait.
             relay_task = asyncio.create_task(relay.run_forever(), name="gateway-outbox-relay")
-            erasures_task = _start_erasures_consumer(api, settings, ErasureAnswers(pool, clock), dead_letters)
+            erasures_task = _start_erasures_consumer(
+                api, settings, ErasureRecords(ErasureAnswers(pool, clock), erasures), dead_letters)
             retention_task = await _start_retention(api, settings, tenants, erasures, pool, clock, locks)
             # One client forwards every visitor's requests: it must never keep a cookie (by default httpx stores
             # each Set-Cookie and sends it with later requests that have none: one person's portal session to the next).
@@ -207,7 +221,6 @@ def build(
                     forwarder=Forwarder(client, settings.upstream_replicas()),
                     portal=PortalForwarder(client, settings.portal_url), clock=clock, erasures=erasures,
                 )
-                api.state.outbox_relay = relay
                 yield
         finally:
             await _stop([relay_task, erasures_task, retention_task], [publisher, dead_letters], pool, keys)

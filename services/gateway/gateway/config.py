@@ -38,6 +38,12 @@ class GatewaySettings(BaseSettings):
     )
     kafka_bootstrap_servers: str = Field(description="Kafka brokers (host:port, comma-separated) for the outbox.")
     kafka_enable_idempotence: bool = Field(default=True, description="Idempotent producer; false on tansu.")
+    kafka_session_timeout_ms: int = Field(
+        default=10_000, ge=1_000, le=300_000,
+        description="The erasures consumer's group session timeout (as the services'); on tansu a group join takes "
+                    "about half of it, and a consumer stopped while joining waits for the join to end.")
+    kafka_heartbeat_interval_ms: int = Field(default=3_000, ge=100, le=100_000,
+                                             description="The erasures consumer's heartbeat interval.")
     outbox_poll_seconds: float = Field(default=0.5, gt=0, le=60,
                                        description="How often the outbox relay looks for unpublished events.")
     public_base_url: str = Field(default="http://127.0.0.1:8000",

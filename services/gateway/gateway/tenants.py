@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Literal, Self
 
 from pydantic import (
     AfterValidator,
@@ -49,14 +49,10 @@ class ErasureSection(BaseModel):
 
     inactive_account_years: RetentionYears | None = None
     """After how many years without activity the platform files the erasure of an applicant's account."""
-
-    @model_validator(mode="before")
-    @classmethod
-    def _no_register_retention_yet(cls, data: Any) -> Any:
-        if isinstance(data, dict) and "register_retention_years" in data:
-            raise ValueError("register_retention_years is not applied yet: nothing in the platform knows when a "
-                             "register entry ended (docs/erasure.md, 'Legal holds and retention'); leave it out")
-        return data
+    register_retention_years: RetentionYears | None = None
+    """How long an ended endorsement's register entry keeps the holder's name. Reviews applies it (it knows when
+    entries ended) and publishes `ErasureDue`, which the gateway files; read here only so that the shared file
+    is checked the same way."""
 
 
 class Tenant(BaseModel):

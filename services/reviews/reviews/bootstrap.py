@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
+from collections.abc import Sequence
 from uuid import UUID
 
 from servicekit.clock import Clock, business_clock
@@ -21,6 +20,7 @@ from .config import (
     EVENT_SOURCE,
     SCHEMA,
     SERVICE_NAME,
+    PseudonymKeys,
     ReviewsSettings,
     TenantCatalog,
     competencies_path,
@@ -33,31 +33,29 @@ from .entrypoints.consumer import Holdings, consumed_handlers
 from .lapse_sweep import LapseSweep, projection_candidates
 from .projections import EndorsementsProjection, ReviewCasesProjection, ReviewReportsProjection, held_by
 from .projections.examinations import ExaminationsProjection
+from .projections.retention import RegisterRetentionProjection
+from .retention_sweep import RetentionSweep, retention_candidates
 from .translation import Translator
-from .twin_subjects import ReviewsSubjects, reviewer_index_key
-
-FINGERPRINT_KEY_LABEL = b"reviews/conflict-of-interest-fingerprints/v1"
-
-
-def fingerprint_key(master_key: bytes) -> bytes:
-    """The key of the conflict-of-interest fingerprints (`domain.personal`), derived from the service's master key:
-    secret wherever the master key is, and never stored. A master key rotation must keep deriving it from the
-    key in use when the first case was stored, or every stored fingerprint stops matching (docs/erasure.md)."""
-    return hmac.new(master_key, FINGERPRINT_KEY_LABEL, hashlib.sha256).digest()
+from .twin_subjects import ReviewsSubjects
 
 
 def open_reviews(settings: ReviewsSettings) -> Reviews:
     """The application on PostgreSQL with its subject keys; raises servicekit's MissingMasterKey when
-    PERSONAL_DATA_MASTER_KEY is unset outside development and tests, before touching the database."""
-    return open_reviews_at(settings.database_url, settings.master_key())
+    PERSONAL_DATA_MASTER_KEY is unset outside development and tests, and MissingPseudonymKeys when FINGERPRINT_KEY
+    and REVIEWER_SUBJECT_KEY are, before touching the database."""
+    return open_reviews_at(settings.database_url, settings.master_key(), settings.pseudonym_keys(),
+                           previous_master_keys=settings.previous_master_keys())
 
 
-def open_reviews_at(database_url: str, master_key: bytes) -> Reviews:
+def open_reviews_at(database_url: str, master_key: bytes, pseudonyms: PseudonymKeys, *,
+                    previous_master_keys: Sequence[bytes] = ()) -> Reviews:
+    """Subject keys wrapped under `previous_master_keys` still open (master key rotation, docs/erasure.md); the
+    fingerprints are keyed by `pseudonyms`, which a rotation leaves as they are."""
     ensure_schema(database_url, SCHEMA)
-    keys = SubjectKeys(database_url, SCHEMA, master_key)
+    keys = SubjectKeys(database_url, SCHEMA, master_key, previous_master_keys=previous_master_keys)
     keys.setup()
     return Reviews(eventsourcing_env(database_url, SCHEMA), keys=keys,  # the keys close with the application
-                   fingerprint=keyed_fingerprint(fingerprint_key(master_key)))
+                   fingerprint=keyed_fingerprint(pseudonyms.fingerprint))
 
 
 def register_holdings(reviews: Reviews, bridge: PoolBridge) -> Holdings:
@@ -82,9 +80,10 @@ def build(settings: ReviewsSettings, *, tenants: TenantCatalog | None = None,
           clock: Clock | None = None, unsealer: Unsealer | None = None) -> Service:
     """Everything the process runs; tests call it too (then `servicekit.runtime.attach` and the lifespan).
 
-    Business time (API decisions, the lapse sweep) is `clock`, by default the settings' (`servicekit.clock`). The
-    consumer opens the applications service's sealed fields with `unsealer`, by default its `/internal/unseal`
-    (`UnsealClient`: SERVICE_IDENTITY_KEY, UNSEAL_URLS); tests may give a `servicekit.sealed_twins.LocalUnsealer`."""
+    Business time (API decisions, the lapse and register retention sweeps) is `clock`, by default the settings'
+    (`servicekit.clock`). The consumer opens the applications service's sealed fields with `unsealer`, by default
+    its `/internal/unseal` (`UnsealClient`: SERVICE_IDENTITY_KEY, UNSEAL_URLS); tests may give a
+    `servicekit.sealed_twins.LocalUnsealer`."""
     clock = clock or business_clock(settings)
     catalog = tenants if tenants is not None else load_tenants(settings.tenants_dir, settings.reviews_config_dir)
     competencies = load_competencies(competencies_path(settings.tenants_dir, settings.competencies_file))
@@ -100,13 +99,16 @@ def build(settings: ReviewsSettings, *, tenants: TenantCatalog | None = None,
     producer = relay_producer(settings)
     # each reviews event's sealed v2 twin (erasure answers have no twin); with PUBLISH_V1_EVENTS (migration only)
     # the plaintext v1 event first, under the same ce_id
-    twin = TwinSealer(keys, ReviewsSubjects(reviews, reviewer_index_key(settings.master_key())))
+    twin = TwinSealer(keys, ReviewsSubjects(reviews, settings.pseudonym_keys().reviewer_subjects))
     relay = OutboxRelay(reviews, Translator(reviews), producer, source=EVENT_SOURCE, twin=twin,
                         twin_only=not settings.publish_v1_events)
     sweep = LapseSweep(reviews, catalog, projection_candidates(bridge), interval=settings.lapse_sweep_seconds,
                        clock=clock)
+    retention = RetentionSweep(reviews, catalog, retention_candidates(reviews, bridge),
+                               interval=settings.retention_sweep_seconds, clock=clock)
     api = create_api(reviews, catalog, clock)
     api.state.lapse_sweep = sweep
+    api.state.retention_sweep = retention
     api.state.competencies = competencies
     return Service(
         name=SERVICE_NAME,
@@ -117,8 +119,8 @@ def build(settings: ReviewsSettings, *, tenants: TenantCatalog | None = None,
         consumer=consumer,
         relays=[relay],
         projections=[ReviewCasesProjection(), EndorsementsProjection(), ReviewReportsProjection(),
-                     ExaminationsProjection()],
-        once_per_cluster={"lapse-sweep": sweep.run_forever},
+                     ExaminationsProjection(), RegisterRetentionProjection()],
+        once_per_cluster={"lapse-sweep": sweep.run_forever, "retention-sweep": retention.run_forever},
         on_pool=[bridge.attach],
         subject_keys=keys,  # mounts /internal/unseal for the services in SERVICE_PUBLIC_KEYS
     )

@@ -9,9 +9,11 @@ application itself (`EndorsementGranted`, `EndorsementDenied`) carries no releas
 every reviewer's access to a decided application.
 
 The relay also answers the erasure ledger: a recorded `Erasure.SubjectErased` becomes `ErasureCompleted` on
-`endorsement.erasures.v1`. Personal values are stored sealed, and loading opens them; an event that names an
-erased applicant (translated again after the erasure, e.g. republished into a new broker epoch) is not
-published: the topic must not name them again, and nothing readable of theirs is left to name them with.
+`endorsement.erasures.v1`, and a stored register retention decision (`RegisterRetention.ErasureDue`) becomes
+`ErasureDue` there (ids only; its `ce_id`, from the decision's id, is the same for every relay of it). Personal
+values are stored sealed, and loading opens them; an event that names an erased applicant (translated again after
+the erasure, e.g. republished into a new broker epoch) is not published: the topic must not name them again, and
+nothing readable of theirs is left to name them with.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ from .domain import events_register as register_event
 from .domain.erasure import SERVICE, Erasure
 from .domain.examination import events as exam_event
 from .domain.examination.aggregate import Examination
+from .domain.retention import REASON as RETENTION_REASON
+from .domain.retention import RegisterRetention
 
 
 class ApplicantErased(Exception):
@@ -47,6 +51,11 @@ def erasure_completed(e: Erasure.SubjectErased) -> contract.ErasureCompleted:
     """The same `ce_id` on every relay of it: the gateway counts each service's answer once."""
     return contract.ErasureCompleted(tenant=e.tenant, occurred_at=e.erased_at, erasure_id=e.erasure_id,
                                      subject=e.subject, service=SERVICE)
+
+
+def erasure_due(e: RegisterRetention.ErasureDue) -> contract.ErasureDue:
+    return contract.ErasureDue(tenant=e.tenant, occurred_at=e.decided_at, subject=e.subject, reason=RETENTION_REASON,
+                               ended_on=e.ended_on, retention_years=e.retention_years)
 
 
 def _case_facts(case: ReviewCase, e: Any) -> dict[str, Any]:
@@ -223,6 +232,8 @@ class Translator:
     def __call__(self, domain_event: DomainEventProtocol[UUID]) -> Translation:
         if isinstance(domain_event, Erasure.SubjectErased):
             return erasure_completed(domain_event)
+        if isinstance(domain_event, RegisterRetention.ErasureDue):
+            return erasure_due(domain_event)
         translate = TRANSLATORS.get(type(domain_event))
         if translate is None:
             return None

@@ -9,11 +9,11 @@ module is the `SubjectPolicy` it seals with, following the contracts README's pe
   `account:<applicant account id>`, the subject this service already seals them under in its event store;
 - a revocation's `reason`: the holder's account, read from the endorsement (the event names no holder);
 - `reviewer_email` and `reviewer_name`: the reviewer, by address: `reviewer:<tenant>:<hex HMAC-SHA256(key,
-  lower(email))>`, the key derived from this service's master key (`reviewer_index_key`). Reviews assigns
-  reviewers from the roster by address and does not know their accounts, so their subject cannot be
-  `account:<id>` yet, and no erasure request names a reviewer's address subject: erasing a reviewer's account does
-  not reach these tokens. That gap stays until reviews learns staff account ids (a `reviewer_account_id`, added
-  additively, then `account:<id>`).
+  lower(email))>`, the key being REVIEWER_SUBJECT_KEY (`config.pseudonym_keys`, which a master key rotation leaves
+  as it is). Reviews assigns reviewers from the roster by address and does not know their accounts, so their
+  subject cannot be `account:<id>` yet, and no erasure request names a reviewer's address subject: erasing a
+  reviewer's account does not reach these tokens. That gap stays until reviews learns staff account ids (a
+  `reviewer_account_id`, added additively, then `account:<id>`).
 
 A field the policy does not know is a programming error (a new sealed field in the contract): it raises, so the
 relay stops and retries rather than publishing a value under the wrong person's key.
@@ -33,19 +33,11 @@ from servicekit.subjects import account_subject
 from .application import Reviews
 from .domain import Endorsement
 
-REVIEWER_INDEX_KEY_LABEL = b"reviews/reviewer-subjects/v1"
 REVIEWER_FIELDS = frozenset({"reviewer_email", "reviewer_name"})
 APPLICANT_TEXT_FIELDS = frozenset({"applicant", "items", "message", "reasons", "recommendations"})
 """Sealed under the applicant (holder, examinee): their own name and email, and staff's words to or about them."""
 HOLDER_TEXT_FIELDS = frozenset({"reason"})
 """Sealed under the endorsement's holder: `EndorsementRevoked.reason`."""
-
-
-def reviewer_index_key(master_key: bytes) -> bytes:
-    """The key of reviewers' address subjects, derived from the service's master key (never stored). A master key
-    rotation must keep deriving it from the key in use when the first reviewer was assigned, or a reviewer's later
-    tokens would name another subject than their earlier ones."""
-    return hmac.new(master_key, REVIEWER_INDEX_KEY_LABEL, hashlib.sha256).digest()
 
 
 def reviewer_subject(tenant: str, email: str, index_key: bytes) -> str:

@@ -2,10 +2,10 @@
 
 Personal values are stored sealed under their subject's key (`servicekit.sealed_transcoding`, docs/erasure.md):
 the applicant (`Applicant`, as `applicant_v2`: under `account:<id>`), the profile (`Profile`), raters
-(`RaterIdentity`, under the rater's own subject), free texts of a person's file (`PersonalText`) and the free texts of
-entries (`PersonalEntry`: the entry with those fields blank, plus one token). Events stored
-before sealing keep their plaintext shapes and still load: `applicant` here, the others through the events'
-upcasters.
+(`RaterIdentity`, under the rater's own subject), free texts and lists of texts of a person's file (`PersonalText`,
+`PersonalItems`), and the free texts of entries, memberships and fee payments (`PersonalEntry`, `PersonalRecord`:
+the value with those fields blank, plus one token). Events stored before sealing keep their plaintext shapes and
+still load: `applicant` here, the others through the events' upcasters (`domain/legacy.py`).
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ from servicekit.sealed_transcoding import Sealer, sealed_transcoding
 from servicekit.shredding import InvalidToken, subject_of
 
 from ..domain import Applicant, Attestation, EducationEntry, FeePayment, Membership, RscEntry, TrainingEntry, WorkEntry
-from ..domain.entries import PERSONAL_TEXTS, PersonalEntry
+from ..domain.entries import PERSONAL_TEXTS, RECORD_TEXTS, PersonalEntry, PersonalRecord
 from ..domain.reference_data import RaterIdentity
-from ..domain.values import PersonalText, Profile, account_of_subject
+from ..domain.values import PersonalItems, PersonalText, Profile, account_of_subject
 
 STORED_VALUES: dict[str, type] = {
     "membership": Membership,
@@ -98,33 +98,33 @@ class SealedApplicant(Transcoding):
         return Applicant(account_id, person.name, person.email)
 
 
-class SealedEntry(Transcoding):
-    """`PersonalEntry`: the entry with its `PERSONAL_TEXTS` blank (encoded by the entry's own transcoding) and
-    those texts sealed as one JSON token under the subject; decoded with them None once the subject is erased."""
+class SealedTexts(Transcoding):
+    """A personal wrapper `cls(subject, <value>)` (`PersonalEntry`, `PersonalRecord`): the value with its texts
+    (`texts[type(value)]`) blank, encoded by the value's own transcoding, and those texts sealed as one JSON token
+    under the subject; decoded with them None once the subject is erased."""
 
-    type = PersonalEntry
-    name = "personal_entry_v1"
+    def __init__(self, cls: type, name: str, value_field: str, texts: dict[type, tuple[str, ...]],
+                 keys: Sealer) -> None:
+        self.type, self.name = cls, name
+        self._value_field, self._texts, self._keys = value_field, texts, keys
 
-    def __init__(self, keys: Sealer) -> None:
-        self._keys = keys
-
-    def encode(self, obj: PersonalEntry) -> dict[str, Any]:
+    def encode(self, obj: Any) -> dict[str, Any]:
         if obj.subject is None:
-            raise ValueError("an entry is stored sealed under its applicant's subject")
-        texts = {name: getattr(obj.entry, name) for name in PERSONAL_TEXTS[type(obj.entry)]}
-        erased = all(value is None for value in texts.values())
+            raise ValueError(f"a {self.name} is stored sealed under its applicant's subject")
+        value: Any = getattr(obj, self._value_field)  # each kind has its own texts: `replace` cannot be typed
+        texts = {name: getattr(value, name) for name in self._texts[type(value)]}
+        erased = all(text is None for text in texts.values())
         token = None if erased else self._keys.seal(obj.subject, json.dumps(texts, ensure_ascii=False))
-        blank: Any = obj.entry  # every kind of entry has its own texts: `replace` cannot be typed for the union
-        return {"subject": obj.subject, "entry": replace(blank, **dict.fromkeys(texts)), "sealed": token}
+        return {"subject": obj.subject, self._value_field: replace(value, **dict.fromkeys(texts)), "sealed": token}
 
-    def decode(self, data: dict[str, Any]) -> PersonalEntry:
-        subject, entry, token = data["subject"], data["entry"], data["sealed"]
+    def decode(self, data: dict[str, Any]) -> Any:
+        subject, value, token = data["subject"], data[self._value_field], data["sealed"]
         if token is not None and subject_of(token) != subject:
-            raise InvalidToken("an entry's token sealed for another subject")
+            raise InvalidToken(f"a {self.name} token sealed for another subject")
         text = None if token is None else self._keys.open(token)
-        names = PERSONAL_TEXTS[type(entry)]
+        names = self._texts[type(value)]
         texts = dict.fromkeys(names) if text is None else json.loads(text)
-        return PersonalEntry(subject, replace(entry, **{name: texts.get(name) for name in names}))
+        return self.type(subject, replace(value, **{name: texts.get(name) for name in names}))
 
 
 def stored_value_transcodings(keys: Sealer) -> list[Transcoding]:
@@ -135,7 +135,9 @@ def stored_value_transcodings(keys: Sealer) -> list[Transcoding]:
         sealed_transcoding(Profile, name="profile_v1", personal=("phone", "county", "statement"), keys=keys),
         sealed_transcoding(RaterIdentity, name="rater_identity_v1", personal=("name", "email"), keys=keys),
         sealed_transcoding(PersonalText, name="personal_text_v1", personal=("text",), keys=keys),
-        SealedEntry(keys),
+        SealedTexts(PersonalEntry, "personal_entry_v1", "entry", PERSONAL_TEXTS, keys),
+        SealedTexts(PersonalRecord, "personal_record_v1", "record", RECORD_TEXTS, keys),
+        sealed_transcoding(PersonalItems, name="personal_items_v1", personal=("text",), keys=keys),
         *(DataclassAsDict(cls, name) for name, cls in STORED_VALUES.items()),
     ]
 

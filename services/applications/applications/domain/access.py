@@ -1,9 +1,10 @@
 """Who may see and act on an application. Never reveal an application across tenants or applicants.
 
-The applicant and the association's coordinators see it; so does a reviewer (role `reviewer`, known by the email
-the gateway vouches for) while assigned to its review case (`reviewer_access.py`), to read everything the applicant
-entered, waived references' answers included. Exam scorers (role `scorer`) get nothing from that role. Only the
-applicant changes an application; anyone else who may see it is refused, everyone else told 404.
+The applicant and the association's coordinators see it; so does a reviewer (role `reviewer`, known by the keyed
+subject of the email the gateway vouches for) while assigned to its review case (`reviewer_access.py`), to read
+everything the applicant entered, waived references' answers included. Exam scorers (role `scorer`) get nothing
+from that role. Only the applicant changes an application; anyone else who may see it is refused, everyone else
+told 404.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from uuid import UUID
 
 from .errors import ApplicationNotFound, NotTheApplicant, RoleRequired
 from .model import Application
-from .reviewer_access import normalised_email
 
 APPLICANT = "applicant"
 COORDINATOR = "coordinator"
@@ -23,10 +23,10 @@ REVIEWER = "reviewer"
 @dataclass(frozen=True)
 class ListingScope:
     """Whose applications a listing shows: with neither set, the whole association (coordinators); else the
-    actor's own (`applicant_account_id`) and those they currently review (`reviewer_email`)."""
+    actor's own (`applicant_account_id`) and those they currently review (`reviewer`: their address's subject)."""
 
     applicant_account_id: UUID | None = None
-    reviewer_email: str | None = None
+    reviewer: str | None = None
 
 
 @dataclass(frozen=True)
@@ -37,21 +37,24 @@ class Actor:
     tenant: str
     roles: frozenset[str]
     email: str | None = None
-    """The account's email, as the gateway vouches for it: how a reviewer is known (assignments name the email)."""
+    """The account's email, as the gateway vouches for it."""
+    address_subject: str | None = None
+    """The keyed subject of `email` in the tenant (`ApplicationsService.actor` computes it): how a reviewer is known,
+    since assignments name the address and grants store its subject."""
 
     @property
     def is_coordinator(self) -> bool:
         return COORDINATOR in self.roles
 
     @property
-    def reviewer_email(self) -> str | None:
-        """The email this actor reviews under: only with the `reviewer` role."""
-        return normalised_email(self.email) if REVIEWER in self.roles and self.email else None
+    def reviewer(self) -> str | None:
+        """The subject this actor reviews under: only with the `reviewer` role."""
+        return self.address_subject if REVIEWER in self.roles else None
 
     def reviews(self, application: Application) -> bool:
         """A reviewer currently assigned to the application's review case (never its applicant)."""
-        email = self.reviewer_email
-        return (email is not None and application.tenant == self.tenant and application.reviewer_may_read(email)
+        reviewer = self.reviewer
+        return (reviewer is not None and application.tenant == self.tenant and application.reviewer_may_read(reviewer)
                 and not application.is_applicant(self.account_id))
 
     def sees_waived_answers(self, application: Application) -> bool:
@@ -100,6 +103,6 @@ class Actor:
         if self.is_coordinator:
             return ListingScope()
         own = self.account_id if APPLICANT in self.roles else None
-        if own is None and self.reviewer_email is None:
+        if own is None and self.reviewer is None:
             raise RoleRequired("only applicants, reviewers and coordinators can list applications")
-        return ListingScope(applicant_account_id=own, reviewer_email=self.reviewer_email)
+        return ListingScope(applicant_account_id=own, reviewer=self.reviewer)

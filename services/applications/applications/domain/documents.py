@@ -24,6 +24,7 @@ from eventsourcing.domain import Aggregate
 
 from .entries import EducationEntry, Entry, Tab
 from .errors import InvalidRequest, NotFound, StateConflict
+from .legacy import applicant_text
 from .values import Applicant, PersonalText
 
 MAX_FILENAME = 255
@@ -106,7 +107,7 @@ class DocumentsMixin:
         @staticmethod
         def upcast_v1_v2(state: dict[str, Any]) -> None:
             """Stored before sealing: the name in plaintext, the bytes shared by SHA-256 (no owner)."""
-            state["filename"] = PersonalText(None, state["filename"])
+            state["filename"] = applicant_text(state, state["filename"])
             state["owner"] = None
 
         def apply(self, aggregate: Any) -> None:

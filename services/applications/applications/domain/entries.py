@@ -177,6 +177,7 @@ class Membership:
     association: str
     expires_on: date
     member_id: str | None = None
+    """Sealed in events (see `RECORD_TEXTS`)."""
     individual: bool = True
     """Individual (not organisational) membership, as endorsement needs."""
     other_association: bool = False
@@ -187,9 +188,23 @@ class Membership:
 class FeePayment:
     kind: FeeKind
     amount_cents: int
-    reference: str
-    """The payment's receipt or transaction reference."""
+    reference: str | None
+    """The payment's receipt or transaction reference (None once the applicant is erased)."""
     paid_on: date
+
+
+RECORD_TEXTS: dict[type, tuple[str, ...]] = {Membership: ("member_id",), FeePayment: ("reference",)}
+"""The identifying texts of a membership and a fee payment, sealed in events (None once the applicant is erased):
+a member number or a receipt reference finds the person in another organisation's records."""
+
+
+@dataclass(frozen=True)
+class PersonalRecord:
+    """A membership or a fee payment as `MembershipRecorded`/`FeeRecorded` store it: its `RECORD_TEXTS` sealed
+    under the applicant's `subject`."""
+
+    subject: str | None
+    record: Membership | FeePayment
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ becomes this service's `ErasureCompleted` answer (docs/erasure.md).
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Any, Final
 from uuid import UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
@@ -22,19 +22,31 @@ class Erasure(Aggregate):
         subject: str
         withdrawn: list[UUID]
         """The applications withdrawn because their applicant was erased (empty for a rater)."""
+        applications: list[UUID]
+        """Every application of the erased applicant in the association (empty for a rater): the read models
+        scrub what they show of each."""
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Version 1 named the withdrawn applications only."""
+            state["applications"] = list(state["withdrawn"])
 
     @staticmethod
     def id_for(erasure_id: UUID) -> UUID:
         return uuid5(erasure_id, SERVICE)
 
     @classmethod
-    def record(cls, *, erasure_id: UUID, tenant: str, subject: str, withdrawn: list[UUID]) -> Erasure:
+    def record(cls, *, erasure_id: UUID, tenant: str, subject: str, withdrawn: list[UUID],
+               applications: list[UUID]) -> Erasure:
         return cls._create(cls.SubjectErased, id=cls.id_for(erasure_id), tenant=tenant, erasure_id=erasure_id,
-                           subject=subject, withdrawn=withdrawn)
+                           subject=subject, withdrawn=withdrawn, applications=applications)
 
     @event(SubjectErased)
-    def __init__(self, *, tenant: str, erasure_id: UUID, subject: str, withdrawn: list[UUID]) -> None:
+    def __init__(self, *, tenant: str, erasure_id: UUID, subject: str, withdrawn: list[UUID],
+                 applications: list[UUID]) -> None:
         self.tenant = tenant
         self.erasure_id = erasure_id
         self.subject = subject
         self.withdrawn = list(withdrawn)
+        self.applications = list(applications)

@@ -12,7 +12,7 @@ renew, which reactivates the endorsement when the renewal is approved [assumptio
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 from typing import Any
@@ -20,6 +20,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, CanMutateAggregate, event
 
+from .legacy import is_erased
 from .renewal_errors import (
     EndorsementNotActive,
     EndorsementRevoked,
@@ -77,8 +78,18 @@ class Holding(Aggregate):
         tenant: str
 
     class Granted(Aggregate.Created):
+        class_version = 2
         tenant: str
         holder: Applicant
+        """Sealed under the holder's account (`applicant_v2`)."""
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Version 1 may hold the holder in plaintext (the `applicant` transcoding): stored again, it is sealed;
+            an erased holder's plaintext reads as erased."""
+            holder: Applicant = state["holder"]
+            if is_erased(holder.subject):
+                state["holder"] = replace(holder, name=None, email=None)
         category: str
         category_name: str
         application_id: UUID

@@ -13,7 +13,20 @@ from eventsourcing.domain import Aggregate, CanMutateAggregate, event
 
 from .checks import Evidence, RequirementReport, check_requirements
 from .documents import DocumentsMixin
-from .entries import TAB_OF, Attestation, AttestationKind, Entry, FeeKind, FeePayment, Membership, PersonalEntry, Tab
+from .entries import (
+    PERSONAL_TEXTS,
+    RECORD_TEXTS,
+    TAB_OF,
+    Attestation,
+    AttestationKind,
+    Entry,
+    FeeKind,
+    FeePayment,
+    Membership,
+    PersonalEntry,
+    PersonalRecord,
+    Tab,
+)
 from .entry_checks import EntryContext, checked_entry, checked_fee, checked_membership
 from .errors import (
     AlreadySubmitted,
@@ -28,6 +41,7 @@ from .errors import (
     TooManyEntries,
     UnknownCategory,
 )
+from .legacy import applicant_subject, applicant_text, is_erased, unless_erased, without_texts
 from .lifecycle import EDITABLE, PREPARING, WITHDRAWABLE, Status
 from .outcomes import ReviewOutcomes
 from .reference_data import Reference
@@ -61,6 +75,7 @@ class Application(RenewalsMixin, RegistrationMixin, DocumentsMixin, ReviewOutcom
         tenant: str
 
     class Started(Aggregate.Created):
+        class_version = 2
         tenant: str
         applicant: Applicant
         category: str
@@ -71,6 +86,14 @@ class Application(RenewalsMixin, RegistrationMixin, DocumentsMixin, ReviewOutcom
         renewal_year: int | None
         lapsed_on: date | None
 
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Version 1 may hold the applicant in plaintext (the `applicant` transcoding): stored again, it is
+            sealed (`applicant_v2`); an erased applicant's plaintext reads as erased."""
+            applicant: Applicant = state["applicant"]
+            if is_erased(applicant.subject):
+                state["applicant"] = replace(applicant, name=None, email=None)
+
     class DetailsUpdated(Event):
         class_version = 2
         profile: Profile
@@ -80,10 +103,20 @@ class Application(RenewalsMixin, RegistrationMixin, DocumentsMixin, ReviewOutcom
         @staticmethod
         def upcast_v1_v2(state: dict[str, Any]) -> None:
             """Stored before sealing: plaintext `phone`, `county` and `statement` (no subject recorded)."""
-            state["profile"] = Profile(None, state.pop("phone"), state.pop("county"), state.pop("statement"))
+            subject = applicant_subject(state)
+            phone, county, statement = (unless_erased(subject, state.pop(name))
+                                        for name in ("phone", "county", "statement"))
+            state["profile"] = Profile(subject, phone, county, statement)
 
     class MembershipRecorded(Event):
-        membership: Membership
+        class_version = 2
+        membership: PersonalRecord
+        """The membership, its member id sealed under the applicant's subject (None once erased)."""
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Stored before sealing: the member id in plaintext."""
+            state["membership"] = _legacy_record(state, state["membership"])
 
     class EntryAdded(Event):
         class_version = 2
@@ -95,7 +128,7 @@ class Application(RenewalsMixin, RegistrationMixin, DocumentsMixin, ReviewOutcom
         @staticmethod
         def upcast_v1_v2(state: dict[str, Any]) -> None:
             """Stored before sealing: the entry in plaintext (no subject recorded)."""
-            state["entry"] = PersonalEntry(None, state["entry"])
+            state["entry"] = _legacy_entry(state, state["entry"])
 
     class EntryReplaced(Event):
         class_version = 2
@@ -106,7 +139,7 @@ class Application(RenewalsMixin, RegistrationMixin, DocumentsMixin, ReviewOutcom
         @staticmethod
         def upcast_v1_v2(state: dict[str, Any]) -> None:
             """Stored before sealing: the entry in plaintext (no subject recorded)."""
-            state["entry"] = PersonalEntry(None, state["entry"])
+            state["entry"] = _legacy_entry(state, state["entry"])
 
     class EntryRemoved(Event):
         tab: str
@@ -119,7 +152,14 @@ class Application(RenewalsMixin, RegistrationMixin, DocumentsMixin, ReviewOutcom
         kind: str
 
     class FeeRecorded(Event):
-        fee: FeePayment
+        class_version = 2
+        fee: PersonalRecord
+        """The payment, its reference sealed under the applicant's subject (None once erased)."""
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Stored before sealing: the payment's reference in plaintext."""
+            state["fee"] = _legacy_record(state, state["fee"])
 
     class Submitted(Event):
         class_version = 2
@@ -134,14 +174,30 @@ class Application(RenewalsMixin, RegistrationMixin, DocumentsMixin, ReviewOutcom
         def upcast_v1_v2(state: dict[str, Any]) -> None:
             """Stored before sealing: each line's `detail` in plaintext (no subject recorded)."""
             if state.get("requirement_report") is not None:
-                state["requirement_report"] = [{**line, "detail": PersonalText(None, line["detail"])}
+                state["requirement_report"] = [{**line, "detail": applicant_text(state, line["detail"])}
                                                for line in state["requirement_report"]]
         exam_required: bool | None
         in_response_to: str | None
         """`information_request` or `deferral` for a resubmission (see `outcomes`); absent on older events."""
 
     class Withdrawn(Event):
-        reason: str
+        class_version = 2
+        why: PersonalText
+        """The applicant's words, sealed under their subject (None for a withdrawal on erasure, and once erased)."""
+        erasure: bool
+        """Withdrawn because the applicant was erased (reason `erasure`)."""
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Stored before sealing: a plaintext `reason` (`erasure` for a withdrawal on erasure)."""
+            reason = state.pop("reason")
+            state["erasure"] = reason == ERASURE_WITHDRAWAL
+            state["why"] = applicant_text(state, None if state["erasure"] else reason)
+
+        @property
+        def reason(self) -> str | None:
+            """`erasure`, or the applicant's words (None once they are erased)."""
+            return ERASURE_WITHDRAWAL if self.erasure else self.why.text
 
     @event(Started)
     def __init__(self, tenant: str, applicant: Applicant, category: str, category_name: str, kind: str = "initial",
@@ -197,7 +253,7 @@ class Application(RenewalsMixin, RegistrationMixin, DocumentsMixin, ReviewOutcom
         self._ensure_editable()
         membership = checked_membership(membership)
         if membership != self.membership:
-            self._record_membership(membership=membership)
+            self._record_membership(membership=PersonalRecord(self.applicant.subject, membership))
 
     def add_entry(self, entry_id: UUID, entry: Entry, context: EntryContext) -> None:
         self._ensure_editable()
@@ -242,7 +298,7 @@ class Application(RenewalsMixin, RegistrationMixin, DocumentsMixin, ReviewOutcom
         self._ensure_editable()
         fee = checked_fee(fee, today)
         if self.fees.get(fee.kind) != fee:
-            self._record_fee(fee=fee)
+            self._record_fee(fee=PersonalRecord(self.applicant.subject, fee))
 
     def submit(self, rules: RuleVersion, at: datetime, on: date) -> None:
         """Submit when every requirement of `rules` is met on `on`; otherwise refuse with all unmet ones."""
@@ -271,14 +327,14 @@ class Application(RenewalsMixin, RegistrationMixin, DocumentsMixin, ReviewOutcom
         reason = reason.strip()
         if not reason or len(reason) > MAX_WITHDRAWAL_REASON:
             raise InvalidWithdrawalReason(f"give a reason of 1 to {MAX_WITHDRAWAL_REASON} characters")
-        self._record_withdrawal(reason=reason)
+        self._record_withdrawal(why=PersonalText(self.applicant.subject, reason), erasure=False)
 
     def withdraw_on_erasure(self) -> bool:
         """The applicant was erased: an application still open is withdrawn (reason `erasure`), so that the review
         case closes too; a decided or withdrawn one stays as it is. True when it was withdrawn now."""
         if self.status not in WITHDRAWABLE:
             return False
-        self._record_withdrawal(reason=ERASURE_WITHDRAWAL)
+        self._record_withdrawal(why=PersonalText(self.applicant.subject, None), erasure=True)  # nothing to seal
         return True
 
     def trigger_event(self, event_class: type[CanMutateAggregate[UUID]], **kwargs: Any) -> None:
@@ -326,8 +382,11 @@ class Application(RenewalsMixin, RegistrationMixin, DocumentsMixin, ReviewOutcom
                                ethics_attested=ethics_attested)
 
     @event(MembershipRecorded)
-    def _record_membership(self, membership: Membership) -> None:
-        self.membership = membership
+    def _record_membership(self, membership: PersonalRecord) -> None:
+        recorded = membership.record
+        if not isinstance(recorded, Membership):
+            raise TypeError("MembershipRecorded holds a membership")
+        self.membership = recorded
 
     @event(EntryAdded)
     def _record_entry_added(self, tab: str, entry_id: UUID, entry: PersonalEntry) -> None:
@@ -352,8 +411,11 @@ class Application(RenewalsMixin, RegistrationMixin, DocumentsMixin, ReviewOutcom
         self._sync_ethics_checkbox()
 
     @event(FeeRecorded)
-    def _record_fee(self, fee: FeePayment) -> None:
-        self.fees[fee.kind] = fee
+    def _record_fee(self, fee: PersonalRecord) -> None:
+        payment = fee.record
+        if not isinstance(payment, FeePayment):
+            raise TypeError("FeeRecorded holds a fee payment")
+        self.fees[payment.kind] = payment
 
     @event(Submitted)
     def _record_submission(self, submission_number: int, rule_set_version: str, submitted_at: datetime,
@@ -369,14 +431,27 @@ class Application(RenewalsMixin, RegistrationMixin, DocumentsMixin, ReviewOutcom
         self.exam_required = exam_required
 
     @event(Withdrawn)
-    def _record_withdrawal(self, reason: str) -> None:
+    def _record_withdrawal(self, why: PersonalText, erasure: bool) -> None:
         self.status = Status.WITHDRAWN
-        self.withdrawal_reason = reason
+        self.withdrawal_reason = ERASURE_WITHDRAWAL if erasure else why.text
+        """`erasure`, or the applicant's words (None once they are erased)."""
 
     def _sync_ethics_checkbox(self) -> None:
         """The profile's `ethics_attested` box shows whether both attestations are signed."""
         signed = all(kind in self.attestations for kind in BOTH_ATTESTATIONS)
         self.details = replace(self.details, ethics_attested=signed)
+
+
+def _legacy_entry(state: dict[str, Any], entry: Entry) -> PersonalEntry:
+    """An entry stored in plaintext, as now stored: sealed under the applicant (its texts None once erased)."""
+    subject = applicant_subject(state)
+    return PersonalEntry(subject, without_texts(subject, entry, PERSONAL_TEXTS[type(entry)]))
+
+
+def _legacy_record(state: dict[str, Any], record: Membership | FeePayment) -> PersonalRecord:
+    """A membership or payment stored in plaintext, as now stored: sealed under the applicant."""
+    subject = applicant_subject(state)
+    return PersonalRecord(subject, without_texts(subject, record, RECORD_TEXTS[type(record)]))
 
 
 def _ensure_aware(at: datetime) -> None:

@@ -7,6 +7,10 @@ event (republished, or delivered again) changes nothing, and so does one that ar
 withdrawn or decided. An outcome that fits neither (e.g. a deferral of a draft) is refused with
 `REVIEW_OUTCOME_DOES_NOT_FIT`. Which status admits which outcome is data in `lifecycle.py`.
 
+What a review says to the applicant (the items and message of a return, the reasons and recommendations of a
+deferral, the reasons of a denial) is stored sealed under the applicant's subject, so it is gone with their key; the
+aggregate's values are then empty.
+
 A returned or deferred application is editable again and may be resubmitted (`resubmission_answers`); a deferred one
 only from its earliest re-review date, in the association's local date.
 """
@@ -22,7 +26,9 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from .errors import StateConflict
+from .legacy import applicant_items, applicant_text
 from .lifecycle import OUTCOME_ADMITTED_IN, RESUBMITTABLE, SETTLED, Outcome, Status
+from .values import Applicant, PersonalItems, PersonalText
 
 
 class TooEarlyToResubmit(StateConflict):
@@ -101,6 +107,7 @@ class ReviewOutcomes:
     if TYPE_CHECKING:
         status: Status
         submission_number: int
+        applicant: Applicant
 
         def trigger_event(self, event_class: Any, **kwargs: Any) -> None: ...
 
@@ -122,12 +129,27 @@ class ReviewOutcomes:
 
     class ReturnedForInformation(ReviewOutcome):
         status_after = Status.RETURNED
+        class_version = 2
         review_case_id: UUID
         submission_number: int
         stage: str
-        items: list[str]
-        message: str | None
+        asked: PersonalItems
+        note: PersonalText
         requested_at: datetime
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Stored before sealing: plaintext `items` and `message`."""
+            state["asked"] = applicant_items(state, state.pop("items"))
+            state["note"] = applicant_text(state, state.pop("message"))
+
+        @property
+        def items(self) -> tuple[str, ...]:
+            return self.asked.items
+
+        @property
+        def message(self) -> str | None:
+            return self.note.text
 
         def record(self, aggregate: Any) -> None:
             aggregate.information_request = InformationRequest(
@@ -141,11 +163,26 @@ class ReviewOutcomes:
 
     class Deferred(ReviewOutcome):
         status_after = Status.DEFERRED
+        class_version = 2
         review_case_id: UUID
-        reasons: list[str]
-        recommendations: list[str]
+        why: PersonalItems
+        advice: PersonalItems
         earliest_rereview_on: date
         deferred_at: datetime
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Stored before sealing: plaintext `reasons` and `recommendations`."""
+            state["why"] = applicant_items(state, state.pop("reasons"))
+            state["advice"] = applicant_items(state, state.pop("recommendations"))
+
+        @property
+        def reasons(self) -> tuple[str, ...]:
+            return self.why.items
+
+        @property
+        def recommendations(self) -> tuple[str, ...]:
+            return self.advice.items
 
         def record(self, aggregate: Any) -> None:
             aggregate.deferral = Deferral(
@@ -192,9 +229,19 @@ class ReviewOutcomes:
 
     class Denied(ReviewOutcome):
         status_after = Status.DENIED
+        class_version = 2
         review_case_id: UUID
-        reasons: list[str]
+        why: PersonalItems
         denied_at: datetime
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Stored before sealing: plaintext `reasons`."""
+            state["why"] = applicant_items(state, state.pop("reasons"))
+
+        @property
+        def reasons(self) -> tuple[str, ...]:
+            return self.why.items
 
         def record(self, aggregate: Any) -> None:
             aggregate.denial_reasons = tuple(self.reasons)
@@ -221,8 +268,8 @@ class ReviewOutcomes:
                 review_case_id=review_case_id,
                 submission_number=submission_number,
                 stage=stage,
-                items=_listed(items),
-                message=(message or "").strip() or None,
+                asked=PersonalItems.of(self.applicant.subject, _listed(items)),
+                note=PersonalText(self.applicant.subject, (message or "").strip() or None),
                 requested_at=_aware(requested_at),
             )
 
@@ -242,8 +289,8 @@ class ReviewOutcomes:
                 self.Deferred,
                 outcome_key=key,
                 review_case_id=review_case_id,
-                reasons=_listed(reasons),
-                recommendations=_listed(recommendations),
+                why=PersonalItems.of(self.applicant.subject, _listed(reasons)),
+                advice=PersonalItems.of(self.applicant.subject, _listed(recommendations)),
                 earliest_rereview_on=earliest_rereview_on,
                 deferred_at=_aware(deferred_at),
             )
@@ -300,7 +347,7 @@ class ReviewOutcomes:
                 self.Denied,
                 outcome_key=key,
                 review_case_id=review_case_id,
-                reasons=_listed(reasons),
+                why=PersonalItems.of(self.applicant.subject, _listed(reasons)),
                 denied_at=_aware(denied_at),
             )
 

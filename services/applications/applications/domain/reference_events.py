@@ -13,6 +13,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
+from .legacy import address_subject, applicant_text, unless_erased
 from .reference_data import Answer, LinkRequest, Rater, RaterIdentity, Reference, Vetting, VoidReason
 from .rules import RaterRole
 from .values import PersonalText
@@ -52,7 +53,9 @@ class RaterNamed(ReferenceEvent):
     @staticmethod
     def upcast_v1_v2(state: dict[str, Any]) -> None:
         """Stored before sealing: plaintext `rater_name` and `rater_email` (no subject recorded)."""
-        state["rater"] = RaterIdentity(None, state.pop("rater_name"), state.pop("rater_email"))
+        name, email = state.pop("rater_name"), state.pop("rater_email")
+        subject = address_subject(state, email)  # the rater's own subject, as `RaterNamed` seals under now
+        state["rater"] = RaterIdentity(subject, unless_erased(subject, name), unless_erased(subject, email))
 
     @property
     def rater_name(self) -> str | None:
@@ -110,7 +113,7 @@ class ReferenceAnswered(ReferenceEvent):
     @staticmethod
     def upcast_v1_v2(state: dict[str, Any]) -> None:
         """Stored before sealing: plaintext `comments`."""
-        state["comments"] = PersonalText(None, state["comments"])
+        state["comments"] = applicant_text(state, state["comments"])
 
     def apply(self, aggregate: Any) -> None:
         answer = Answer(self.request_number, self.at, self.completed_on, dict(self.ratings), self.comments.text,
@@ -135,9 +138,21 @@ class ReferenceWithdrawn(ReferenceEvent):
 class RaterVetted(ReferenceEvent):
     """A coordinator vetted a rater who is not endorsed at the slot's level; a refusal voids the reference."""
 
+    class_version = 2
     approved: bool
-    reason: str | None
+    why: PersonalText
+    """The coordinator's reason, sealed under the applicant's subject: the reference is part of their file."""
     by: UUID
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        """Stored before sealing: a plaintext `reason`."""
+        state["why"] = applicant_text(state, state.pop("reason"))
+
+    @property
+    def reason(self) -> str | None:
+        """None when none was given, and once the applicant is erased."""
+        return self.why.text
 
     def apply(self, aggregate: Any) -> None:
         reference = replace(self.reference(aggregate), vetting=Vetting.APPROVED if self.approved else Vetting.REFUSED,
@@ -159,7 +174,7 @@ class ReferenceDeclined(ReferenceEvent):
     @staticmethod
     def upcast_v1_v2(state: dict[str, Any]) -> None:
         """Stored before sealing: a plaintext `reason`."""
-        state["reason"] = PersonalText(None, state["reason"])
+        state["reason"] = applicant_text(state, state["reason"])
 
     def apply(self, aggregate: Any) -> None:
         self.put(aggregate, replace(self.reference(aggregate), void_reason=VoidReason.DECLINED,

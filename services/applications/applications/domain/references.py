@@ -162,7 +162,7 @@ class References:
         if not approved and reason is None:
             raise InvalidVetting("say why the rater is not accepted")
         self.trigger_event(RaterVetted, tenant=self.tenant, reference_id=reference_id, at=at, approved=approved,
-                           reason=reason, by=by)
+                           why=PersonalText(self.applicant.subject, reason), by=by)
 
     def remind_if_due(self, reference_id: UUID, at: datetime, issue: IssueLink, policy: ReferencePolicy) -> bool:
         """Send a reminder (with a new link) when the rater has not answered for `policy.remind_after`."""
@@ -228,7 +228,10 @@ class References:
         return self.references[reference_id]
 
     def check_draft(self, ratings: Mapping[str, str], comments: str | None, form: ReferenceForm) -> dict[str, str]:
-        """A rater's unfinished answers: only items of the form, only values of its scale (any may be missing)."""
+        """A rater's unfinished answers: only items of the form, only values of its scale (any may be missing).
+        Refused, as an answer would be, once the application can no longer take one (withdrawn, e.g. on its
+        applicant's erasure, whose key then seals nothing more)."""
+        self._ensure_editable()
         unknown = sorted(ratings.keys() - form.item_ids)
         if unknown:
             raise InvalidRatings(f"not items of this form: {', '.join(unknown[:10])}")

@@ -8,7 +8,8 @@ None only in values stored before sealing (events upcast from plaintext).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from uuid import UUID
 
@@ -65,6 +66,24 @@ class PersonalText:
 
     subject: str | None
     text: str | None
+
+
+@dataclass(frozen=True)
+class PersonalItems:
+    """A list of texts about a person (what a review asks of the applicant, its reasons, its recommendations), sealed
+    as one JSON text under `subject`; empty when there were none, and once the subject is erased."""
+
+    subject: str | None
+    text: str | None
+
+    @classmethod
+    def of(cls, subject: str | None, items: Iterable[str]) -> PersonalItems:
+        listed = list(items)
+        return cls(subject, json.dumps(listed, ensure_ascii=False) if listed else None)
+
+    @property
+    def items(self) -> tuple[str, ...]:
+        return () if self.text is None else tuple(json.loads(self.text))
 
 
 @dataclass(frozen=True)

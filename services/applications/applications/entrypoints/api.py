@@ -67,7 +67,7 @@ async def list_applications_route(
     association's."""
     scope = actor.applications_scope()
     where = ListFilter(tenant=actor.tenant, applicant_account_id=scope.applicant_account_id,
-                       reviewer_email=scope.reviewer_email, status=status.value if status else None,
+                       reviewer=scope.reviewer, status=status.value if status else None,
                        category=category)
     page = await list_applications(pool, where, limit=limit, offset=offset)
     return ApplicationPage(items=[ApplicationSummary.of(row) for row in page.items], total=page.total,

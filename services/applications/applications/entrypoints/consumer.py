@@ -31,6 +31,7 @@ is the reviews part in the v1 shape (what `opened_handlers` wraps, and what unit
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar, cast
 from uuid import UUID
@@ -227,28 +228,29 @@ def reviewer_access_handlers(app: ApplicationsService) -> Table:
     """`ReviewerAssigned` grants the reviewer read access to the application, `ReviewerReleased` ends it; nothing
     for a grant reaching a withdrawn or decided application, or a release of a grant no longer held."""
     return {
-        ReviewerAssigned: _changed_application(app, _grant_access),
-        ReviewerReleased: _changed_application(app, _end_access),
+        ReviewerAssigned: _changed_application(app, functools.partial(_grant_access, app)),
+        ReviewerReleased: _changed_application(app, functools.partial(_end_access, app)),
     }
 
 
-def _grant_access(application: Application, event: ReviewerAssigned) -> bool:
+def _grant_access(app: ApplicationsService, application: Application, event: ReviewerAssigned) -> bool:
+    """Stored under the subject of the reviewer's address, never the address."""
     if event.reviewer_email is None:  # an erased reviewer: nobody can sign in as them
         return False
     return application.grant_reviewer_access(
         review_case_id=event.review_case_id,
-        reviewer_email=str(event.reviewer_email),
+        reviewer=app.rater_subject(event.tenant, str(event.reviewer_email)),
         slot=event.slot,
         assigned_at=event.occurred_at,
     )
 
 
-def _end_access(application: Application, event: ReviewerReleased) -> bool:
+def _end_access(app: ApplicationsService, application: Application, event: ReviewerReleased) -> bool:
     if event.reviewer_email is None:  # an erased reviewer, whose address no longer says which grant ends
         return False
     return application.end_reviewer_access(
         review_case_id=event.review_case_id,
-        reviewer_email=str(event.reviewer_email),
+        reviewer=app.rater_subject(event.tenant, str(event.reviewer_email)),
         reason=event.reason,
         released_at=event.occurred_at,
     )

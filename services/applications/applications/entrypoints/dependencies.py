@@ -50,8 +50,8 @@ def _pool(request: Request) -> asyncpg.Pool:
     return pool
 
 
-def _actor(identity: CurrentIdentity) -> Actor:
-    return Actor(account_id=identity.account_id, tenant=identity.tenant, roles=identity.roles, email=identity.email)
+def _actor(identity: CurrentIdentity, request: Request) -> Actor:
+    return _service(request).actor(identity.account_id, identity.tenant, identity.roles, identity.email)
 
 
 def etag(application: Application) -> str:

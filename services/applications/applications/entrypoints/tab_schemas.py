@@ -172,5 +172,6 @@ class AttestationOut(BaseModel):
 class FeeOut(BaseModel):
     kind: FeeKind
     amount_cents: int
-    reference: str
+    reference: ErasedText = Field(description="The receipt or transaction reference; null once the applicant is "
+                                  "erased.")
     paid_on: date

@@ -1,6 +1,5 @@
-"""The `applications` table: one row per application, for listing and filtering; and `application_reviewers`: the
-reviewers who may read each application now (for their listing), a row per grant until it ends or the application is
-settled (decided or withdrawn)."""
+"""The `applications` table: one row per application, for listing and filtering (the reviewers who may read each
+one now are `reviewer_grants.py`'s)."""
 
 from __future__ import annotations
 
@@ -11,7 +10,6 @@ from eventsourcing.domain import DomainEventProtocol
 
 from ..domain import Application, Status
 from ..domain.erasure import Erasure
-from ..domain.lifecycle import SETTLED
 from ..domain.outcomes import ReviewOutcomes
 from ..domain.values import account_of_subject
 
@@ -36,24 +34,18 @@ CREATE INDEX IF NOT EXISTS applications_by_status
     ON applications (tenant, status, created_at DESC, id);
 CREATE INDEX IF NOT EXISTS applications_by_category
     ON applications (tenant, category, created_at DESC, id);
-CREATE TABLE IF NOT EXISTS application_reviewers (
-    application_id uuid NOT NULL,
-    reviewer_email text NOT NULL,
-    review_case_id uuid NOT NULL,
-    PRIMARY KEY (application_id, reviewer_email)
-);
-CREATE INDEX IF NOT EXISTS application_reviewers_by_reviewer
-    ON application_reviewers (reviewer_email, application_id);
 ALTER TABLE applications ALTER COLUMN applicant_name DROP NOT NULL;
+DROP TABLE IF EXISTS application_reviewers;
 """
 # applicant_name: NULL once the applicant is erased (the DROP NOT NULL upgrades tables made before erasure)
+# application_reviewers held reviewers' addresses: `application_reviewer_grants` (reviewer_grants.py) replaces it
 
 
 class ApplicationsTable:
     """Projection of Application events into the `applications` table."""
 
     name: str = "applications"
-    tables: tuple[str, ...] = ("applications", "application_reviewers")
+    tables: tuple[str, ...] = ("applications",)
     ddl: str = DDL
 
     async def apply(self, conn: asyncpg.Connection, event: DomainEventProtocol[UUID]) -> None:
@@ -80,22 +72,9 @@ class ApplicationsTable:
                 "UPDATE applications SET status = $2, updated_at = $3 WHERE id = $1",
                 event.originator_id, Status.WITHDRAWN.value, event.timestamp,
             )
-            await _forget_reviewers(conn, event.originator_id)
         elif isinstance(event, ReviewOutcomes.ReviewOutcome) and event.status_after is not None:
             await conn.execute("UPDATE applications SET status = $2, updated_at = $3 WHERE id = $1",
                                event.originator_id, event.status_after.value, event.timestamp)
-            if event.status_after in SETTLED:
-                await _forget_reviewers(conn, event.originator_id)
-        elif isinstance(event, Application.ReviewerAccessGranted):
-            await conn.execute(
-                "INSERT INTO application_reviewers (application_id, reviewer_email, review_case_id)"
-                " VALUES ($1, $2, $3) ON CONFLICT (application_id, reviewer_email)"
-                " DO UPDATE SET review_case_id = EXCLUDED.review_case_id",
-                event.originator_id, event.reviewer_email, event.review_case_id,
-            )
-        elif isinstance(event, Application.ReviewerAccessEnded):
-            await conn.execute("DELETE FROM application_reviewers WHERE application_id = $1 AND reviewer_email = $2",
-                               event.originator_id, event.reviewer_email)
         elif isinstance(event, Erasure.SubjectErased):
             account_id = account_of_subject(event.subject)
             if account_id is not None:
@@ -104,8 +83,3 @@ class ApplicationsTable:
         elif isinstance(event, Application.Event):  # any change on a tab
             await conn.execute("UPDATE applications SET updated_at = $2 WHERE id = $1",
                                event.originator_id, event.timestamp)
-
-
-async def _forget_reviewers(conn: asyncpg.Connection, application_id: UUID) -> None:
-    """A decided or withdrawn application is no reviewer's to read."""
-    await conn.execute("DELETE FROM application_reviewers WHERE application_id = $1", application_id)

@@ -8,13 +8,16 @@ from uuid import UUID
 
 import asyncpg
 
+from .reviewer_grants import REVIEWER_GRANTS
+
 
 @dataclass(frozen=True)
 class ListFilter:
     tenant: str
     applicant_account_id: UUID | None = None
-    reviewer_email: str | None = None
-    """With neither, the whole tenant; else the applicant's own, those the reviewer may read now, or both."""
+    reviewer: str | None = None
+    """The subject of a reviewer's address. With neither, the whole tenant; else the applicant's own, those the
+    reviewer may read now, or both."""
     status: str | None = None
     category: str | None = None
 
@@ -37,9 +40,9 @@ async def list_applications(pool: asyncpg.Pool, where: ListFilter, *, limit: int
     if where.applicant_account_id is not None:
         args.append(where.applicant_account_id)
         whose.append(f"applicant_account_id = ${len(args)}")
-    if where.reviewer_email is not None:
-        args.append(where.reviewer_email)
-        whose.append(f"id IN (SELECT application_id FROM application_reviewers WHERE reviewer_email = ${len(args)})")
+    if where.reviewer is not None:
+        args.append(where.reviewer)
+        whose.append(f"id IN (SELECT application_id FROM {REVIEWER_GRANTS} WHERE reviewer = ${len(args)})")
     if whose:
         conditions.append(f"({' OR '.join(whose)})")
     clause = " AND ".join(conditions)

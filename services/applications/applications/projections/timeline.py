@@ -3,7 +3,9 @@
 Each row says when it happened, the status after it and an applicant-facing summary (English), with structured
 `details` holding every value the summary names, so the portal can say it in the person's language.
 Never in it: reference contents (ratings, comments, how many items a rater could not rate, waived or not),
-reviewers' notes (the reviews service never publishes them), link secrets. Tab edits are left out.
+reviewers' notes (the reviews service never publishes them), link secrets. Tab edits are left out. Once the applicant
+is erased, what the review wrote to them (items, message, reasons, recommendations) and their withdrawal reason are
+gone from their rows (`Erasure.SubjectErased`), as from a rebuild (those values no longer open).
 
 Events of other parts of the aggregate are recognised by class name, so they can evolve separately; names this
 module does not know are ignored (see `ASSUMED_NAMES`).
@@ -12,7 +14,7 @@ module does not know are ignored (see `ASSUMED_NAMES`).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -23,6 +25,7 @@ from eventsourcing.domain import DomainEventProtocol
 
 from ..domain import Application, Status
 from ..domain.erasure import Erasure
+from ..domain.model import ERASURE_WITHDRAWAL
 from ..domain.outcomes import ReviewOutcomes
 from ..domain.reference_data import ERASED, RaterIdentity
 from ..domain.review_cycles import ReviewCycles
@@ -60,19 +63,23 @@ class Entry:
     details: dict[str, Any] = field(default_factory=dict)
 
 
-def _listed(items: list[str]) -> str:
+def _listed(items: Sequence[str]) -> str:
     return "; ".join(items)
 
 
+def _returned_summary(stage: str, items: Sequence[str], message: str | None) -> str:
+    what = "as incomplete" if stage == "completeness" else "for more information"
+    summary = f"Returned {what}: {_listed(items)}." if items else f"Returned {what}."
+    if message:
+        summary += f" {message}"
+    return summary + " Edit the application and resubmit it."
+
+
 def _returned(event: Any, status: str | None) -> Entry:
-    what = "as incomplete" if event.stage == "completeness" else "for more information"
-    summary = f"Returned {what}: {_listed(event.items)}."
-    if event.message:
-        summary += f" {event.message}"
     return Entry(
         "returned",
         event.requested_at,
-        summary + " Edit the application and resubmit it.",
+        _returned_summary(event.stage, event.items, event.message),
         status,
         {
             "stage": event.stage,
@@ -83,15 +90,19 @@ def _returned(event: Any, status: str | None) -> Entry:
     )
 
 
+def _deferred_summary(reasons: Sequence[str], recommendations: Sequence[str], earliest: str) -> str:
+    summary = f"Deferred: {_listed(reasons)}." if reasons else "Deferred."
+    if recommendations:
+        summary += f" Recommended: {_listed(recommendations)}."
+    return f"{summary} You may amend and resubmit from {earliest}."
+
+
 def _deferred(event: Any, status: str | None) -> Entry:
     earliest = event.earliest_rereview_on.isoformat()
-    summary = f"Deferred: {_listed(event.reasons)}."
-    if event.recommendations:
-        summary += f" Recommended: {_listed(event.recommendations)}."
     return Entry(
         "deferred",
         event.deferred_at,
-        f"{summary} You may amend and resubmit from {earliest}.",
+        _deferred_summary(event.reasons, event.recommendations, earliest),
         status,
         {
             "reasons": list(event.reasons),
@@ -147,10 +158,16 @@ def _endorsed(event: Any, status: str | None) -> Entry:
     )
 
 
+def _denied_summary(reasons: Sequence[str]) -> str:
+    return f"Not endorsed: {_listed(reasons)}." if reasons else "Not endorsed."
+
+
 def _denied(event: Any, status: str | None) -> Entry:
-    return Entry(
-        "denied", event.denied_at, f"Not endorsed: {_listed(event.reasons)}.", status, {"reasons": list(event.reasons)}
-    )
+    return Entry("denied", event.denied_at, _denied_summary(event.reasons), status, {"reasons": list(event.reasons)})
+
+
+def _withdrawn_summary(reason: str | None) -> str:
+    return f"Withdrawn: {reason}" if reason else "Withdrawn."
 
 
 OUTCOME_ENTRIES: tuple[tuple[type[Any], Callable[[Any, str | None], Entry]], ...] = (
@@ -231,9 +248,8 @@ def _own_entry(event: Any) -> Entry | None:
             {"submission_number": event.submission_number, "in_response_to": in_response_to},
         )
     if isinstance(event, Application.Withdrawn):
-        return Entry(
-            "withdrawn", event.timestamp, f"Withdrawn: {event.reason}", Status.WITHDRAWN.value, {"reason": event.reason}
-        )
+        return Entry("withdrawn", event.timestamp, _withdrawn_summary(event.reason), Status.WITHDRAWN.value,
+                      {"reason": event.reason})
     if isinstance(event, ReviewOutcomes.ReviewOutcome):
         return _outcome_entry(event)
     if isinstance(event, ReviewCycles.ReviewCaseOpened):
@@ -371,6 +387,7 @@ class TimelineProjection:
     async def apply(self, conn: asyncpg.Connection, event: DomainEventProtocol[UUID]) -> None:
         if isinstance(event, Erasure.SubjectErased):
             await _scrub_rater(conn, event)
+            await _scrub_applicant(conn, event.applications)
             return
         tenant = getattr(event, "tenant", None)
         if tenant is None:
@@ -424,6 +441,38 @@ async def _scrub_rater(conn: asyncpg.Connection, erased: Erasure.SubjectErased) 
         " WHERE tenant = $1 AND rater_subject = $2 AND details ? 'rater_name'",
         erased.tenant, erased.subject, ERASED,
     )
+
+
+def _without_texts(kind: str, details: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
+    """The summary and details of a row once its applicant is erased: the review's texts and the applicant's
+    reason gone (as a rebuild from the erased events gives them); None for a row that holds none."""
+    if kind == "returned":
+        return (_returned_summary(details.get("stage", ""), (), None), {**details, "items": [], "message": None})
+    if kind == "deferred":
+        return (_deferred_summary((), (), details.get("earliest_rereview_on", "")),
+                {**details, "reasons": [], "recommendations": []})
+    if kind == "denied":
+        return _denied_summary(()), {**details, "reasons": []}
+    if kind == "withdrawn":
+        reason = ERASURE_WITHDRAWAL if details.get("reason") == ERASURE_WITHDRAWAL else None
+        return _withdrawn_summary(reason), {**details, "reason": reason}
+    return None
+
+
+async def _scrub_applicant(conn: asyncpg.Connection, applications: Sequence[UUID]) -> None:
+    """The rows of an erased applicant's applications no longer say what the review wrote to them, nor why they
+    withdrew."""
+    if not applications:
+        return
+    rows = await conn.fetch("SELECT application_id, version, kind, details FROM application_timeline"
+                            " WHERE application_id = ANY($1::uuid[]) AND kind = ANY($2::text[])",
+                            list(applications), ["returned", "deferred", "denied", "withdrawn"])
+    for row in rows:
+        scrubbed = _without_texts(row["kind"], json.loads(row["details"]))
+        if scrubbed is not None:
+            await conn.execute("UPDATE application_timeline SET summary = $3, details = $4::jsonb"
+                               " WHERE application_id = $1 AND version = $2",
+                               row["application_id"], row["version"], scrubbed[0], json.dumps(scrubbed[1]))
 
 
 async def timeline_of(pool: asyncpg.Pool, application_id: UUID) -> list[dict[str, Any]]:

@@ -25,7 +25,7 @@ from ..domain.erasure import SERVICE, Erasure
 from ..domain.reference_events import ReferenceEvent
 from ..domain.reference_links import ReferenceLinks
 from ..domain.renewals import ApplicationKind
-from .common import LoadVersion, applicant_person, requirement_outcomes, submission_details
+from .common import ERASED_NAME, LoadVersion, applicant_person, requirement_outcomes, submission_details
 from .references import ReferenceTranslator
 from .renewals import kind_submitted
 
@@ -97,7 +97,7 @@ class Translator:
             application_id=application.id,
             applicant=applicant_person(application),
             category=application.category,
-            reason=withdrawn.reason,
+            reason=withdrawn.reason or ERASED_NAME,  # the applicant's words are gone once they are erased
             submission_number=application.submission_number,
         )
 

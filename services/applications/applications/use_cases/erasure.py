@@ -2,7 +2,8 @@
 
 An applicant's applications still open are withdrawn first (reason `erasure`), so that the reviews service closes
 their cases; then the subject's key is destroyed, which makes every personal value sealed for them (name, email,
-profile, entries, file names, a rater's identity) decode as None for good; their documents' sealed bytes are
+profile, entries, membership and fee references, file names, reasons and review texts, raters' drafts, a rater's
+identity) decode as None for good; their documents' sealed bytes are
 deleted; and the erasure is recorded once per request
 (`Erasure.SubjectErased`: the read models scrub on it, the relay answers `ErasureCompleted`).
 """
@@ -32,20 +33,23 @@ class ErasureCases:
         idempotent, so a crash in between only repeats it."""
         if Erasure.id_for(erasure_id) in self.store.repository:
             return []
-        withdrawn = self._withdraw_open_applications(tenant, subject)
+        applications = self._applications_of(tenant, subject)
+        withdrawn = [application for application in applications if application.withdraw_on_erasure()]
         self.store.keys.destroy(subject)
         if self.documents is not None:  # unreadable already (the key is gone); now gone from the store too
             self.documents.forget(subject)
         erasure = Erasure.record(erasure_id=erasure_id, tenant=tenant, subject=subject,
-                                 withdrawn=[application.id for application in withdrawn])
+                                 withdrawn=[application.id for application in withdrawn],
+                                 applications=[application.id for application in applications])
         return [*withdrawn, erasure]
 
-    def _withdraw_open_applications(self, tenant: str, subject: str) -> list[Application]:
+    def _applications_of(self, tenant: str, subject: str) -> list[Application]:
+        """The applicant's applications in the association; none for a rater or a reviewer (their references and
+        grants stay, only who they are goes)."""
         account_id = account_of_subject(subject)
-        if account_id is None:  # a rater: their references keep counting, only who they are goes
+        if account_id is None:
             return []
         portfolio = self.store.find(Portfolio, portfolio_id(tenant, account_id))
         applications = [self.store.find(Application, application_id)
                         for application_id in (portfolio.applications if portfolio is not None else {})]
-        return [application for application in applications
-                if application is not None and application.withdraw_on_erasure()]
+        return [application for application in applications if application is not None]

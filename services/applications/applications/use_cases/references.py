@@ -98,8 +98,8 @@ class ReferenceCases:
         form = self._form(application, at)
         comments = (comments or "").strip() or None
         checked = application.check_draft(ratings, comments, form)
-        draft = self._draft(reference.id) or ReferenceDraft.start(application.tenant, reference.id)
-        draft.save(checked, comments, at)
+        draft = self._draft(reference.id) or ReferenceDraft.start(application.tenant, reference.id, application.id)
+        draft.save(checked, comments, application.applicant.subject, at)
         self.store.commit(draft)
         return RaterVisit(application, reference, form, draft)
 

@@ -1,7 +1,9 @@
 """Personal data on the real engines: stored sealed, and unreadable for good once the person is erased.
 
 Every table of the schema is read as text (bytea as escaped bytes: the stored events are JSON) and searched for the
-people's markers, as the platform's proof test does (docs/erasure.md).
+people's markers, as the platform's proof test does (docs/erasure.md): the applicant's identity, profile, entries,
+documents and a rater's reference; then the rest of her file (`personal_files.py`: membership and fee references,
+the review's texts, a rater's draft, vetting and withdrawal reasons).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from applications.use_cases.references import ReferenceCases
 from document_samples import pdf
 from endorsement_contracts import APPLICATIONS_V2, ERASURES, IntegrationEvent, decode, encode
 from endorsement_contracts.events.erasures import ErasureCompleted, PersonErased
+from personal_files import a_personal_file, draft_comments
 from psycopg import sql
 from reference_builders import link_token, raters, ratings
 from servicekit.metrics import relay_backlog
@@ -220,3 +223,53 @@ async def test_an_erased_raters_reference_still_counts_without_who_they_were(run
     names = await pool.fetch("SELECT details->>'rater_name' AS name FROM application_timeline"
                              " WHERE application_id = $1 AND details ? 'rater_name'", application_id)
     assert names and {row["name"] for row in names} == {"erased"}
+
+
+async def test_the_rest_of_an_applicants_file_is_stored_sealed_and_gone_with_their_key(
+        running: Running, topics: str) -> None:
+    app: Any = running.service.app
+    file = await asyncio.to_thread(a_personal_file, app, uuid4().hex[:10])
+    markers = file.markers
+    await running.catch_up()
+    texts = schema_text(running.service.settings.database_url)
+    stored = next(table for table in texts if table.endswith("events"))
+    # the stored events hold none of it (member id, payment reference, the review's texts, the rater's draft, the
+    # vetting and withdrawal reasons): sealed tokens instead
+    assert stored not in hits(texts, *markers.values())
+    # the control: the timeline shows what the review wrote and why she withdrew, and the aggregates read it all
+    assert set(hits(texts, *markers.values())["application_timeline"]) == {
+        markers[name] for name in ("items", "message", "reasons", "recommendations", "denial", "withdrawal")}
+    decided, withdrawn = app.load(file.decided), app.load(file.withdrawn)
+    assert decided.membership.member_id == markers["member_id"]
+    assert markers["fee_reference"] in {fee.reference for fee in decided.fees.values()}
+    assert decided.denial_reasons == (f"Reason {markers['denial']}",)
+    assert withdrawn.withdrawal_reason == f"Withdrawn {markers['withdrawal']}"
+    assert withdrawn.reference(file.vetted_reference).vetting_reason == f"Reason {markers['vetting']}"
+    assert draft_comments(app, file.draft_reference) == f"Draft {markers['draft']}"
+
+    # when she is erased
+    erasure = erasure_of(f"account:{file.actor.account_id}")
+    publish(topics, erasure)
+    recorded = await eventually(lambda: app.find(Erasure, Erasure.id_for(erasure.erasure_id)))
+    # then both applications are named for the read models, neither withdrawn again (both were settled)
+    assert (set(recorded.applications), recorded.withdrawn) == ({file.decided, file.withdrawn}, [])
+    # and every value decodes as None or empty, while the applications still replay
+    decided, withdrawn = app.load(file.decided), app.load(file.withdrawn)
+    assert decided.membership is not None and decided.membership.member_id is None
+    assert {fee.reference for fee in decided.fees.values()} == {None}
+    assert (decided.status, decided.denial_reasons) == (Status.DENIED, ())
+    assert decided.deferral is not None and (decided.deferral.reasons, decided.deferral.recommendations) == ((), ())
+    assert (withdrawn.status, withdrawn.withdrawal_reason) == (Status.WITHDRAWN, None)
+    assert withdrawn.reference(file.vetted_reference).vetting_reason is None
+    assert draft_comments(app, file.draft_reference) is None
+    # and no table holds any of it any more: the timeline rows say what happened, not what was written
+    await running.catch_up()
+    texts = schema_text(running.service.settings.database_url)
+    assert hits(texts, *markers.values(), "Quixmarker", str(file.applicant.email).split("@")[0]) == {}
+    pool = running.service.api.state.pool
+    rows = await pool.fetch("SELECT kind, summary FROM application_timeline WHERE application_id = ANY($1::uuid[])"
+                            " AND kind IN ('returned', 'deferred', 'denied', 'withdrawn') ORDER BY seq",
+                            [file.decided, file.withdrawn])
+    assert [(row["kind"], row["summary"].split(" You may")[0]) for row in rows] == [
+        ("returned", "Returned for more information. Edit the application and resubmit it."),
+        ("deferred", "Deferred."), ("denied", "Not endorsed."), ("withdrawn", "Withdrawn.")]

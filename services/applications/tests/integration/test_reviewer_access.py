@@ -1,7 +1,8 @@
 """Reviewer access end to end on PostgreSQL and the broker: a `ReviewerAssigned` CloudEvent from the reviews topic
 lets that reviewer (role `reviewer`, the token's email) read the application, its report, documents, references
 (a waived one's answer included) and timeline, and list it, but change nothing; nobody else gains anything; after
-`ReviewerReleased` the application is 404 to the reviewer again."""
+`ReviewerReleased` the application is 404 to the reviewer again. What is stored of the reviewer, in the events and
+the read model, is the keyed subject of their address, never the address."""
 
 from __future__ import annotations
 
@@ -14,8 +15,10 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID, uuid4
 
 import httpx
+import psycopg
 import pytest
 from applications.application import ApplicationsService
+from applications.config import SCHEMA
 from applications.domain import Actor, Applicant, Application
 from applications.use_cases.references import ReferenceCases
 from document_samples import pdf
@@ -72,6 +75,16 @@ def assigned(application: Application, case: UUID, email: str = MIA) -> Reviewer
         slot=1,
         assigned_by=uuid4(),
     )
+
+
+def stored_text(database_url: str, events_table: str) -> str:
+    """The stored events and the reviewers' read model as text (the events' JSON as escaped bytes)."""
+    with psycopg.connect(database_url) as conn:
+        events = conn.execute(f"SELECT string_agg(encode(state, 'escape'), ' ') FROM {SCHEMA}.{events_table}"
+                              ).fetchone()
+        grants = conn.execute(f"SELECT string_agg(t::text, ' ') FROM {SCHEMA}.application_reviewer_grants t"
+                              ).fetchone()
+    return f"{events[0] if events else ''} {grants[0] if grants else ''}"
 
 
 async def listed(running: Running, who: Caller) -> list[str]:
@@ -136,7 +149,12 @@ async def test_an_assigned_reviewer_reads_everything_until_released(
     assert await listed(running, mia) == [str(application.id)]
     stored = await asyncio.to_thread(app.outcome_target, "itmhca", application.id)
     assert [type(e).__name__ for e in app.events.get(application.id)].count("ReviewerAccessGranted") == 1
-    assert stored.reviewers_with_access == {MIA}
+    assert stored.reviewers_with_access == {app.rater_subject("itmhca", MIA)}
+    # and neither the stored grant nor the read model holds her address: its keyed subject stands for her
+    stored_now = await asyncio.to_thread(stored_text, running.service.settings.database_url,
+                                         app.process_recorder.events_table_name)
+    assert app.rater_subject("itmhca", MIA) in stored_now
+    assert "mia.mentor" not in stored_now.lower()
     # but changes nothing
     assert_problem(
         await running.http.patch(path, headers=mia.headers, json={"phone": "602-555-0100"}), 403, "NOT_THE_APPLICANT"

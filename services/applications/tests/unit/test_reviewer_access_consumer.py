@@ -110,7 +110,7 @@ def test_an_assignment_and_its_release_each_apply_once(
     assert consumer.process(grant, offset()) == "duplicate"
     # then the reviewer may read it, from one stored grant
     stored = service.outcome_target("itmhca", application.id)
-    assert stored.reviewer_may_read(MIA)
+    assert stored.reviewer_may_read(service.rater_subject("itmhca", MIA))
     assert stored.version == application.version + 1
     # and when the release arrives, twice, followed by a republished copy of the assignment
     assert consumer.process(end, offset()) == "processed"
@@ -118,7 +118,7 @@ def test_an_assignment_and_its_release_each_apply_once(
     assert consumer.process(grant, offset()) == "duplicate"
     # then access ended once and stays ended
     stored = service.outcome_target("itmhca", application.id)
-    assert not stored.reviewer_may_read(MIA)
+    assert not stored.reviewer_may_read(service.rater_subject("itmhca", MIA))
     assert stored.version == application.version + 2
 
 

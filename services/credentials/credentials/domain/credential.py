@@ -5,6 +5,11 @@ already there. Signing happens outside the domain; the aggregate records each si
 that it asserts what is recorded. A renewal or reinstatement re-issues the document under the same id with
 a later validity period and the original award date. Revocation is final. Every decision carries an id
 (the upstream event's id, or a new one for a coordinator's action): applying it twice is refused.
+
+A status change records why as a `ReasonCode` (the only reason partners see) and, from a coordinator, an optional
+`StaffNote` sealed under the holder (see `credentials.domain.reasons`). Changes recorded before codes existed
+held free text: they are read with a code derived from them, and their text is kept as staff saw it
+(`legacy_reason`), never published again.
 """
 
 from dataclasses import dataclass
@@ -22,14 +27,24 @@ from credentials.domain.errors import (
     AlreadySuspendedError,
     CredentialRevokedError,
     DecisionAlreadyAppliedError,
+    InvalidReasonError,
     InvalidReissueError,
     NotDueError,
     NotSuspendedError,
 )
 from credentials.domain.grant import EndorsementGrant, Holder, account_subject
+from credentials.domain.reasons import (
+    REVOCATION_CODES,
+    SUSPENSION_CODES,
+    UNSUSPENSION_CODES,
+    ReasonCode,
+    StaffNote,
+    legacy_revocation_code,
+    wording,
+)
 from credentials.domain.validity import ValidityPeriod
 
-__all__ = ["Credential", "CredentialStatus", "Decision", "Reissue", "SignedCredential", "Standing",
+__all__ = ["Credential", "CredentialStatus", "Decision", "Reissue", "SignedCredential", "Standing", "StatusChange",
            "SuspensionCause", "credential_id_for"]
 
 
@@ -63,12 +78,27 @@ class Standing(StrEnum):
 
 @dataclass(frozen=True)
 class Decision:
-    """A change of status: the id that makes it happen once, why, when and by whom (None: upstream)."""
+    """A change of status: the id that makes it happen once, why (a code), when, by whom (None: upstream), and a
+    coordinator's note (kept sealed under the holder, for staff only; None: no note)."""
 
     decision_id: str
-    reason: str
+    reason_code: ReasonCode
     at: datetime
     by: UUID | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    """One entry of a credential's status history, as staff see it: `change` is `suspended`, `unsuspended`,
+    `reinstated` (re-issued after a lapse) or `revoked`; `note` is None when there was none or the holder was
+    erased."""
+
+    change: str
+    reason_code: ReasonCode
+    note: str | None
+    at: datetime
+    by: UUID | None
 
 
 @dataclass(frozen=True)
@@ -142,23 +172,49 @@ class Credential(Aggregate):
         reissued_at: datetime
 
     class Suspended(Aggregate.Event):
+        class_version = 2
         decision_id: str
         cause: str
-        reason: str
+        reason_code: str
+        note: StaffNote | None
+        legacy_reason: str | None
+        """The free text recorded before codes (version 1), as stored then; None since."""
         suspended_at: datetime
         by: UUID | None
 
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Version 1 recorded a free-text `reason`: a lapse keeps its code, a coordinator's is `other`."""
+            lapse = state["cause"] == SuspensionCause.LAPSE.value
+            _legacy(state, ReasonCode.LAPSE if lapse else ReasonCode.OTHER)
+
     class Unsuspended(Aggregate.Event):
+        class_version = 2
         decision_id: str
-        reason: str
+        reason_code: str
+        note: StaffNote | None
+        legacy_reason: str | None
         unsuspended_at: datetime
         by: UUID | None
 
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Version 1 recorded a coordinator's free-text `reason`."""
+            _legacy(state, ReasonCode.OTHER)
+
     class Revoked(Aggregate.Event):
+        class_version = 2
         decision_id: str
-        reason: str
+        reason_code: str
+        note: StaffNote | None
+        legacy_reason: str | None
         revoked_at: datetime
         by: UUID | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Version 1 recorded a free-text `reason`, a coordinator's or the one opened from reviews."""
+            _legacy(state, legacy_revocation_code(state["reason"], state["decision_id"]))
 
     class Expired(Aggregate.Event):
         valid_until: datetime
@@ -218,8 +274,12 @@ class Credential(Aggregate):
         self.reissued_at: datetime | None = None
         self.status_index = status_index
         self.status = CredentialStatus.ACTIVE
-        self.status_reason: str | None = None
+        self.status_reason_code: ReasonCode | None = None
+        """Why the credential is suspended or revoked (None while active)."""
+        self.status_note: str | None = None
+        """The coordinator's note on that change (staff only; None: none, or the holder was erased)."""
         self.status_changed_at: datetime | None = None
+        self.status_history: list[StatusChange] = []
         self.expired_for: datetime | None = None
         """The validUntil for which the expiry was recorded; a re-issue starts a new period."""
         self.decisions: list[str] = []
@@ -251,8 +311,11 @@ class Credential(Aggregate):
         self._apply_reissue(decision_id, reference, valid_from_date, renewal_date,
                             ValidityPeriod(valid_from, valid_until), verification_method, document, reissued_at)
         self.status = CredentialStatus.ACTIVE
-        self.status_reason = None
+        self.status_reason_code = None
+        self.status_note = None
         self.status_changed_at = reissued_at
+        self.status_history.append(StatusChange("reinstated", ReasonCode.REINSTATED_AFTER_LAPSE, None, reissued_at,
+                                                None))
 
     def require_reissuable(self, decision_id: str, reference: str, period: ValidityPeriod) -> None:
         """Refuse a re-issue before anything is signed: revoked, repeated, or not moving the period forward."""
@@ -285,45 +348,70 @@ class Credential(Aggregate):
     # --- status -------------------------------------------------------------------------------------------
 
     def suspend(self, decision: Decision, cause: SuspensionCause) -> None:
+        """Suspend for a suspension code; `lapse` if and only if the cause is the endorsement's lapse."""
         self._require_not_revoked()
         self._require_new_decision(decision.decision_id)
         if self.status is CredentialStatus.SUSPENDED:
             raise AlreadySuspendedError("the credential is suspended already")
-        self._suspend(decision_id=decision.decision_id, cause=cause.value, reason=decision.reason,
-                      suspended_at=decision.at, by=decision.by)
+        _require_code(decision, SUSPENSION_CODES, "a suspension")
+        if (cause is SuspensionCause.LAPSE) != (decision.reason_code is ReasonCode.LAPSE):
+            raise InvalidReasonError("the reason `lapse` is the cause `lapse`, and only that")
+        self._suspend(decision_id=decision.decision_id, cause=cause.value, reason_code=decision.reason_code.value,
+                      note=self._note(decision), legacy_reason=None, suspended_at=decision.at, by=decision.by)
 
     @event(Suspended)
-    def _suspend(self, decision_id: str, cause: str, reason: str, suspended_at: datetime, by: UUID | None) -> None:
-        self._record_status(decision_id, CredentialStatus.SUSPENDED, reason, suspended_at)
+    def _suspend(self, decision_id: str, cause: str, reason_code: str, note: StaffNote | None,
+                 legacy_reason: str | None, suspended_at: datetime, by: UUID | None) -> None:
+        self._record_status(decision_id, CredentialStatus.SUSPENDED,
+                            StatusChange("suspended", ReasonCode(reason_code), _text(note, legacy_reason),
+                                         suspended_at, by))
 
     def unsuspend(self, decision: Decision) -> None:
         self._require_not_revoked()
         self._require_new_decision(decision.decision_id)
         if self.status is not CredentialStatus.SUSPENDED:
             raise NotSuspendedError("the credential is not suspended")
-        self._unsuspend(decision_id=decision.decision_id, reason=decision.reason, unsuspended_at=decision.at,
-                        by=decision.by)
+        _require_code(decision, UNSUSPENSION_CODES, "lifting a suspension")
+        self._unsuspend(decision_id=decision.decision_id, reason_code=decision.reason_code.value,
+                        note=self._note(decision), legacy_reason=None, unsuspended_at=decision.at, by=decision.by)
 
     @event(Unsuspended)
-    def _unsuspend(self, decision_id: str, reason: str, unsuspended_at: datetime, by: UUID | None) -> None:
-        self._record_status(decision_id, CredentialStatus.ACTIVE, None, unsuspended_at)
+    def _unsuspend(self, decision_id: str, reason_code: str, note: StaffNote | None, legacy_reason: str | None,
+                   unsuspended_at: datetime, by: UUID | None) -> None:
+        self._record_status(decision_id, CredentialStatus.ACTIVE,
+                            StatusChange("unsuspended", ReasonCode(reason_code), _text(note, legacy_reason),
+                                         unsuspended_at, by))
 
     def revoke(self, decision: Decision) -> None:
         if self.status is CredentialStatus.REVOKED:
             raise AlreadyRevokedError("the credential is revoked already")
         self._require_new_decision(decision.decision_id)
-        self._revoke(decision_id=decision.decision_id, reason=decision.reason, revoked_at=decision.at,
-                     by=decision.by)
+        _require_code(decision, REVOCATION_CODES, "a revocation")
+        self._revoke(decision_id=decision.decision_id, reason_code=decision.reason_code.value,
+                     note=self._note(decision), legacy_reason=None, revoked_at=decision.at, by=decision.by)
 
     @event(Revoked)
-    def _revoke(self, decision_id: str, reason: str, revoked_at: datetime, by: UUID | None) -> None:
-        self._record_status(decision_id, CredentialStatus.REVOKED, reason, revoked_at)
+    def _revoke(self, decision_id: str, reason_code: str, note: StaffNote | None, legacy_reason: str | None,
+                revoked_at: datetime, by: UUID | None) -> None:
+        self._record_status(decision_id, CredentialStatus.REVOKED,
+                            StatusChange("revoked", ReasonCode(reason_code), _text(note, legacy_reason),
+                                         revoked_at, by))
 
-    def _record_status(self, decision_id: str, status: CredentialStatus, reason: str | None, at: datetime) -> None:
+    def _note(self, decision: Decision) -> StaffNote | None:
+        """The decision's note, to be sealed under the holder; none for an erased holder (nothing is sealed for
+        them any more)."""
+        if decision.note is None or self.holder.erased:
+            return None
+        return StaffNote(self.holder.subject, decision.note)
+
+    def _record_status(self, decision_id: str, status: CredentialStatus, change: StatusChange) -> None:
         self.decisions.append(decision_id)
         self.status = status
-        self.status_reason = reason
-        self.status_changed_at = at
+        active = status is CredentialStatus.ACTIVE  # an active credential has no reason to show
+        self.status_reason_code = None if active else change.reason_code
+        self.status_note = None if active else change.note
+        self.status_changed_at = change.at
+        self.status_history.append(change)
 
     # --- expiry -------------------------------------------------------------------------------------------
 
@@ -345,6 +433,11 @@ class Credential(Aggregate):
         self.expired_for = valid_until
 
     # --- reading ------------------------------------------------------------------------------------------
+
+    @property
+    def status_reason(self) -> str | None:
+        """The fixed wording of why the credential is suspended or revoked (None while active)."""
+        return None if self.status_reason_code is None else wording(self.status_reason_code)
 
     @property
     def holder_name(self) -> str | None:
@@ -380,6 +473,22 @@ class Credential(Aggregate):
     def _require_new_decision(self, decision_id: str) -> None:
         if decision_id in self.decisions:
             raise DecisionAlreadyAppliedError(f"decision {decision_id} was applied to this credential already")
+
+
+def _require_code(decision: Decision, allowed: frozenset[ReasonCode], action: str) -> None:
+    if decision.reason_code not in allowed:
+        raise InvalidReasonError(f"{decision.reason_code.value!r} is not a reason for {action}")
+
+
+def _text(note: StaffNote | None, legacy_reason: str | None) -> str | None:
+    return note.text if note is not None else legacy_reason
+
+
+def _legacy(state: dict[str, Any], code: ReasonCode) -> None:
+    """A version 1 status event: its free-text `reason` becomes `code`, the text kept as staff saw it."""
+    state["legacy_reason"] = state.pop("reason")
+    state["reason_code"] = code.value
+    state["note"] = None
 
 
 def _reissue_fields(reissue: Reissue) -> dict[str, Any]:

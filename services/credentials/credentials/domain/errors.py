@@ -71,3 +71,9 @@ class HolderErasedError(CredentialError):
     """The holder was erased: nothing is issued or re-issued for them any more (their name and address are gone)."""
 
     code = "HOLDER_ERASED"
+
+
+class InvalidReasonError(CredentialError):
+    """The reason code is not one of the action's (e.g. a revocation code for a suspension)."""
+
+    code = "INVALID_REASON"

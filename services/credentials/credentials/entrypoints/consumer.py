@@ -15,14 +15,18 @@ opened at the reviews service (`unsealer`) and the handlers below get the event 
 (`servicekit.sealed_twins.opened_handlers`). A v2 record has the `ce_id` of its v1 twin, so a decision read
 before from v1 is found applied, and a grant finds its credential. A value whose subject reviews erased opens to
 None: a grant without the holder's name or address is a grant for an erased holder (nothing is issued), and a
-revocation whose reason was erased still revokes, with `ERASED_REASON`. `PersonErased` stays on
-`endorsement.erasures.v1`.
+revocation whose reason was erased still revokes. `PersonErased` stays on `endorsement.erasures.v1`.
+
+Reasons are recorded as codes only (`credentials.domain.reasons`): a lapse as `lapse`, a revocation as `erasure`
+(reviews' surrender of an erased holder's endorsement) or `endorsement_revoked`. The text reviews sealed is
+opened only to tell the surrender apart and is kept nowhere here: reviews' register keeps it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from typing import Any
+from uuid import UUID
 
 from endorsement_contracts import EndorsementGranted, Envelope, IntegrationEvent
 from endorsement_contracts.events import (
@@ -39,12 +43,12 @@ from credentials.application import CredentialsApplication
 from credentials.domain.credential import Credential, Decision, SuspensionCause
 from credentials.domain.errors import CredentialError, HolderErasedError, UnchangedError
 from credentials.domain.grant import EndorsementGrant, Holder
+from credentials.domain.reasons import ReasonCode
 from credentials.lifecycle import Effects, Lifecycle, ReissueTerms
 
 GROUP_ID = "credentials"
-ERASED_REASON = "not available: the holder's personal data was erased"
-"""The reason recorded (and published to partners) for an upstream revocation whose reason was sealed under a holder
-erased before it was published (reviews' surrender on erasure): the credential is revoked all the same."""
+SURRENDER_REASON = "erasure"
+"""The reason reviews records when it revokes (surrenders) an erased holder's endorsement, by the holder's account."""
 
 Change = Callable[[Lifecycle, Credential, Envelope], Effects]
 
@@ -115,7 +119,7 @@ def _renew(lifecycle: Lifecycle, credential: Credential, envelope: Envelope) -> 
 def _lapse(lifecycle: Lifecycle, credential: Credential, envelope: Envelope) -> Effects:
     event = envelope.event
     assert isinstance(event, EndorsementLapsed)
-    decision = Decision(envelope.id, f"lapsed on {event.lapsed_on.isoformat()}: {event.reason}", event.occurred_at)
+    decision = Decision(envelope.id, ReasonCode.LAPSE, event.occurred_at)
     return lifecycle.suspend(credential, decision, SuspensionCause.LAPSE)
 
 
@@ -129,8 +133,16 @@ def _reinstate(lifecycle: Lifecycle, credential: Credential, envelope: Envelope)
 def _revoke(lifecycle: Lifecycle, credential: Credential, envelope: Envelope) -> Effects:
     event = envelope.event
     assert isinstance(event, EndorsementRevoked)
-    reason = event.reason if event.reason is not None else ERASED_REASON  # None: sealed under an erased holder
-    return lifecycle.revoke(credential, Decision(envelope.id, reason, event.occurred_at, event.revoked_by))
+    code = revocation_code(event.reason, event.revoked_by, credential.holder_account_id)
+    return lifecycle.revoke(credential, Decision(envelope.id, code, event.occurred_at, event.revoked_by))
+
+
+def revocation_code(opened_reason: str | None, revoked_by: UUID, holder_account_id: UUID) -> ReasonCode:
+    """`erasure` when the holder was erased: the reason opened to None (sealed under the erased holder), or it is
+    reviews' surrender, recorded by the holder's own account; `endorsement_revoked` otherwise. The text itself is
+    never recorded or published here."""
+    surrendered = opened_reason == SURRENDER_REASON and revoked_by == holder_account_id
+    return ReasonCode.ERASURE if opened_reason is None or surrendered else ReasonCode.ENDORSEMENT_REVOKED
 
 
 def on_person_erased(app: CredentialsApplication) -> Handler:

@@ -4,9 +4,15 @@ Read by support look-ups, the expiry sweep and the public pages and registry. Co
 on (keep them stable): `id`, `tenant`, `endorsement_id`, `category`, `holder_name`, `status` (`active`,
 `suspended`, `revoked` or `expired`: the gravest recorded fact), `valid_from` and `valid_until` (calendar
 dates of the current document), `valid_until_at` (its exact end), `issued_at`, `verification_url`,
-`document` (the current signed credential), `status_reason`, `status_changed_at`, `status_index`,
+`document` (the current signed credential), `status_reason_code` and `status_reason` (why it is suspended or
+revoked: a `ReasonCode` and its fixed wording, never a staff note), `status_changed_at`, `status_index`,
 `holder_account_id` (the holder's gateway account; NULL on rows projected before the column existed, which
 `credentials.public.holder_credentials` fills in from the aggregates).
+
+Rows projected before reasons were codes held the free text in `status_reason`: the first start with
+`status_reason_code` resets this projection's position once, so every event is projected again over the rows
+(each update is idempotent and the last event of each kind wins, so the rows end as a rebuild would leave them),
+and the old texts are replaced by their codes' wording.
 
 `holder_name` is NULL once the holder was erased: the erasure record (`Erasure.SubjectErased`) scrubs the
 holder's rows here (name, and the name inside an older signed document's copy), deletes their registry
@@ -26,6 +32,7 @@ from eventsourcing.domain import DomainEventProtocol
 from credentials.domain.credential import Credential
 from credentials.domain.erasure import Erasure
 from credentials.domain.grant import account_of_subject
+from credentials.domain.reasons import ReasonCode, wording
 
 DDL = """
 CREATE TABLE IF NOT EXISTS credentials (
@@ -52,6 +59,10 @@ ALTER TABLE credentials
     ADD COLUMN IF NOT EXISTS status_index integer,
     ADD COLUMN IF NOT EXISTS holder_account_id uuid,
     ALTER COLUMN holder_name DROP NOT NULL;
+DELETE FROM projection_positions WHERE name = 'credentials' AND NOT EXISTS (
+    SELECT 1 FROM information_schema.columns
+    WHERE table_schema = current_schema() AND table_name = 'credentials' AND column_name = 'status_reason_code');
+ALTER TABLE credentials ADD COLUMN IF NOT EXISTS status_reason_code text;
 CREATE INDEX IF NOT EXISTS credentials_by_endorsement ON credentials (tenant, endorsement_id);
 CREATE INDEX IF NOT EXISTS credentials_by_holder ON credentials (tenant, holder_account_id);
 CREATE INDEX IF NOT EXISTS credentials_due_to_expire ON credentials (valid_until_at) WHERE NOT expired AND NOT revoked;
@@ -68,7 +79,7 @@ ON CONFLICT (id) DO NOTHING
 """
 
 SET_FLAG = """
-UPDATE credentials SET {flag} = $2, status_reason = $3, status_changed_at = $4 WHERE id = $1
+UPDATE credentials SET {flag} = $2, status_reason_code = $3, status_reason = $4, status_changed_at = $5 WHERE id = $1
 """
 
 SCRUB_HOLDER = """
@@ -84,7 +95,7 @@ WHERE body IS NOT NULL AND subject IN (SELECT id::text FROM credentials WHERE ho
 
 SELECT_BY_ENDORSEMENT = """
 SELECT id, tenant, endorsement_id, category, holder_name, status, valid_from, valid_until, issued_at,
-       verification_url, status_reason, status_changed_at
+       verification_url, status_reason_code, status_reason, status_changed_at
 FROM credentials WHERE tenant = $1 AND endorsement_id = $2 ORDER BY issued_at
 """
 
@@ -122,8 +133,9 @@ async def _reissued(conn: asyncpg.Connection, event: Any) -> None:
 
 def _flag(flag: str, value: bool, at_field: str, with_reason: bool = True) -> Callable[[Any, Any], Awaitable[None]]:
     async def apply(conn: asyncpg.Connection, event: Any) -> None:
-        reason = event.reason if with_reason else None
-        await conn.execute(SET_FLAG.format(flag=flag), event.originator_id, value, reason, getattr(event, at_field))
+        code = ReasonCode(event.reason_code) if with_reason else None
+        reason = (None, None) if code is None else (code.value, wording(code))
+        await conn.execute(SET_FLAG.format(flag=flag), event.originator_id, value, *reason, getattr(event, at_field))
         await _restate(conn, event.originator_id)
 
     return apply
@@ -174,6 +186,7 @@ async def get_all_by_endorsement(pool: asyncpg.Pool, tenant: str, endorsement_id
             "category": row["category"],
             "holder_name": row["holder_name"],
             "status": row["status"],
+            "status_reason_code": row["status_reason_code"],
             "status_reason": row["status_reason"],
             "status_changed_at": row["status_changed_at"].isoformat() if row["status_changed_at"] else None,
             "valid_from": row["valid_from"].isoformat(),

@@ -3,7 +3,9 @@ fan-out's position in the notification log. Deliveries are rows, so retries surv
 
 A delivery's `body` is kept only while it may still be sent: it is emptied (NULL) once the delivery ends
 (delivered, failed for good, cancelled) and when its holder is erased; the sender rebuilds an emptied body
-of a pending delivery from the stored event (`WebhookFanOut.body_of`)."""
+of a pending delivery from the stored event (`WebhookFanOut.body_of`). A pending status change queued before
+reasons were codes (its body has no `reason_code`, and its `reason` may be a coordinator's free text) is emptied
+at start-up, so it is rebuilt with the code's wording."""
 
 from __future__ import annotations
 
@@ -49,6 +51,10 @@ CREATE INDEX IF NOT EXISTS webhook_deliveries_failed ON webhook_deliveries (subs
     WHERE state = 'failed';
 ALTER TABLE webhook_deliveries ALTER COLUMN body DROP NOT NULL;
 UPDATE webhook_deliveries SET body = NULL WHERE state <> 'pending' AND body IS NOT NULL;
+UPDATE webhook_deliveries SET body = NULL
+WHERE state = 'pending' AND body IS NOT NULL
+  AND event_type IN ('CredentialSuspended.v1', 'CredentialReinstated.v1', 'CredentialRevoked.v1')
+  AND NOT ((convert_from(body, 'UTF8')::jsonb -> 'data') ? 'reason_code');
 CREATE TABLE IF NOT EXISTS webhook_positions (
     name text PRIMARY KEY,
     position bigint NOT NULL

@@ -17,6 +17,7 @@ from credentials.replay import ordered_producer, replay
 from endorsement_contracts import CREDENTIALS, DEAD_LETTER, IntegrationEvent, decode, partition_counts
 from endorsement_contracts.events import (
     CredentialRevoked,
+    CredentialSuspended,
     EndorsementGranted,
     EndorsementLapsed,
     EndorsementReinstated,
@@ -75,7 +76,12 @@ async def test_decisions_become_partner_events_once_however_often_they_arrive(ru
     ]
     assert len({headers_of(r)["ce_id"] for r in records}) == 5
     revoked = decode(records[-1].headers, records[-1].value).event
-    assert isinstance(revoked, CredentialRevoked) and revoked.status == "revoked" and revoked.reason == "sanctioned"
+    assert isinstance(revoked, CredentialRevoked) and revoked.status == "revoked"
+    assert (revoked.reason_code, revoked.reason) == ("endorsement_revoked", "The association revoked the endorsement")
+    lapsed = decode(records[2].headers, records[2].value).event
+    assert isinstance(lapsed, CredentialSuspended) and (lapsed.cause, lapsed.reason_code) == ("lapse", "lapse")
+    # what reviews wrote (opened from its sealed v2 record) is never passed on: only the codes are
+    assert not any(b"sanctioned" in r.value or b"hours not reported" in r.value for r in records)
     assert revoked.valid_until == granted.renewal_date + timedelta(days=730)
     assert revoked.credential["awardedDate"] == decode(records[0].headers, records[0].value).event.credential[
         "awardedDate"]  # type: ignore[attr-defined]

@@ -4,7 +4,7 @@ A service that handled the reviews decisions from v1 before the switch reads v2 
 has its v1 twin's `ce_id`, so the grant finds its credential and each decision finds itself applied, and nothing
 changes. A holder whom reviews erased before its relay sealed the record arrives with values that open to None: a
 grant issues nothing and is not dead-lettered, and a revocation (reviews' surrender on erasure) still revokes, with
-`ERASED_REASON` for the reason nobody can read any more.
+the reason code `erasure` (the reason itself can be read by nobody any more).
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from typing import Any
 
 from credentials.application import CredentialsApplication
 from credentials.domain.credential import CredentialStatus, credential_id_for
-from credentials.entrypoints.consumer import ERASED_REASON, on_person_erased, reviews_handlers
+from credentials.domain.reasons import ReasonCode
+from credentials.entrypoints.consumer import on_person_erased, reviews_handlers
 from endorsement_contracts import CREDENTIALS, DEAD_LETTER, IntegrationEvent, decode, encode
 from endorsement_contracts.events import CredentialRevoked, EndorsementRevoked, PersonErased
 from servicekit.consumer import IdempotentConsumer
@@ -101,8 +102,8 @@ async def test_a_revocation_whose_reason_was_erased_with_the_holder_still_revoke
 
     credential = app.get_credential(credential_id)
     assert credential is not None
-    assert credential.status is CredentialStatus.REVOKED and credential.status_reason == ERASED_REASON
+    assert credential.status is CredentialStatus.REVOKED and credential.status_reason_code is ReasonCode.ERASURE
     await running.relayed()
     records = await running.kafka.read(CREDENTIALS.name, str(credential_id), expect=2)
     revoked = decode(records[-1].headers, records[-1].value).event
-    assert isinstance(revoked, CredentialRevoked) and revoked.status == "revoked" and revoked.reason == ERASED_REASON
+    assert isinstance(revoked, CredentialRevoked) and revoked.status == "revoked" and revoked.reason_code == "erasure"

@@ -31,9 +31,10 @@ async def verify(running: Running, credential: Credential) -> dict[str, Any]:
     return result
 
 
-async def change(running: Running, credential: Credential, action: str, reason: str = "a reason",
-                 **token: Any) -> Any:
-    return await running.client.post(f"/credentials/{credential.id}/{action}", json={"reason": reason},
+async def change(running: Running, credential: Credential, action: str, code: str = "other",
+                 note: str | None = None, **token: Any) -> Any:
+    body = {"reason_code": code, **({"note": note} if note is not None else {})}
+    return await running.client.post(f"/credentials/{credential.id}/{action}", json=body,
                                      headers={"authorization": f"Bearer {running.token(**token)}"})
 
 
@@ -78,18 +79,19 @@ async def test_coordinators_suspend_unsuspend_and_revoke_and_verification_follow
     assert index is not None
     before = (await running_service.client.get(f"/status-lists/{TENANT}/suspension")).headers["etag"]
 
-    suspended = await change(running_service, credential, "suspend", "membership lapsed")
+    suspended = await change(running_service, credential, "suspend", "payment", "membership lapsed")
     assert suspended.status_code == 200
-    assert {"status": "suspended", "status_reason": "membership lapsed"}.items() <= suspended.json().items()
+    assert {"status": "suspended", "status_reason_code": "payment", "note": "membership lapsed",
+            "status_reason": "A payment to the association is outstanding"}.items() <= suspended.json().items()
     result = await verify(running_service, credential)
     assert result["verified"] is False and [e["code"] for e in result["errors"]] == ["SUSPENDED"], result
     listed = await running_service.client.get(f"/status-lists/{TENANT}/suspension", headers={"if-none-match": before})
     assert listed.status_code == 200 and listed.headers["etag"] != before and bit(listed.json(), index)
 
-    assert (await change(running_service, credential, "unsuspend", "membership renewed")).status_code == 200
+    assert (await change(running_service, credential, "unsuspend", "payment_received")).status_code == 200
     assert (await verify(running_service, credential))["verified"] is True
 
-    revoked = await change(running_service, credential, "revoke", "sanctioned by a licensing board")
+    revoked = await change(running_service, credential, "revoke", "ethics_violation", "sanctioned by a licensing board")
     assert revoked.status_code == 200 and revoked.json()["status"] == "revoked"
     result = await verify(running_service, credential)
     assert [e["code"] for e in result["errors"]] == ["REVOKED"]
@@ -105,7 +107,8 @@ async def test_coordinators_suspend_unsuspend_and_revoke_and_verification_follow
 
     await eventually(recorded, 10)
     answer = await running_service.client.get(lookup, headers=coordinator)
-    assert answer.json()["items"][0]["status_reason"] == "sanctioned by a licensing board"
+    assert {"status_reason_code": "ethics_violation", "status_reason": "A breach of the association's code of ethics"
+            }.items() <= answer.json()["items"][0].items()  # the read model holds the code, never the note
 
 
 @pytest.mark.parametrize(
@@ -133,12 +136,20 @@ async def test_status_changes_that_cannot_happen_are_refused(
 async def test_status_change_requests_are_validated(running_service: Running) -> None:
     credential = issue(running_service)
     headers = {"authorization": f"Bearer {running_service.token()}"}
-    for body in ({}, {"reason": ""}, {"reason": "   "}, {"reason": "x" * 1001}, {"reason": "ok", "extra": 1},
-                 {"reason": 42}):
+    for body in ({}, {"note": "why"}, {"reason_code": ""}, {"reason_code": "lapse"}, {"reason_code": "erasure"},
+                 {"reason_code": "ethics_violation"}, {"reason_code": "other", "note": ""},
+                 {"reason_code": "other", "note": "x" * 1001}, {"reason_code": "other", "extra": 1},
+                 {"reason_code": "other", "reason": "both"}, {"reason": ""}, {"reason": "   "}, {"reason": 42}):
         refused = await running_service.client.post(f"/credentials/{credential.id}/suspend", json=body, headers=headers)
         assert (refused.status_code, refused.json()["code"]) == (422, "VALIDATION_FAILED"), body
+    for action, code in (("revoke", "endorsement_revoked"), ("revoke", "payment"), ("unsuspend", "lapse"),
+                         ("unsuspend", "reinstated_after_lapse")):  # the platform's own, or another action's
+        refused = await running_service.client.post(f"/credentials/{credential.id}/{action}",
+                                                    json={"reason_code": code}, headers=headers)
+        assert (refused.status_code, refused.json()["code"]) == (422, "VALIDATION_FAILED"), (action, code)
     unknown = await running_service.client.post("/credentials/0b6e3a8e-5f0e-4c1e-9a43-7b1f0e2d9c11/revoke",
-                                                json={"reason": "x"}, headers=headers)
+                                                json={"reason_code": "other"}, headers=headers)
     assert (unknown.status_code, unknown.json()["code"]) == (404, "CREDENTIAL_NOT_FOUND")
-    anonymous = await running_service.client.post(f"/credentials/{credential.id}/revoke", json={"reason": "x"})
+    anonymous = await running_service.client.post(f"/credentials/{credential.id}/revoke",
+                                                  json={"reason_code": "other"})
     assert anonymous.status_code == 401

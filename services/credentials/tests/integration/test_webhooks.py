@@ -128,7 +128,9 @@ async def test_partner_events_are_delivered_signed_in_order_retried_and_dead_let
     app = webhook_service.service.app
     credential = app.issue(grant_from(grant(tenant=WEBHOOK_TENANT)))  # type: ignore[attr-defined]
     app.save(credential)
-    suspended = await webhook_service.client.post(f"/credentials/{credential.id}/suspend", json={"reason": "lapsed"},
+    note = "Ana Núñez is on medical leave"  # a coordinator's note: staff only, never delivered
+    suspended = await webhook_service.client.post(f"/credentials/{credential.id}/suspend",
+                                                  json={"reason_code": "administrative", "note": note},
                                                   headers=auth(webhook_service))
     assert suspended.status_code == 200
 
@@ -145,7 +147,9 @@ async def test_partner_events_are_delivered_signed_in_order_retried_and_dead_let
                 "datacontenttype": "application/json"}.items() <= body.items()
         assert body["data"]["credential_id"] == str(credential.id)
     assert bodies[0]["sequence"] < bodies[1]["sequence"]
-    assert bodies[1]["data"]["status"] == "suspended" and bodies[1]["data"]["reason"] == "lapsed"
+    assert bodies[1]["data"]["status"] == "suspended" and bodies[1]["data"]["reason_code"] == "administrative"
+    assert bodies[1]["data"]["reason"] == "For an administrative reason"
+    assert not any("medical" in r.body.decode() for r in received)
     on_kafka = await webhook_service.kafka.read(CREDENTIALS.name, str(credential.id), expect=2)
     assert [headers_of(r)["ce_id"] for r in on_kafka] == [b["id"] for b in bodies]  # one id across both feeds
 

@@ -13,6 +13,7 @@ from credentials.domain.credential import Credential, CredentialStatus
 from credentials.domain.erasure import Erasure, erasure_record_id
 from credentials.domain.errors import HolderErasedError
 from credentials.domain.grant import Holder
+from credentials.domain.reasons import ReasonCode
 from credentials.lifecycle import ReissueTerms
 from credentials.translation import RelayEvents
 from endorsement_contracts.events import ErasureCompleted
@@ -83,8 +84,11 @@ def test_an_erased_holder_gets_no_new_document_but_can_still_be_revoked(tenants:
         world.lifecycle.renew(world.credential(credential.id), RENEWAL, "decision-1")
     with pytest.raises(HolderErasedError):  # a grant read again after a broker loss issues nothing
         world.app.issue(world.grant(holder=credential.holder))
-    world.apply(world.lifecycle.revoke(world.credential(credential.id), world.decision("erasure")))
-    assert world.app.credential_at(credential.id, 2).status is CredentialStatus.REVOKED
+    noted = world.decision(ReasonCode.ERASURE, note="asked by Ana Núñez")  # nothing is sealed for them any more
+    world.apply(world.lifecycle.revoke(world.credential(credential.id), noted))
+    revoked = world.app.credential_at(credential.id, 2)
+    assert revoked.status is CredentialStatus.REVOKED and revoked.status_reason_code is ReasonCode.ERASURE
+    assert revoked.status_note is None and revoked.status_history[-1].note is None
 
 
 def test_the_relay_answers_the_erasure_and_partners_never_see_it(tenants: dict[str, TenantProfile]) -> None:

@@ -32,7 +32,7 @@ def test_rotating_keys_keeps_old_credentials_verifying_until_their_key_is_retire
     assert published is not None and method_of(published.document).endswith(KEY_B.public_key_multibase)
     assert independent_verifier(json.loads(published.body), KEY_B.public_key_multibase)
 
-    world.apply(world.lifecycle.revoke(old, world.decision("sanctioned")))
+    world.apply(world.lifecycle.revoke(old, world.decision(note="sanctioned")))
     assert codes(world.verify(old.document)) == ["REVOKED"]  # an old credential's status is still read
 
     world.use_keys([KEY_B])  # A retired

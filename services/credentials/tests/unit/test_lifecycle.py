@@ -16,10 +16,12 @@ from credentials.domain.errors import (
     AlreadySuspendedError,
     CredentialRevokedError,
     DecisionAlreadyAppliedError,
+    InvalidReasonError,
     InvalidReissueError,
     NotDueError,
     NotSuspendedError,
 )
+from credentials.domain.reasons import ReasonCode
 from credentials.domain.status_list import StatusPurpose
 from credentials.lifecycle import ReissueTerms
 
@@ -93,15 +95,21 @@ def test_suspension_is_reversible_and_guarded(tenants: dict[str, TenantProfile])
     credential = world.issue()
     with pytest.raises(NotSuspendedError):
         credential.unsuspend(world.decision())
-    world.apply(world.lifecycle.suspend(credential, world.decision("membership lapsed"), SuspensionCause.COORDINATOR))
+    suspension = world.decision(ReasonCode.PAYMENT, note="membership lapsed")
+    world.apply(world.lifecycle.suspend(credential, suspension, SuspensionCause.COORDINATOR))
     credential = world.credential(credential.id)
-    assert credential.status is CredentialStatus.SUSPENDED and credential.status_reason == "membership lapsed"
+    assert credential.status is CredentialStatus.SUSPENDED and credential.status_reason_code is ReasonCode.PAYMENT
+    assert credential.status_reason == "A payment to the association is outstanding"
+    assert credential.status_note == "membership lapsed"
     assert credential.standing_at(world.now) is Standing.SUSPENDED
     with pytest.raises(AlreadySuspendedError):
-        credential.suspend(world.decision(), SuspensionCause.LAPSE)
-    world.apply(world.lifecycle.unsuspend(credential, world.decision("membership renewed")))
+        credential.suspend(world.decision(ReasonCode.LAPSE), SuspensionCause.LAPSE)
+    world.apply(world.lifecycle.unsuspend(credential, world.decision(ReasonCode.PAYMENT_RECEIVED, "renewed")))
     credential = world.credential(credential.id)
     assert credential.status is CredentialStatus.ACTIVE and credential.status_reason is None
+    assert credential.status_reason_code is None and credential.status_note is None
+    assert [(c.change, c.reason_code, c.note) for c in credential.status_history] == [
+        ("suspended", ReasonCode.PAYMENT, "membership lapsed"), ("unsuspended", ReasonCode.PAYMENT_RECEIVED, "renewed")]
     suspension = world.app.get_status_list(TENANT, StatusPurpose.SUSPENSION)
     assert suspension is not None and credential.status_index is not None
     assert not suspension.is_set(credential.status_index) and suspension.revision == 2
@@ -110,9 +118,10 @@ def test_suspension_is_reversible_and_guarded(tenants: dict[str, TenantProfile])
 def test_revocation_is_final(tenants: dict[str, TenantProfile]) -> None:
     world = World(tenants)
     credential = world.issue()
-    world.apply(world.lifecycle.revoke(credential, world.decision("sanctioned")))
+    world.apply(world.lifecycle.revoke(credential, world.decision(ReasonCode.ETHICS_VIOLATION, "sanctioned")))
     credential = world.credential(credential.id)
-    assert credential.status is CredentialStatus.REVOKED and credential.status_reason == "sanctioned"
+    assert credential.status is CredentialStatus.REVOKED
+    assert (credential.status_reason_code, credential.status_note) == (ReasonCode.ETHICS_VIOLATION, "sanctioned")
     with pytest.raises(AlreadyRevokedError):
         credential.revoke(world.decision())
     for attempt in (
@@ -131,7 +140,7 @@ def test_revocation_is_final(tenants: dict[str, TenantProfile]) -> None:
 def test_a_lapse_suspends_and_a_reinstatement_reissues_and_lifts_it(tenants: dict[str, TenantProfile]) -> None:
     world = World(tenants)
     credential = world.issue()
-    world.apply(world.lifecycle.suspend(credential, world.decision("lapsed"), SuspensionCause.LAPSE))
+    world.apply(world.lifecycle.suspend(credential, world.decision(ReasonCode.LAPSE), SuspensionCause.LAPSE))
     lapsed = world.credential(credential.id)
     assert world.verify(lapsed.document)["errors"][0]["code"] == "SUSPENDED"
 
@@ -173,3 +182,34 @@ def test_credentials_issued_before_status_lists_still_have_a_life() -> None:
     state: dict[str, Any] = {"tenant": TENANT}
     Credential.Issued.upcast_v1_v2(state)
     assert state == {"tenant": TENANT, "status_index": None}
+
+
+@pytest.mark.parametrize(
+    ("action", "code"),
+    [
+        ("suspend", ReasonCode.ETHICS_VIOLATION),
+        ("suspend", ReasonCode.LAPSE),  # a coordinator's suspension is never a lapse
+        ("suspend", ReasonCode.INVESTIGATION_CLOSED),
+        ("revoke", ReasonCode.PAYMENT),
+        ("revoke", ReasonCode.LAPSE),
+    ],
+)
+def test_a_reason_code_of_another_action_is_refused(tenants: dict[str, TenantProfile], action: str,
+                                                     code: ReasonCode) -> None:
+    world = World(tenants)
+    credential = world.issue()
+    with pytest.raises(InvalidReasonError):
+        if action == "suspend":
+            credential.suspend(world.decision(code), SuspensionCause.COORDINATOR)
+        else:
+            credential.revoke(world.decision(code))
+
+
+def test_a_lapse_has_its_own_code_and_only_a_reissue_ends_it(tenants: dict[str, TenantProfile]) -> None:
+    world = World(tenants)
+    credential = world.issue()
+    with pytest.raises(InvalidReasonError):
+        credential.suspend(world.decision(ReasonCode.PAYMENT), SuspensionCause.LAPSE)
+    world.apply(world.lifecycle.suspend(credential, world.decision(ReasonCode.LAPSE), SuspensionCause.LAPSE))
+    with pytest.raises(InvalidReasonError):
+        world.credential(credential.id).unsuspend(world.decision(ReasonCode.REINSTATED_AFTER_LAPSE))

@@ -10,6 +10,7 @@ from typing import Any
 
 from credentials.config import TenantProfile
 from credentials.domain.credential import SuspensionCause
+from credentials.domain.reasons import ReasonCode
 from credentials.lifecycle import ReissueTerms
 from credentials.replay import replay
 from credentials.translation import SOURCE
@@ -26,23 +27,27 @@ from servicekit.outbox import event_id
 
 from .world import BASE_URL, TENANT, World
 
+NOTES = ("Ana Núñez is on sick leave", "back from hospital", "sanctioned by the board of Ana Núñez")
+"""Staff notes naming the holder and a health matter: they must never reach a partner."""
+
 
 def live_a_whole_life(world: World) -> uuid.UUID:
     credential = world.issue()
-    world.apply(world.lifecycle.suspend(credential, world.decision("membership lapsed"), SuspensionCause.COORDINATOR))
+    suspension = world.decision(ReasonCode.UNDER_INVESTIGATION, NOTES[0])
+    world.apply(world.lifecycle.suspend(credential, suspension, SuspensionCause.COORDINATOR))
     credential = world.credential(credential.id)
-    world.apply(world.lifecycle.unsuspend(credential, world.decision("membership renewed")))
+    world.apply(world.lifecycle.unsuspend(credential, world.decision(ReasonCode.INVESTIGATION_CLOSED, NOTES[1])))
     credential = world.credential(credential.id)
     world.apply(world.lifecycle.renew(credential, ReissueTerms("r-1", date(2025, 12, 1), date(2026, 12, 31)), "d-1"))
     credential = world.credential(credential.id)
     world.now = credential.validity.valid_until
     world.apply(world.lifecycle.expire_if_due(credential))
     credential = world.credential(credential.id)
-    world.apply(world.lifecycle.suspend(credential, world.decision("lapsed"), SuspensionCause.LAPSE))
+    world.apply(world.lifecycle.suspend(credential, world.decision(ReasonCode.LAPSE), SuspensionCause.LAPSE))
     credential = world.credential(credential.id)
     world.apply(world.lifecycle.reinstate(credential, ReissueTerms("i-1", date(2027, 2, 1), date(2027, 12, 31)), "d-2"))
     credential = world.credential(credential.id)
-    world.apply(world.lifecycle.revoke(credential, world.decision("sanctioned")))
+    world.apply(world.lifecycle.revoke(credential, world.decision(ReasonCode.ETHICS_VIOLATION, NOTES[2])))
     return credential.id
 
 
@@ -64,17 +69,21 @@ def test_every_change_states_the_current_truth(tenants: dict[str, TenantProfile]
     ]
     assert {e.key for e in published} == {str(credential_id)}
     _, suspended, unsuspended, renewed, expired, lapsed, reinstated, revoked = published
-    assert isinstance(suspended, CredentialSuspended) and (suspended.cause, suspended.reason) == (
-        "coordinator", "membership lapsed")
+    assert isinstance(suspended, CredentialSuspended)
+    assert (suspended.cause, suspended.reason_code, suspended.reason) == (
+        "coordinator", "under_investigation", "Under investigation by the association")
     assert isinstance(unsuspended, CredentialReinstated) and not unsuspended.reissued
+    assert (unsuspended.reason_code, unsuspended.reason) == ("investigation_closed", "The investigation was closed")
     assert isinstance(renewed, CredentialRenewed) and renewed.renewal_id == "r-1"
     assert (renewed.valid_from, renewed.valid_until) == (date(2025, 12, 1), date(2026, 12, 31))
     assert renewed.credential["validFrom"] == "2025-12-01T07:00:00Z"
     assert expired.credential == renewed.credential  # each event carries the document current at that point
-    assert isinstance(lapsed, CredentialSuspended) and lapsed.cause == "lapse"
+    assert isinstance(lapsed, CredentialSuspended) and (lapsed.cause, lapsed.reason_code) == ("lapse", "lapse")
     assert isinstance(reinstated, CredentialReinstated) and reinstated.reissued
+    assert (reinstated.reason_code, reinstated.reason) == ("reinstated_after_lapse", "Reinstated after a lapse")
     assert reinstated.valid_from == date(2027, 2, 1) and reinstated.credential != renewed.credential
-    assert isinstance(revoked, CredentialRevoked) and revoked.reason == "sanctioned"
+    assert isinstance(revoked, CredentialRevoked) and revoked.reason_code == "ethics_violation"
+    assert revoked.reason == "A breach of the association's code of ethics"
     assert revoked.credential == reinstated.credential
     index = world.credential(credential_id).status_index
     assert [(r.status_purpose, r.status_list_index, r.status_list_credential) for r in revoked.status_lists] == [
@@ -85,6 +94,7 @@ def test_every_change_states_the_current_truth(tenants: dict[str, TenantProfile]
         record = encode(event, event_id=uuid.uuid4(), source=SOURCE)
         assert decode(record.headers, record.value).event == event
         assert "ana.nunez@example.org" not in record.value.decode()
+        assert not any(note in record.value.decode() for note in NOTES)
 
 
 def test_translating_a_stored_event_again_gives_the_same_partner_event(tenants: dict[str, TenantProfile]) -> None:

@@ -128,7 +128,7 @@ def test_the_published_list_is_a_signed_credential_anyone_can_verify(
 ) -> None:
     world = World(tenants)
     credential = world.issue()
-    world.apply(world.lifecycle.revoke(credential, world.decision("sanctioned")))
+    world.apply(world.lifecycle.revoke(credential, world.decision(note="sanctioned")))
     published = world.publisher.get(TENANT, StatusPurpose.REVOCATION)
     assert published is not None
     document = json.loads(published.body)

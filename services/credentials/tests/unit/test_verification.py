@@ -12,6 +12,7 @@ from credentials.adapters.keyring import build_issuer_directory
 from credentials.adapters.status_lists import StatusListPublisher
 from credentials.config import TenantProfile
 from credentials.domain.credential import SuspensionCause
+from credentials.domain.reasons import ReasonCode
 from credentials.domain.validity import validity_period
 from credentials.status_check import StatusChecker
 from credentials.verification import verify_presented
@@ -42,8 +43,9 @@ def test_revocation_suspension_and_unsuspension_are_seen_by_verification(tenants
     world = World(tenants)
     suspended, revoked, bystander = world.issue(), world.issue(), world.issue()
 
-    world.apply(world.lifecycle.suspend(suspended, world.decision("membership lapsed"), SuspensionCause.COORDINATOR))
-    world.apply(world.lifecycle.revoke(revoked, world.decision("sanctioned by a licensing board")))
+    world.apply(world.lifecycle.suspend(suspended, world.decision(note="membership lapsed"),
+                                        SuspensionCause.COORDINATOR))
+    world.apply(world.lifecycle.revoke(revoked, world.decision(note="sanctioned by a licensing board")))
 
     result = world.verify(suspended.document)
     assert result["verified"] is False and codes(result) == ["SUSPENDED"]
@@ -51,10 +53,11 @@ def test_revocation_suspension_and_unsuspension_are_seen_by_verification(tenants
     assert codes(world.verify(revoked.document)) == ["REVOKED"]
     assert world.verify(bystander.document)["verified"] is True
 
-    world.apply(world.lifecycle.unsuspend(world.credential(suspended.id), world.decision("membership renewed")))
+    world.apply(world.lifecycle.unsuspend(world.credential(suspended.id), world.decision(note="membership renewed")))
     assert world.verify(suspended.document)["verified"] is True
 
-    world.apply(world.lifecycle.suspend(world.credential(suspended.id), world.decision(), SuspensionCause.LAPSE))
+    world.apply(world.lifecycle.suspend(world.credential(suspended.id), world.decision(ReasonCode.LAPSE),
+                                        SuspensionCause.LAPSE))
     world.apply(world.lifecycle.revoke(world.credential(suspended.id), world.decision()))
     assert codes(world.verify(suspended.document)) == ["REVOKED"]  # revocation is read first
 

@@ -16,6 +16,7 @@ from credentials.application import CredentialsApplication
 from credentials.config import TenantProfile
 from credentials.domain.credential import Credential, Decision
 from credentials.domain.grant import EndorsementGrant, Holder
+from credentials.domain.reasons import ReasonCode
 from credentials.lifecycle import Effects, Lifecycle
 from credentials.status_check import StatusChecker
 from credentials.translation import PartnerEvents
@@ -75,8 +76,8 @@ class World:
         assert credential is not None
         return credential
 
-    def decision(self, reason: str = "a reason") -> Decision:
-        return Decision(str(uuid.uuid4()), reason, self.now, uuid.uuid4())
+    def decision(self, code: ReasonCode = ReasonCode.OTHER, note: str | None = None) -> Decision:
+        return Decision(str(uuid.uuid4()), code, self.now, uuid.uuid4(), note)
 
     def verify(self, document: Mapping[str, Any]) -> dict[str, Any]:
         return verify_presented(document, {}, issuer_resolver=self.issuers.resolve, status_check=self.checker,

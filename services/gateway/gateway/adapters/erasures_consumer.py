@@ -27,12 +27,15 @@ class Publisher(Protocol):
 
 class ErasuresConsumer:
     def __init__(self, bootstrap_servers: str, group_id: str, handle: Callable[[Envelope], Awaitable[object]],
-                 dead_letters: Publisher, *, retry_seconds: float = 0.5) -> None:
+                 dead_letters: Publisher, *, retry_seconds: float = 0.5, session_timeout_ms: int = 10_000,
+                 heartbeat_interval_ms: int = 3_000) -> None:
         self._bootstrap = [server.strip() for server in bootstrap_servers.split(",") if server.strip()]
         self.group_id = group_id
         self._handle = handle
         self._dead_letters = dead_letters
         self._retry_seconds = retry_seconds
+        self._group_timing = {"session_timeout_ms": session_timeout_ms,
+                              "heartbeat_interval_ms": heartbeat_interval_ms}
         self.consuming = False
         """True while connected to the broker with the group joined; informative only: /readyz does not wait for
         it, since the gateway serves while the broker is away."""
@@ -45,7 +48,8 @@ class ErasuresConsumer:
         while True:
             consumer = AIOKafkaConsumer(
                 ERASURES.name, bootstrap_servers=self._bootstrap, group_id=self.group_id,
-                client_id=self.group_id, auto_offset_reset="earliest", enable_auto_commit=False)
+                client_id=self.group_id, auto_offset_reset="earliest", enable_auto_commit=False,
+                **self._group_timing)
             try:
                 await consumer.start()
                 self.consuming = True

@@ -3,10 +3,10 @@ with the trace context active when it was written (the request's), so its record
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from endorsement_contracts import IntegrationEvent
@@ -32,8 +32,8 @@ class Backlog:
     oldest: datetime | None
 
 
-async def add(conn: Connection, event: IntegrationEvent) -> UUID:
-    record_id = uuid.uuid4()
+async def add(conn: Connection, event: IntegrationEvent, record_id: UUID) -> None:
+    """`event` as given: `application.outbox.Outbox` seals account events before they get here."""
     trace = current_trace()
     await conn.execute(
         "INSERT INTO gateway.outbox (id, topic, event_type, payload, created_at, traceparent, tracestate)"
@@ -41,7 +41,6 @@ async def add(conn: Connection, event: IntegrationEvent) -> UUID:
         record_id, event.topic, event.type_name(), event.model_dump_json(), event.occurred_at,
         trace.traceparent if trace else None, trace.tracestate if trace else None,
     )
-    return record_id
 
 
 async def pending(conn: Connection, limit: int) -> list[PendingRecord]:
@@ -50,9 +49,30 @@ async def pending(conn: Connection, limit: int) -> list[PendingRecord]:
         " WHERE published_at IS NULL ORDER BY seq LIMIT $1",
         limit,
     )
-    return [PendingRecord(seq=r["seq"], id=r["id"], event_type=r["event_type"], payload=r["payload"],
-                          trace=TraceContext(r["traceparent"], r["tracestate"]) if r["traceparent"] else None)
-            for r in rows]
+    return [_pending_record(r) for r in rows]
+
+
+async def pending_of_types(conn: Connection, event_types: Sequence[str]) -> list[PendingRecord]:
+    """The pending rows of these CloudEvents types, oldest first."""
+    rows = await conn.fetch(
+        "SELECT seq, id, event_type, payload, traceparent, tracestate FROM gateway.outbox"
+        " WHERE published_at IS NULL AND event_type = ANY($1::text[]) ORDER BY seq",
+        list(event_types),
+    )
+    return [_pending_record(r) for r in rows]
+
+
+async def replace_pending(conn: Connection, seq: int, event: IntegrationEvent) -> None:
+    """A pending row's event replaced by another form of it (same `ce_id`, same trace); published rows stay."""
+    await conn.execute(
+        "UPDATE gateway.outbox SET topic = $2, event_type = $3, payload = $4 WHERE seq = $1 AND published_at IS NULL",
+        seq, event.topic, event.type_name(), event.model_dump_json(),
+    )
+
+
+def _pending_record(r: Any) -> PendingRecord:
+    return PendingRecord(seq=r["seq"], id=r["id"], event_type=r["event_type"], payload=r["payload"],
+                         trace=TraceContext(r["traceparent"], r["tracestate"]) if r["traceparent"] else None)
 
 
 async def mark_published(conn: Connection, seqs: Sequence[int], now: datetime) -> None:

@@ -1,5 +1,6 @@
 """Accounts as the integration events of `endorsement.accounts.v1`: the only place the account meets the contract.
-Their sealed `endorsement.accounts.v2` twins are made by the relay, under the subject `sealing_subject` names."""
+Their sealed `endorsement.accounts.v2` twins, what the outbox stores, are made when they are written
+(`application/outbox.py`), under the subject `sealing_subject` names."""
 
 from __future__ import annotations
 

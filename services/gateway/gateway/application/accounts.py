@@ -10,7 +10,7 @@ from collections.abc import Callable
 import asyncpg
 from servicekit.clock import Clock
 
-from ..adapters import accounts_table, links_table, outbox_table, sessions_table
+from ..adapters import accounts_table, links_table, sessions_table
 from ..adapters.passwords import Passwords
 from ..domain.accounts import Account, check_password_policy, normalise_email
 from ..domain.errors import (
@@ -27,15 +27,17 @@ from ..domain.throttle import AttemptKey, LoginThrottle
 from ..tenants import TenantDirectory
 from . import account_events
 from .login_throttling import LoginAttempts
+from .outbox import Outbox
 
 Connection = accounts_table.Connection
 
 
 class AccountService:
     def __init__(self, pool: asyncpg.Pool, *, tenants: TenantDirectory, passwords: Passwords, clock: Clock,
-                 throttle: LoginThrottle, public_base_url: str,
+                 throttle: LoginThrottle, public_base_url: str, outbox: Outbox,
                  outbox_written: Callable[[], None] = lambda: None) -> None:
         self._pool = pool
+        self._outbox = outbox
         self._tenants = tenants
         self._passwords = passwords
         self._clock = clock
@@ -63,7 +65,7 @@ class AccountService:
                 raise TooManyAttempts("several links were sent in the last hour; try again later", retry_after)
             link = issue_link(Purpose.VERIFY_EMAIL, now)
             await links_table.insert_superseding(conn, account.id, link)
-            await outbox_table.add(conn, account_events.verification_requested(account, link, self._base_url))
+            await self._outbox.add(conn, account_events.verification_requested(account, link, self._base_url))
         self._outbox_written()
 
     async def request_password_reset(self, tenant: str, email: str) -> None:
@@ -80,7 +82,7 @@ class AccountService:
             if account is None or retry_after_seconds(earlier, now) is not None:
                 return
             await links_table.insert_superseding(conn, account.id, link)
-            await outbox_table.add(conn, account_events.reset_requested(account, link, self._base_url))
+            await self._outbox.add(conn, account_events.reset_requested(account, link, self._base_url))
         self._outbox_written()
 
     async def reset_password(self, secret: str, new_password: str) -> Account:
@@ -95,7 +97,7 @@ class AccountService:
             await accounts_table.mark_email_verified(conn, account.id, now)
             await sessions_table.revoke_all_of(conn, account.id, now)
             await self._attempts.unlock_account(conn, account.tenant, account.email)  # they proved the email is theirs
-            await outbox_table.add(conn, account_events.password_changed(account, "reset", now))
+            await self._outbox.add(conn, account_events.password_changed(account, "reset", now))
             updated = await self._reload(conn, account)
         self._outbox_written()
         return updated
@@ -117,7 +119,7 @@ class AccountService:
             await accounts_table.update_password_hash(conn, account.id, new_hash, now)
             await self._attempts.succeeded(conn, key, clear_account=False)
             await sessions_table.revoke_all_but(conn, account.id, session.digest, now)
-            await outbox_table.add(conn, account_events.password_changed(account, "changed", now))
+            await self._outbox.add(conn, account_events.password_changed(account, "changed", now))
         self._outbox_written()
         return account
 
@@ -134,7 +136,7 @@ class AccountService:
         async with self._pool.acquire() as conn, conn.transaction():
             await accounts_table.set_name_and_language(conn, account.id, new_name, new_language, now)
             updated = await self._reload(conn, account)
-            await outbox_table.add(conn, account_events.profile_changed(updated, now))
+            await self._outbox.add(conn, account_events.profile_changed(updated, now))
         self._outbox_written()
         return updated
 

@@ -9,7 +9,7 @@ from datetime import timedelta
 import asyncpg
 from servicekit.clock import Clock
 
-from ..adapters import accounts_table, links_table, outbox_table, sessions_table
+from ..adapters import accounts_table, links_table, sessions_table
 from ..adapters.passwords import Passwords
 from ..domain.accounts import APPLICANT, Account, check_password_policy, choose_language, normalise_email
 from ..domain.errors import EmailTaken, InvalidCredentials, InvalidSession, UnknownTenant
@@ -19,6 +19,7 @@ from ..domain.throttle import AttemptKey, LoginThrottle
 from ..tenants import TenantDirectory
 from . import account_events
 from .login_throttling import LoginAttempts
+from .outbox import Outbox
 
 WRONG_CREDENTIALS = "the email or password is not correct"
 
@@ -33,10 +34,12 @@ class AuthService:
         clock: Clock,
         session_ttl: timedelta,
         throttle: LoginThrottle,
+        outbox: Outbox,
         public_base_url: str = "http://127.0.0.1:8000",
         outbox_written: Callable[[], None] = lambda: None,
     ) -> None:
         self._pool = pool
+        self._outbox = outbox
         self._tenants = tenants
         self._passwords = passwords
         self._clock = clock
@@ -68,8 +71,8 @@ class AuthService:
             if not await accounts_table.insert(conn, account, password_hash):
                 raise EmailTaken(f"an account with this email already exists in {tenant}")
             await links_table.insert_superseding(conn, account.id, link)
-            await outbox_table.add(conn, account_events.registered(account, now))
-            await outbox_table.add(conn, account_events.verification_requested(account, link, self._public_base_url))
+            await self._outbox.add(conn, account_events.registered(account, now))
+            await self._outbox.add(conn, account_events.verification_requested(account, link, self._public_base_url))
         self._outbox_written()
         return account
 

@@ -21,6 +21,8 @@ class Outcome(StrEnum):
     NOTED = "noted"
     REPLAYED = "replayed"
     IGNORED = "ignored"
+    FILED = "filed"
+    """An `ErasureDue` filed a new request (application/erasure_records.py)."""
 
 
 class ErasureAnswers:

@@ -22,7 +22,6 @@ from ..adapters import (
     erasures_table,
     holds_table,
     idempotency_table,
-    outbox_table,
     subject_keys_table,
 )
 from ..adapters.passwords import Passwords
@@ -40,12 +39,13 @@ from ..domain.erasures import (
     requester,
 )
 from ..domain.errors import InvalidSession, WrongPassword
-from ..domain.retention import InactivityRule
+from ..domain.retention import RetentionRule
 from ..domain.sessions import ActiveSession
 from ..domain.subjects import account_subject, rater_subject
 from ..domain.throttle import AttemptKey, LoginThrottle
 from . import erasure_events
 from .login_throttling import LoginAttempts
+from .outbox import Outbox
 
 Connection = accounts_table.Connection
 ACCOUNT_PREFIX = "account:"
@@ -76,8 +76,10 @@ class Progress:
 
 class ErasureService:
     def __init__(self, pool: asyncpg.Pool, *, passwords: Passwords, clock: Clock, throttle: LoginThrottle,
-                 rater_index_key: bytes, outbox_written: Callable[[], None] = lambda: None) -> None:
+                 rater_index_key: bytes, outbox: Outbox,
+                 outbox_written: Callable[[], None] = lambda: None) -> None:
         self._pool = pool
+        self._outbox = outbox
         self._passwords = passwords
         self._clock = clock
         self._attempts = LoginAttempts(throttle, clock)
@@ -191,9 +193,10 @@ class ErasureService:
             inserted = await self._insert(conn, tenant, subject, requested_by, reason)
         return Filed(self._filed(inserted), new=True)
 
-    async def file_for_retention(self, rule: InactivityRule, account_id: UUID) -> Erasure | None:
-        """The retention job's request (`requested_by` system), held like anyone's under a hold; None when the
-        account is no longer due (gone, active again, not an applicant's) or already has a request."""
+    async def file_for_retention(self, rule: RetentionRule, account_id: UUID) -> Erasure | None:
+        """A retention rule's request (`requested_by` system: the inactivity job's, or reviews' `ErasureDue`), held
+        like anyone's under a hold; None when the account is not due (gone, of another tenant, active again, not an
+        applicant's) or already has a request."""
         subject = account_subject(account_id)
         async with self._pool.acquire() as conn, conn.transaction():
             await _lock_subject(conn, rule.tenant, subject)
@@ -243,10 +246,10 @@ class ErasureService:
                 await accounts_table.delete(conn, account_id)
             await idempotency_table.delete_of_account(conn, account_id)
         await subject_keys_table.destroy(conn, erasure.subject)
-        await outbox_table.add(conn, erasure_events.person_erased(erasure, now))
+        await self._outbox.add(conn, erasure_events.person_erased(erasure, now))
         for service in erasure_events.GATEWAY_ANSWERS:
             await erasures_table.record_answer(conn, erasure.id, service, now)
-            await outbox_table.add(conn, erasure_events.completed(erasure, service, now))
+            await self._outbox.add(conn, erasure_events.completed(erasure, service, now))
         await erasures_table.finish_if_answered(conn, erasure.id, ERASING_SERVICES, now)
 
 

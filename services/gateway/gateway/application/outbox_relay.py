@@ -12,11 +12,12 @@ Rows already published cannot be published again after such a loss: their payloa
 since they may carry one-time links (a person asks for a new link; the notifications service has already learnt
 what earlier records taught it).
 
-The sealed v2 switch (docs/erasure.md, slice 7b): with a `twin` (`servicekit.sealed_twins.TwinSealer`), each account
-event is followed by its `endorsement.accounts.v2` twin under the same `ce_id`, its email, name and link sealed
-under `account:<account_id>` with the gateway's `SubjectKeys`. The tokens are stable (the `ce_id` and the field
-name their context): a batch published again carries the same bytes. An account erased before its row was relayed
-gets `erased_token`s, which open to None. Events without a twin (erasures) are published alone.
+The sealed v2 switch (docs/erasure.md, slice 7b): rows keep account events as their sealed `endorsement.accounts.v2`
+twins (`application.outbox`), published as they are; with `twin_only` false (PUBLISH_V1_EVENTS) each is preceded
+by its v1 event under the same `ce_id`, opened in memory for publication, unless the account was erased meanwhile
+(its key destroyed: nothing readable is published). A plaintext v1 row an older gateway wrote is sealed in place at
+start-up (`seal_plaintext_rows`); one written later still (a rolling upgrade) gets its twin sealed when relayed, as
+before. Events without a twin (erasures) are published alone.
 """
 
 from __future__ import annotations
@@ -27,16 +28,17 @@ import logging
 from collections.abc import Sequence
 from datetime import timedelta
 from typing import Protocol
+from uuid import UUID
 
 import asyncpg
-from endorsement_contracts import EVENTS_BY_TYPE, IntegrationEvent, KafkaRecord, encode
+from endorsement_contracts import ACCOUNTS, EVENTS_BY_TYPE, IntegrationEvent, KafkaRecord, encode
 from servicekit.clock import Clock
-from servicekit.outbox import Twin
 from servicekit.shredding import key_batch
 from servicekit.telemetry import publishing
 
 from ..adapters import outbox_table
 from ..adapters.database import MIGRATION_LOCK
+from .outbox import has_sealed_twin, is_sealed_twin
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +46,9 @@ SOURCE = "/services/gateway"
 RELAY_LOCK = MIGRATION_LOCK + 2
 """Only one relay (of however many gateways) publishes at a time, so records leave in `seq` order."""
 PUBLISHED_RETENTION = timedelta(days=7)
+PLAINTEXT_TYPES = tuple(sorted(name for name, event in EVENTS_BY_TYPE.items()
+                               if event.topic == ACCOUNTS.name and has_sealed_twin(event)))
+"""The account events older gateways stored in plaintext (`endorsement.accounts.v1`)."""
 
 
 class Publisher(Protocol):
@@ -56,11 +61,27 @@ class Epoch(Protocol):
     def current(self) -> str: ...
 
 
-def to_records(row: outbox_table.PendingRecord, twin: Twin | None, *, twin_only: bool = False) -> list[KafkaRecord]:
-    """The row's record, then its twin's (same `ce_id`) when `twin` makes one; only the twin with `twin_only`
-    (PUBLISH_V1_EVENTS false, the default). Blocking: `twin` reads keys."""
+class Sealing(Protocol):
+    """`application.outbox.Outbox`: the forms of an account event. Blocking: they read keys."""
+
+    def stored_form(self, event: IntegrationEvent, record_id: UUID) -> IntegrationEvent: ...
+
+    def twin(self, event: IntegrationEvent, record_id: UUID) -> IntegrationEvent | None: ...
+
+    def original(self, twin: IntegrationEvent) -> IntegrationEvent | None: ...
+
+
+def to_records(row: outbox_table.PendingRecord, sealing: Sealing | None, *,
+               twin_only: bool = False) -> list[KafkaRecord]:
+    """The row's records: its stored twin, preceded by its opened v1 event unless `twin_only` (or erased); for a
+    plaintext v1 row, that event and the twin `sealing` makes (only the twin with `twin_only`). Blocking (keys)."""
     event = EVENTS_BY_TYPE[row.event_type].model_validate_json(row.payload)
-    twinned = twin(event, row.id) if twin is not None else None
+    if sealing is None:
+        return [_record(event, row)]
+    if is_sealed_twin(type(event)):
+        original = None if twin_only else sealing.original(event)
+        return [_record(event, row)] if original is None else [_record(original, row), _record(event, row)]
+    twinned = sealing.twin(event, row.id)
     if twinned is None:
         return [_record(event, row)]
     return [_record(twinned, row)] if twin_only else [_record(event, row), _record(twinned, row)]
@@ -72,23 +93,29 @@ def _record(event: IntegrationEvent, row: outbox_table.PendingRecord) -> KafkaRe
                       tracestate=context.tracestate if context else None)
 
 
-def _batch_records(rows: Sequence[outbox_table.PendingRecord], twin: Twin | None,
+def _batch_records(rows: Sequence[outbox_table.PendingRecord], sealing: Sealing | None,
                    twin_only: bool) -> list[KafkaRecord]:
     with key_batch():  # each account's key row read once per batch
-        return [record for row in rows for record in to_records(row, twin, twin_only=twin_only)]
+        return [record for row in rows for record in to_records(row, sealing, twin_only=twin_only)]
+
+
+def _stored_forms(rows: Sequence[outbox_table.PendingRecord], sealing: Sealing) -> list[IntegrationEvent]:
+    with key_batch():
+        return [sealing.stored_form(EVENTS_BY_TYPE[row.event_type].model_validate_json(row.payload), row.id)
+                for row in rows]
 
 
 class OutboxRelay:
     def __init__(self, pool: asyncpg.Pool, publisher: Publisher, clock: Clock, *,
                  poll_seconds: float = 0.5, batch_size: int = 100, epoch: Epoch | None = None,
-                 twin: Twin | None = None, twin_only: bool = False) -> None:
+                 sealing: Sealing | None = None, twin_only: bool = False) -> None:
         self._pool = pool
         self._publisher = publisher
         self._clock = clock
         self._poll_seconds = poll_seconds
         self._batch_size = batch_size
         self._epoch = epoch
-        self._twin = twin
+        self._sealing = sealing
         self._twin_only = twin_only
         self._wake = asyncio.Event()
         self.published = 0
@@ -112,10 +139,27 @@ class OutboxRelay:
             if not rows:
                 return 0
             # in a worker thread: sealing the twins reads the accounts' keys (synchronous psycopg)
-            records = await asyncio.to_thread(_batch_records, rows, self._twin, self._twin_only)
+            records = await asyncio.to_thread(_batch_records, rows, self._sealing, self._twin_only)
             await self._publisher.publish(records)
             await outbox_table.mark_published(conn, [row.seq for row in rows], self._clock())
         self.published += len(rows)
+        return len(rows)
+
+    async def seal_plaintext_rows(self) -> int:
+        """Seal in place the pending plaintext account rows an older gateway wrote (same `ce_id`, same trace: the
+        tokens are those the relay would have sealed); returns how many. Under the relay lock, so no relay is
+        publishing them meanwhile; the other events are left as they are."""
+        if self._sealing is None:
+            return 0
+        async with self._pool.acquire() as conn, conn.transaction():
+            await conn.execute("SELECT pg_advisory_xact_lock($1)", RELAY_LOCK)
+            rows = await outbox_table.pending_of_types(conn, PLAINTEXT_TYPES)
+            if not rows:
+                return 0
+            stored = await asyncio.to_thread(_stored_forms, rows, self._sealing)
+            for row, event in zip(rows, stored, strict=True):
+                await outbox_table.replace_pending(conn, row.seq, event)
+        log.info("sealed %d plaintext outbox row(s) written before sealing at write time", len(rows))
         return len(rows)
 
     async def run_forever(self) -> None:

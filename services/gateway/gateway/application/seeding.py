@@ -9,12 +9,13 @@ from dataclasses import dataclass, field
 import asyncpg
 from servicekit.clock import Clock
 
-from ..adapters import accounts_table, outbox_table, sessions_table
+from ..adapters import accounts_table, sessions_table
 from ..adapters.database import MIGRATION_LOCK
 from ..adapters.passwords import Passwords
 from ..domain.accounts import Account
 from ..tenants import StaffMember, TenantDirectory
 from . import account_events
+from .outbox import Outbox
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +30,8 @@ class SeedReport:
 
 
 async def seed_staff(
-    pool: asyncpg.Pool, tenants: TenantDirectory, passwords: Passwords, seed_password: str | None, clock: Clock
+    pool: asyncpg.Pool, tenants: TenantDirectory, passwords: Passwords, seed_password: str | None, clock: Clock,
+    outbox: Outbox,
 ) -> SeedReport:
     """Make the seeded accounts match the tenant files.
 
@@ -50,7 +52,7 @@ async def seed_staff(
                     if seed_password is None:
                         raise ValueError("GATEWAY_SEED_PASSWORD is required to create staff accounts")
                     created = await _create(conn, tenant.slug, member, await passwords.hash(seed_password), clock,
-                                            tenant.default_language)
+                                            tenant.default_language, outbox)
                     (report.created if created else report.refused).append(label)
                 elif not account.seeded:
                     log.error("staff %s is listed, but a self-registered account holds that email: not promoted",
@@ -71,12 +73,12 @@ async def seed_staff(
 
 async def _create(
     conn: accounts_table.Connection, tenant: str, member: StaffMember, password_hash: str, clock: Clock,
-    language: str,
+    language: str, outbox: Outbox,
 ) -> bool:
     now = clock()
     account = Account(id=uuid.uuid4(), tenant=tenant, email=member.email, name=member.name,
                       roles=member.roles, created_at=now, seeded=True, email_verified_at=now, language=language)
     if not await accounts_table.insert(conn, account, password_hash):
         return False
-    await outbox_table.add(conn, account_events.registered(account, now))
+    await outbox.add(conn, account_events.registered(account, now))
     return True

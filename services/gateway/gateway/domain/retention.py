@@ -1,16 +1,31 @@
 """Retention (docs/erasure.md, "Legal holds and retention"): which accounts the platform erases itself, and why.
 
 An applicant account with no activity (sign-up, sign-in, or a change to the account) for longer than its tenant's
-`erasure.inactive_account_years` is due for an erasure that the platform files (`requested_by` `system`). Staff
-accounts never are: they come from the tenant files, and leave them by being removed from the file.
+`erasure.inactive_account_years` is due for an erasure that the platform files (`requested_by` `system`). So is a
+holder whose last endorsement ended more than the tenant's `register_retention_years` ago: reviews keeps the register
+and decides that (`ErasureDue`). Staff accounts never are: they come from the tenant files, and leave them by being
+removed from the file.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from .accounts import APPLICANT
+
+
+class RetentionRule(Protocol):
+    """A rule under which the platform files an erasure itself (`requested_by` `system`)."""
+
+    @property
+    def tenant(self) -> str: ...
+
+    @property
+    def reason(self) -> str: ...
+
+    def is_due(self, *, roles: frozenset[str], seeded: bool, last_active_at: datetime, now: datetime) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -40,6 +55,29 @@ class InactivityRule:
     def reason(self) -> str:
         """The ledger's reason: names the rule, never the person."""
         return f"retention: inactive for {self.years} years"
+
+
+@dataclass(frozen=True)
+class RegisterRetentionRule:
+    """One tenant's register retention: a holder whose last endorsement ended more than `years` ago is erased.
+    Reviews knows when a register entry ended and says when this is due (`ErasureDue`); the gateway checks the
+    account: an applicant's own, never a staff account."""
+
+    tenant: str
+    years: int
+
+    def __post_init__(self) -> None:
+        if self.years < 1:
+            raise ValueError("register_retention_years must be a positive number of years")
+
+    def is_due(self, *, roles: frozenset[str], seeded: bool, last_active_at: datetime, now: datetime) -> bool:
+        """Whether the account may be erased under this rule (the period itself ran out: reviews said so)."""
+        return is_applicant_account(roles, seeded)
+
+    @property
+    def reason(self) -> str:
+        """The ledger's reason: names the rule, never the person or their dates."""
+        return f"retention: register entry ended over {self.years} years ago"
 
 
 def is_applicant_account(roles: frozenset[str], seeded: bool) -> bool:

@@ -19,10 +19,13 @@ import httpx
 import pytest
 import uvicorn
 from argon2 import PasswordHasher
+from endorsement_contracts import EVENTS_BY_TYPE
+from endorsement_contracts.events import twin_of
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from gateway.bootstrap import build
 from gateway.config import GatewaySettings
+from servicekit.unseal import sealed_tokens
 
 REPO = Path(__file__).resolve().parents[4]
 TENANTS_DIR = REPO / "config" / "tenants"
@@ -215,11 +218,25 @@ class Gateway:
         return result
 
     async def outbox(self) -> list[dict[str, Any]]:
-        """The events written so far (payloads stay until the broker has them), oldest first."""
+        """The events written so far (payloads stay until the broker has them), oldest first, as their v1 events:
+        rows hold account events sealed (their v2 twins), opened here with the gateway's keys as a service opens
+        them at /internal/unseal (None: erased)."""
         async with self.app.state.runtime.pool.acquire() as conn:
             rows = await conn.fetch("SELECT event_type, payload FROM gateway.outbox ORDER BY seq")
-        return [{"type": row["event_type"], **(json.loads(row["payload"]) if row["payload"] else {})}
-                for row in rows]
+        return [await self._opened(row["event_type"], row["payload"]) for row in rows]
+
+    async def _opened(self, event_type: str, payload: str | None) -> dict[str, Any]:
+        original = twin_of(EVENTS_BY_TYPE[event_type])
+        if original is None or original.version > EVENTS_BY_TYPE[event_type].version:
+            return {"type": event_type, **(json.loads(payload) if payload else {})}
+        if payload is None:  # published
+            return {"type": original.type_name()}
+        event = EVENTS_BY_TYPE[event_type].model_validate_json(payload)
+        keys = self.app.state.outbox.keys
+        opened = {token: await asyncio.to_thread(keys.open, token) for token in sealed_tokens(event)}
+        fields = {name: opened.get(value, value) if isinstance(value, str) else value
+                  for name, value in json.loads(payload).items()}
+        return {"type": original.type_name(), **fields}
 
     async def link_token(self, event_type: str, email: str) -> str:
         """The secret of the latest link emailed to `email` (read from the outbox, as the emailer would)."""
@@ -252,6 +269,8 @@ def settings_for(
             "database_url": database_url,
             "kafka_bootstrap_servers": kafka_bootstrap,
             "kafka_enable_idempotence": False,
+            "kafka_session_timeout_ms": 3000,  # tansu: a group join takes about half of it, and a teardown waits for it
+            "kafka_heartbeat_interval_ms": 1000,
             "outbox_poll_seconds": 0.1,
             "portal_url": fake_portal.url,
             "public_base_url": "https://portal.example",

@@ -70,7 +70,8 @@ async def test_sign_up_events_are_published_keyed_by_account_with_the_rows_ids(
     assert all(row["payload"] is None for row in rows), "published payloads (with their links) are dropped"
     found = await asyncio.to_thread(read_topic, kafka_bootstrap, lambda r: r.key == account["id"].encode(), 2)
     assert [header(r, "ce_type") for r in found] == ["AccountRegistered.v1", "EmailVerificationRequested.v1"]
-    assert all(ids[header(r, "ce_id")] == header(r, "ce_type") for r in found)
+    # each row kept its event's sealed twin (application/outbox.py), published under the row's id
+    assert all(ids[header(r, "ce_id")] == header(r, "ce_type").replace(".v1", ".v2") for r in found)
     assert {header(r, "ce_source") for r in found} == {"/services/gateway"}
     verification = decode(found[1].headers, found[1].value).event
     assert str(getattr(verification, "link", "")).startswith("https://portal.example/account/verify/")
@@ -101,10 +102,12 @@ async def test_a_relay_that_dies_before_marking_publishes_again_with_the_same_id
     pool: asyncpg.Pool, kafka_bootstrap: str, accounts_topic: str
 ) -> None:
     account_id = uuid4()
-    async with pool.acquire() as conn, conn.transaction():
-        written = [await outbox_table.add(conn, AccountProfileChanged(
-            tenant="itmhca", occurred_at=NOW, account_id=account_id, email="r@example.org", name=f"Name {n}",
-            language="en")) for n in range(3)]
+    written = [uuid4() for _ in range(3)]
+    async with pool.acquire() as conn, conn.transaction():  # rows as an older gateway wrote them: plaintext v1
+        for n, record_id in enumerate(written):
+            await outbox_table.add(conn, AccountProfileChanged(
+                tenant="itmhca", occurred_at=NOW, account_id=account_id, email="r@example.org", name=f"Name {n}",
+                language="en"), record_id)
     publisher = KafkaPublisher(kafka_bootstrap, enable_idempotence=False)
     try:
         with pytest.raises(RuntimeError):
@@ -144,7 +147,7 @@ async def test_a_relay_waiting_for_its_absent_broker_does_not_hold_back_another_
         for n in range(2):
             await outbox_table.add(conn, AccountProfileChanged(
                 tenant="itmhca", occurred_at=NOW, account_id=account_id, email="w@example.org", name=f"Name {n}",
-                language="en"))
+                language="en"), uuid4())
     away = BrokerNotAnswering()
     nowhere = KafkaPublisher(f"127.0.0.1:{free_port()}", enable_idempotence=False)
     waiting = asyncio.create_task(OutboxRelay(pool, nowhere, lambda: NOW, epoch=away).run_once())

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 from gateway.application.retention import inactivity_rules
-from gateway.domain.retention import InactivityRule, is_applicant_account, last_activity
+from gateway.domain.retention import InactivityRule, RegisterRetentionRule, is_applicant_account, last_activity
 from gateway.tenants import TenantConfigError, load_tenants
 
 REPO_TENANTS = Path(__file__).resolve().parents[4] / "config" / "tenants"
@@ -70,8 +70,28 @@ def test_itmhca_sets_an_inactivity_limit_and_a_tenant_without_one_erases_nobody(
     ({"inactive_account_years": 7.5}, "valid integer"),
     ({"inactive_account_years": True}, "valid integer"),
     ({"inactive_acount_years": 7}, "inactive_acount_years"),
-    ({"register_retention_years": 10}, "register_retention_years is not applied yet"),
+    ({"register_retention_years": 0}, "greater than or equal to 1"),
+    ({"register_retention_years": 101}, "less than or equal to 100"),
+    ({"register_retention_years": "10"}, "valid integer"),
 ])
 def test_a_bad_erasure_section_stops_start_up(tmp_path: Path, erasure: object, message: str) -> None:
     with pytest.raises(TenantConfigError, match=message):
         load_tenants(write_tenant(tmp_path, erasure))
+
+
+def test_a_tenant_file_may_set_the_register_retention_that_reviews_applies(tmp_path: Path) -> None:
+    tenants = load_tenants(write_tenant(tmp_path, {"inactive_account_years": 7, "register_retention_years": 10}))
+    tenant = tenants.get("itmhca")
+    assert tenant is not None and tenant.erasure.register_retention_years == 10
+    assert inactivity_rules(tenants) == [InactivityRule("itmhca", 7)], "the inactivity job is unchanged"
+
+
+def test_register_retention_erases_an_applicants_account_and_never_a_staff_account() -> None:
+    rule = RegisterRetentionRule("itmhca", 10)
+    assert rule.is_due(roles=APPLICANT, seeded=False, last_active_at=NOW, now=NOW), "reviews decided the period"
+    assert not rule.is_due(roles=frozenset({"coordinator"}), seeded=True, last_active_at=NOW, now=NOW)
+    assert not rule.is_due(roles=frozenset({"applicant", "reviewer"}), seeded=False, last_active_at=NOW, now=NOW)
+    assert not rule.is_due(roles=APPLICANT, seeded=True, last_active_at=NOW, now=NOW)
+    assert rule.reason == "retention: register entry ended over 10 years ago"
+    with pytest.raises(ValueError, match="positive"):
+        RegisterRetentionRule("itmhca", 0)

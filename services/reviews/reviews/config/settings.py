@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from typing import Self
+
+from pydantic import Field, SecretStr, model_validator
+from servicekit.clock import MOVABLE_ENVIRONMENTS
 from servicekit.settings import ServiceSettings
+
+from .pseudonym_keys import (
+    FINGERPRINT_KEY,
+    REVIEWER_SUBJECT_KEY,
+    MissingPseudonymKeys,
+    PseudonymKeys,
+    parse_pseudonym_key,
+)
 
 SERVICE_NAME = "reviews"
 SCHEMA = "reviews"
@@ -19,7 +30,49 @@ class ReviewsSettings(ServiceSettings):
         default=None, description="Directory of review data files (default: `reviews` next to TENANTS_DIR)."
     )
     lapse_sweep_seconds: float = Field(default=300.0, gt=0, description="How often lapsed endorsements are sought.")
+    retention_sweep_seconds: float = Field(
+        default=86_400.0, gt=0, description="How often holders whose register retention ran out are sought "
+        "(`erasure.register_retention_years` in the tenant files; docs/erasure.md, 'Legal holds and retention').")
+    fingerprint_key: SecretStr | None = Field(
+        default=None, description="The key of the conflict-of-interest fingerprints, 32 bytes in base64; never "
+        "changes once a case is stored (`config.pseudonym_keys`). Required outside development and tests, which "
+        "derive it from PERSONAL_DATA_MASTER_KEY when it is unset; set with REVIEWER_SUBJECT_KEY.")
+    reviewer_subject_key: SecretStr | None = Field(
+        default=None, description="The key of reviewers' address subjects (`reviewer:<tenant>:<hmac>`), 32 bytes in "
+        "base64; never changes once a reviewer is assigned. Required like FINGERPRINT_KEY, and set with it.")
     competencies_file: str | None = Field(
         default=None, description="The Competency Guidelines® ids (default: `rulesets/competencies.yaml` next to "
         "TENANTS_DIR, i.e. config/rulesets/competencies.yaml), for reviewers' checklists."
     )
+
+    @model_validator(mode="after")
+    def _pseudonym_keys_parse(self) -> Self:
+        if (self.fingerprint_key is None) != (self.reviewer_subject_key is None):
+            raise ValueError(f"set {FINGERPRINT_KEY} and {REVIEWER_SUBJECT_KEY} together (`python -m reviews "
+                             "fingerprint-key` prints both)")
+        self.pinned_pseudonym_keys()
+        return self
+
+    def pinned_pseudonym_keys(self) -> PseudonymKeys | None:
+        """FINGERPRINT_KEY and REVIEWER_SUBJECT_KEY as set; None when they are not."""
+        if self.fingerprint_key is None or self.reviewer_subject_key is None:
+            return None
+        return PseudonymKeys(parse_pseudonym_key(self.fingerprint_key.get_secret_value(), FINGERPRINT_KEY),
+                             parse_pseudonym_key(self.reviewer_subject_key.get_secret_value(), REVIEWER_SUBJECT_KEY))
+
+    def pseudonym_keys(self) -> PseudonymKeys:
+        """The keys in use; call it at start-up, where missing keys outside development and tests must fail (a key
+        derived from the master key would stop matching at the master key's next rotation)."""
+        pinned = self.pinned_pseudonym_keys()
+        if pinned is not None:
+            return pinned
+        if self.environment.strip().lower() not in MOVABLE_ENVIRONMENTS:
+            raise MissingPseudonymKeys(
+                f"{FINGERPRINT_KEY} and {REVIEWER_SUBJECT_KEY} are required with ENVIRONMENT {self.environment!r}: "
+                "a new deployment sets each to 32 random bytes in base64 (`openssl rand -base64 32`); an existing "
+                "one pins the keys it derived so far, printed by `python -m reviews fingerprint-key`")
+        return self.derived_pseudonym_keys()
+
+    def derived_pseudonym_keys(self) -> PseudonymKeys:
+        """The keys derived from the current master key, as before they were settings of their own."""
+        return PseudonymKeys.derived_from(self.master_key())

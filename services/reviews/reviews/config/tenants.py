@@ -57,6 +57,18 @@ class _ReviewSection(BaseModel):
     reviewers_per_case: int = Field(default=1, ge=1, le=2)
 
 
+RetentionYears = Annotated[int, Field(strict=True, ge=1, le=100)]
+
+
+class _ErasureSection(BaseModel):
+    """`erasure:` (docs/erasure.md, "Legal holds and retention"): this service applies `register_retention_years`;
+    the gateway reads the same section for its own rules (`inactive_account_years`), so other keys are its to check."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    register_retention_years: RetentionYears | None = None
+
+
 class _TenantFile(BaseModel):
     """The parts of a tenant file this service reads; other services' sections are ignored."""
 
@@ -68,6 +80,7 @@ class _TenantFile(BaseModel):
     categories: dict[CategoryCode, DisplayName] = Field(min_length=1)
     renewal: _RenewalSection
     review: _ReviewSection = _ReviewSection()
+    erasure: _ErasureSection = _ErasureSection()
 
     @field_validator("timezone")
     @classmethod
@@ -91,6 +104,9 @@ class Tenant:
     reviewers: Mapping[str, Reviewer] = field(default_factory=lambda: MappingProxyType({}))
     cycles: CycleCalendar | None = None
     """The association's review cycles; None: rolling intake."""
+    register_retention_years: int | None = None
+    """How long an ended endorsement's register entry keeps its holder before the holder's erasure is due
+    (`domain.retention`); None: never."""
 
     def today(self, now: datetime) -> date:
         """The date `now` (the business clock's) falls on at the association."""
@@ -151,4 +167,5 @@ def _tenant(data: _TenantFile, review_folder: Path) -> Tenant:
         ),
         reviewers=review.reviewers,
         cycles=review.cycles,
+        register_retention_years=data.erasure.register_retention_years,
     )

@@ -83,6 +83,7 @@ class Endorsement(Aggregate):
         def apply(self, aggregate: Any) -> None:
             aggregate.status = EndorsementStatus.LAPSED
             aggregate.lapses += 1
+            aggregate.ended_on = self.lapsed_on
 
         def describe(self) -> Described:
             return Described("lapsed", "system", None, {"lapsed_on": self.lapsed_on.isoformat(), "reason": self.reason})
@@ -99,6 +100,7 @@ class Endorsement(Aggregate):
             aggregate.status = EndorsementStatus.ACTIVE
             aggregate.renewal_date = self.renewal_date
             aggregate.removal_date = self.removal_date
+            aggregate.ended_on = None
 
         def describe(self) -> Described:
             return Described("reinstated", "coordinator", self.by,
@@ -112,6 +114,7 @@ class Endorsement(Aggregate):
 
         def apply(self, aggregate: Any) -> None:
             aggregate.status = EndorsementStatus.REVOKED
+            aggregate.ended_on = self.revoked_on  # a lapsed one's register entry changed again: counted from now
 
         def describe(self) -> Described:
             if self.reason == SURRENDER_REASON:  # the holder surrendered it by asking to be erased
@@ -140,6 +143,8 @@ class Endorsement(Aggregate):
         self.status = EndorsementStatus.ACTIVE
         self.renewals: list[int] = []
         self.lapses = 0
+        self.ended_on: date | None = None
+        """When it stopped being in force (its latest lapse or revocation); None while it is in force."""
 
     # Commands -----------------------------------------------------------------------------------
 

@@ -13,17 +13,17 @@ from endorsement_contracts.events import InformationRequested, ReviewerAssigned,
 from endorsement_contracts.events.common import SEALED
 from pydantic import BaseModel
 from reviews.application import Reviews
+from reviews.config import PseudonymKeys
 from reviews.twin_subjects import (
     APPLICANT_TEXT_FIELDS,
     HOLDER_TEXT_FIELDS,
     REVIEWER_FIELDS,
     ReviewsSubjects,
     UnknownSealedField,
-    reviewer_index_key,
     reviewer_subject,
 )
 
-KEY = reviewer_index_key(b"reviews unit tests master key...")
+KEY = PseudonymKeys.derived_from(b"reviews unit tests master key...").reviewer_subjects
 NO_APP = cast(Reviews, None)  # only a revocation's holder is looked up (the integration tests cover it)
 
 
@@ -70,7 +70,7 @@ def test_a_reviewer_seals_their_values_under_their_address_whatever_its_case() -
                                                                                 KEY)
     assert subject.startswith("reviewer:itmhca:") and "mia" not in subject.lower()
     assert reviewer_subject("other", "mia.mentor@itmhca.example", KEY) != subject  # one subject per association
-    assert reviewer_subject("itmhca", "mia.mentor@itmhca.example", reviewer_index_key(b"x" * 32)) != subject
+    assert reviewer_subject("itmhca", "mia.mentor@itmhca.example", b"x" * 32) != subject
 
 
 def test_a_field_without_a_known_subject_stops_the_relay_rather_than_seal_under_a_guess() -> None:

@@ -186,3 +186,29 @@ def test_concurrent_canonicalizations_agree(badge: dict[str, Any], vector_text: 
     with ThreadPoolExecutor(max_workers=8) as pool:
         results = list(pool.map(lambda _: canonicalize(badge), range(64)))
     assert set(results) == {vector_text("ob3/document-canon.txt")}
+
+
+def test_the_deadline_counts_cpu_time_so_a_computation_kept_waiting_is_not_refused() -> None:
+    """A thread that waits (here: sleeps, as it would for the GIL on a loaded machine) spends no CPU time, so a
+    budget of 0.05 s does not end a computation that takes 0.3 s on the wall but almost no CPU."""
+    import time
+
+    def mostly_waiting() -> str:
+        time.sleep(0.3)
+        return "done"
+
+    assert run_with_deadline(mostly_waiting, 0.05) == "done"
+
+
+def test_the_wall_clock_backstop_ends_a_computation_that_never_spends_its_budget() -> None:
+    import time
+
+    from credentials.vc.deadline import WALL_CLOCK_FACTOR
+
+    def waiting_in_python() -> None:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            time.sleep(0.01)  # bytecode boundaries between sleeps: the interrupt can land
+
+    with pytest.raises(DeadlineExceeded):
+        run_with_deadline(waiting_in_python, 0.2 / WALL_CLOCK_FACTOR * 5)
