@@ -12,6 +12,7 @@ from typing import Any
 
 import httpx
 from devstack.mailbox import wait_for_messages
+from endorsement_contracts import partition_counts
 from kafka import KafkaConsumer, TopicPartition
 
 TENANT = "itmhca"
@@ -173,7 +174,8 @@ def records(bootstrap: str, topic: str, match: Callable[[Any], bool], *, at_leas
     consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False,
                              consumer_timeout_ms=300)
     try:
-        partitions = consumer.partitions_for_topic(topic) or set()
+        # the contract's partitions: a consumer with no metadata yet would know none (and read nothing)
+        partitions = consumer.partitions_for_topic(topic) or set(range(partition_counts().get(topic, 1)))
         consumer.assign([TopicPartition(topic, p) for p in partitions])
         consumer.seek_to_beginning()
         found: list[Any] = []

@@ -348,6 +348,7 @@ def _common_env(stack: Stack, mode: Mode, broker_is_ours: bool) -> dict[str, str
     }
     if broker_is_ours:
         env["KAFKA_ENABLE_IDEMPOTENCE"] = "false"  # tansu: aiokafka's idempotent producer fails to start
+        env["KAFKA_FETCH_MAX_WAIT_MS"] = "50"  # tansu does not long-poll: a record waits up to half of this
     if mode == "test":
         env |= {"KAFKA_SESSION_TIMEOUT_MS": "6000", "KAFKA_HEARTBEAT_INTERVAL_MS": "1000"}
     return env

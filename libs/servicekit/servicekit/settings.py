@@ -35,7 +35,11 @@ class ServiceSettings(BaseSettings):
     )
     kafka_session_timeout_ms: int = 10_000
     kafka_heartbeat_interval_ms: int = 3_000
-    kafka_fetch_max_wait_ms: int = 50
+    kafka_fetch_max_wait_ms: int = Field(
+        default=500, ge=1, le=30_000,
+        description="How long a fetch waits on the broker for new records. Kafka answers as soon as a record arrives "
+                    "(long poll), so 500 ms costs no latency there; tansu (development only) waits it out every "
+                    "time, so the devstack sets 50.")
     gateway_public_key: str = Field(description="PEM Ed25519 public key that signs internal identity tokens.")
     host: str = "127.0.0.1"
     port: int

@@ -1,23 +1,26 @@
 """An applicant's file with a marker in every personal value sealed since the first slice of erasure: a membership's
 member id, a fee's payment reference, what the review wrote (a return's items and message, a deferral's reasons and
 recommendations, a denial's reasons), a rater's draft comments, a coordinator's vetting reason and a withdrawal
-reason. Built through the use cases (and, for the review's outcomes, the aggregate commands the consumer calls), so
+reason; and the reasons of a holding (the holder's words asking for inactive status, a lapse's and a revocation's
+reasons). Built through the use cases (and, for the review's outcomes, the aggregate commands the consumer calls), so
 every value is stored as the service stores it.
 
 The first application (IFS) is returned, deferred and denied; the second (IFA), with the draft and the refused rater,
-is withdrawn by the applicant. A reviewer was granted the first and released.
+is withdrawn by the applicant. A reviewer was granted the first and released. An IFS endorsement (`holding`) is
+held, made inactive by the holder, lapsed, then revoked.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import date, timedelta
 from uuid import UUID, uuid4
 
 from applications.application import ApplicationsService
 from applications.domain import Actor, Applicant, Application, FeeKind, FeePayment, Membership
 from applications.domain.reference_drafts import ReferenceDraft, draft_id
+from applications.use_cases.holdings import HoldingCases
 from applications.use_cases.references import ReferenceCases
 from journeys import complete_through_use_cases
 from reference_builders import link_token, raters, ratings
@@ -35,10 +38,13 @@ class PersonalFile:
     """With a rater's draft (`draft_reference`) and a refused rater (`vetted_reference`); withdrawn."""
     draft_reference: UUID
     vetted_reference: UUID
+    holding: UUID
+    """An endorsement made inactive, lapsed and revoked."""
     markers: dict[str, str]
     """What each value holds, by its name: `member_id`, `fee_reference`, `items`, `message`, `reasons`,
-    `recommendations`, `denial`, `draft`, `vetting`, `withdrawal`; and `reviewer`, the address of a reviewer granted
-    access to the first application and released (stored as its keyed subject only)."""
+    `recommendations`, `denial`, `draft`, `vetting`, `withdrawal`, `inactive`, `lapse`, `revocation`; and
+    `reviewer`, the address of a reviewer granted access to the first application and released (stored as its keyed
+    subject only)."""
 
 
 def a_personal_file(app: ApplicationsService, tag: str, name: str = "Zelda Quixmarker") -> PersonalFile:
@@ -47,11 +53,12 @@ def a_personal_file(app: ApplicationsService, tag: str, name: str = "Zelda Quixm
     applicant = Applicant(account, name, f"zq-{tag}@example.org")
     markers = {value: f"{value.replace('_', '')}marker-{tag}" for value in (
         "member_id", "fee_reference", "items", "message", "reasons", "recommendations", "denial", "draft", "vetting",
-        "withdrawal")}
+        "withdrawal", "inactive", "lapse", "revocation")}
     markers["reviewer"] = f"rvmarker-{tag}@itmhca.example"
     decided = _decided(app, actor, applicant, markers)
     withdrawn, draft_reference, vetted_reference = _withdrawn(app, actor, applicant, markers)
-    return PersonalFile(actor, applicant, decided, withdrawn, draft_reference, vetted_reference, markers)
+    holding = _holding(app, actor, applicant, decided, markers)
+    return PersonalFile(actor, applicant, decided, withdrawn, draft_reference, vetted_reference, holding, markers)
 
 
 def _decided(app: ApplicationsService, actor: Actor, applicant: Applicant, markers: dict[str, str]) -> UUID:
@@ -99,6 +106,18 @@ def _withdrawn(app: ApplicationsService, actor: Actor, applicant: Applicant,
                          reason=f"Reason {markers['vetting']}")
     app.withdraw(application_id, actor, f"Withdrawn {markers['withdrawal']}")
     return application_id, draft_reference, vetted_reference
+
+
+def _holding(app: ApplicationsService, actor: Actor, applicant: Applicant, granted_for: UUID,
+             markers: dict[str, str]) -> UUID:
+    """An endorsement as the consumer follows it from the reviews service, and the holder's request in between."""
+    holdings, endorsement_id, today = HoldingCases(app), uuid4(), app.local_date("itmhca")
+    app.commit(*holdings.holding_granted("itmhca", endorsement_id, applicant, "IFS", "Infant Family Specialist",
+                                         granted_for, today, date(today.year + 1, 12, 31)))
+    holdings.request_inactive(actor, endorsement_id, f"Inactive {markers['inactive']}")
+    app.commit(*holdings.holding_lapsed("itmhca", endorsement_id, today, f"Lapse {markers['lapse']}"))
+    app.commit(*holdings.holding_revoked("itmhca", endorsement_id, today, f"Revocation {markers['revocation']}"))
+    return endorsement_id
 
 
 def _outcome(app: ApplicationsService, application_id: UUID, apply: Callable[[Application], object]) -> None:

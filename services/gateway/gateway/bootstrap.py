@@ -32,6 +32,7 @@ from .application.accounts import AccountService
 from .application.auth import AuthService
 from .application.erasure_answers import ErasureAnswers
 from .application.erasure_records import ErasureRecords
+from .application.erasure_replay import ErasureReplay
 from .application.erasures import ErasureService
 from .application.identity_tokens import IdentitySigner
 from .application.outbox import Outbox
@@ -108,11 +109,12 @@ def _sealing_settings(settings: GatewaySettings) -> tuple[bytes, ServiceTokenVer
 
 
 async def _prepare_relay(api: FastAPI, settings: GatewaySettings, pool: asyncpg.Pool, publisher: KafkaPublisher,
-                         clock: Clock, outbox: Outbox) -> OutboxRelay:
-    """The outbox relay, once the plaintext rows an older gateway wrote are sealed (application/outbox.py)."""
-    relay = OutboxRelay(pool, publisher, clock, poll_seconds=settings.outbox_poll_seconds,
-                        epoch=BrokerEpoch(settings.kafka_bootstrap_servers), sealing=outbox,
-                        twin_only=not settings.publish_v1_events)
+                         clock: Clock, outbox: Outbox, epoch: BrokerEpoch) -> OutboxRelay:
+    """The outbox relay, once the plaintext rows an older gateway wrote are sealed (application/outbox.py). It
+    follows the broker epoch: after the broker lost its data it asks the services again about every erasure still
+    running (application/erasure_replay.py)."""
+    relay = OutboxRelay(pool, publisher, clock, poll_seconds=settings.outbox_poll_seconds, epoch=epoch,
+                        sealing=outbox, twin_only=not settings.publish_v1_events, follower=ErasureReplay(clock))
     await relay.seal_plaintext_rows()
     api.state.outbox_relay = relay
     api.state.outbox = outbox  # tests open what the rows hold
@@ -135,7 +137,7 @@ async def _start_retention(api: FastAPI, settings: GatewaySettings, tenants: Ten
 
 
 async def _stop(tasks: list[asyncio.Task[None] | None], publishers: list[KafkaPublisher], pool: asyncpg.Pool,
-                keys: SubjectKeys) -> None:
+                keys: SubjectKeys, epoch: BrokerEpoch) -> None:
     """Bounded: a publish stuck on an absent broker must not hold the process (outbox rows stay pending and the
     next start relays them; the consumer's offsets are committed per record)."""
     for task in tasks:
@@ -150,6 +152,8 @@ async def _stop(tasks: list[asyncio.Task[None] | None], publishers: list[KafkaPu
         await asyncio.wait_for(pool.close(), SHUTDOWN_STEP_SECONDS)
     with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(asyncio.to_thread(keys.close), SHUTDOWN_STEP_SECONDS)
+    with contextlib.suppress(TimeoutError):  # its admin client's connection to the broker
+        await asyncio.wait_for(asyncio.to_thread(epoch.close), SHUTDOWN_STEP_SECONDS)
 
 
 def build(
@@ -184,10 +188,11 @@ def build(
         erasures_task: asyncio.Task[None] | None = None
         retention_task: asyncio.Task[None] | None = None
         locks = LockSession(settings.database_url)
+        epoch = BrokerEpoch(settings.kafka_bootstrap_servers)
         try:
             await migrate(pool)
             await seed_staff(pool, tenants, passwords, seed_password, clock, outbox)
-            relay = await _prepare_relay(api, settings, pool, publisher, clock, outbox)
+            relay = await _prepare_relay(api, settings, pool, publisher, clock, outbox, epoch)
             throttle = LoginThrottle(max_failures_per_account=settings.login_max_failures_per_account,
                                      max_failures_per_address=settings.login_max_failures_per_address,
                                      window=timedelta(minutes=settings.login_failure_window_minutes))
@@ -223,7 +228,7 @@ def build(
                 )
                 yield
         finally:
-            await _stop([relay_task, erasures_task, retention_task], [publisher, dead_letters], pool, keys)
+            await _stop([relay_task, erasures_task, retention_task], [publisher, dead_letters], pool, keys, epoch)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(locks.close(), SHUTDOWN_STEP_SECONDS)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -80,13 +81,31 @@ def browser_address(request_headers: Mapping[str, str]) -> dict[str, str]:
         return {}
 
 
-class GatewayClient:
-    """Calls on behalf of one person: their bearer token (if signed in) and language go with every call."""
+TRACEPARENT = re.compile(r"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$")
+"""W3C trace context `traceparent` (version-trace id-parent id-flags)."""
 
-    def __init__(self, http: httpx.AsyncClient, token: str | None = None, language: str | None = None) -> None:
+
+def trace_context(request_headers: Mapping[str, str]) -> dict[str, str]:
+    """The W3C trace context the gateway sent with the page request (its forwarding span), for the page's calls
+    back to the gateway: a page and the API calls it makes are then one trace (issue 10 item 13). A malformed
+    `traceparent` is dropped (the gateway starts a new trace), and `tracestate` only travels with a valid one."""
+    parent = request_headers.get("traceparent", "").strip().lower()
+    if not TRACEPARENT.match(parent):
+        return {}
+    state = request_headers.get("tracestate", "").strip()
+    return {"traceparent": parent, **({"tracestate": state[:512]} if state and state.isprintable() else {})}
+
+
+class GatewayClient:
+    """Calls on behalf of one person: their bearer token (if signed in), language and the page's trace context go
+    with every call."""
+
+    def __init__(self, http: httpx.AsyncClient, token: str | None = None, language: str | None = None,
+                 trace: Mapping[str, str] | None = None) -> None:
         self._http = http
         self._token = token
         self._language = language
+        self._trace = dict(trace or {})
 
     @property
     def signed_in(self) -> bool:
@@ -98,6 +117,7 @@ class GatewayClient:
             headers["authorization"] = f"Bearer {self._token}"
         if self._language:
             headers["accept-language"] = self._language
+        headers.update(self._trace)
         if extra:
             headers.update(extra)
         return headers

@@ -12,6 +12,7 @@ from servicekit.postgres import ensure_schema, eventsourcing_env
 from servicekit.runtime import Service, relay_producer
 from servicekit.sealed_twins import TwinSealer
 from servicekit.shredding import SubjectKeys
+from servicekit.subjects import DEVELOPMENT_RATER_INDEX_KEY
 from servicekit.sweeps import PoolBridge
 from servicekit.unseal import UnsealClient
 
@@ -35,27 +36,38 @@ from .projections import EndorsementsProjection, ReviewCasesProjection, ReviewRe
 from .projections.examinations import ExaminationsProjection
 from .projections.retention import RegisterRetentionProjection
 from .retention_sweep import RetentionSweep, retention_candidates
+from .reviewer_subjects import LegacyReviewerSubjects
 from .translation import Translator
 from .twin_subjects import ReviewsSubjects
 
 
 def open_reviews(settings: ReviewsSettings) -> Reviews:
     """The application on PostgreSQL with its subject keys; raises servicekit's MissingMasterKey when
-    PERSONAL_DATA_MASTER_KEY is unset outside development and tests, and MissingPseudonymKeys when FINGERPRINT_KEY
-    and REVIEWER_SUBJECT_KEY are, before touching the database."""
+    PERSONAL_DATA_MASTER_KEY is unset outside development and tests, MissingPseudonymKeys when FINGERPRINT_KEY
+    and REVIEWER_SUBJECT_KEY are, and MissingRaterIndexKey when RATER_INDEX_KEY is, before touching the database."""
     return open_reviews_at(settings.database_url, settings.master_key(), settings.pseudonym_keys(),
+                           rater_index_key=settings.rater_index_key_bytes(),
                            previous_master_keys=settings.previous_master_keys())
 
 
 def open_reviews_at(database_url: str, master_key: bytes, pseudonyms: PseudonymKeys, *,
+                    rater_index_key: bytes = DEVELOPMENT_RATER_INDEX_KEY,
                     previous_master_keys: Sequence[bytes] = ()) -> Reviews:
     """Subject keys wrapped under `previous_master_keys` still open (master key rotation, docs/erasure.md); the
-    fingerprints are keyed by `pseudonyms`, which a rotation leaves as they are."""
+    fingerprints are keyed by `pseudonyms`, which a rotation leaves as they are; reviewers' and scorers' subjects by
+    `rater_index_key`. Before anything consumes, the `reviewer:` subjects of the reviewers assigned since the last
+    start are paired with their address subjects (`reviewer_subjects.py`), so that erasing an address reaches both
+    (also before `reseal` seals the plain addresses of older events)."""
     ensure_schema(database_url, SCHEMA)
     keys = SubjectKeys(database_url, SCHEMA, master_key, previous_master_keys=previous_master_keys)
     keys.setup()
-    return Reviews(eventsourcing_env(database_url, SCHEMA), keys=keys,  # the keys close with the application
-                   fingerprint=keyed_fingerprint(pseudonyms.fingerprint))
+    legacy = LegacyReviewerSubjects(database_url, SCHEMA)
+    legacy.setup()
+    reviews = Reviews(eventsourcing_env(database_url, SCHEMA), keys=keys,  # the keys close with the application
+                      fingerprint=keyed_fingerprint(pseudonyms.fingerprint), rater_index_key=rater_index_key,
+                      legacy_subjects=legacy)
+    legacy.backfill(reviews, pseudonyms.reviewer_subjects)
+    return reviews
 
 
 def register_holdings(reviews: Reviews, bridge: PoolBridge) -> Holdings:
@@ -99,7 +111,7 @@ def build(settings: ReviewsSettings, *, tenants: TenantCatalog | None = None,
     producer = relay_producer(settings)
     # each reviews event's sealed v2 twin (erasure answers have no twin); with PUBLISH_V1_EVENTS (migration only)
     # the plaintext v1 event first, under the same ce_id
-    twin = TwinSealer(keys, ReviewsSubjects(reviews, settings.pseudonym_keys().reviewer_subjects))
+    twin = TwinSealer(keys, ReviewsSubjects(reviews))
     relay = OutboxRelay(reviews, Translator(reviews), producer, source=EVENT_SOURCE, twin=twin,
                         twin_only=not settings.publish_v1_events)
     sweep = LapseSweep(reviews, catalog, projection_candidates(bridge), interval=settings.lapse_sweep_seconds,

@@ -1,18 +1,26 @@
-"""The reviews service's event store: an eventsourcing application that loads cases and endorsements by tenant."""
+"""The reviews service's event store: an eventsourcing application that loads cases and endorsements by tenant.
+
+Personal values are sealed under their subject's key (`personal_transcodings`). Reviewers and scorers are known by
+address: their subject is the keyed subject of the address in the association (`rater:<tenant>:<hmac>`,
+`servicekit.subjects.rater_subject` under RATER_INDEX_KEY, the same as the gateway's, so an erasure request naming
+the address reaches it). Events stored before assignments were sealed hold plain addresses; the store's mapper lets
+their upcasters turn them into that subject (`domain/legacy.py`, `stored_addresses.py`).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper, Transcoding
 from eventsourcing.utils import register_topic
 from servicekit.eventstore import TrackedApplication
 from servicekit.sealed_transcoding import Sealer, sealed_transcoding
+from servicekit.subjects import DEVELOPMENT_RATER_INDEX_KEY, rater_subject
 
 from .domain import (
     Actor,
@@ -23,11 +31,13 @@ from .domain import (
     EndorsementNotFound,
     Relations,
     ReviewCase,
+    Reviewer,
     audit_trail,
 )
 from .domain.examination import events as examination_events
 from .domain.examination.aggregate import Examination
-from .domain.personal import CaseText, Fingerprint, ReviewerComments
+from .domain.personal import CaseText, Fingerprint, ReviewerComments, RosterMember
+from .stored_addresses import AddressResolvingMapper, StoreAddresses
 
 SAVE_ATTEMPTS = 3
 T = TypeVar("T")
@@ -58,6 +68,20 @@ class PersonalDataKeys(Sealer, Protocol):
     def is_erased(self, subject: str) -> bool: ...
 
     def close(self) -> None: ...
+
+
+class LegacySubjects(Protocol):
+    """The `reviewer:` subjects that sealed a reviewer's values on the v2 topic before the address subject did
+    (`reviewer_subjects.LegacyReviewerSubjects`)."""
+
+    def legacy_of(self, address_subject: str) -> str | None: ...
+
+
+class NoLegacySubjects:
+    """A store that never sealed under `reviewer:` subjects (tests without engines)."""
+
+    def legacy_of(self, address_subject: str) -> str | None:
+        return None
 
 
 class PlainApplicant(Transcoding):
@@ -109,6 +133,7 @@ def personal_transcodings(keys: Sealer) -> list[Transcoding]:
         sealed_transcoding(ReviewerComments, name="reviews_reviewer_comments",
                            personal=("for_applicant", "private_notes"), keys=keys),
         sealed_transcoding(CaseText, name="reviews_case_text", personal=("text",), keys=keys),
+        sealed_transcoding(RosterMember, name="reviews_roster_member", personal=("email", "name"), keys=keys),
     ]
 
 
@@ -128,13 +153,26 @@ class EndorsementFile:
 
 class ReviewStore(TrackedApplication):
     """The event store. Personal values are sealed under their subject's key in `keys` (one store per service
-    schema); the employer and related people of a case are kept only as `fingerprint`s (see `Relations`)."""
+    schema); the employer and related people of a case are kept only as `fingerprint`s (see `Relations`); reviewers'
+    and scorers' subjects are keyed by `rater_index_key` (RATER_INDEX_KEY; development and tests use servicekit's
+    fixed development key, as the other services do), and `legacy_subjects` names the `reviewer:` subjects that
+    sealed their values before."""
 
     def __init__(self, env: Mapping[str, str] | None = None, *, keys: PersonalDataKeys,
-                 fingerprint: Fingerprint) -> None:
+                 fingerprint: Fingerprint, rater_index_key: bytes = DEVELOPMENT_RATER_INDEX_KEY,
+                 legacy_subjects: LegacySubjects | None = None) -> None:
         self.keys = keys  # before super().__init__, which registers the transcodings
         self.fingerprint = fingerprint
+        self.rater_index_key = rater_index_key
+        self.legacy_subjects: LegacySubjects = legacy_subjects or NoLegacySubjects()
+        self.addresses = StoreAddresses(self)
         super().__init__(env)
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        mapper = self.factory.mapper(transcoder=self.construct_transcoder(), mapper_class=AddressResolvingMapper)
+        if isinstance(mapper, AddressResolvingMapper):
+            mapper.subjects = self.addresses
+        return mapper
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -151,6 +189,14 @@ class ReviewStore(TrackedApplication):
     def is_erased(self, subject: str) -> bool:
         """Whether the subject was erased here: nothing may be sealed for them any more."""
         return self.keys.is_erased(subject)
+
+    def address_subject(self, tenant: str, email: str) -> str:
+        """The subject of a reviewer or scorer, known by address: `rater:<tenant>:<hmac>` (module docstring)."""
+        return rater_subject(tenant, email, self.rater_index_key)
+
+    def identified(self, member: Reviewer, tenant: str) -> Reviewer:
+        """A roster entry with the subject of its address, as assignments name it."""
+        return replace(member, subject=self.address_subject(tenant, member.email))
 
     def get_case(self, case_id: UUID, tenant: str) -> ReviewCase:
         """The case, if it belongs to `tenant`; another association's case does not exist for the caller."""

@@ -13,7 +13,7 @@ The relay also answers the erasure ledger: a recorded `Erasure.SubjectErased` be
 `ErasureDue` there (ids only; its `ce_id`, from the decision's id, is the same for every relay of it). Personal
 values are stored sealed, and loading opens them; an event that names an erased applicant (translated again after
 the erasure, e.g. republished into a new broker epoch) is not published: the topic must not name them again, and
-nothing readable of theirs is left to name them with.
+nothing readable of theirs is left to name them with. Likewise an erased reviewer's assignment and releases.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from .domain import events_register as register_event
 from .domain.erasure import SERVICE, Erasure
 from .domain.examination import events as exam_event
 from .domain.examination.aggregate import Examination
+from .domain.personal import RosterMember
 from .domain.retention import REASON as RETENTION_REASON
 from .domain.retention import RegisterRetention
 
@@ -82,33 +83,37 @@ def review_opened(case: ReviewCase, e: Any) -> contract.ReviewOpened:
     )
 
 
-def reviewer_assigned(case: ReviewCase, e: Any) -> contract.ReviewerAssigned:
-    return contract.ReviewerAssigned(**_case_facts(case, e), reviewer_email=e.reviewer_email,
-                                     reviewer_name=e.reviewer_name, slot=e.slot, assigned_by=e.by.account_id)
+def reviewer_assigned(case: ReviewCase, e: Any) -> contract.ReviewerAssigned | None:
+    """None once the reviewer is erased."""
+    reviewer: RosterMember = e.reviewer
+    if reviewer.email is None or reviewer.name is None:
+        return None
+    return contract.ReviewerAssigned(**_case_facts(case, e), reviewer_email=reviewer.email,
+                                     reviewer_name=reviewer.name, slot=e.slot, assigned_by=e.by.account_id)
 
 
 Translation = IntegrationEvent | list[IntegrationEvent] | None
 """Nothing, one integration event, or several (the relay publishes each)."""
 
 
-def _released(case: ReviewCase, e: Any, emails: Iterable[str],
+def _released(case: ReviewCase, e: Any, reviewers: Iterable[RosterMember],
               reason: Literal["declined", "withdrawn", "case_closed"]) -> list[IntegrationEvent] | None:
-    """One `ReviewerReleased` per ended assignment; None when the event ended none."""
+    """One `ReviewerReleased` per ended assignment of a reviewer not erased; None when that leaves none."""
     released: list[IntegrationEvent] = [
         contract.ReviewerReleased(tenant=case.tenant, occurred_at=e.timestamp, review_case_id=case.id,
                                   application_id=case.application_id, reviewer_email=email, reason=reason)
-        for email in sorted(emails)
+        for email in sorted(r.email for r in reviewers if r.email is not None)
     ]
     return released or None
 
 
 def assignment_answered(case: ReviewCase, e: Any) -> Translation:
     """An accepted assignment stays private; a declined one releases the reviewer."""
-    return None if e.accepted else _released(case, e, [e.reviewer_email], "declined")
+    return None if e.accepted else _released(case, e, [e.reviewer], "declined")
 
 
 def reviewer_withdrawn(case: ReviewCase, e: Any) -> Translation:
-    return _released(case, e, [e.reviewer_email], "withdrawn")
+    return _released(case, e, [e.reviewer], "withdrawn")
 
 
 def case_withdrawn(case: ReviewCase, e: Any) -> Translation:
@@ -119,7 +124,7 @@ def case_withdrawn(case: ReviewCase, e: Any) -> Translation:
 def register_case_approved(case: ReviewCase, e: Any) -> Translation:
     """A renewal's or reinstatement's approval is published by the endorsement; the case's live reviewers (the
     approval leaves their assignments as they were) are released, since no application decision follows."""
-    return _released(case, e, [a.email for a in case.live_assignments], "case_closed")
+    return _released(case, e, [a.reviewer for a in case.live_assignments], "case_closed")
 
 
 def information_requested(case: ReviewCase, e: Any) -> contract.InformationRequested:
@@ -138,7 +143,7 @@ def application_deferred(case: ReviewCase, e: Any) -> Translation:
         **_case_facts(case, e), applicant=person(case.applicant), reasons=e.reasons,
         recommendations=e.recommendations, earliest_rereview_on=e.earliest_rereview_on, deferred_by=e.by.account_id,
     )
-    released = _released(case, e, [a.email for a in case.live_assignments], "case_closed")
+    released = _released(case, e, [a.reviewer for a in case.live_assignments], "case_closed")
     return deferred if released is None else [deferred, *released]
 
 

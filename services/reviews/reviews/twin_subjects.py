@@ -8,12 +8,12 @@ module is the `SubjectPolicy` it seals with, following the contracts README's pe
   `items` and `message`, a deferral's `reasons` and `recommendations`, a denial's `reasons`):
   `account:<applicant account id>`, the subject this service already seals them under in its event store;
 - a revocation's `reason`: the holder's account, read from the endorsement (the event names no holder);
-- `reviewer_email` and `reviewer_name`: the reviewer, by address: `reviewer:<tenant>:<hex HMAC-SHA256(key,
-  lower(email))>`, the key being REVIEWER_SUBJECT_KEY (`config.pseudonym_keys`, which a master key rotation leaves
-  as it is). Reviews assigns reviewers from the roster by address and does not know their accounts, so their
-  subject cannot be `account:<id>` yet, and no erasure request names a reviewer's address subject: erasing a
-  reviewer's account does not reach these tokens. That gap stays until reviews learns staff account ids (a
-  `reviewer_account_id`, added additively, then `account:<id>`).
+- `reviewer_email` and `reviewer_name`: the reviewer, by address: `rater:<tenant>:<hex HMAC-SHA256(RATER_INDEX_KEY,
+  lower(email))>` (`servicekit.subjects`), the subject the event store seals them under too, and the one the
+  gateway files when an erasure request names that address. Reviews assigns reviewers from the roster by address
+  and does not know their accounts; erasing a reviewer's account does not reach these tokens, erasing the address
+  does. Before this version they were sealed under `reviewer:<tenant>:<hmac>` (REVIEWER_SUBJECT_KEY); an erasure of
+  the address destroys that key too (`reviewer_subjects.py`).
 
 A field the policy does not know is a programming error (a new sealed field in the contract): it raises, so the
 relay stops and retries rather than publishing a value under the wrong person's key.
@@ -21,8 +21,6 @@ relay stops and retries rather than publishing a value under the wrong person's 
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from uuid import UUID
 
 from endorsement_contracts import IntegrationEvent, Person
@@ -40,12 +38,6 @@ HOLDER_TEXT_FIELDS = frozenset({"reason"})
 """Sealed under the endorsement's holder: `EndorsementRevoked.reason`."""
 
 
-def reviewer_subject(tenant: str, email: str, index_key: bytes) -> str:
-    """A reviewer known only by address: `reviewer:<tenant>:<hex HMAC-SHA256(index_key, lower(email))>`."""
-    digest = hmac.new(index_key, email.strip().lower().encode("utf-8"), hashlib.sha256).hexdigest()
-    return f"reviewer:{tenant}:{digest}"
-
-
 class UnknownSealedField(LookupError):
     """A sealed field of a v2 event that this policy names no subject for."""
 
@@ -53,14 +45,13 @@ class UnknownSealedField(LookupError):
 class ReviewsSubjects:
     """The relay's `SubjectPolicy`: the subject of the value at `path` of a v1 reviews event (module docstring)."""
 
-    def __init__(self, app: Reviews, reviewer_index_key: bytes) -> None:
+    def __init__(self, app: Reviews) -> None:
         self.app = app
-        self.reviewer_index_key = reviewer_index_key
 
     def __call__(self, event: IntegrationEvent, path: FieldPath) -> str:
         field = path[0] if path else None
         if field in REVIEWER_FIELDS and isinstance(event, ReviewerAssigned | ReviewerReleased):
-            return reviewer_subject(event.tenant, str(event.reviewer_email), self.reviewer_index_key)
+            return self.app.address_subject(event.tenant, str(event.reviewer_email))
         applicant = getattr(event, "applicant", None)
         if field in APPLICANT_TEXT_FIELDS and isinstance(applicant, Person):
             return account_subject(applicant.account_id)

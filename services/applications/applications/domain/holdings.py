@@ -20,7 +20,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, CanMutateAggregate, event
 
-from .legacy import is_erased
+from .legacy import applicant_text, is_erased
 from .renewal_errors import (
     EndorsementNotActive,
     EndorsementRevoked,
@@ -31,7 +31,7 @@ from .renewal_errors import (
     RenewalNotOpen,
 )
 from .renewals import ApplicationKind, RenewalDates
-from .values import Applicant
+from .values import Applicant, PersonalText
 
 MAX_REASON = 1000
 IsOpen = Callable[[UUID], bool]
@@ -73,6 +73,12 @@ class StartedApplication:
     """Reinstatements: which lapse (1 for the first) it answers."""
 
 
+def _seal_reason(state: dict[str, Any]) -> None:
+    """Version 1 stored the reason in plaintext (`reason`): now sealed under the holder, None once they are erased
+    (the store's mapper names the holder, from the holding's `Granted`)."""
+    state["why"] = applicant_text(state, state.pop("reason"))
+
+
 class Holding(Aggregate):
     class Event(Aggregate.Event):
         tenant: str
@@ -106,8 +112,16 @@ class Holding(Aggregate):
         removal_date: date | None
 
     class Lapsed(Event):
+        class_version = 2
         lapsed_on: date
-        reason: str
+        why: PersonalText
+        """The reviews service's reason, sealed under the holder (None once they are erased)."""
+
+        upcast_v1_v2 = staticmethod(_seal_reason)
+
+        @property
+        def reason(self) -> str | None:
+            return self.why.text
 
     class Reinstated(Event):
         reinstatement_id: UUID
@@ -116,12 +130,28 @@ class Holding(Aggregate):
         removal_date: date | None
 
     class Revoked(Event):
+        class_version = 2
         revoked_on: date
-        reason: str
+        why: PersonalText
+        """The reviews service's reason, sealed under the holder (None once they are erased)."""
+
+        upcast_v1_v2 = staticmethod(_seal_reason)
+
+        @property
+        def reason(self) -> str | None:
+            return self.why.text
 
     class MadeInactive(Event):
+        class_version = 2
         requested_on: date
-        reason: str
+        why: PersonalText
+        """The holder's words, sealed under the holder (None once they are erased)."""
+
+        upcast_v1_v2 = staticmethod(_seal_reason)
+
+        @property
+        def reason(self) -> str | None:
+            return self.why.text
 
     class RenewalStarted(Event):
         application_id: UUID
@@ -208,10 +238,11 @@ class Holding(Aggregate):
         )
         return True
 
-    def lapse(self, lapsed_on: date, reason: str) -> bool:
+    def lapse(self, lapsed_on: date, reason: str | None) -> bool:
+        """`reason` is None when the holder is erased here (nothing can be sealed for them any more)."""
         if self.status in (HoldingStatus.REVOKED, HoldingStatus.LAPSED):
             return False
-        self._record_lapsed(lapsed_on=lapsed_on, reason=reason)
+        self._record_lapsed(lapsed_on=lapsed_on, why=self._sealed(reason))
         return True
 
     def reinstate(
@@ -227,10 +258,11 @@ class Holding(Aggregate):
         )
         return True
 
-    def revoke(self, revoked_on: date, reason: str) -> bool:
+    def revoke(self, revoked_on: date, reason: str | None) -> bool:
+        """`reason` is None when the holder is erased here (nothing can be sealed for them any more)."""
         if self.status is HoldingStatus.REVOKED:
             return False
-        self._record_revoked(revoked_on=revoked_on, reason=reason)
+        self._record_revoked(revoked_on=revoked_on, why=self._sealed(reason))
         return True
 
     # The holder's commands ----------------------------------------------------------------------------------
@@ -242,7 +274,7 @@ class Holding(Aggregate):
             raise InvalidInactiveReason(f"give a reason of 1 to {MAX_REASON} characters")
         if self.status is not HoldingStatus.ACTIVE:
             raise EndorsementNotActive(f"an endorsement that is {self.status} cannot be made inactive")
-        self._record_inactive(requested_on=on, reason=reason)
+        self._record_inactive(requested_on=on, why=self._sealed(reason))
 
     def start_renewal(self, application_id: UUID, dates: RenewalDates, today: date, is_open: IsOpen) -> None:
         """Admit a renewal for the year now due, while its window is open and no other one for it is open."""
@@ -292,6 +324,10 @@ class Holding(Aggregate):
     def held(self) -> bool:
         return self.status in HELD
 
+    def _sealed(self, reason: str | None) -> PersonalText:
+        """A reason about the holder: stored sealed under their subject, like the rest of their file."""
+        return PersonalText(self.holder.subject, reason)
+
     # Events -------------------------------------------------------------------------------------------------
 
     @event(Renewed)
@@ -305,11 +341,11 @@ class Holding(Aggregate):
         self._log(renewed_on, "renewed", f"next renewal due {renewal_date.isoformat()}")
 
     @event(Lapsed)
-    def _record_lapsed(self, lapsed_on: date, reason: str) -> None:
+    def _record_lapsed(self, lapsed_on: date, why: PersonalText) -> None:
         self.status = HoldingStatus.LAPSED
         self.lapsed_on = lapsed_on
         self.lapses += 1
-        self._log(lapsed_on, "lapsed", reason)
+        self._log(lapsed_on, "lapsed", why.text or "")
 
     @event(Reinstated)
     def _record_reinstated(
@@ -321,15 +357,16 @@ class Holding(Aggregate):
         self._log(reinstated_on, "reinstated", f"next renewal due {renewal_date.isoformat()}")
 
     @event(Revoked)
-    def _record_revoked(self, revoked_on: date, reason: str) -> None:
+    def _record_revoked(self, revoked_on: date, why: PersonalText) -> None:
         self.status = HoldingStatus.REVOKED
-        self._log(revoked_on, "revoked", reason)
+        self._log(revoked_on, "revoked", why.text or "")
 
     @event(MadeInactive)
-    def _record_inactive(self, requested_on: date, reason: str) -> None:
+    def _record_inactive(self, requested_on: date, why: PersonalText) -> None:
         self.status = HoldingStatus.INACTIVE
-        self.inactive_reason = reason
-        self._log(requested_on, "inactive", reason)
+        self.inactive_reason = why.text
+        """The holder's words; None once they are erased."""
+        self._log(requested_on, "inactive", why.text or "")
 
     @event(RenewalStarted)
     def _record_renewal_started(self, application_id: UUID, renewal_year: int, started_on: date) -> None:

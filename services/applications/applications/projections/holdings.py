@@ -44,8 +44,18 @@ ALTER TABLE holdings ALTER COLUMN holder_email DROP NOT NULL;
 # holder_name, holder_email: NULL once the holder is erased (DROP NOT NULL upgrades tables made before erasure)
 
 
-def _change(on: Any, what: str, status: str, detail: str) -> str:
-    return json.dumps([{"on": on.isoformat(), "what": what, "status": status, "detail": detail}])
+SCRUBBED = (
+    "(SELECT coalesce(jsonb_agg(CASE WHEN line->>'what' IN ('lapsed', 'revoked', 'inactive')"
+    " THEN jsonb_set(line, '{detail}', '\"\"') ELSE line END ORDER BY n), '[]'::jsonb)"
+    " FROM jsonb_array_elements(history) WITH ORDINALITY AS lines(line, n))"
+)
+"""The history with the details of its reasons (`lapsed`, `revoked`, `inactive`: sealed under the holder in the
+events) emptied, as a rebuild from the erased holder's events gives it."""
+
+
+def _change(on: Any, what: str, status: str, detail: str | None) -> str:
+    """One history line; a reason read after the holder's erasure (None) is an empty detail."""
+    return json.dumps([{"on": on.isoformat(), "what": what, "status": status, "detail": detail or ""}])
 
 
 class HoldingsTable:
@@ -59,7 +69,7 @@ class HoldingsTable:
         if isinstance(event, Erasure.SubjectErased):
             account_id = account_of_subject(event.subject)
             if account_id is not None:
-                await conn.execute("UPDATE holdings SET holder_name = NULL, holder_email = NULL"
+                await conn.execute(f"UPDATE holdings SET holder_name = NULL, holder_email = NULL, history = {SCRUBBED}"
                                    " WHERE tenant = $1 AND holder_account_id = $2", event.tenant, account_id)
         elif isinstance(event, Holding.Granted):
             await conn.execute(
@@ -120,7 +130,7 @@ class HoldingsTable:
         status: HoldingStatus,
         on: Any,
         what: str,
-        detail: str,
+        detail: str | None,
         **columns: Any,
     ) -> None:
         names = list(columns)

@@ -67,7 +67,7 @@ class HoldingCases:
 
     def holding_lapsed(self, tenant: str, endorsement_id: UUID, lapsed_on: date, reason: str) -> list[Any]:
         holding = self._followed(tenant, endorsement_id)
-        return [holding] if holding.lapse(lapsed_on, reason) else []
+        return [holding] if holding.lapse(lapsed_on, self._kept(holding, reason)) else []
 
     def holding_reinstated(
         self, tenant: str, endorsement_id: UUID, reinstatement_id: UUID, reinstated_on: date, renewal_date: date
@@ -78,7 +78,7 @@ class HoldingCases:
 
     def holding_revoked(self, tenant: str, endorsement_id: UUID, revoked_on: date, reason: str) -> list[Any]:
         holding = self._followed(tenant, endorsement_id)
-        return [holding] if holding.revoke(revoked_on, reason) else []
+        return [holding] if holding.revoke(revoked_on, self._kept(holding, reason)) else []
 
     # The holder's use cases --------------------------------------------------------------------------------------
 
@@ -162,6 +162,11 @@ class HoldingCases:
         portfolio.add_application(application.id, application.category, application.kind)
         self.store.commit(application, holding, portfolio)
         return application
+
+    def _kept(self, holding: Holding, reason: str) -> str | None:
+        """The reason, sealed under the holder when stored; None once the holder is erased here (the reviews service
+        may still lapse or revoke their endorsement, and nothing can be sealed for them any more)."""
+        return None if self.store.keys.is_erased(holding.holder.subject) else reason
 
     def _own_holding(self, actor: Actor, endorsement_id: UUID) -> Holding:
         holding = self.store.find(Holding, endorsement_id)

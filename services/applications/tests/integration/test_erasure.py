@@ -9,6 +9,7 @@ the review's texts, a rater's draft, vetting and withdrawal reasons).
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
@@ -24,6 +25,7 @@ from applications.config import SCHEMA
 from applications.domain import Actor, AgeBand, Applicant, Tab, WorkActivity, WorkEntry
 from applications.domain.documents import DocumentKind
 from applications.domain.erasure import Erasure
+from applications.domain.holdings import Holding, HoldingStatus
 from applications.domain.lifecycle import Status
 from applications.use_cases.documents import DocumentErased, Upload
 from applications.use_cases.references import ReferenceCases
@@ -246,6 +248,9 @@ async def test_the_rest_of_an_applicants_file_is_stored_sealed_and_gone_with_the
     assert withdrawn.withdrawal_reason == f"Withdrawn {markers['withdrawal']}"
     assert withdrawn.reference(file.vetted_reference).vetting_reason == f"Reason {markers['vetting']}"
     assert draft_comments(app, file.draft_reference) == f"Draft {markers['draft']}"
+    assert set(hits(texts, *markers.values())["holdings"]) == {markers[name] for name in ("inactive", "lapse",
+                                                                                         "revocation")}
+    assert app.find(Holding, file.holding).inactive_reason == f"Inactive {markers['inactive']}"
 
     # when she is erased
     erasure = erasure_of(f"account:{file.actor.account_id}")
@@ -262,6 +267,10 @@ async def test_the_rest_of_an_applicants_file_is_stored_sealed_and_gone_with_the
     assert (withdrawn.status, withdrawn.withdrawal_reason) == (Status.WITHDRAWN, None)
     assert withdrawn.reference(file.vetted_reference).vetting_reason is None
     assert draft_comments(app, file.draft_reference) is None
+    holding = app.find(Holding, file.holding)
+    assert (holding.status, holding.inactive_reason) == (HoldingStatus.REVOKED, None)
+    assert [(change.what, change.detail) for change in holding.history[1:]] == [
+        ("inactive", ""), ("lapsed", ""), ("revoked", "")]
     # and no table holds any of it any more: the timeline rows say what happened, not what was written
     await running.catch_up()
     texts = schema_text(running.service.settings.database_url)
@@ -273,3 +282,7 @@ async def test_the_rest_of_an_applicants_file_is_stored_sealed_and_gone_with_the
     assert [(row["kind"], row["summary"].split(" You may")[0]) for row in rows] == [
         ("returned", "Returned for more information. Edit the application and resubmit it."),
         ("deferred", "Deferred."), ("denied", "Not endorsed."), ("withdrawn", "Withdrawn.")]
+    history = await pool.fetchval("SELECT history FROM holdings WHERE endorsement_id = $1", file.holding)
+    lines = json.loads(history) if isinstance(history, str) else history
+    assert [(line["what"], line["detail"]) for line in lines] == [
+        ("granted", "IFS endorsement granted"), ("inactive", ""), ("lapsed", ""), ("revoked", "")]

@@ -5,7 +5,8 @@ again but dropped.
 
 The stored events of two personal files (`personal_files.py`) are rewritten as an older release stored them: every
 value this slice seals in plaintext (membership and fee references, the review's texts, a rater's draft without its
-application, vetting and withdrawal reasons, a reviewer's address in the grant and its key), as well as the values
+application, vetting and withdrawal reasons, a reviewer's address in the grant and its key, a holding's inactive,
+lapse and revocation reasons), as well as the values
 sealed before (the applicant, the profile, entries, raters, comments, the requirement report's details).
 """
 
@@ -20,6 +21,7 @@ from applications.application import ApplicationsService
 from applications.bootstrap import open_service
 from applications.config import SCHEMA, ApplicationsSettings
 from applications.domain import Applicant, Application, Tab
+from applications.domain.holdings import Holding
 from applications.domain.reference_drafts import ReferenceDraft
 from applications.domain.reference_events import (
     RaterNamed,
@@ -79,6 +81,9 @@ def _before_sealing(event: Any, addresses: dict[str, str]) -> Rewrite | None:
             address = addresses[state.pop("reviewer")]
             state["reviewer_email"] = address
             state["event_key"] = event.event_key.replace(event.reviewer, address)
+        case Holding.MadeInactive() | Holding.Lapsed() | Holding.Revoked():
+            del state["why"]
+            state["reason"] = event.reason
         case ReferenceDraft.Started():
             del state["application_id"]  # drafts started before sealing named only their reference
         case ReferenceDraft.Saved():
@@ -127,7 +132,8 @@ def stored_text(database_url: str, table: str) -> str:
 def what_it_reads(app: ApplicationsService, file: PersonalFile) -> dict[str, Any]:
     """Every personal value of the file as the aggregates read it."""
     decided, withdrawn = app.load(file.decided), app.load(file.withdrawn)
-    assert decided.deferral is not None and decided.membership is not None
+    holding = app.find(Holding, file.holding)
+    assert decided.deferral is not None and decided.membership is not None and holding is not None
     return {
         "applicant": decided.applicant,
         "entries": [vars(entry) for tab in Tab for entry in decided.entries(tab).values()],
@@ -143,6 +149,8 @@ def what_it_reads(app: ApplicationsService, file: PersonalFile) -> dict[str, Any
         "withdrawal": withdrawn.withdrawal_reason,
         "vetting": withdrawn.reference(file.vetted_reference).vetting_reason,
         "draft": draft_comments(app, file.draft_reference),
+        "holding": (holding.inactive_reason, [change.detail for change in holding.history
+                                              if change.what in ("inactive", "lapsed", "revoked")]),
     }
 
 
@@ -178,8 +186,8 @@ def test_events_stored_before_sealing_are_sealed_in_place_and_an_erasure_then_re
         # and Zelda's file reads as before, while Yuri's reads as erased
         assert what_it_reads(app, zelda) == before
         erased = what_it_reads(app, yuri)
-        assert (erased["applicant"].name, erased["member_id"], erased["withdrawal"], erased["draft"]) == (
-            None, None, None, None)
+        assert (erased["applicant"].name, erased["member_id"], erased["withdrawal"], erased["draft"],
+                erased["holding"]) == (None, None, None, None, (None, ["", "", ""]))
         # and erasing Zelda now reaches what was stored before sealing
         app.keys.destroy(zelda.applicant.subject)
         after = what_it_reads(app, zelda)
@@ -187,6 +195,7 @@ def test_events_stored_before_sealing_are_sealed_in_place_and_an_erasure_then_re
                 after["denial"], after["withdrawal"], after["vetting"], after["draft"], after["comments"]) == (
             None, None, ["None"] * len(before["fee_references"]), ((), ()), (), None, None, None,
             [""] * len(before["comments"]))
+        assert after["holding"] == (None, ["", "", ""])  # the holding still replays, its reasons gone
         assert after["reviewer_keys"] == before["reviewer_keys"]  # the grants still replay
     finally:
         app.close()

@@ -23,6 +23,7 @@ from applications.domain.renewal_errors import (
     RenewalNotOpen,
 )
 from applications.domain.renewals import ApplicationKind, RenewalDates
+from applications.domain.values import PersonalText
 from rule_builders import shipped
 
 HOLDER = Applicant(uuid4(), "Dana Reyes", "dana@example.org")
@@ -218,6 +219,18 @@ def test_a_holder_may_ask_for_inactive_status_with_a_reason() -> None:
     assert [type(e).__name__ for e in holding.collect_events()] == ["MadeInactive"]
 
 
+def test_every_reason_is_recorded_as_the_holders_personal_text() -> None:
+    """The holder's words and the reviews service's reasons are part of the holder's file: sealed under them."""
+    holding = granted()
+
+    holding.make_inactive("family leave", date(2026, 3, 1))
+    holding.lapse(date(2027, 2, 2), "not renewed")
+    holding.revoke(date(2027, 6, 1), "licence revoked")
+
+    assert [(e.why, e.reason) for e in holding.collect_events()] == [  # type: ignore[attr-defined]
+        (PersonalText(HOLDER.subject, reason), reason) for reason in ("family leave", "not renewed", "licence revoked")]
+
+
 # A second category (Portfolio) -----------------------------------------------------------------------------------
 
 
@@ -275,3 +288,13 @@ def test_an_endorsement_is_added_to_the_portfolio_once() -> None:
     assert person.add_endorsement(endorsement_id, "IFS", uuid4()) is False
 
     assert [type(e).__name__ for e in person.collect_events()] == ["Opened", "EndorsementAdded"]
+
+
+def test_a_lapse_without_a_reason_applies_with_an_empty_detail() -> None:
+    """The reviews service may lapse the endorsement of a holder erased here: the use case keeps no reason."""
+    holding = granted()
+
+    assert holding.lapse(date(2027, 2, 2), None) is True
+
+    assert [e.why for e in holding.collect_events()] == [PersonalText(HOLDER.subject, None)]  # type: ignore[attr-defined]
+    assert (holding.status, holding.history[-1].detail) == (HoldingStatus.LAPSED, "")

@@ -313,3 +313,19 @@ def test_an_association_that_endorses_one_category_at_a_time_says_so_in_its_tena
         assert app.start(actor, applicant, "IFS").category == "IFS"
     finally:
         app.close()
+
+
+def test_an_erased_holders_endorsement_still_lapses_and_is_revoked_keeping_no_reason(
+        service: ApplicationsService) -> None:
+    """Nothing can be sealed for a holder erased here, yet the reviews service may still lapse or revoke."""
+    actor, _ = holder()
+    endorsement_id = held(service, actor).id
+    service.keys.destroy(f"account:{actor.account_id}")
+    holdings = HoldingCases(service)
+
+    service.save(*holdings.holding_lapsed("itmhca", endorsement_id, date(2027, 2, 2), "not renewed"))
+    service.save(*holdings.holding_revoked("itmhca", endorsement_id, date(2027, 3, 1), "misconduct"))
+
+    holding = service.find(Holding, endorsement_id)
+    assert holding is not None and holding.status is HoldingStatus.REVOKED
+    assert [(change.what, change.detail) for change in holding.history[1:]] == [("lapsed", ""), ("revoked", "")]

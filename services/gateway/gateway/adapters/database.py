@@ -140,6 +140,27 @@ CREATE TABLE IF NOT EXISTS gateway.erasures (
 );
 CREATE INDEX IF NOT EXISTS erasures_tenant_requested_idx ON gateway.erasures (tenant, requested_at DESC, id);
 
+-- The ce_id of each request's PersonErased record, so that a broker which lost its data is asked again under the
+-- same id (application/erasure_replay.py); requests that ran before the column existed take it from their row still
+-- pending in the outbox, if any (a published row has no payload left to say which request it was).
+DO $$ BEGIN
+    IF NOT EXISTS (SELECT 1 FROM information_schema.columns
+                   WHERE table_schema = 'gateway' AND table_name = 'erasures' AND column_name = 'request_ce_id') THEN
+        ALTER TABLE gateway.erasures ADD COLUMN IF NOT EXISTS request_ce_id uuid;
+        UPDATE gateway.erasures e SET request_ce_id = o.id FROM gateway.outbox o
+        WHERE o.event_type = 'PersonErased.v1' AND o.payload ->> 'erasure_id' = e.id::text;
+    END IF;
+END $$;
+CREATE INDEX IF NOT EXISTS erasures_erasing_idx ON gateway.erasures (requested_at) WHERE state = 'erasing';
+
+-- The broker epoch (servicekit.broker_epoch) the outbox relay last published in: one row. A relay that reads
+-- another epoch knows the broker lost its data and asks the services again (application/erasure_replay.py).
+CREATE TABLE IF NOT EXISTS gateway.broker_epoch (
+    only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+    epoch    text NOT NULL,
+    seen_at  timestamptz NOT NULL
+);
+
 CREATE TABLE IF NOT EXISTS gateway.erasure_answers (
     erasure_id  uuid NOT NULL REFERENCES gateway.erasures (id),
     service     text NOT NULL,

@@ -51,6 +51,13 @@ async def held_for_update(conn: Connection, tenant: str, subject: str) -> list[E
     return [_erasure(row) for row in rows]
 
 
+async def held_by(conn: Connection, hold_id: UUID) -> list[Erasure]:
+    """The requests waiting on this hold, whatever their subject (an account's address request waits on the
+    account's hold); the caller locks each subject, then its row."""
+    rows = await conn.fetch("SELECT * FROM gateway.erasures WHERE hold_id = $1 AND state = 'held'", hold_id)
+    return [_erasure(row) for row in rows]
+
+
 async def page(conn: Connection, tenant: str, *, state: ErasureState | None, limit: int,
                offset: int) -> list[Erasure]:
     rows = await conn.fetch(
@@ -96,3 +103,15 @@ async def finish_if_answered(conn: Connection, erasure_id: UUID, services: Seque
         RETURNING true
         """, erasure_id, list(services), now)
     return bool(finished)
+
+
+async def note_request_record(conn: Connection, erasure_id: UUID, ce_id: UUID) -> None:
+    """The `ce_id` of the request's `PersonErased` record, kept so that every later copy carries the same."""
+    await conn.execute("UPDATE gateway.erasures SET request_ce_id = $2 WHERE id = $1", erasure_id, ce_id)
+
+
+async def erasing_with_request_records(conn: Connection) -> list[tuple[Erasure, UUID | None]]:
+    """Every request still `erasing` (in every tenant), oldest first, with its `PersonErased` record's `ce_id` (None:
+    filed before the ledger kept it, and its row was published since)."""
+    rows = await conn.fetch("SELECT * FROM gateway.erasures WHERE state = 'erasing' ORDER BY requested_at, id")
+    return [(_erasure(row), row["request_ce_id"]) for row in rows]

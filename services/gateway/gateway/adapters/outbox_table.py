@@ -43,6 +43,21 @@ async def add(conn: Connection, event: IntegrationEvent, record_id: UUID) -> Non
     )
 
 
+async def add_again(conn: Connection, event: IntegrationEvent, record_id: UUID, now: datetime) -> bool:
+    """`event` pending once more under the `ce_id` it was first written with (the row made `now`, so the backlog's
+    age tells how long it waits): a published row of that id, its payload dropped, makes way for it. False when that
+    row is still pending: it will be published as it is."""
+    await conn.execute("DELETE FROM gateway.outbox WHERE id = $1 AND published_at IS NOT NULL", record_id)
+    trace = current_trace()
+    written = await conn.fetchval(
+        "INSERT INTO gateway.outbox (id, topic, event_type, payload, created_at, traceparent, tracestate)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING RETURNING true",
+        record_id, event.topic, event.type_name(), event.model_dump_json(), now,
+        trace.traceparent if trace else None, trace.tracestate if trace else None,
+    )
+    return bool(written)
+
+
 async def pending(conn: Connection, limit: int) -> list[PendingRecord]:
     rows = await conn.fetch(
         "SELECT seq, id, event_type, payload, traceparent, tracestate FROM gateway.outbox"

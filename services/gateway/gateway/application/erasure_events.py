@@ -14,8 +14,12 @@ the deletion of the person's sessions (the portal has no Kafka, and its session 
 session behind them is gone)."""
 
 
-def person_erased(erasure: Erasure, now: datetime) -> PersonErased:
-    return PersonErased(tenant=erasure.tenant, occurred_at=now, erasure_id=erasure.id, subject=erasure.subject)
+def person_erased(erasure: Erasure) -> PersonErased:
+    """The request to the services, dated when the request started running: the same event whenever it is written
+    (again after the broker lost its data: application/erasure_replay.py)."""
+    assert erasure.started_at is not None, "a held request asks no service yet"
+    return PersonErased(tenant=erasure.tenant, occurred_at=erasure.started_at, erasure_id=erasure.id,
+                        subject=erasure.subject)
 
 
 def completed(erasure: Erasure, service: ErasingService, now: datetime) -> ErasureCompleted:

@@ -155,19 +155,40 @@ class ErasureService:
             await holds_table.lift(conn, hold.id, requester(staff), now, reason)
             still = await holds_table.first_active(conn, hold.tenant, hold.subject)
             for erasure in await erasures_table.held_for_update(conn, hold.tenant, hold.subject):
-                if still is not None:
-                    await erasures_table.hold_on(conn, erasure.id, still.id)
-                    continue
-                await erasures_table.start(conn, erasure.id, now)
-                running = replace(erasure, state=ErasureState.ERASING, hold_id=None, started_at=now)
-                await self._erase(conn, running)
-                started.append(running)
+                covering = await _other_active_hold(conn, erasure, hold) or still
+                started += await self._hold_on_or_start(conn, erasure, covering)
+            started += await self._release_linked(conn, hold, still)
         if started:
             self._outbox_written()
         log.info("hold %s lifted by %s; erasures started: %s", hold.id, requester(staff),
                  ", ".join(str(e.id) for e in started) or "none")
         lifted = replace(hold, lifted_by=requester(staff), lifted_at=now, lift_reason=reason)
         return lifted, started
+
+    async def _release_linked(self, conn: Connection, lifted: Hold, still: Hold | None) -> list[Erasure]:
+        """After a lift, the requests of other subjects that waited on the lifted hold (an account's address
+        request waits on the account's hold): still held while another hold covers the account or the address,
+        otherwise started."""
+        started: list[Erasure] = []
+        for waiting in await erasures_table.held_by(conn, lifted.id):
+            await _lock_subject(conn, waiting.tenant, waiting.subject)  # before its row, as every request does
+            erasure = await erasures_table.get(conn, waiting.id, for_update=True)
+            if erasure is None or erasure.state is not ErasureState.HELD or erasure.hold_id != lifted.id:
+                continue
+            covering = await holds_table.first_active(conn, erasure.tenant, erasure.subject) or still
+            started += await self._hold_on_or_start(conn, erasure, covering)
+        return started
+
+    async def _hold_on_or_start(self, conn: Connection, erasure: Erasure, covering: Hold | None) -> list[Erasure]:
+        """A held request after a lift: still held on `covering`, or started now (returned)."""
+        if covering is not None:
+            await erasures_table.hold_on(conn, erasure.id, covering.id)
+            return []
+        now = self._clock()
+        await erasures_table.start(conn, erasure.id, now)
+        running = replace(erasure, state=ErasureState.ERASING, hold_id=None, started_at=now)
+        await self._erase(conn, running)
+        return [running]
 
     async def _subject(self, tenant: str, target: Target, *, already_erased_ok: bool) -> str:
         if target.rater_email is not None:
@@ -190,7 +211,10 @@ class ErasureService:
             existing = await erasures_table.get_for_subject(conn, tenant, subject)
             if existing is not None:
                 return Filed(existing, new=False)
+            address = await self._address_subject(conn, tenant, subject)  # before the account row is deleted
             inserted = await self._insert(conn, tenant, subject, requested_by, reason)
+            linked = await self._insert_address(conn, inserted, address)
+        self._filed_linked(linked)
         return Filed(self._filed(inserted), new=True)
 
     async def file_for_retention(self, rule: RetentionRule, account_id: UUID) -> Erasure | None:
@@ -207,24 +231,59 @@ class ErasureService:
             if found is None or found[0].tenant != rule.tenant or not rule.is_due(
                     roles=found[0].roles, seeded=found[0].seeded, last_active_at=found[1], now=now):
                 return None
+            address = await self._address_subject(conn, rule.tenant, subject)
             inserted = await self._insert(conn, rule.tenant, subject, SYSTEM, rule.reason)
+            linked = await self._insert_address(conn, inserted, address)
+        self._filed_linked(linked)
         return self._filed(inserted)
 
+    async def _address_subject(self, conn: Connection, tenant: str, subject: str) -> str | None:
+        """An account's address subject (`rater:<tenant>:<HMAC of its email>`): the services hold data about the
+        same person under it (as a rater, reviewer, scorer or staff address), so erasing the account erases it
+        too. None for any other subject, or when the account is gone or of another tenant."""
+        account_id = _account_id(subject)
+        if account_id is None:
+            return None
+        account = await accounts_table.get(conn, account_id)
+        if account is None or account.tenant != tenant:
+            return None
+        return rater_subject(tenant, account.email, self._rater_index_key)
+
+    async def _insert_address(self, conn: Connection, account_erasure: Erasure, address: str | None) -> Erasure | None:
+        """The address subject's request, filed with the account's (same transaction and requester, a reason naming
+        the account's request) and held while a hold covers either subject; None when there is no address or it
+        already has a request (that one stands)."""
+        if address is None:
+            return None
+        tenant = account_erasure.tenant
+        await _lock_subject(conn, tenant, address)  # always after the account's lock, so the order is one way
+        if await erasures_table.get_for_subject(conn, tenant, address) is not None:
+            return None
+        reason = f"part of erasure {account_erasure.id} of {account_erasure.subject}"
+        return await self._insert(conn, tenant, address, account_erasure.requested_by, reason,
+                                  held_by=account_erasure.hold_id)
+
     async def _insert(self, conn: Connection, tenant: str, subject: str, requested_by: str,
-                      reason: str | None) -> Erasure:
+                      reason: str | None, *, held_by: UUID | None = None) -> Erasure:
         """In the caller's transaction, under the subject's lock, with no request yet: held while a hold covers the
-        subject; otherwise the gateway's part runs at once."""
+        subject (or `held_by`, the account's hold of an address request, is given); otherwise the gateway's part
+        runs at once."""
         now = self._clock()
         hold = await holds_table.first_active(conn, tenant, subject)
+        hold_id = hold.id if hold is not None else held_by
         erasure = Erasure(id=uuid.uuid4(), tenant=tenant, subject=subject, requested_by=requested_by,
                           reason=reason, requested_at=now,
-                          state=ErasureState.HELD if hold else ErasureState.ERASING,
-                          hold_id=hold.id if hold else None, started_at=None if hold else now, done_at=None)
+                          state=ErasureState.HELD if hold_id else ErasureState.ERASING,
+                          hold_id=hold_id, started_at=None if hold_id else now, done_at=None)
         inserted = await erasures_table.insert_unless_asked(conn, erasure)
         assert inserted is not None, "the subject's lock is held"
-        if hold is None:
+        if hold_id is None:
             await self._erase(conn, inserted)
         return inserted
+
+    def _filed_linked(self, linked: Erasure | None) -> None:
+        if linked is not None:
+            self._filed(linked)
 
     def _filed(self, erasure: Erasure) -> Erasure:
         """After the commit: wake the relay when the request ran, and log it (ids only)."""
@@ -246,7 +305,8 @@ class ErasureService:
                 await accounts_table.delete(conn, account_id)
             await idempotency_table.delete_of_account(conn, account_id)
         await subject_keys_table.destroy(conn, erasure.subject)
-        await self._outbox.add(conn, erasure_events.person_erased(erasure, now))
+        request = await self._outbox.add(conn, erasure_events.person_erased(erasure))
+        await erasures_table.note_request_record(conn, erasure.id, request)  # its ce_id, for any later copy
         for service in erasure_events.GATEWAY_ANSWERS:
             await erasures_table.record_answer(conn, erasure.id, service, now)
             await self._outbox.add(conn, erasure_events.completed(erasure, service, now))
@@ -256,6 +316,15 @@ class ErasureService:
 async def _lock_subject(conn: Connection, tenant: str, subject: str) -> None:
     """Requests, holds and lifts for one subject take turns (a hold placed meanwhile is either seen or later)."""
     await conn.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", f"erasure\n{tenant}\n{subject}")
+
+
+async def _other_active_hold(conn: Connection, erasure: Erasure, lifted: Hold) -> Hold | None:
+    """The hold a request waits on when it is not the lifted one and still active (an address request waiting on its
+    account's hold is not released by lifting a hold on the address)."""
+    if erasure.hold_id is None or erasure.hold_id == lifted.id:
+        return None
+    other = await holds_table.get(conn, erasure.tenant, erasure.hold_id)
+    return other if other is not None and other.active else None
 
 
 def _account_id(subject: str) -> UUID | None:

@@ -8,9 +8,13 @@ Before publishing, the relay reads the broker epoch (`servicekit.broker_epoch`),
 its partition count: after the broker lost its data, nothing is auto-created with the broker's default count.
 It reads it before taking the relay lock: with the broker away that read waits for the admin client's bootstrap
 timeout (30 s), and a relay holding the lock all that time would keep every other gateway's relay from publishing.
-Rows already published cannot be published again after such a loss: their payloads are dropped on publication,
+Rows already published are not published again after such a loss: their payloads are dropped on publication,
 since they may carry one-time links (a person asks for a new link; the notifications service has already learnt
-what earlier records taught it).
+what earlier records taught it). Erasure requests are the exception (`application/erasure_replay.py`): the relay
+keeps the epoch it publishes in, in `gateway.broker_epoch`, and when it reads another one it first writes a
+`PersonErased` again, under its first `ce_id`, for every request still `erasing` (one transaction under the relay
+lock, so one relay of all the gateways does it once per change). With no row pending it still reads the epoch every
+`epoch_check_seconds` to notice a loss; a broker away is then no failure, since nothing waits to be published.
 
 The sealed v2 switch (docs/erasure.md, slice 7b): rows keep account events as their sealed `endorsement.accounts.v2`
 twins (`application.outbox`), published as they are; with `twin_only` false (PUBLISH_V1_EVENTS) each is preceded
@@ -25,6 +29,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Sequence
 from datetime import timedelta
 from typing import Protocol
@@ -32,11 +37,13 @@ from uuid import UUID
 
 import asyncpg
 from endorsement_contracts import ACCOUNTS, EVENTS_BY_TYPE, IntegrationEvent, KafkaRecord, encode
+from servicekit.broker_epoch import BrokerUnavailable
 from servicekit.clock import Clock
 from servicekit.shredding import key_batch
 from servicekit.telemetry import publishing
 
 from ..adapters import outbox_table
+from ..adapters.accounts_table import Connection
 from ..adapters.database import MIGRATION_LOCK
 from .outbox import has_sealed_twin, is_sealed_twin
 
@@ -59,6 +66,12 @@ class Epoch(Protocol):
     """`servicekit.broker_epoch.BrokerEpoch`: blocking; raises when the broker cannot say."""
 
     def current(self) -> str: ...
+
+
+class EpochFollower(Protocol):
+    """`application.erasure_replay.ErasureReplay`: what must be written again when the broker lost its data."""
+
+    async def follow(self, conn: Connection, epoch: str) -> int: ...
 
 
 class Sealing(Protocol):
@@ -108,7 +121,8 @@ def _stored_forms(rows: Sequence[outbox_table.PendingRecord], sealing: Sealing) 
 class OutboxRelay:
     def __init__(self, pool: asyncpg.Pool, publisher: Publisher, clock: Clock, *,
                  poll_seconds: float = 0.5, batch_size: int = 100, epoch: Epoch | None = None,
-                 sealing: Sealing | None = None, twin_only: bool = False) -> None:
+                 sealing: Sealing | None = None, twin_only: bool = False, follower: EpochFollower | None = None,
+                 epoch_check_seconds: float = 1.0) -> None:
         self._pool = pool
         self._publisher = publisher
         self._clock = clock
@@ -117,6 +131,11 @@ class OutboxRelay:
         self._epoch = epoch
         self._sealing = sealing
         self._twin_only = twin_only
+        self._follower = follower
+        self._epoch_check_seconds = epoch_check_seconds
+        self._next_idle_check = float("-inf")
+        self._followed: str | None = None
+        """The epoch `follower` last saw through (committed): the same one again needs no database round trip."""
         self._wake = asyncio.Event()
         self.published = 0
 
@@ -125,13 +144,46 @@ class OutboxRelay:
         self._wake.set()
 
     async def run_once(self) -> int:
-        """Publish one batch of pending rows; returns how many were published."""
+        """Publish one batch of pending rows, after following a new broker epoch; returns how many were published."""
         if self._epoch is not None:
             async with self._pool.acquire() as conn:
-                if not await outbox_table.any_pending(conn):
-                    return 0
-            # Outside the lock and any transaction: raises (after the client's timeout) when the broker is away.
-            await asyncio.to_thread(self._epoch.current)
+                pending = await outbox_table.any_pending(conn)
+            epoch = await self._epoch_now(pending)
+            if epoch is None:
+                return 0
+            if self._follower is not None and epoch != self._followed:
+                if not await self._follow(self._follower, epoch):
+                    return 0  # another relay holds the lock: it follows the epoch too
+            elif not pending:
+                return 0
+        return await self._publish_batch()
+
+    async def _epoch_now(self, pending: bool) -> str | None:
+        """The broker epoch, read outside the lock and any transaction: with the broker away the read fails after the
+        client's timeout. With rows pending that is a failure (raised); with none, the epoch is read only every
+        `epoch_check_seconds`, to notice a loss, and a broker away just means nothing to do yet (None)."""
+        assert self._epoch is not None
+        if pending:
+            return await asyncio.to_thread(self._epoch.current)
+        if self._follower is None or time.monotonic() < self._next_idle_check:
+            return None
+        self._next_idle_check = time.monotonic() + self._epoch_check_seconds
+        try:
+            return await asyncio.to_thread(self._epoch.current)
+        except BrokerUnavailable as exc:
+            log.info("broker epoch unreadable (%s); nothing waits to be published", exc)
+            return None
+
+    async def _follow(self, follower: EpochFollower, epoch: str) -> bool:
+        """`follower` sees `epoch` in a transaction of its own under the relay lock; False when the lock is taken."""
+        async with self._pool.acquire() as conn, conn.transaction():
+            if not await conn.fetchval("SELECT pg_try_advisory_xact_lock($1)", RELAY_LOCK):
+                return False
+            await follower.follow(conn, epoch)
+        self._followed = epoch
+        return True
+
+    async def _publish_batch(self) -> int:
         async with self._pool.acquire() as conn, conn.transaction():
             if not await conn.fetchval("SELECT pg_try_advisory_xact_lock($1)", RELAY_LOCK):
                 return 0

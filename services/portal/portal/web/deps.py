@@ -8,7 +8,7 @@ from urllib.parse import quote
 from fastapi import Depends, Request
 
 from ..config import PortalSettings
-from ..gateway_client import GatewayClient
+from ..gateway_client import GatewayClient, trace_context
 from ..sessions import PortalSession
 from .context import runtime
 from .security import CsrfFailed, csrf_matches, submitted_csrf_token
@@ -48,7 +48,7 @@ async def get_settings(request: Request) -> PortalSettings:
 async def get_api(request: Request) -> GatewayClient:
     session: PortalSession = request.state.session
     return GatewayClient(runtime(request).http, session.access_token if session.signed_in else None,
-                         str(request.state.lang))
+                         str(request.state.lang), trace_context(request.headers))
 
 
 async def signed_in(request: Request) -> PortalSession:

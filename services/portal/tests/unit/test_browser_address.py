@@ -49,3 +49,25 @@ def test_without_the_gateway_s_header_nothing_is_claimed(client: TestClient, gat
     token = csrf_of(client, "/account/sign-in")
     client.post("/account/sign-in", data={"email": "ana@example.org", "password": "p" * 12, "csrf_token": token})
     assert "x-forwarded-for" not in gateway.last("POST", "/auth/login").headers
+
+
+TRACE = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+
+
+def test_a_page_s_calls_carry_the_trace_context_the_gateway_sent_so_page_and_calls_are_one_trace(
+        client: TestClient, gateway: FakeGateway) -> None:
+    gateway.on("POST", "/auth/login", lambda r: httpx.Response(200, json={
+        "access_token": "t", "expires_at": "2099-01-01T00:00:00Z", "account": ACCOUNT}))
+    token = csrf_of(client, "/account/sign-in")
+    client.post("/account/sign-in", data={"email": "ana@example.org", "password": "p" * 12, "csrf_token": token},
+                headers={"traceparent": TRACE, "tracestate": "vendor=1"})
+    sent = gateway.last("POST", "/auth/login").headers
+    assert sent["traceparent"] == TRACE and sent["tracestate"] == "vendor=1"
+
+
+def test_a_malformed_trace_context_is_not_passed_on() -> None:
+    from portal.gateway_client import trace_context
+
+    assert trace_context({"traceparent": "00-xyz-1-01", "tracestate": "a=b"}) == {}
+    assert trace_context({}) == {}
+    assert trace_context({"traceparent": TRACE.upper()}) == {"traceparent": TRACE}

@@ -6,7 +6,7 @@ read and validated at start-up: bad data stops the service."""
 from .competencies import CompetencyDataError, competencies_path, load_competencies
 from .pseudonym_keys import MissingPseudonymKeys, PseudonymKeys
 from .review_data import ReviewData, ReviewDataError, load_review_data
-from .settings import CONSUMER_GROUP, EVENT_SOURCE, SCHEMA, SERVICE_NAME, ReviewsSettings
+from .settings import CONSUMER_GROUP, EVENT_SOURCE, SCHEMA, SERVICE_NAME, MissingRaterIndexKey, ReviewsSettings
 from .tenants import Tenant, TenantCatalog, TenantDataError, load_tenants
 
 __all__ = [
@@ -16,6 +16,7 @@ __all__ = [
     "SERVICE_NAME",
     "CompetencyDataError",
     "MissingPseudonymKeys",
+    "MissingRaterIndexKey",
     "PseudonymKeys",
     "ReviewData",
     "ReviewDataError",

@@ -3,8 +3,10 @@ can rotate (docs/erasure.md, "Master key rotation") without changing any pseudon
 
 - `FINGERPRINT_KEY`: the conflict-of-interest fingerprints (`domain.personal.keyed_fingerprint`): a case keeps its
   applicant's address, employer and related people only as these, so the key must never change once a case is stored.
-- `REVIEWER_SUBJECT_KEY`: reviewers' address subjects, `reviewer:<tenant>:<hmac>` (`twin_subjects`): a reviewer's
-  later tokens must name the same subject as their earlier ones.
+- `REVIEWER_SUBJECT_KEY`: the `reviewer:<tenant>:<hmac>` subjects reviewers' values on the v2 topic were sealed under
+  before this version (now they are sealed under RATER_INDEX_KEY's address subjects, which erasure requests name).
+  Still needed: at start-up the service pairs each assigned reviewer's address subject with that older subject
+  (`reviewer_subjects.py`), so that erasing the address also destroys the older key.
 
 Each is 32 bytes in base64, required outside development and tests (like PERSONAL_DATA_MASTER_KEY), and set both
 or neither. Before these settings existed both keys were derived from the master key, and development and tests
@@ -48,7 +50,7 @@ class PseudonymKeys:
     fingerprint: bytes
     """The conflict-of-interest fingerprints' key."""
     reviewer_subjects: bytes
-    """The key of reviewers' address subjects."""
+    """The key of the `reviewer:` subjects of before (`reviewer_subjects.legacy_reviewer_subject`)."""
 
     @classmethod
     def derived_from(cls, master_key: bytes) -> PseudonymKeys:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Self
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from servicekit.clock import MOVABLE_ENVIRONMENTS
 from servicekit.settings import ServiceSettings
+from servicekit.subjects import DEVELOPMENT_RATER_INDEX_KEY, parse_rater_index_key
 
 from .pseudonym_keys import (
     FINGERPRINT_KEY,
@@ -20,6 +21,10 @@ SERVICE_NAME = "reviews"
 SCHEMA = "reviews"
 EVENT_SOURCE = "/services/reviews"
 CONSUMER_GROUP = "reviews"
+
+
+class MissingRaterIndexKey(RuntimeError):
+    """RATER_INDEX_KEY is unset where no development key may stand in for it."""
 
 
 class ReviewsSettings(ServiceSettings):
@@ -38,12 +43,37 @@ class ReviewsSettings(ServiceSettings):
         "changes once a case is stored (`config.pseudonym_keys`). Required outside development and tests, which "
         "derive it from PERSONAL_DATA_MASTER_KEY when it is unset; set with REVIEWER_SUBJECT_KEY.")
     reviewer_subject_key: SecretStr | None = Field(
-        default=None, description="The key of reviewers' address subjects (`reviewer:<tenant>:<hmac>`), 32 bytes in "
-        "base64; never changes once a reviewer is assigned. Required like FINGERPRINT_KEY, and set with it.")
+        default=None, description="The key of the `reviewer:<tenant>:<hmac>` subjects reviewers' values on the v2 "
+        "topic were sealed under before RATER_INDEX_KEY's address subjects, 32 bytes in base64; kept so that an "
+        "erasure of a reviewer's address also reaches those (`reviewer_subjects.py`). Required like FINGERPRINT_KEY, "
+        "and set with it.")
+    rater_index_key: SecretStr | None = Field(
+        default=None, description="32 bytes in base64: the HMAC key of the address subjects "
+        "(`rater:<tenant>:<hex HMAC>`) reviewers and scorers are sealed under, the SAME value as the gateway's, the "
+        "applications' and the notifications service's. Required outside ENVIRONMENT development/test, which use "
+        "the fixed `servicekit.subjects.DEVELOPMENT_RATER_INDEX_KEY`.")
     competencies_file: str | None = Field(
         default=None, description="The Competency Guidelines® ids (default: `rulesets/competencies.yaml` next to "
         "TENANTS_DIR, i.e. config/rulesets/competencies.yaml), for reviewers' checklists."
     )
+
+    @field_validator("rater_index_key")
+    @classmethod
+    def _rater_index_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            parse_rater_index_key(value.get_secret_value())  # ValueError names the fault, never the value
+        return value
+
+    def rater_index_key_bytes(self) -> bytes:
+        """The address subjects' HMAC key; called at start-up, where a missing key outside development/test must
+        fail."""
+        if self.rater_index_key is not None:
+            return parse_rater_index_key(self.rater_index_key.get_secret_value())
+        if self.environment.strip().lower() not in MOVABLE_ENVIRONMENTS:
+            raise MissingRaterIndexKey(
+                f"RATER_INDEX_KEY is required with ENVIRONMENT {self.environment!r}: the same 32 bytes in base64 as "
+                "the gateway's, the applications' and the notifications service's")
+        return DEVELOPMENT_RATER_INDEX_KEY
 
     @model_validator(mode="after")
     def _pseudonym_keys_parse(self) -> Self:

@@ -9,6 +9,7 @@ from enum import StrEnum
 from uuid import UUID
 
 from .checklist import ChecklistItem
+from .personal import RosterMember
 
 COMPETENCY_DOMAINS = frozenset({
     "theoretical-foundations", "law-regulation-agency-policy", "systems-expertise", "direct-service-skills",
@@ -51,15 +52,28 @@ class Recommendation:
 
 @dataclass
 class Assignment:
-    """Mutable state inside the case; changed only by the case's events."""
+    """Mutable state inside the case; changed only by the case's events. The case keys it by the reviewer's
+    subject, which stays once they are erased."""
 
-    email: str
-    name: str
+    reviewer: RosterMember
     slot: int
     assigned_at: datetime
     status: AssignmentStatus = AssignmentStatus.INVITED
     account_id: UUID | None = None
     recommendation: Recommendation | None = None
+
+    @property
+    def subject(self) -> str:
+        return self.reviewer.subject
+
+    @property
+    def email(self) -> str | None:
+        """None once the reviewer is erased."""
+        return self.reviewer.email
+
+    @property
+    def name(self) -> str | None:
+        return self.reviewer.name
 
     @property
     def is_live(self) -> bool:

@@ -140,6 +140,7 @@ class ReviewCase(Intake, ReviewerWork, Decisions, CaseWork, Aggregate):
         self.sequential = True
         self.blind = True
         self.assignments: dict[str, Assignment] = {}
+        """By the subject of each reviewer's address (`RosterMember.subject`)."""
         self.consensus: RecommendationKind | None = None
         self.exam = ExaminationRecord()
         self.endorsement_id: UUID | None = endorsement_id

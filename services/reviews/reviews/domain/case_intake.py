@@ -11,7 +11,6 @@ from .case_events import CompletenessPassed, InformationReceived, InformationReq
 from .errors import AssignmentNotAccepted
 from .lifecycle import CLOSED, Action, Status, require
 from .policy import ReviewPolicy
-from .reviewers import normalised_email
 from .values import Actor, Applicant, cleaned_items, cleaned_message, items_about, text_about
 
 if TYPE_CHECKING:
@@ -43,14 +42,15 @@ class Intake:
                            note=text_about(self.applicant, cleaned_message(message)))
 
     def request_information(self, by: Actor, items: Iterable[str], message: str | None = None, *,
-                            reviewer_email: str | None = None) -> None:
-        """Pause the review until the applicant adds what is asked. A reviewer may ask once they accepted."""
+                            reviewer: str | None = None) -> None:
+        """Pause the review until the applicant adds what is asked. A reviewer (by subject) may ask once they
+        accepted."""
         require(self.status, Action.REQUEST_INFORMATION)
-        if reviewer_email is not None:
-            assignment = self.assignments.get(normalised_email(reviewer_email))
+        if reviewer is not None:
+            assignment = self.assignments.get(reviewer)
             if assignment is None or assignment.status is not AssignmentStatus.ACCEPTED:
                 raise AssignmentNotAccepted("only a reviewer who accepted the case may request information")
-        self.trigger_event(InformationRequested, by=by, by_role="reviewer" if reviewer_email else "coordinator",
+        self.trigger_event(InformationRequested, by=by, by_role="coordinator" if reviewer is None else "reviewer",
                            requested=items_about(self.applicant, cleaned_items(items, "requested item")),
                            note=text_about(self.applicant, cleaned_message(message)))
 
@@ -71,5 +71,6 @@ class Intake:
         require(self.status, Action.CLOSE_AS_WITHDRAWN)
         self.trigger_event(Withdrawn, by=by, submission_number=submission_number,
                            why=text_about(self.applicant, cleaned_message(reason, "reason")),
-                           reviewers=sorted(e for e, a in self.assignments.items() if a.is_live))
+                           reviewers=sorted((a.reviewer for a in self.assignments.values() if a.is_live),
+                                            key=lambda member: member.subject))
         return True

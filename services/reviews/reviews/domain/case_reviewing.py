@@ -1,4 +1,7 @@
-"""Review-case commands of the review itself: assigning reviewers, their answers and recommendations."""
+"""Review-case commands of the review itself: assigning reviewers, their answers and recommendations.
+
+A reviewer is identified by the keyed subject of their address (`Reviewer.subject`, `RosterMember`), which the
+service computes; the case keeps its assignments by that subject, so they stay apart once a reviewer is erased."""
 
 from __future__ import annotations
 
@@ -28,7 +31,7 @@ from .errors import (
 from .lifecycle import Action, Status, require
 from .personal import Fingerprint, ReviewerComments
 from .policy import ReviewPolicy
-from .reviewers import Relations, Reviewer, check_eligible, check_unconflicted, normalised_email
+from .reviewers import Relations, Reviewer, check_eligible, check_unconflicted
 from .values import Actor, Applicant, cleaned_message, text_about
 
 if TYPE_CHECKING:
@@ -54,9 +57,10 @@ class ReviewerWork:
 
     def assign_reviewer(self, reviewer: Reviewer, by: Actor, policy: ReviewPolicy, fingerprint: Fingerprint) -> None:
         """Invite an eligible reviewer without a conflict of interest (compared by `fingerprint`) into a free
-        slot."""
+        slot. The reviewer's subject must be set (`Reviewer.as_member`)."""
         require(self.status, Action.ASSIGN_REVIEWER)
-        current = self.assignments.get(reviewer.email)
+        member = reviewer.as_member()
+        current = self.assignments.get(member.subject)
         if current is not None and current.is_live:
             raise ReviewerAlreadyAssigned(f"{reviewer.email} is already assigned to this case")
         live = self.live_assignments
@@ -68,27 +72,27 @@ class ReviewerWork:
         check_eligible(reviewer, self.category, policy)
         check_unconflicted(reviewer, self.relations, fingerprint)
         slot = min({1, 2} - {a.slot for a in live})
-        self.trigger_event(ReviewerAssigned, by=by, reviewer_email=reviewer.email, reviewer_name=reviewer.name,
-                           slot=slot)
+        self.trigger_event(ReviewerAssigned, by=by, reviewer=member, slot=slot)
 
-    def answer_assignment(self, reviewer_email: str, by: Actor, *, accept: bool, reason: str | None = None) -> None:
+    def answer_assignment(self, reviewer: str, by: Actor, *, accept: bool, reason: str | None = None) -> None:
+        """The invited reviewer (by subject) accepts or declines."""
         require(self.status, Action.RESPOND_TO_ASSIGNMENT)
-        assignment = self.assignment_of(reviewer_email)
+        assignment = self.assignment_of(reviewer)
         if assignment.status is not AssignmentStatus.INVITED:
             raise AssignmentNotPending(f"the assignment was already {assignment.status}")
-        self.trigger_event(AssignmentAnswered, by=by, reviewer_email=assignment.email, accepted=accept,
+        self.trigger_event(AssignmentAnswered, by=by, reviewer=assignment.reviewer, accepted=accept,
                            why=text_about(self.applicant, cleaned_message(reason, "reason")))
 
-    def withdraw_reviewer(self, reviewer_email: str, by: Actor, reason: str | None = None) -> None:
+    def withdraw_reviewer(self, reviewer: str, by: Actor, reason: str | None = None) -> None:
         """Free a reviewer's slot (reassignment); a submitted recommendation stands and cannot be withdrawn."""
         require(self.status, Action.WITHDRAW_REVIEWER)
-        assignment = self.assignment_of(reviewer_email)
+        assignment = self.assignment_of(reviewer)
         if assignment.recommendation is not None:
             raise AlreadyRecommended("the reviewer already recommended; the recommendation stands")
-        self.trigger_event(ReviewerWithdrawn, by=by, reviewer_email=assignment.email,
+        self.trigger_event(ReviewerWithdrawn, by=by, reviewer=assignment.reviewer,
                            why=text_about(self.applicant, cleaned_message(reason, "reason")))
 
-    def recommend(self, reviewer_email: str, by: Actor, kind: RecommendationKind, policy: ReviewPolicy, *,
+    def recommend(self, reviewer: str, by: Actor, kind: RecommendationKind, policy: ReviewPolicy, *,
                   comments_for_applicant: str | None = None, private_notes: str | None = None,
                   domains_met: Iterable[str] = (), checklist: Iterable[ChecklistItem] = (),
                   competencies: Competencies | None = None) -> None:
@@ -96,7 +100,7 @@ class ReviewerWork:
 
         The checklist ticks knowledge/skill areas (of `competencies`) met or not, per application section."""
         require(self.status, Action.RECOMMEND)
-        assignment = self.assignment_of(reviewer_email)
+        assignment = self.assignment_of(reviewer)
         if assignment.status is not AssignmentStatus.ACCEPTED:
             raise AssignmentNotAccepted("accept the assignment before recommending")
         if assignment.recommendation is not None:
@@ -110,7 +114,7 @@ class ReviewerWork:
                                     cleaned_message(private_notes, "note"))
         if self.applicant.erased:  # nothing about an erased applicant may be stored readable again
             comments = ReviewerComments(self.applicant.subject, None, None)
-        self.trigger_event(RecommendationSubmitted, by=by, reviewer_email=assignment.email,
+        self.trigger_event(RecommendationSubmitted, by=by, reviewer=assignment.reviewer,
                            recommendation=kind.value, domains_met=domains, checklist=[t.as_dict() for t in ticks],
                            comments=comments)
         concluded = conclusion(self.assignments.values(), self.reviewers_required)
@@ -137,17 +141,17 @@ class ReviewerWork:
     def live_assignments(self) -> list[Assignment]:
         return [a for a in self.assignments.values() if a.is_live]
 
-    def assignment_of(self, reviewer_email: str) -> Assignment:
-        """The reviewer's live assignment; to anyone else the case does not exist."""
-        assignment = self.assignments.get(normalised_email(reviewer_email))
+    def assignment_of(self, reviewer: str) -> Assignment:
+        """The live assignment of the reviewer (by subject); to anyone else the case does not exist."""
+        assignment = self.assignments.get(reviewer)
         if assignment is None or not assignment.is_live:
             raise NotAssigned("no such case among your assignments")
         return assignment
 
-    def visible_assignments(self, reviewer_email: str) -> list[Assignment]:
-        """What a reviewer may see of the review: under a blind policy, others' recommendations only once they
-        submitted their own."""
-        own = self.assignment_of(reviewer_email)
+    def visible_assignments(self, reviewer: str) -> list[Assignment]:
+        """What a reviewer (by subject) may see of the review: under a blind policy, others' recommendations only
+        once they submitted their own."""
+        own = self.assignment_of(reviewer)
         if not self.blind or own.recommendation is not None:
             return self.live_assignments
         return [own]

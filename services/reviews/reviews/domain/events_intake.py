@@ -8,8 +8,9 @@ from typing import Any
 from eventsourcing.domain import Aggregate
 
 from .assignment import AssignmentStatus
+from .legacy import member_of
 from .lifecycle import Status
-from .personal import CaseText
+from .personal import CaseText, RosterMember
 from .values import Actor, Described
 
 
@@ -118,16 +119,21 @@ class Withdrawn(Aggregate.Event):
     """The applicant withdrew the application before a decision: the case closes, and the reviewers' assignments
     (`reviewers`) end with it."""
 
-    class_version = 2
+    class_version = 3
     by: Actor
     submission_number: int
     why: CaseText
-    reviewers: list[str]
+    reviewers: list[RosterMember]
 
     @staticmethod
     def upcast_v1_v2(state: dict[str, Any]) -> None:
         """Version 1 held the applicant's reason in plain text."""
         state["why"] = CaseText(None, state.pop("reason"))
+
+    @staticmethod
+    def upcast_v2_v3(state: dict[str, Any]) -> None:
+        """Version 2 named the reviewers by their plain addresses."""
+        state["reviewers"] = [member_of(state, email) for email in state["reviewers"]]
 
     @property
     def reason(self) -> str | None:
@@ -138,13 +144,14 @@ class Withdrawn(Aggregate.Event):
         aggregate.resume_status = None
         aggregate.withdrawn_at = self.timestamp
         aggregate.withdrawal_reason = self.reason
-        for email in self.reviewers:
-            aggregate.assignments[email].status = AssignmentStatus.CLOSED
+        for reviewer in self.reviewers:
+            aggregate.assignments[reviewer.subject].status = AssignmentStatus.CLOSED
 
     def describe(self) -> Described:
         details = {"submission_number": str(self.submission_number)}
         if self.reason:
             details["reason"] = self.reason
-        if self.reviewers:
-            details["reviewers"] = ", ".join(self.reviewers)
+        named = sorted(reviewer.email for reviewer in self.reviewers if reviewer.email is not None)
+        if named:
+            details["reviewers"] = ", ".join(named)
         return Described("withdrawn", "applicant", self.by, details)

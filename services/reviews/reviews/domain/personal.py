@@ -8,6 +8,10 @@ sealing has `subject` None.
 
 Comments, notes and the texts of decisions are about the applicant, so they are sealed under the applicant's
 subject: erasing the applicant makes the whole review of them unreadable.
+
+Reviewers and scorers are on the association's roster by address: each assignment names them as a `RosterMember`
+sealed under the keyed subject of that address (`rater:<tenant>:<hmac>`, the subject an erasure request naming the
+address reaches; the service computes it, the domain only carries it).
 """
 
 from __future__ import annotations
@@ -50,6 +54,21 @@ def keyed_fingerprint(key: bytes) -> Fingerprint:
         return hmac.new(key, text.encode("utf-8"), sha256).hexdigest()
 
     return fingerprint
+
+
+@dataclass(frozen=True)
+class RosterMember:
+    """A reviewer or scorer as an assignment names them: their address and name, sealed under `subject`, the keyed
+    subject of the address in the association. The subject stays once they are erased (their assignments are still
+    told apart and replay); the address and name read None."""
+
+    subject: str
+    email: str | None
+    name: str | None
+
+    @property
+    def erased(self) -> bool:
+        return self.email is None and self.name is None
 
 
 @dataclass(frozen=True)

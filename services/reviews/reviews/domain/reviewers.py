@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .errors import ReviewerConflicted, ReviewerNotEligible
-from .personal import Fingerprint
+from .personal import Fingerprint, RosterMember
 from .policy import ReviewPolicy
 
 
@@ -32,10 +32,19 @@ class Reviewer:
     employer: str | None = None
     declared_conflicts: frozenset[str] = frozenset()
     """Emails of people the reviewer declared they must not review."""
+    subject: str | None = None
+    """The keyed subject of the address in the association, which the service sets before assigning (the roster
+    read from the data files has none: the key is the service's)."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "email", normalised_email(self.email))
         object.__setattr__(self, "declared_conflicts", frozenset(normalised_email(e) for e in self.declared_conflicts))
+
+    def as_member(self) -> RosterMember:
+        """How an assignment names them; only once the service set their subject."""
+        if self.subject is None:
+            raise ValueError(f"{self.email}'s subject is not set: the service identifies roster members first")
+        return RosterMember(self.subject, self.email, self.name)
 
 
 def email_fingerprint(fingerprint: Fingerprint, email: str) -> str:

@@ -352,15 +352,19 @@ def send_feedback(
 
 
 @router.get("/scoring", response_model=ScoringPage)
-async def get_my_scoring(scorer: ScorerIdentity, tenants: TenantsDep, pool: PoolDep) -> ScoringPage:
+async def get_my_scoring(
+    scorer: ScorerIdentity, reviews: ReviewsDep, tenants: TenantsDep, pool: PoolDep
+) -> ScoringPage:
     """The caller's assignments still to score, the earliest due first."""
     member = scorer_member(tenant_of(tenants, scorer, ScoringAssignmentNotFound), scorer)
-    rows = await scoring_queue(pool, scorer.tenant, member.email)
+    rows = await scoring_queue(pool, scorer.tenant, reviews.address_subject(scorer.tenant, member.email))
     return ScoringPage(items=[ScoringOut.of_row(r) for r in rows])
 
 
-async def _exam_behind(pool: PoolDep, tenant: Tenant, assignment_id: UUID, member: Reviewer) -> UUID:
-    exam_id = await scoring_exam_id(pool, tenant.slug, assignment_id, member.email)
+async def _exam_behind(pool: PoolDep, reviews: ReviewsDep, tenant: Tenant, assignment_id: UUID,
+                       member: Reviewer) -> UUID:
+    exam_id = await scoring_exam_id(pool, tenant.slug, assignment_id, reviews.address_subject(tenant.slug,
+                                                                                              member.email))
     if exam_id is None:
         raise ScoringAssignmentNotFound(f"no scoring assignment {assignment_id}")
     return exam_id
@@ -372,7 +376,7 @@ async def get_scoring(
 ) -> ScoringOut:
     tenant = tenant_of(tenants, scorer, ScoringAssignmentNotFound)
     member = scorer_member(tenant, scorer)
-    exam_id = await _exam_behind(pool, tenant, assignment_id, member)
+    exam_id = await _exam_behind(pool, reviews, tenant, assignment_id, member)
     view = await asyncio.to_thread(
         reviews.scoring_view, exam_id, assignment_id, tenant=tenant, scorer_email=member.email
     )
@@ -392,7 +396,7 @@ async def score(
     """Pass or fail per vignette response, once; the second scorer's verdicts reconcile the part or escalate it."""
     tenant = tenant_of(tenants, scorer, ScoringAssignmentNotFound)
     member = scorer_member(tenant, scorer)
-    exam_id = await _exam_behind(pool, tenant, assignment_id, member)
+    exam_id = await _exam_behind(pool, reviews, tenant, assignment_id, member)
     view = await asyncio.to_thread(
         reviews.submit_score,
         exam_id,

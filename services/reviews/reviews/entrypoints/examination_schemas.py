@@ -140,8 +140,8 @@ class AccommodationsOut(BaseModel):
 
 class ScorerOut(BaseModel):
     assignment_id: UUID
-    email: str
-    name: str
+    email: str | None = Field(description="None once the scorer was erased (docs/erasure.md).")
+    name: str | None
     slot: int
     status: str
     assigned_at: datetime

@@ -41,9 +41,10 @@ async def suggest_reviewers(case_id: UUID, coordinator: Coordinator, reviews: Re
     """Eligible reviewers without a conflict of interest, least open work first."""
     tenant = tenant_of(tenants, coordinator, CaseNotFound)
     candidates = await asyncio.to_thread(reviews.suggested_reviewers, case_id, tenant=tenant)
-    load = await workloads(pool, tenant.slug)
-    ranked = sorted(candidates, key=lambda r: (load.get(r.email, 0), r.email))
-    return SuggestionsOut(items=[ReviewerOut.of(r, load.get(r.email, 0)) for r in ranked])
+    by_subject = await workloads(pool, tenant.slug)
+    load = {r.email: by_subject.get(reviews.address_subject(tenant.slug, r.email), 0) for r in candidates}
+    ranked = sorted(candidates, key=lambda r: (load[r.email], r.email))
+    return SuggestionsOut(items=[ReviewerOut.of(r, load[r.email]) for r in ranked])
 
 
 @router.post("/cases/{case_id}/reviewers", response_model=CaseOut)
@@ -70,10 +71,11 @@ def withdraw_reviewer(case_id: UUID, body: WithdrawReviewerRequest, coordinator:
 
 
 @router.get("/assignments", response_model=AssignmentPage)
-async def get_my_assignments(reviewer: ReviewerIdentity, tenants: TenantsDep, pool: PoolDep) -> AssignmentPage:
+async def get_my_assignments(reviewer: ReviewerIdentity, reviews: ReviewsDep, tenants: TenantsDep,
+                             pool: PoolDep) -> AssignmentPage:
     """The caller's open assignments, oldest first."""
     member = roster_member(tenant_of(tenants, reviewer, CaseNotFound), reviewer)
-    rows = await list_assignments(pool, reviewer.tenant, member.email)
+    rows = await list_assignments(pool, reviewer.tenant, reviews.address_subject(reviewer.tenant, member.email))
     return AssignmentPage(items=[AssignmentSummaryOut.of(r) for r in rows])
 
 
@@ -83,7 +85,7 @@ def get_assigned_case(case_id: UUID, reviewer: ReviewerIdentity, reviews: Review
     tenant = tenant_of(tenants, reviewer, CaseNotFound)
     member = roster_member(tenant, reviewer)
     case = reviews.reviewer_case(case_id, tenant=tenant, reviewer_email=member.email)
-    return ReviewerCaseOut.of(case, member.email)
+    return ReviewerCaseOut.of(case, reviews.address_subject(tenant.slug, member.email))
 
 
 def _answer(case_id: UUID, reviewer: ReviewerIdentity, reviews: ReviewsDep, tenants: TenantsDep,
@@ -92,7 +94,7 @@ def _answer(case_id: UUID, reviewer: ReviewerIdentity, reviews: ReviewsDep, tena
     member = roster_member(tenant, reviewer)
     case = reviews.answer_assignment(case_id, tenant=tenant, by=actor(reviewer),
                                      reviewer_email=member.email, accept=accept, reason=reason)
-    return ReviewerCaseOut.of(case, member.email)
+    return ReviewerCaseOut.of(case, reviews.address_subject(tenant.slug, member.email))
 
 
 @router.post("/assignments/{case_id}/accept", response_model=ReviewerCaseOut)
@@ -121,7 +123,7 @@ def recommend(case_id: UUID, body: RecommendationRequest, reviewer: ReviewerIden
         private_notes=body.private_notes, domains_met=body.domains_met,
         checklist=[tick.item() for tick in body.checklist], competencies=competencies,
     )
-    return ReviewerCaseOut.of(case, member.email)
+    return ReviewerCaseOut.of(case, reviews.address_subject(tenant.slug, member.email))
 
 
 @router.post("/assignments/{case_id}/request-information", response_model=ReviewerCaseOut)
@@ -132,4 +134,4 @@ def reviewer_requests_information(case_id: UUID, body: InformationRequest, revie
     member = roster_member(tenant, reviewer)
     case = reviews.request_information(case_id, tenant=tenant, by=actor(reviewer),
                                        items=body.items, message=body.message, reviewer_email=member.email)
-    return ReviewerCaseOut.of(case, member.email)
+    return ReviewerCaseOut.of(case, reviews.address_subject(tenant.slug, member.email))

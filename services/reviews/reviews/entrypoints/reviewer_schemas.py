@@ -53,8 +53,9 @@ class ReviewerCaseOut(BaseModel):
     visible_assignments: list[AssignmentOut]
 
     @classmethod
-    def of(cls, case: ReviewCase, reviewer_email: str) -> ReviewerCaseOut:
-        own = case.assignment_of(reviewer_email)
+    def of(cls, case: ReviewCase, reviewer: str) -> ReviewerCaseOut:
+        """The case as the reviewer (by the subject of their address) may see it."""
+        own = case.assignment_of(reviewer)
         return cls(
             id=case.id, application_id=case.application_id, latest_submission=case.latest_submission,
             applicant=ApplicantOut(account_id=case.applicant.account_id, name=case.applicant.name,
@@ -62,7 +63,7 @@ class ReviewerCaseOut(BaseModel):
             category=case.category, category_name=case.category_name, rule_set_version=case.rule_set_version,
             received_at=case.received_at, status=case.status, requested_items=list(case.requested_items),
             assignment=AssignmentOut.of(own),
-            visible_assignments=[AssignmentOut.of(a) for a in case.visible_assignments(reviewer_email)],
+            visible_assignments=[AssignmentOut.of(a) for a in case.visible_assignments(reviewer)],
         )
 
 

@@ -75,8 +75,8 @@ class RecommendationOut(BaseModel):
 
 
 class AssignmentOut(BaseModel):
-    email: str
-    name: str
+    email: str | None = Field(description="None once the reviewer was erased (docs/erasure.md).")
+    name: str | None
     slot: int
     status: str
     assigned_at: datetime

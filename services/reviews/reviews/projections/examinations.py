@@ -1,7 +1,10 @@
 """`examinations` (the coordinator's exam queue and the examinee's own) and `exam_scoring` (each scorer's queue).
 
 `exam_scoring` holds what a scorer may see (candidate number, responses' reference, due date) and the examination
-it belongs to, which only the service uses to find it: scorers are never told.
+it belongs to, which only the service uses to find it: scorers are never told. The scorer is named by the keyed
+subject of their address (`RosterMember.subject`), never by the address: nothing readable about them is kept here.
+Tables from before, keyed by the plain address, are dropped at start-up with the projection's position, so it is
+built again from the event store.
 """
 
 from __future__ import annotations
@@ -20,6 +23,15 @@ from ..domain.examination.aggregate import Examination
 from .stamps import timestamp_of
 
 DDL = """
+DO $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema()
+               AND table_name = 'exam_scoring' AND column_name = 'scorer_email') THEN
+        DROP TABLE exam_scoring;
+        TRUNCATE examinations;
+        DELETE FROM projection_positions WHERE name = 'examinations';
+    END IF;
+END $$;
 CREATE TABLE IF NOT EXISTS examinations (
     id uuid PRIMARY KEY,
     tenant text NOT NULL,
@@ -41,7 +53,7 @@ CREATE TABLE IF NOT EXISTS exam_scoring (
     assignment_id uuid PRIMARY KEY,
     exam_id uuid NOT NULL,
     tenant text NOT NULL,
-    scorer_email text NOT NULL,
+    scorer_subject text NOT NULL,
     slot integer NOT NULL,
     candidate_number text NOT NULL,
     responses_ref text NOT NULL,
@@ -51,7 +63,7 @@ CREATE TABLE IF NOT EXISTS exam_scoring (
     assigned_at timestamptz NOT NULL,
     scored_at timestamptz
 );
-CREATE INDEX IF NOT EXISTS exam_scoring_queue ON exam_scoring (tenant, scorer_email, status, due_on);
+CREATE INDEX IF NOT EXISTS exam_scoring_by_scorer ON exam_scoring (tenant, scorer_subject, status, due_on);
 ALTER TABLE examinations ALTER COLUMN applicant_name DROP NOT NULL;
 """
 
@@ -115,13 +127,13 @@ class ExaminationsProjection:
     async def _apply_to_scoring(conn: asyncpg.Connection, event: Any, exam_id: UUID, at: datetime) -> None:
         if isinstance(event, ev.ScorerAssigned):
             await conn.execute(
-                "INSERT INTO exam_scoring (assignment_id, exam_id, tenant, scorer_email, slot, candidate_number, "
+                "INSERT INTO exam_scoring (assignment_id, exam_id, tenant, scorer_subject, slot, candidate_number, "
                 "responses_ref, vignettes, due_on, status, assigned_at) "
                 "SELECT $1, $2, tenant, $3, $4, $5, $6, $7, $8, 'assigned', $9 FROM examinations WHERE id = $2 "
                 "ON CONFLICT (assignment_id) DO NOTHING",
                 event.assignment_id,
                 exam_id,
-                event.scorer_email,
+                event.scorer.subject,
                 event.slot,
                 event.candidate_number,
                 event.responses_ref,
@@ -222,26 +234,27 @@ class ScoringRow:
     assigned_at: datetime
 
 
-async def scoring_queue(pool: asyncpg.Pool, tenant: str, scorer_email: str) -> list[ScoringRow]:
-    """A scorer's assignments still to score, the earliest due first."""
+async def scoring_queue(pool: asyncpg.Pool, tenant: str, scorer: str) -> list[ScoringRow]:
+    """A scorer's (by subject) assignments still to score, the earliest due first."""
     async with pool.acquire() as conn:
         rows = await conn.fetch(
             "SELECT assignment_id, candidate_number, responses_ref, vignettes, due_on, status, assigned_at "
-            "FROM exam_scoring WHERE tenant = $1 AND scorer_email = $2 AND status = 'assigned' "
+            "FROM exam_scoring WHERE tenant = $1 AND scorer_subject = $2 AND status = 'assigned' "
             "ORDER BY due_on, assigned_at, assignment_id",
             tenant,
-            scorer_email,
+            scorer,
         )
     return [ScoringRow(**dict(row)) for row in rows]
 
 
-async def scoring_exam_id(pool: asyncpg.Pool, tenant: str, assignment_id: UUID, scorer_email: str) -> UUID | None:
-    """The examination behind a scorer's own assignment, for the service to load; None for anyone else's."""
+async def scoring_exam_id(pool: asyncpg.Pool, tenant: str, assignment_id: UUID, scorer: str) -> UUID | None:
+    """The examination behind a scorer's (by subject) own assignment, for the service to load; None for anyone
+    else's."""
     async with pool.acquire() as conn:
         value = await conn.fetchval(
-            "SELECT exam_id FROM exam_scoring WHERE assignment_id = $1 AND tenant = $2 AND scorer_email = $3",
+            "SELECT exam_id FROM exam_scoring WHERE assignment_id = $1 AND tenant = $2 AND scorer_subject = $3",
             assignment_id,
             tenant,
-            scorer_email,
+            scorer,
         )
     return None if value is None else UUID(str(value))

@@ -1,5 +1,6 @@
 """Erasing a subject (docs/erasure.md, "What each service does with PersonErased"): destroy their data key,
-surrender their endorsements, and record the erasure once."""
+surrender their endorsements, and record the erasure once. The subject is an account (`account:<id>`: an applicant,
+holder or staff member by account) or an address (`rater:<tenant>:<hmac>`: a reviewer or scorer by roster address)."""
 
 from __future__ import annotations
 
@@ -19,8 +20,14 @@ class ErasureUseCases(ReviewStore):
         """Destroy the subject's key (idempotent, first: nothing of theirs is readable here from now on), then
         return the unsaved effects: each of `endorsement_ids` the subject holds and has not yet surrendered,
         revoked with reason `erasure`, and the record of the erasure. Nothing when this erasure was recorded
-        already (a redelivered or replayed `PersonErased`). The caller saves them with the record's position."""
+        already (a redelivered or replayed `PersonErased`). The caller saves them with the record's position.
+
+        A reviewer's or scorer's address subject also takes with it the `reviewer:` subject their values on the v2
+        topic were sealed under before (`reviewer_subjects.py`)."""
         self.keys.destroy(subject)
+        legacy = self.legacy_subjects.legacy_of(subject)
+        if legacy is not None:
+            self.keys.destroy(legacy)
         if erasure_record_id(erasure_id) in self.repository:
             return []
         surrendered = []

@@ -2,6 +2,10 @@
 
 When an attempt has every result, its review case records it in the same transaction (`ExamScored`; once every
 part is passed the case is `exam_passed` and the coordinator approves it as usual).
+
+Callers name scorers by address; the examination knows them by the keyed subject of that address
+(`ReviewStore.address_subject`), which these use cases compute. A scorer whose address was erased here cannot be
+assigned.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from eventsourcing.application import AggregateNotFoundError
 
 from ..config import Tenant
 from ..domain import Actor, AuditEntry, Reviewer, audit_trail, normalised_email
-from ..domain.errors import ExaminationNotFound, ScorerNotFound, ScoringAssignmentNotFound
+from ..domain.errors import ExaminationNotFound, ScorerNotEligible, ScorerNotFound, ScoringAssignmentNotFound
 from ..domain.examination.aggregate import Examination, examination_id_for
 from ..domain.examination.attempt import Attempt, Concluded, ScoringAssignment
 from ..store import ReviewStore
@@ -165,7 +169,7 @@ class ExaminationUseCases(ReviewStore):
         due_on: date | None = None,
         now: datetime,
     ) -> ExaminationFile:
-        scorers = [scorer_on_roster(tenant, email) for email in scorer_emails]
+        scorers = [self._assignable_scorer(tenant, email) for email in scorer_emails]
         self._change(
             exam_id,
             tenant,
@@ -193,7 +197,7 @@ class ExaminationUseCases(ReviewStore):
         due_on: date | None = None,
         now: datetime,
     ) -> ExaminationFile:
-        scorer = scorer_on_roster(tenant, scorer_email)
+        scorer = self._assignable_scorer(tenant, scorer_email)
         self._change(
             exam_id,
             tenant,
@@ -206,7 +210,8 @@ class ExaminationUseCases(ReviewStore):
     def withdraw_scorer(
         self, exam_id: UUID, *, tenant: Tenant, by: Actor, scorer_email: str, reason: str | None = None
     ) -> ExaminationFile:
-        self._change(exam_id, tenant, None, lambda e: e.withdraw_scorer(by, scorer_email, reason))
+        scorer = self.address_subject(tenant.slug, scorer_email)
+        self._change(exam_id, tenant, None, lambda e: e.withdraw_scorer(by, scorer, reason))
         return self.examination_file(exam_id, tenant.slug)
 
     def reconcile_part2(
@@ -235,7 +240,8 @@ class ExaminationUseCases(ReviewStore):
 
     def scoring_view(self, exam_id: UUID, assignment_id: UUID, *, tenant: Tenant, scorer_email: str) -> ScoringView:
         examination = self._scorers_examination(exam_id, assignment_id, tenant)
-        return ScoringView(*examination.scoring_assignment(assignment_id, scorer_email))
+        return ScoringView(*examination.scoring_assignment(assignment_id, self.address_subject(tenant.slug,
+                                                                                               scorer_email)))
 
     def submit_score(
         self,
@@ -250,24 +256,32 @@ class ExaminationUseCases(ReviewStore):
         now: datetime,
     ) -> ScoringView:
         """A scorer's blind verdicts; the one that completes the attempt's results also records them on the case."""
+        scorer = self.address_subject(tenant.slug, scorer_email)
 
         def attempt() -> ScoringView:
             examination = self._scorers_examination(exam_id, assignment_id, tenant)
             concluded = examination.submit_score(
                 by,
                 assignment_id,
-                scorer_email,
+                scorer,
                 verdicts,
                 comments=comments,
                 today=tenant.today(now),
                 rules=tenant.policy.exam,
             )
             self._save_with_case(examination, concluded, tenant=tenant, now=now)
-            return ScoringView(*examination.scoring_assignment(assignment_id, scorer_email))
+            return ScoringView(*examination.scoring_assignment(assignment_id, scorer))
 
         return self.retrying(attempt)
 
     # Helpers ------------------------------------------------------------------------------------------
+
+    def _assignable_scorer(self, tenant: Tenant, email: str) -> Reviewer:
+        """The roster's scorer with the subject of their address; refused once that subject is erased here."""
+        scorer = self.identified(scorer_on_roster(tenant, email), tenant.slug)
+        if scorer.subject is None or self.is_erased(scorer.subject):
+            raise ScorerNotEligible(f"{scorer.email} was erased here: take them off the roster")
+        return scorer
 
     def _scorers_examination(self, exam_id: UUID, assignment_id: UUID, tenant: Tenant) -> Examination:
         try:

@@ -115,9 +115,10 @@ class IntakeUseCases(ReviewStore):
                             message: str | None = None, reviewer_email: str | None = None) -> ReviewCase:
         def attempt() -> ReviewCase:
             case = self.get_case(case_id, tenant.slug)
-            if reviewer_email is not None:
-                case.assignment_of(reviewer_email)  # to anyone not assigned, the case does not exist
-            case.request_information(by, items, message, reviewer_email=reviewer_email)
+            reviewer = None if reviewer_email is None else self.address_subject(tenant.slug, reviewer_email)
+            if reviewer is not None:
+                case.assignment_of(reviewer)  # to anyone not assigned, the case does not exist
+            case.request_information(by, items, message, reviewer=reviewer)
             self.save(case)
             return case
 

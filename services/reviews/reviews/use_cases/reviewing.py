@@ -1,4 +1,8 @@
-"""Reviewer assignment and the reviewers' own work on a case."""
+"""Reviewer assignment and the reviewers' own work on a case.
+
+Callers name reviewers by address (the roster's, or the caller's token's); the case knows them by the keyed subject
+of that address (`ReviewStore.address_subject`), which these use cases compute. A roster member whose address was
+erased here cannot be assigned: nothing readable may be sealed for them again."""
 
 from __future__ import annotations
 
@@ -19,6 +23,7 @@ from ..domain import (
     conflict_of,
     normalised_email,
 )
+from ..domain.errors import ReviewerNotEligible
 from ..store import CaseFile, ReviewStore
 
 
@@ -32,7 +37,9 @@ def roster_entry(tenant: Tenant, email: str) -> Reviewer:
 class ReviewingUseCases(ReviewStore):
     def assign_reviewer(self, case_id: UUID, *, tenant: Tenant, by: Actor, reviewer_email: str,
                         now: datetime) -> CaseFile:
-        reviewer = roster_entry(tenant, reviewer_email)
+        reviewer = self.identified(roster_entry(tenant, reviewer_email), tenant.slug)
+        if reviewer.subject is None or self.is_erased(reviewer.subject):
+            raise ReviewerNotEligible(f"{reviewer.email} was erased here: take them off the roster")
 
         def attempt() -> None:
             case = self.get_case(case_id, tenant.slug)
@@ -47,7 +54,7 @@ class ReviewingUseCases(ReviewStore):
                           reason: str | None = None) -> CaseFile:
         def attempt() -> None:
             case = self.get_case(case_id, tenant.slug)
-            case.withdraw_reviewer(reviewer_email, by, reason)
+            case.withdraw_reviewer(self.address_subject(tenant.slug, reviewer_email), by, reason)
             self.save(case)
 
         self.retrying(attempt)
@@ -58,7 +65,7 @@ class ReviewingUseCases(ReviewStore):
         case = self.get_case(case_id, tenant.slug)
         suggestions = []
         for reviewer in tenant.reviewers.values():
-            current = case.assignments.get(reviewer.email)
+            current = case.assignments.get(self.address_subject(tenant.slug, reviewer.email))
             if current is not None and current.is_live:
                 continue
             own, needed = tenant.policy.rank(reviewer.category), tenant.policy.rank(case.category)
@@ -70,14 +77,15 @@ class ReviewingUseCases(ReviewStore):
     def reviewer_case(self, case_id: UUID, *, tenant: Tenant, reviewer_email: str) -> ReviewCase:
         """The case as an assigned reviewer may load it; to anyone else it does not exist."""
         case = self.get_case(case_id, tenant.slug)
-        case.assignment_of(reviewer_email)
+        case.assignment_of(self.address_subject(tenant.slug, reviewer_email))
         return case
 
     def answer_assignment(self, case_id: UUID, *, tenant: Tenant, by: Actor, reviewer_email: str, accept: bool,
                           reason: str | None = None) -> ReviewCase:
         def attempt() -> ReviewCase:
             case = self.reviewer_case(case_id, tenant=tenant, reviewer_email=reviewer_email)
-            case.answer_assignment(reviewer_email, by, accept=accept, reason=reason)
+            case.answer_assignment(self.address_subject(tenant.slug, reviewer_email), by, accept=accept,
+                                   reason=reason)
             self.save(case)
             return case
 
@@ -89,7 +97,7 @@ class ReviewingUseCases(ReviewStore):
                   checklist: Sequence[ChecklistItem] = (), competencies: Competencies | None = None) -> ReviewCase:
         def attempt() -> ReviewCase:
             case = self.reviewer_case(case_id, tenant=tenant, reviewer_email=reviewer_email)
-            case.recommend(reviewer_email, by, recommendation, tenant.policy,
+            case.recommend(self.address_subject(tenant.slug, reviewer_email), by, recommendation, tenant.policy,
                            comments_for_applicant=comments_for_applicant, private_notes=private_notes,
                            domains_met=domains_met, checklist=checklist, competencies=competencies)
             self.save(case)

@@ -31,10 +31,14 @@ def b64(key: bytes) -> str:
     return base64.b64encode(key).decode()
 
 
+RATER_INDEX_KEY = b64(os.urandom(32))
+"""Production needs it too (reviewers' address subjects); a master key rotation leaves it as it is."""
+
+
 def production(database_url: str, master_key: bytes, **more: Any) -> ReviewsSettings:
     return ReviewsSettings(database_url=database_url, kafka_bootstrap_servers="unused:9092",
                            gateway_public_key="unused", environment="production",
-                           personal_data_master_key=b64(master_key), **more)
+                           personal_data_master_key=b64(master_key), rater_index_key=RATER_INDEX_KEY, **more)
 
 
 def printed_keys(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],

@@ -186,7 +186,7 @@ async def test_stays_and_decisions_follow_the_events_and_a_rebuild_gives_the_sam
     await queue.catch_up()
     tables = {"review_report_cases": "case_id", "review_state_intervals": "case_id, seq",
               "review_decisions": "case_id, outcome", "review_cases": "id",
-              "review_assignments": "case_id, reviewer_email"}
+              "review_assignments": "case_id, reviewer_subject"}
     before = {table: await rows(pool, table, order) for table, order in tables.items()}
     assert len(before["review_state_intervals"]) >= 10
     replayed = await runner.rebuild()

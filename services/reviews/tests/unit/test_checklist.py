@@ -23,11 +23,11 @@ from reviews.domain import (
 from reviews.domain import case_events as ev
 from reviews.domain.errors import InvalidChecklist
 
-from .personal_data import FINGERPRINT
+from .personal_data import FINGERPRINT, on_roster, subject
 
 CONFIG = Path(__file__).resolve().parents[4] / "config"
 POLICY = ReviewPolicy(categories={"IFS": CategoryRules(rank=2), "IMHM-C": CategoryRules(rank=4)})
-MENTOR = Reviewer("mia@example.org", "Mia Mentor", "IMHM-C")
+MENTOR = on_roster(Reviewer("mia@example.org", "Mia Mentor", "IMHM-C"))
 COORDINATOR = Actor(account_id=uuid4(), name="Cora Coordinator")
 
 
@@ -43,7 +43,7 @@ def reviewing() -> tuple[ReviewCase, Actor]:
     case.pass_completeness(COORDINATOR, POLICY)
     case.assign_reviewer(MENTOR, COORDINATOR, POLICY, FINGERPRINT)
     reviewer = Actor(account_id=uuid4(), name=MENTOR.name)
-    case.answer_assignment(MENTOR.email, reviewer, accept=True)
+    case.answer_assignment(subject(MENTOR), reviewer, accept=True)
     case.collect_events()
     return case, reviewer
 
@@ -64,7 +64,7 @@ def test_a_reviewer_ticks_areas_per_section_with_notes(competencies: Competencie
              ChecklistItem("ds_observation_listening", False, "work", None),
              ChecklistItem("tf_infant_development", True, "work"),
              ChecklistItem("systems_expertise", True)]
-    case.recommend(MENTOR.email, reviewer, RecommendationKind.ENDORSE, POLICY, checklist=ticks,
+    case.recommend(subject(MENTOR), reviewer, RecommendationKind.ENDORSE, POLICY, checklist=ticks,
                    competencies=competencies)
     # then the ticks are recorded tidied and in a stable order (overall first, then by section and area)
     [submitted] = [e for e in case.collect_events() if isinstance(e, ev.RecommendationSubmitted)]
@@ -74,7 +74,7 @@ def test_a_reviewer_ticks_areas_per_section_with_notes(competencies: Competencie
         {"area": "ds_observation_listening", "met": False, "section": "work", "note": None},
         {"area": "tf_infant_development", "met": True, "section": "work", "note": None},
     ]
-    recommendation = case.assignments[MENTOR.email].recommendation
+    recommendation = case.assignments[subject(MENTOR)].recommendation
     assert recommendation is not None
     assert [(t.area, t.section, t.met) for t in recommendation.checklist][:2] == [
         ("systems_expertise", None, True), ("tf_infant_development", "training", True)]
@@ -89,11 +89,11 @@ def test_a_bad_tick_refuses_the_whole_recommendation(competencies: Competencies,
                                                      why: str) -> None:
     case, reviewer = reviewing()
     with pytest.raises(InvalidChecklist, match=why) as refused:
-        case.recommend(MENTOR.email, reviewer, RecommendationKind.ENDORSE, POLICY, checklist=[tick],
+        case.recommend(subject(MENTOR), reviewer, RecommendationKind.ENDORSE, POLICY, checklist=[tick],
                        competencies=competencies)
     assert refused.value.code == "INVALID_CHECKLIST"
     assert case.collect_events() == []
-    assert case.assignments[MENTOR.email].recommendation is None
+    assert case.assignments[subject(MENTOR)].recommendation is None
 
 
 def test_an_area_is_ticked_once_per_section_and_nothing_without_the_competency_data(
@@ -102,10 +102,10 @@ def test_an_area_is_ticked_once_per_section_and_nothing_without_the_competency_d
     case, reviewer = reviewing()
     twice = [ChecklistItem("reflection", True, "rsc"), ChecklistItem("reflection", False, "rsc")]
     with pytest.raises(InvalidChecklist, match="ticked twice in rsc"):
-        case.recommend(MENTOR.email, reviewer, RecommendationKind.ENDORSE, POLICY, checklist=twice,
+        case.recommend(subject(MENTOR), reviewer, RecommendationKind.ENDORSE, POLICY, checklist=twice,
                        competencies=competencies)
     with pytest.raises(InvalidChecklist, match="unknown competency area"):
-        case.recommend(MENTOR.email, reviewer, RecommendationKind.ENDORSE, POLICY, checklist=twice[:1])
+        case.recommend(subject(MENTOR), reviewer, RecommendationKind.ENDORSE, POLICY, checklist=twice[:1])
 
 
 def test_recommendations_stored_before_the_checklist_read_with_an_empty_one() -> None:

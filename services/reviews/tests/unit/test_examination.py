@@ -48,7 +48,7 @@ from reviews.domain.examination.aggregate import Examination, ExamStatus, examin
 from reviews.domain.examination.attempt import ScoringStatus, new_candidate_number
 from reviews.domain.examination.rules import ExaminationRules, Sitting, add_months
 
-from .personal_data import FINGERPRINT
+from .personal_data import FINGERPRINT, on_roster, subject
 
 COORDINATOR = Actor(uuid4(), "Cora Coordinator")
 OTHER_COORDINATOR = Actor(uuid4(), "Otto Coordinator")
@@ -64,7 +64,7 @@ def scorer(email: str, **changes: Any) -> Reviewer:
         "employer": f"{email.partition('@')[0]} clinic",
         **changes,
     }
-    return Reviewer(email, **data)
+    return on_roster(Reviewer(email, **data))
 
 
 ONE, TWO, THREE = scorer("one@scorers.example"), scorer("two@scorers.example"), scorer("three@scorers.example")
@@ -126,7 +126,8 @@ def scoring(exam: Examination, *scorers: Reviewer, vignettes: int = 2) -> list[A
 def score(exam: Examination, assignment: Any, *verdicts: bool) -> Any:
     who = Actor(uuid4(), assignment.scorer_name)
     return exam.submit_score(
-        who, assignment.id, assignment.scorer_email, verdicts, comments="Clear reasoning", today=ON_THE_DAY, rules=RULES
+        who, assignment.id, assignment.scorer_subject, verdicts, comments="Clear reasoning", today=ON_THE_DAY,
+        rules=RULES,
     )
 
 
@@ -358,7 +359,7 @@ def test_each_scorer_scores_every_response_once_and_only_their_own() -> None:
         score(exam, first, True, True)
     with pytest.raises(ScoringAssignmentNotFound):  # someone else's assignment does not exist for them
         exam.submit_score(
-            EXAMINEE, first.id, second.scorer_email, [True] * 3, comments=None, today=ON_THE_DAY, rules=RULES
+            EXAMINEE, first.id, second.scorer_subject, [True] * 3, comments=None, today=ON_THE_DAY, rules=RULES
         )
     score(exam, first, True, False, True)
     version = exam.version
@@ -431,7 +432,7 @@ def test_a_third_scorer_still_working_is_released_when_the_coordinator_decides()
 def test_a_withdrawn_scorer_is_replaced_and_sees_their_assignment_no_more() -> None:
     exam = registered()
     first, _ = scoring(exam)
-    exam.withdraw_scorer(COORDINATOR, "ONE@scorers.example", reason="Unavailable")
+    exam.withdraw_scorer(COORDINATOR, subject(ONE), reason="Unavailable")
     with pytest.raises(ScoringAssignmentNotFound):
         score(exam, first, True, True)
     exam.assign_scorer(COORDINATOR, THREE, today=ON_THE_DAY, **SCORING)
@@ -484,7 +485,7 @@ def scoring_on(exam: Examination, day: date) -> list[Any]:
 
 def score_on(exam: Examination, assignment: Any, day: date, *verdicts: bool) -> Any:
     return exam.submit_score(
-        Actor(uuid4(), "S"), assignment.id, assignment.scorer_email, verdicts, comments=None, today=day, rules=RULES
+        Actor(uuid4(), "S"), assignment.id, assignment.scorer_subject, verdicts, comments=None, today=day, rules=RULES
     )
 
 

@@ -20,6 +20,7 @@ from reviews.domain.errors import (
     ExaminationNotFound,
     PartAlreadyRecorded,
     ScoreAlreadySubmitted,
+    ScorerNotEligible,
     ScorerNotFound,
 )
 from reviews.domain.examination.aggregate import Examination, ExamStatus, examination_id_for
@@ -273,3 +274,30 @@ def test_a_case_approved_before_examinations_existed_keeps_the_plain_override(
     )
     assert reviews.get_case(case.id, itmhca.slug).status is Status.EXAM_PASSED
     assert examination_id_for(case.id) not in reviews.repository
+
+
+def test_a_scorer_erased_by_address_keeps_their_assignment_and_may_still_score_but_is_named_nowhere(
+    reviews: Reviews, mentor: ReviewCase, itmhca: Tenant
+) -> None:
+    # given the vignettes with two scorers
+    exam = sat(reviews, mentor, itmhca)
+    one = assignment_of(exam, ONE)
+    subject = reviews.address_subject(itmhca.slug, ONE)
+    assert (one.scorer_subject, one.scorer_name) == (subject, "ITMHCA Volunteer Exam Scorer (One)")
+    # when the subject an erasure of the first scorer's address names is erased
+    reviews.save(*reviews.erase(erasure_id=uuid4(), tenant=itmhca.slug, subject=subject, endorsement_ids=[],
+                                today=AFTER.date(), now=AFTER))
+    # then the examination still loads with that assignment, under the same subject, without address or name
+    exam = reviews.get_examination(exam.id, itmhca.slug)
+    assert exam.current is not None
+    erased = exam.current.assignments[one.id]
+    assert (erased.scorer_subject, erased.scorer_email, erased.scorer_name) == (subject, None, None)
+    assert all("scorer" not in entry.details or entry.details["scorer"] == TWO
+               for entry in reviews.examination_file(exam.id, itmhca.slug).history)
+    # and the scorer, found by the subject of their token's address, still scores
+    view = reviews.submit_score(exam.id, one.id, tenant=itmhca, by=Actor(uuid4(), None), scorer_email=ONE,
+                                verdicts=[True, True], now=AFTER)
+    assert view.assignment.verdicts == (True, True)
+    # but is not assigned anew while still on the roster
+    with pytest.raises(ScorerNotEligible, match="erased"):
+        reviews.assign_scorer(exam.id, tenant=itmhca, by=COORDINATOR, scorer_email=ONE, now=AFTER)

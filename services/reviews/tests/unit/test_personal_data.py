@@ -1,12 +1,14 @@
 """Personal data in the event store (docs/erasure.md): sealed under its subject, readable until the subject is
 erased, and events stored before sealing still load. Conflicts of interest are found by fingerprint, before and
-after erasure. `PersonErased`'s use case surrenders the holder's endorsement and records the erasure once.
+after erasure. `PersonErased`'s use case surrenders the holder's endorsement and records the erasure once. A
+reviewer is sealed under the subject of their address, which an erasure request naming that address reaches.
 
 The store here is in memory with `MemoryKeys`; tests/integration/test_erasure.py runs the same on the engines.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Iterator
 from dataclasses import replace
@@ -19,7 +21,7 @@ import pytest
 from eventsourcing.persistence import StoredEvent
 from reviews.application import Reviews, Submission
 from reviews.bootstrap import open_reviews
-from reviews.config import ReviewsSettings, Tenant
+from reviews.config import MissingRaterIndexKey, ReviewsSettings, Tenant
 from reviews.domain import (
     Actor,
     EndorsementStatus,
@@ -29,9 +31,10 @@ from reviews.domain import (
     endorsement_id_for,
 )
 from reviews.domain.erasure import Erasure
-from reviews.domain.errors import ReviewerConflicted
+from reviews.domain.errors import ReviewerConflicted, ReviewerNotEligible
 from reviews.translation import Translator
 from servicekit.settings import MissingMasterKey
+from servicekit.subjects import DEVELOPMENT_RATER_INDEX_KEY, rater_subject
 
 from .personal_data import FINGERPRINT, MemoryKeys
 
@@ -39,6 +42,9 @@ COORDINATOR = Actor(uuid4(), "Cora Coordinator")
 MENTOR = "reviewer.mentor@itmhca.example"
 SPECIALIST = "reviewer.specialist@itmhca.example"
 MENTORS_EMPLOYER = "Example Infant Mental Health Clinic"
+MENTORS_NAME = "ITMHCA Volunteer Reviewer (Mentor)"
+MENTORS_SUBJECT = rater_subject("itmhca", MENTOR, DEVELOPMENT_RATER_INDEX_KEY)
+"""What the gateway files for an erasure request giving the mentor's address (the development RATER_INDEX_KEY)."""
 NOW = datetime(2025, 3, 3, 18, tzinfo=UTC)
 
 
@@ -87,11 +93,13 @@ def test_stored_events_hold_the_applicant_and_the_comments_sealed(reviews: Revie
     # address (a related person): only tokens and fingerprints
     stored = "\n".join(states(reviews, case)).casefold()
     assert "quixmarker" not in stored and "quixrater" not in stored and SPECIALIST not in stored
+    assert MENTOR not in stored and MENTORS_NAME.casefold() not in stored  # the reviewer's address and name neither
     assert '"sealed":"pd1.' in stored.replace(" ", "")
     # and the case reads them back while the applicant is not erased
     loaded = reviews.get_case(case.id, "itmhca")
     [assignment] = loaded.assignments.values()
     assert (loaded.applicant.name, loaded.applicant.email) == ("Zelda Quixmarker", "zq-quixmarker@example.org")
+    assert (assignment.subject, assignment.email, assignment.name) == (MENTORS_SUBJECT, MENTOR, MENTORS_NAME)
     assert assignment.recommendation is not None
     assert assignment.recommendation.comments_for_applicant == "Quixmarker comment"
     assert (loaded.decision_reasons, loaded.recommendations) == (["Quixmarker reason"], ["Quixmarker training"])
@@ -118,8 +126,9 @@ def test_conflicts_are_found_by_fingerprint_before_and_after_the_applicant_is_er
 
 def as_stored_before_sealing(stored: StoredEvent, event: Any) -> StoredEvent:
     """The record as the service wrote it before sealing: plain applicant and actor, plain comments and reasons,
-    and the employer and related people's addresses (ReviewCase.Opened version 3, RecommendationSubmitted
-    version 2, Deferred version 1)."""
+    the employer and related people's addresses, and the reviewer's plain address and name (ReviewCase.Opened
+    version 3, ReviewerAssigned version 1, AssignmentAnswered version 2, RecommendationSubmitted version 2,
+    Deferred version 1)."""
     state = json.loads(stored.state)
 
     def uuid(value: Any) -> dict[str, str]:
@@ -140,6 +149,12 @@ def as_stored_before_sealing(stored: StoredEvent, event: Any) -> StoredEvent:
     if stored.topic.endswith("RecommendationSubmitted"):
         del state["comments"]
         state.update(comments_for_applicant="Plain comment", private_notes="Plain note", class_version=2)
+    if stored.topic.endswith("ReviewerAssigned"):
+        del state["reviewer"]
+        state.update(reviewer_email=MENTOR, reviewer_name="Plain Mentor", class_version=1)
+    if stored.topic.endswith(("RecommendationSubmitted", "AssignmentAnswered")):
+        del state["reviewer"]
+        state.update(reviewer_email=MENTOR, class_version=2)
     return replace(stored, state=json.dumps(state).encode())
 
 
@@ -169,6 +184,9 @@ def test_events_stored_before_sealing_still_load_with_their_plain_values(
         "Plain comment", "Plain note")
     assert (loaded.decision_reasons, loaded.recommendations) == (["Plain reason"], [])
     assert old_store.case_file(case.id, "itmhca").history[1].by_name == "Cora Coordinator"
+    # and the reviewer's plain address comes back under the subject of that address, as new events seal it
+    assert (assignment.subject, assignment.email, assignment.name) == (MENTORS_SUBJECT, MENTOR, "Plain Mentor")
+    assert assignment.status.value == "accepted"
     # and its plain relations are compared as fingerprints: the specialist it named is conflicted
     assert not loaded.relations.fingerprinted
     assert conflict_of(itmhca.reviewers[SPECIALIST], loaded.relations, FINGERPRINT) is not None
@@ -221,3 +239,40 @@ def test_the_service_does_not_start_without_its_master_key_outside_development()
                                gateway_public_key="unused")  # ENVIRONMENT production, no PERSONAL_DATA_MASTER_KEY
     with pytest.raises(MissingMasterKey):
         open_reviews(settings)  # before touching the database
+
+
+def test_a_reviewers_address_subject_erased_hides_them_and_the_case_still_replays(
+    reviews: Reviews, keys: MemoryKeys, submission: Submission, itmhca: Tenant
+) -> None:
+    # given a case reviewed by the mentor
+    case = reviewed(reviews, submission, itmhca)
+    # when the subject an erasure of the mentor's address names is erased
+    effects = reviews.erase(erasure_id=uuid4(), tenant="itmhca", subject=MENTORS_SUBJECT, endorsement_ids=[],
+                            today=NOW.date(), now=NOW)
+    reviews.save(*effects)
+    # then the case still loads, with the assignment and its recommendation, but no address or name
+    loaded = reviews.get_case(case.id, "itmhca")
+    [assignment] = loaded.assignments.values()
+    assert (assignment.subject, assignment.email, assignment.name) == (MENTORS_SUBJECT, None, None)
+    assert assignment.recommendation is not None and assignment.recommendation.kind is RecommendationKind.ENDORSE
+    assert loaded.status.value == "recommended"
+    assert all("reviewer" not in entry.details for entry in reviews.case_file(case.id, "itmhca").history)
+    # and nothing naming them is published again, and they cannot be assigned anew while on the roster
+    translate = Translator(reviews)
+    assigned = [e for e in map(reviews.mapper.to_domain_event, reviews.recorder.select_events(case.id))
+                if type(e).__name__ == "ReviewerAssigned"]
+    assert [translate(e) for e in assigned] == [None]
+    with pytest.raises(ReviewerNotEligible, match="erased"):
+        reviews.assign_reviewer(case.id, tenant=itmhca, by=COORDINATOR, reviewer_email=MENTOR, now=NOW)
+
+
+def test_the_service_does_not_start_without_the_rater_index_key_outside_development() -> None:
+    settings = ReviewsSettings(database_url="postgresql://nowhere.invalid/reviews", kafka_bootstrap_servers="x:9092",
+                               gateway_public_key="unused", personal_data_master_key=_b64(bytes(32)),
+                               fingerprint_key=_b64(bytes(32)), reviewer_subject_key=_b64(bytes(32)))
+    with pytest.raises(MissingRaterIndexKey):
+        open_reviews(settings)  # before touching the database
+
+
+def _b64(key: bytes) -> str:
+    return base64.b64encode(key).decode()

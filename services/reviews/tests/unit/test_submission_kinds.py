@@ -27,7 +27,7 @@ from reviews.domain import (
 from reviews.domain.errors import CaseKindConflict, EndorsementNotLapsed, InvalidRecommendation, RenewalNotOpen
 from reviews.translation import Translator
 
-from .personal_data import FINGERPRINT
+from .personal_data import FINGERPRINT, on_roster, subject
 
 PHOENIX = ZoneInfo("America/Phoenix")
 COORDINATOR = Actor(account_id=uuid4(), name="Cora Coordinator")
@@ -194,13 +194,13 @@ def test_a_reviewer_may_endorse_a_reinstatement_in_an_exam_category_but_not_as_e
     case = ReviewCase.open(tenant="itmhca", application_id=uuid4(), submission_number=1, applicant=HOLDER,
                            fingerprint=FINGERPRINT, category="IMHM-C", category_name="IMHM-C", rule_set_version="v1",
                            received_at=datetime.now(UTC), kind=CaseKind.REINSTATEMENT, endorsement_id=uuid4())
-    mentor = itmhca.reviewers["reviewer.mentor@itmhca.example"]
+    mentor = on_roster(itmhca.reviewers["reviewer.mentor@itmhca.example"])
     case.pass_completeness(COORDINATOR, itmhca.policy)
     case.assign_reviewer(mentor, COORDINATOR, itmhca.policy, FINGERPRINT)
-    case.answer_assignment(mentor.email, COORDINATOR, accept=True)
+    case.answer_assignment(subject(mentor), COORDINATOR, accept=True)
     # then the exam is not asked for again, and emerging is no reinstatement's outcome
     for refused in (RecommendationKind.APPROVE_FOR_EXAM, RecommendationKind.EMERGING):
         with pytest.raises(InvalidRecommendation):
-            case.recommend(mentor.email, COORDINATOR, refused, itmhca.policy)
-    case.recommend(mentor.email, COORDINATOR, RecommendationKind.ENDORSE, itmhca.policy)
+            case.recommend(subject(mentor), COORDINATOR, refused, itmhca.policy)
+    case.recommend(subject(mentor), COORDINATOR, RecommendationKind.ENDORSE, itmhca.policy)
     assert case.status is Status.RECOMMENDED

@@ -15,7 +15,7 @@ from reviews.domain import Actor, Applicant, CategoryRules, ReviewCase, Reviewer
 from reviews.domain.case_kinds import CaseKind
 from reviews.translation import Translator
 
-from .personal_data import FINGERPRINT
+from .personal_data import FINGERPRINT, on_roster, subject
 
 COORDINATOR = Actor(uuid4(), "Cora Coordinator")
 APPLICANT = Applicant(uuid4(), "Ana Applicant", "ana@example.org")
@@ -24,8 +24,8 @@ TWO_PARALLEL = ReviewPolicy(
     sequential=False,
     categories={"IFS": CategoryRules(rank=2), "IMHM-C": CategoryRules(rank=4)},
 )
-MIA = Reviewer("mia@example.org", "Mia Mentor", "IMHM-C")
-SAM = Reviewer("sam@example.org", "Sam Specialist", "IMHM-C")
+MIA = on_roster(Reviewer("mia@example.org", "Mia Mentor", "IMHM-C"))
+SAM = on_roster(Reviewer("sam@example.org", "Sam Specialist", "IMHM-C"))
 
 
 def in_review(kind: CaseKind = CaseKind.INITIAL) -> ReviewCase:
@@ -68,9 +68,9 @@ def test_a_decline_and_a_coordinators_withdrawal_each_release_their_reviewer(rev
     # given a case in review with two reviewers
     case = in_review()
     # when Mia declines, Sam accepts and the coordinator then withdraws Sam
-    case.answer_assignment(MIA.email, Actor(uuid4(), MIA.name), accept=False, reason="Travelling")
-    case.answer_assignment(SAM.email, Actor(uuid4(), SAM.name), accept=True)
-    case.withdraw_reviewer(SAM.email, COORDINATOR, "Not responding")
+    case.answer_assignment(subject(MIA), Actor(uuid4(), MIA.name), accept=False, reason="Travelling")
+    case.answer_assignment(subject(SAM), Actor(uuid4(), SAM.name), accept=True)
+    case.withdraw_reviewer(subject(SAM), COORDINATOR, "Not responding")
     events = published(reviews, case)
     # then the acceptance stays private, and each ended assignment is one release with its reason
     assert [type(e).__name__ for e in events] == [
@@ -99,7 +99,7 @@ def test_a_decline_and_a_coordinators_withdrawal_each_release_their_reviewer(rev
 def test_the_applicants_withdrawal_releases_every_live_reviewer_once(reviews: Reviews) -> None:
     # given a case in review: Mia accepted, Sam still invited
     case = in_review()
-    case.answer_assignment(MIA.email, Actor(uuid4(), MIA.name), accept=True)
+    case.answer_assignment(subject(MIA), Actor(uuid4(), MIA.name), accept=True)
     # when the applicant withdraws the application
     assert case.close_as_withdrawn(Actor(APPLICANT.account_id, APPLICANT.name), 1, "Moving")
     events = published(reviews, case)
@@ -117,8 +117,8 @@ def test_the_applicants_withdrawal_releases_every_live_reviewer_once(reviews: Re
 
 def test_a_withdrawal_without_live_reviewers_publishes_nothing(reviews: Reviews) -> None:
     case = in_review()
-    case.answer_assignment(MIA.email, Actor(uuid4(), MIA.name), accept=False)
-    case.withdraw_reviewer(SAM.email, COORDINATOR)
+    case.answer_assignment(subject(MIA), Actor(uuid4(), MIA.name), accept=False)
+    case.withdraw_reviewer(subject(SAM), COORDINATOR)
     case.close_as_withdrawn(Actor(APPLICANT.account_id, APPLICANT.name), 1, "Moving")
     reviews.save(case)
     translate = Translator(reviews)
@@ -133,7 +133,7 @@ def test_an_approved_reinstatement_releases_its_reviewers_and_decisions_under_th
     # given a reinstatement case in review with two reviewers who accepted
     reinstatement = in_review(CaseKind.REINSTATEMENT)
     for reviewer in (MIA, SAM):
-        reinstatement.answer_assignment(reviewer.email, Actor(uuid4(), reviewer.name), accept=True)
+        reinstatement.answer_assignment(subject(reviewer), Actor(uuid4(), reviewer.name), accept=True)
     # when the coordinator approves it (no application decision is published for it)
     assert reinstatement.endorsement_id is not None
     reinstatement.confirm_reinstatement(

@@ -1,5 +1,6 @@
 """Whose key seals each value of the reviews v2 twins: every sealed field of the contract has a subject, the
-applicant's for their name and what staff wrote to them, the reviewer's (by address) for the reviewer's."""
+applicant's for their name and what staff wrote to them, the reviewer's (by address: the subject an erasure request
+naming that address reaches) for the reviewer's."""
 
 from __future__ import annotations
 
@@ -14,16 +15,17 @@ from endorsement_contracts.events.common import SEALED
 from pydantic import BaseModel
 from reviews.application import Reviews
 from reviews.config import PseudonymKeys
+from reviews.reviewer_subjects import legacy_reviewer_subject
 from reviews.twin_subjects import (
     APPLICANT_TEXT_FIELDS,
     HOLDER_TEXT_FIELDS,
     REVIEWER_FIELDS,
     ReviewsSubjects,
     UnknownSealedField,
-    reviewer_subject,
 )
+from servicekit.subjects import DEVELOPMENT_RATER_INDEX_KEY, rater_subject
 
-KEY = PseudonymKeys.derived_from(b"reviews unit tests master key...").reviewer_subjects
+LEGACY_KEY = PseudonymKeys.derived_from(b"reviews unit tests master key...").reviewer_subjects
 NO_APP = cast(Reviews, None)  # only a revocation's holder is looked up (the integration tests cover it)
 
 
@@ -56,21 +58,29 @@ def test_the_applicant_seals_their_own_values_and_what_staff_wrote_to_them() -> 
     event = InformationRequested(**facts(), submission_number=1, applicant=Person(account_id=account, name="Ana",
                                  email="ana@example.org"), stage="review", items=["RSC log"], message="Thanks",
                                  requested_by=uuid4(), requested_by_role="coordinator")
-    policy = ReviewsSubjects(NO_APP, KEY)
+    policy = ReviewsSubjects(NO_APP)
     for path in (("applicant", "name"), ("applicant", "email"), ("items", 0), ("message",)):
         assert policy(event, path) == f"account:{account}"
 
 
-def test_a_reviewer_seals_their_values_under_their_address_whatever_its_case() -> None:
-    policy = ReviewsSubjects(NO_APP, KEY)
+def test_a_reviewer_seals_their_values_under_the_subject_an_erasure_of_their_address_names(reviews: Reviews) -> None:
+    policy = ReviewsSubjects(reviews)
     assigned = ReviewerAssigned(**facts(), reviewer_email="Mia.Mentor@itmhca.example", reviewer_name="Mia Mentor",
                                 slot=1, assigned_by=uuid4())
     subject = policy(assigned, ("reviewer_email",))
-    assert subject == policy(assigned, ("reviewer_name",)) == reviewer_subject("itmhca", " mia.mentor@ITMHCA.example",
-                                                                                KEY)
-    assert subject.startswith("reviewer:itmhca:") and "mia" not in subject.lower()
-    assert reviewer_subject("other", "mia.mentor@itmhca.example", KEY) != subject  # one subject per association
-    assert reviewer_subject("itmhca", "mia.mentor@itmhca.example", b"x" * 32) != subject
+    # the gateway's subject for an erasure request giving that address (servicekit.subjects, RATER_INDEX_KEY)
+    expected = rater_subject("itmhca", " mia.mentor@ITMHCA.example", DEVELOPMENT_RATER_INDEX_KEY)
+    assert subject == policy(assigned, ("reviewer_name",)) == expected
+    assert subject.startswith("rater:itmhca:") and "mia" not in subject.lower()
+    assert reviews.address_subject("other", "mia.mentor@itmhca.example") != subject  # one subject per association
+
+
+def test_the_reviewer_subject_of_before_is_another_keyed_pseudonym_of_the_address() -> None:
+    legacy = legacy_reviewer_subject("itmhca", " Mia.Mentor@ITMHCA.example", LEGACY_KEY)
+    assert legacy == legacy_reviewer_subject("itmhca", "mia.mentor@itmhca.example", LEGACY_KEY)
+    assert legacy.startswith("reviewer:itmhca:") and "mia" not in legacy.lower()
+    assert legacy_reviewer_subject("other", "mia.mentor@itmhca.example", LEGACY_KEY) != legacy
+    assert legacy_reviewer_subject("itmhca", "mia.mentor@itmhca.example", b"x" * 32) != legacy
 
 
 def test_a_field_without_a_known_subject_stops_the_relay_rather_than_seal_under_a_guess() -> None:
@@ -78,4 +88,4 @@ def test_a_field_without_a_known_subject_stops_the_relay_rather_than_seal_under_
                           email="ana@example.org"), category_name="Infant Family Specialist",
                           rule_set_version="itmhca-IFS-2025", received_at=datetime.now(UTC))
     with pytest.raises(UnknownSealedField):
-        ReviewsSubjects(NO_APP, KEY)(opened, ("cycle",))
+        ReviewsSubjects(NO_APP)(opened, ("cycle",))

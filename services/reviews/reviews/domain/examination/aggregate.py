@@ -43,7 +43,7 @@ from ..errors import (
     WithdrawalTooLate,
 )
 from ..personal import Fingerprint
-from ..reviewers import Relations, normalised_email
+from ..reviewers import Relations
 from ..values import MAX_MESSAGE_LENGTH, Actor, Applicant, Described, cleaned_message, text_about
 from . import events as ev
 from .attempt import (
@@ -190,11 +190,11 @@ class Examination(BlindScoring, Aggregate):
             if today <= self.register_by(s, rules) and (eligible_on is None or s.on >= eligible_on)
         ]
 
-    def scoring_assignment(self, assignment_id: UUID, scorer_email: str) -> tuple[Attempt, ScoringAssignment]:
-        """A scorer's own assignment; to anyone else (or once withdrawn) it does not exist."""
+    def scoring_assignment(self, assignment_id: UUID, scorer: str) -> tuple[Attempt, ScoringAssignment]:
+        """A scorer's (by subject) own assignment; to anyone else (or once withdrawn) it does not exist."""
         for attempt in [*self.attempts, *([self.current] if self.current else [])]:
             found = attempt.assignments.get(assignment_id)
-            if found is not None and found.scorer_email == normalised_email(scorer_email):
+            if found is not None and found.scorer_subject == scorer:
                 if found.status is ScoringStatus.WITHDRAWN:
                     break
                 return attempt, found

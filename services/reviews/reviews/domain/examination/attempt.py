@@ -12,6 +12,7 @@ from enum import StrEnum
 from uuid import UUID
 
 from ..errors import InvalidResponsesReference
+from ..personal import RosterMember
 from ..values import Actor, Applicant
 
 MAX_VIGNETTES = 3
@@ -59,8 +60,8 @@ class ScoringStatus(StrEnum):
 @dataclass
 class ScoringAssignment:
     id: UUID
-    scorer_email: str
-    scorer_name: str
+    scorer: RosterMember
+    """Their address and name sealed under the keyed subject of the address (None once they are erased)."""
     slot: int
     assigned_at: datetime
     due_on: date
@@ -69,6 +70,18 @@ class ScoringAssignment:
     """Pass (True) or fail per vignette response, in the order of the responses."""
     comments: str | None = None
     scored_at: datetime | None = None
+
+    @property
+    def scorer_subject(self) -> str:
+        return self.scorer.subject
+
+    @property
+    def scorer_email(self) -> str | None:
+        return self.scorer.email
+
+    @property
+    def scorer_name(self) -> str | None:
+        return self.scorer.name
 
     @property
     def is_live(self) -> bool:

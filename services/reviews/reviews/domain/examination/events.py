@@ -10,7 +10,8 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from ..personal import CaseText
+from ..legacy import member_of
+from ..personal import CaseText, RosterMember
 from ..values import Actor, Described
 from .attempt import (
     Accommodations,
@@ -31,6 +32,16 @@ def _sealing(*names: str) -> Callable[[dict[str, Any]], None]:
             state[f"{name}_text"] = CaseText(None, state.pop(name))
 
     return upcast
+
+
+def _unsealed_scorer(state: dict[str, Any]) -> None:
+    """The upcaster of an event that held the scorer's plain address (`scorer_email`)."""
+    state["scorer"] = member_of(state, state.pop("scorer_email"))
+
+
+def _scorer(member: RosterMember) -> dict[str, str]:
+    """The audit trail's detail naming a scorer; nothing once they are erased."""
+    return {} if member.email is None else {"scorer": member.email}
 
 
 def _current(aggregate: Any) -> Attempt:
@@ -218,10 +229,10 @@ class ScoringOpened(Aggregate.Event):
 class ScorerAssigned(Aggregate.Event):
     """Carries what the scorer's queue shows (and nothing about the examinee)."""
 
+    class_version = 2
     attempt: int
     assignment_id: UUID
-    scorer_email: str
-    scorer_name: str
+    scorer: RosterMember
     slot: int
     due_on: date
     candidate_number: str
@@ -229,11 +240,15 @@ class ScorerAssigned(Aggregate.Event):
     vignettes: int
     by: Actor
 
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        """Version 1 held the scorer's address and name in plain text."""
+        state["scorer"] = member_of(state, state.pop("scorer_email"), state.pop("scorer_name"))
+
     def apply(self, aggregate: Any) -> None:
         _current(aggregate).assignments[self.assignment_id] = ScoringAssignment(
             id=self.assignment_id,
-            scorer_email=self.scorer_email,
-            scorer_name=self.scorer_name,
+            scorer=self.scorer,
             slot=self.slot,
             assigned_at=self.timestamp,
             due_on=self.due_on,
@@ -246,7 +261,7 @@ class ScorerAssigned(Aggregate.Event):
             self.by,
             {
                 "attempt": str(self.attempt),
-                "scorer": self.scorer_email,
+                **_scorer(self.scorer),
                 "slot": str(self.slot),
                 "due_on": self.due_on.isoformat(),
             },
@@ -254,13 +269,14 @@ class ScorerAssigned(Aggregate.Event):
 
 
 class ScorerWithdrawn(Aggregate.Event):
-    class_version = 2
+    class_version = 3
     attempt: int
     assignment_id: UUID
-    scorer_email: str
+    scorer: RosterMember
     reason_text: CaseText
     by: Actor
     upcast_v1_v2 = staticmethod(_sealing("reason"))
+    upcast_v2_v3 = staticmethod(_unsealed_scorer)
 
     @property
     def reason(self) -> str | None:
@@ -271,19 +287,20 @@ class ScorerWithdrawn(Aggregate.Event):
 
     def describe(self) -> Described:
         return Described(
-            "exam_scorer_withdrawn", "coordinator", self.by, {"attempt": str(self.attempt), "scorer": self.scorer_email}
+            "exam_scorer_withdrawn", "coordinator", self.by, {"attempt": str(self.attempt), **_scorer(self.scorer)}
         )
 
 
 class ScoreSubmitted(Aggregate.Event):
-    class_version = 2
+    class_version = 3
     attempt: int
     assignment_id: UUID
-    scorer_email: str
+    scorer: RosterMember
     verdicts: list[bool]
     comments_text: CaseText
     by: Actor
     upcast_v1_v2 = staticmethod(_sealing("comments"))
+    upcast_v2_v3 = staticmethod(_unsealed_scorer)
 
     @property
     def comments(self) -> str | None:
@@ -301,7 +318,7 @@ class ScoreSubmitted(Aggregate.Event):
             "exam_scored_by_scorer",
             "scorer",
             self.by,
-            {"attempt": str(self.attempt), "scorer": self.scorer_email, "verdicts": _verdicts(self.verdicts)},
+            {"attempt": str(self.attempt), **_scorer(self.scorer), "verdicts": _verdicts(self.verdicts)},
         )
 
 

@@ -1,5 +1,8 @@
 """Examination commands of part 2's blind scoring: two scorers per vignette response, reconciliation of their
-verdicts, and the tie broken by a third scorer or the coordinator. Mixed into Examination."""
+verdicts, and the tie broken by a third scorer or the coordinator. Mixed into Examination.
+
+A scorer is identified by the keyed subject of their address (`Reviewer.subject`, `RosterMember`), which the service
+computes: their assignments stay theirs once they are erased."""
 
 from __future__ import annotations
 
@@ -25,7 +28,7 @@ from ..errors import (
 )
 from ..personal import Fingerprint
 from ..policy import ReviewPolicy
-from ..reviewers import Relations, Reviewer, conflict_of, normalised_email
+from ..reviewers import Relations, Reviewer, conflict_of
 from ..values import Actor, Applicant, cleaned_message, text_about
 from . import events as ev
 from .attempt import (
@@ -56,7 +59,7 @@ class BlindScoring:
         current: Attempt | None
 
         def trigger_event(self, event_class: type[Any], **kwargs: Any) -> None: ...
-        def scoring_assignment(self, assignment_id: UUID, scorer_email: str) -> tuple[Attempt, ScoringAssignment]: ...
+        def scoring_assignment(self, assignment_id: UUID, scorer: str) -> tuple[Attempt, ScoringAssignment]: ...
         def _registered(self) -> Attempt: ...
         def _sat(self, part: int, today: date) -> Attempt: ...
         def _conclude_if_complete(self, today: date, rules: ExaminationRules, by: Actor) -> Concluded | None: ...
@@ -102,7 +105,8 @@ class BlindScoring:
             raise ScoringNotOpen("open the scoring of the vignettes with two scorers first")
         if attempt.part2_passed is not None:
             raise ScoringClosed("part 2 of this attempt is already reconciled")
-        if any(a.scorer_email == scorer.email and a.is_live for a in attempt.assignments.values()):
+        member = scorer.as_member()
+        if any(a.scorer_subject == member.subject and a.is_live for a in attempt.assignments.values()):
             raise ScorerAlreadyAssigned(f"{scorer.email} already scores this attempt")
         if attempt.escalated:
             if attempt.live_in(THIRD_SCORER) is not None:
@@ -117,19 +121,19 @@ class BlindScoring:
         self._check_scorer(scorer, policy, fingerprint)
         self._assign(attempt, scorer, slot, due, by)
 
-    def withdraw_scorer(self, by: Actor, scorer_email: str, reason: str | None = None) -> None:
+    def withdraw_scorer(self, by: Actor, scorer: str, reason: str | None = None) -> None:
+        """Withdraw the scorer (by subject) before they scored."""
         attempt = self._registered()
-        email = normalised_email(scorer_email)
-        mine = [a for a in attempt.assignments.values() if a.scorer_email == email and a.is_live]
+        mine = [a for a in attempt.assignments.values() if a.scorer_subject == scorer and a.is_live]
         if not mine:
-            raise ScoringAssignmentNotFound(f"{email} does not score this attempt")
+            raise ScoringAssignmentNotFound("that scorer does not score this attempt")
         if mine[0].status is ScoringStatus.SCORED:
-            raise ScoreAlreadySubmitted(f"{email} has already scored this attempt")
+            raise ScoreAlreadySubmitted("that scorer has already scored this attempt")
         self.trigger_event(
             ev.ScorerWithdrawn,
             attempt=attempt.number,
             assignment_id=mine[0].id,
-            scorer_email=email,
+            scorer=mine[0].scorer,
             reason_text=text_about(self.applicant, cleaned_message(reason)),
             by=by,
         )
@@ -138,7 +142,7 @@ class BlindScoring:
         self,
         by: Actor,
         assignment_id: UUID,
-        scorer_email: str,
+        scorer: str,
         verdicts: Sequence[bool],
         *,
         comments: str | None,
@@ -146,8 +150,8 @@ class BlindScoring:
         rules: ExaminationRules,
     ) -> Concluded | None:
         """A scorer's blind verdict per vignette. The second verdict reconciles the part or escalates it; a third
-        scorer's verdict breaks the tie."""
-        attempt, assignment = self.scoring_assignment(assignment_id, scorer_email)
+        scorer's verdict breaks the tie. The scorer is named by subject."""
+        attempt, assignment = self.scoring_assignment(assignment_id, scorer)
         if assignment.status is ScoringStatus.SCORED:
             raise ScoreAlreadySubmitted("this assignment is already scored")
         if assignment.status is ScoringStatus.CLOSED or attempt is not self.current:
@@ -158,7 +162,7 @@ class BlindScoring:
             ev.ScoreSubmitted,
             attempt=attempt.number,
             assignment_id=assignment.id,
-            scorer_email=assignment.scorer_email,
+            scorer=assignment.scorer,
             verdicts=list(verdicts),
             comments_text=text_about(self.applicant, cleaned_message(comments, "comment")),
             by=by,
@@ -217,8 +221,7 @@ class BlindScoring:
             ev.ScorerAssigned,
             attempt=attempt.number,
             assignment_id=uuid4(),
-            scorer_email=scorer.email,
-            scorer_name=scorer.name,
+            scorer=scorer.as_member(),
             slot=slot,
             due_on=due,
             candidate_number=attempt.candidate_number,
