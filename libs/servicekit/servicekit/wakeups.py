@@ -38,7 +38,7 @@ class LogWakeups:
         self.channel = channel
         self.server_settings = server_settings or {}
         self.listening = False
-        """True while a connection LISTENs (/healthz may show it; a False only costs latency)."""
+        """True while a connection LISTENs (a False only costs latency: waiters poll meanwhile)."""
         self._async_waiters: list[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = []
         self._thread_waiters: list[threading.Event] = []
 
@@ -59,13 +59,13 @@ class LogWakeups:
         Thread-safe: a coroutine's event is set in its own loop."""
         for event in self._thread_waiters:
             event.set()
+        try:
+            running: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
         for loop, waiter in self._async_waiters:
             if loop.is_closed():
                 continue
-            try:
-                running = asyncio.get_running_loop()
-            except RuntimeError:
-                running = None
             if running is loop:
                 waiter.set()
             else:

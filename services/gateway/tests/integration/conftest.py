@@ -19,12 +19,13 @@ import httpx
 import pytest
 import uvicorn
 from argon2 import PasswordHasher
-from endorsement_contracts import EVENTS_BY_TYPE
+from endorsement_contracts import EVENTS_BY_TYPE, partition_counts
 from endorsement_contracts.events import twin_of
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from gateway.bootstrap import build
 from gateway.config import GatewaySettings
+from kafka import KafkaConsumer, TopicPartition
 from servicekit.unseal import sealed_tokens
 
 REPO = Path(__file__).resolve().parents[4]
@@ -315,3 +316,21 @@ async def gateway(make_gateway: MakeGateway, upstreams: dict[str, FakeService]) 
 async def offline_gateway(make_gateway: MakeGateway, upstreams: dict[str, FakeService]) -> Gateway:
     """A gateway whose broker is away: it serves anyway, and the events (with their links) wait in the outbox."""
     return await make_gateway(kafka_bootstrap_servers=f"127.0.0.1:{free_port()}")
+
+
+def read(bootstrap: str, topic: str, match: Callable[[Any], bool], at_least: int, timeout: float = 60) -> list[Any]:
+    """The records of `topic` that `match`, from the beginning, once there are `at_least` of them."""
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False,
+                             consumer_timeout_ms=300)
+    try:
+        # every partition the contract gives the topic: a consumer that has no metadata yet knows none of them
+        consumer.assign([TopicPartition(topic, p) for p in range(partition_counts().get(topic, 1))])
+        consumer.seek_to_beginning()
+        deadline = time.monotonic() + timeout
+        found: list[Any] = []
+        while len(found) < at_least and time.monotonic() < deadline:
+            found.extend(r for r in consumer if match(r))
+        assert len(found) >= at_least, f"found {len(found)} records on {topic}, wanted {at_least}"
+        return sorted(found, key=lambda r: (r.partition, r.offset))
+    finally:
+        consumer.close()

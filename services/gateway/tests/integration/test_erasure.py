@@ -7,7 +7,6 @@ import asyncio
 import json
 import time
 import uuid
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -17,14 +16,13 @@ from devstack.engines import Engines
 from devstack.kafka import start_tansu
 from devstack.ports import PortRegistry
 from devstack.topics import ensure_topics
-from endorsement_contracts import DEAD_LETTER, ERASURES, encode, partition_counts
+from endorsement_contracts import DEAD_LETTER, ERASURES, encode
 from endorsement_contracts.events.erasures import ERASING_SERVICES, ErasureCompleted
 from gateway.adapters.publisher import KafkaPublisher
 from gateway.domain.subjects import development_rater_index_key, rater_subject
-from kafka import KafkaConsumer, TopicPartition
 from servicekit.shredding import SubjectErased, SubjectKeys
 
-from .conftest import APPLICANT_PASSWORD, COORDINATOR, SEED_PASSWORD, Clock, Gateway, MakeGateway
+from .conftest import APPLICANT_PASSWORD, COORDINATOR, SEED_PASSWORD, Clock, Gateway, MakeGateway, read
 
 RATER = "Rita.Rater@Example.org"
 REASON = "asked in writing, ticket 4711"
@@ -228,24 +226,6 @@ async def test_a_held_erasure_waits_for_every_hold_and_runs_when_the_last_is_lif
     assert (twice.status_code, code(twice)) == (409, "HOLD_ALREADY_LIFTED")
     unknown = await gateway.client.post(f"/admin/holds/{uuid.uuid4()}/lift", json={"reason": "x"}, headers=staff)
     assert (unknown.status_code, code(unknown)) == (404, "HOLD_NOT_FOUND")
-
-
-def read(bootstrap: str, topic: str, match: Callable[[Any], bool], at_least: int, timeout: float = 60) -> list[Any]:
-    """The records of `topic` that `match`, from the beginning, once there are `at_least` of them."""
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False,
-                             consumer_timeout_ms=300)
-    try:
-        # every partition the contract gives the topic: a consumer that has no metadata yet knows none of them
-        consumer.assign([TopicPartition(topic, p) for p in range(partition_counts().get(topic, 1))])
-        consumer.seek_to_beginning()
-        deadline = time.monotonic() + timeout
-        found: list[Any] = []
-        while len(found) < at_least and time.monotonic() < deadline:
-            found.extend(r for r in consumer if match(r))
-        assert len(found) >= at_least, f"found {len(found)} records on {topic}, wanted {at_least}"
-        return sorted(found, key=lambda r: (r.partition, r.offset))
-    finally:
-        consumer.close()
 
 
 def erasure_records(bootstrap: str, erasure_id: str, at_least: int) -> list[Any]:

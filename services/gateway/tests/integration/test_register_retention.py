@@ -15,7 +15,7 @@ from endorsement_contracts import ERASURES, KafkaRecord, encode
 from endorsement_contracts.events.erasures import ErasureDue
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 
-from .conftest import COORDINATOR, SEED_PASSWORD, Gateway
+from .conftest import COORDINATOR, SEED_PASSWORD, Gateway, read
 
 WAIT_SECONDS = 60.0
 REASON = "retention: register entry ended over 10 years ago"
@@ -55,18 +55,8 @@ def handled(bootstrap: str, group: str, placed: list[Placed]) -> None:
 def person_erased_records(bootstrap: str, subject: str) -> int:
     """How many `PersonErased` the gateway published for `subject` (waits for the first: the relay is woken by the
     write, but publishes after the transaction)."""
-    deadline = time.monotonic() + WAIT_SECONDS
-    while True:
-        consumer = KafkaConsumer(ERASURES.name, bootstrap_servers=bootstrap, auto_offset_reset="earliest",
-                                 enable_auto_commit=False, consumer_timeout_ms=2000)
-        try:
-            found = [r for r in consumer if r.key == subject.encode()
-                     and dict(r.headers).get("ce_type") == b"PersonErased.v1"]
-        finally:
-            consumer.close()
-        if found or time.monotonic() > deadline:
-            return len(found)
-        time.sleep(0.2)
+    return len(read(bootstrap, ERASURES.name, lambda rec: rec.key == subject.encode()
+                    and dict(rec.headers).get("ce_type") == b"PersonErased.v1", 1, timeout=WAIT_SECONDS))
 
 
 async def delivered(gateway: Gateway, bootstrap: str, records: list[KafkaRecord]) -> None:
