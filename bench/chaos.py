@@ -42,6 +42,11 @@ def main() -> int:
     parser.add_argument("--converge-within", type=float, default=30.0, help="seconds (the issue's bar: 30)")
     parser.add_argument("--spare-broker", dest="kill_broker", action="store_false",
                         help="do not kill the broker (by default it is killed too: a memory broker loses every topic)")
+    parser.add_argument("--prepare-workers", type=int, default=8,
+                        help="clients preparing the applications before the rounds (not timed)")
+    parser.add_argument("--victims", nargs="+", metavar="NAME",
+                        help="only these victims, in this order (default: every service, the gateway, postgres and "
+                             "the broker, tansu)")
     parser.add_argument("--teardown", action="store_true", help="measure stopping with an engine dead instead")
     parser.add_argument("--dead", choices=("postgres", "broker"), default="postgres")
     args = parser.parse_args()
@@ -56,11 +61,15 @@ def main() -> int:
             with httpx.Client(base_url=stack.gateway_url, timeout=60) as client, \
                     retrying_client(stack.gateway_url, deadline_seconds=180) as retrying:
                 coordinator = login(client, COORDINATOR, stack.secrets.seed_password)
-                targets = [v for v in victims(args.kill_broker) if v in stack.supervisor.names()]
+                targets = [v for v in (args.victims or victims(args.kill_broker)) if v in stack.supervisor.names()]
+                unknown = set(args.victims or ()) - set(stack.supervisor.names())
+                if unknown:
+                    parser.error(f"no such process: {', '.join(sorted(unknown))} (processes: "
+                                 f"{', '.join(stack.supervisor.names())})")
                 per_round = max(1, args.applications // (len(targets) + 1))
                 started = time.monotonic()
                 prepared = prepare_all(retrying, coordinator, stack.engines.mail_dir,
-                                       per_round * (len(targets) + 1), workers=8)
+                                       per_round * (len(targets) + 1), workers=args.prepare_workers)
                 print(f"prepared {len(prepared)} applications in {time.monotonic() - started:.1f} s (not timed); "
                       f"{per_round} in flight per round")
                 rounds = []
@@ -69,7 +78,7 @@ def main() -> int:
                     round_ = run_round(stack, retrying, coordinator, victim, batch, workers=args.clients,
                                        converge_within=max(args.converge_within, 600))
                     rounds.append(round_)
-                    print(f"  {round_.victim:<14} back after {round_.back_after:5.1f} s, converged "
+                    print(f"  {round_.victim:<14} back (ready) {round_.back_after:5.1f} s after the kill, converged "
                           f"{round_.converged_after:5.1f} s later (baseline, nothing killed: "
                           f"{rounds[0].converged_after:.1f} s)", flush=True)
                 result = tally(stack, client, coordinator, rounds)

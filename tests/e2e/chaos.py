@@ -35,7 +35,8 @@ class Round:
     endorsements: dict[str, str] = field(default_factory=dict)
     """Application id -> the endorsement its approval granted."""
     back_after: float = 0.0
-    """Seconds from the kill until the supervisor reported the victim ready again."""
+    """Seconds from the kill until the restarted victim first passed its readiness check (the supervisor's own
+    record of it, whenever the round looked)."""
     converged_after: float = 0.0
     """Seconds from the victim being back until every application of the round had converged."""
 
@@ -75,8 +76,10 @@ def run_round(stack: Stack, client: httpx.Client, coordinator: dict[str, str], v
     if victim is not None:
         eventually(lambda: stack.restart_counts()[victim] > restarts_before
                    and stack.supervisor.pids().get(victim, killed) != killed, 120, f"{victim} restarted")
-        stack.supervisor.wait_ready(victim, 120)
-        result.back_after = time.monotonic() - killed_at
+        child = stack.supervisor.child(victim)
+        eventually(lambda: child.ready_seconds is not None, 120, f"{victim} ready again")
+        assert child.ready_seconds is not None
+        result.back_after = child.started_at + child.ready_seconds - killed_at  # when it was ready, not now
     back = time.monotonic()
     eventually(functools.partial(_converged, stack, client, coordinator, result), converge_within,
                f"convergence after {result.victim} came back")

@@ -17,29 +17,24 @@ fields at the record's producer before anything else, outside any transaction, a
 A producer that cannot answer leaves the record unprocessed and unrecorded: it is redelivered until the producer
 is back (`ConsumerStats.producers_away`, the `unseal_producer_unavailable` gauge, `/readyz`). A producer that
 refuses the tokens (a forged record) gets the record dead-lettered, `unseal refused: <problem code>`.
+
+`servicekit.subscription` attaches a consumer to the broker and hands it records in batches.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from endorsement_contracts import DEAD_LETTER, Envelope, IntegrationEvent, UndeliverableMessage, decode
+from endorsement_contracts import Envelope, IntegrationEvent, UndeliverableMessage
 from eventsourcing.persistence import IntegrityError, Tracking
-from faststream import AckPolicy
-from faststream.kafka import KafkaBroker, KafkaMessage
-from faststream.kafka.subscriber.usecase import DefaultSubscriber
 
 from .epoch_scope import EpochScope
 from .eventstore import TrackedApplication
-from .metrics import CONSUMER_LAG, DEAD_LETTERED
-from .positions import RecordedPositions
 from .shredding import key_batch
-from .telemetry import consuming
 from .unseal import PRODUCER_AWAY, ProducerUnavailable, producer_of_topic, sealed_tokens, unsealed
 
 log = logging.getLogger(__name__)
@@ -110,12 +105,22 @@ class IdempotentConsumer:
     async def unseal(self, envelope: Envelope, topic: str) -> Opened | None:
         """The texts of the record's sealed fields, opened at the topic's producer (None without an unsealer or
         for an event no handler takes). Raises ProducerUnavailable (redelivered) or UnsealRefused (dead letter)."""
+        tokens = self.tokens_to_open(envelope)
+        if not tokens:
+            return None if tokens is None else {}
+        return await self.open_tokens(self.producer_of(topic), tokens)
+
+    def tokens_to_open(self, envelope: Envelope) -> list[str] | None:
+        """The tokens of the record's sealed fields; None when nothing is opened for it (no unsealer, or no
+        handler takes its event)."""
         if self.unsealer is None or type(envelope.event) not in self.handlers:
             return None
-        tokens = sealed_tokens(envelope.event)
-        if not tokens:
-            return {}
-        producer = self.producer_of(topic)
+        return sealed_tokens(envelope.event)
+
+    async def open_tokens(self, producer: str, tokens: Sequence[str]) -> dict[str, str | None]:
+        """Open tokens at their producer (any number: the client sends them in batches), keeping the producer's
+        availability in the stats and the gauge."""
+        assert self.unsealer is not None
         try:
             opened = await self.unsealer.open_many(producer, tokens)
         except ProducerUnavailable as exc:
@@ -181,82 +186,3 @@ class IdempotentConsumer:
     def _record_position(self, tracking: Tracking) -> None:
         with contextlib.suppress(IntegrityError):  # a redelivery raced us to it: recorded either way
             self.app.record_position(tracking)
-
-
-def subscribe(broker: KafkaBroker, consumer: IdempotentConsumer, *, session_timeout_ms: int,
-              heartbeat_interval_ms: int, fetch_max_wait_ms: int) -> DefaultSubscriber:
-    """Attach the consumer to the broker: one subscriber over all the topics its handlers need (returned, so
-    `servicekit.replay` can rewind its partitions)."""
-
-    async def on_record(msg: KafkaMessage) -> None:
-        record: Any = msg.raw_message
-        headers = list(record.headers or ())
-        CONSUMER_LAG.observe(consumer.group_id, getattr(msg, "consumer", None), record.topic, record.partition,
-                             record.offset)
-        # a CONSUMER span, child of the record's ce_traceparent: the effects saved meanwhile carry this trace on
-        with consuming(record.topic, record.partition, record.offset, headers, consumer.group_id):
-            if await positions.reposition_if_stale(record.topic, record.partition, record.offset):
-                return  # read again from the position recorded in this broker epoch (servicekit.positions)
-            tracking = consumer.tracking_for(record.topic, record.partition, record.offset)
-            try:
-                envelope = decode(headers, record.value)
-                opened = await consumer.unseal(envelope, record.topic)  # before any transaction is opened
-                outcome = await asyncio.to_thread(consumer.process_record, envelope, record.topic, record.partition,
-                                                  record.offset, opened)
-                if outcome == EPOCH_CHANGED:
-                    await positions.reposition_if_stale(record.topic, record.partition)
-            except UndeliverableMessage as exc:  # UnsealRefused among them
-                await dead_letter(broker, record, consumer.group_id, exc.reason)
-                await asyncio.to_thread(consumer.record_rejection, tracking)
-                DEAD_LETTERED.labels(consumer.group_id).inc()
-            except ProducerUnavailable as exc:  # expected while a producer restarts: one line, no traceback
-                consumer.stats.last_error = f"ProducerUnavailable: {exc}"
-                log.warning("cannot unseal %s/%s@%s: producer %s; will be redelivered", record.topic,
-                            record.partition, record.offset, exc)
-                await asyncio.sleep(1.0)
-                raise
-            except Exception as exc:
-                consumer.stats.last_error = f"{type(exc).__name__}: {exc}"
-                log.exception("failed to process %s/%s@%s; will be redelivered", record.topic, record.partition,
-                              record.offset)
-                await asyncio.sleep(1.0)
-                raise
-
-    attached: list[DefaultSubscriber] = []
-    positions = RecordedPositions(consumer, lambda: attached[0].consumer if attached else None)
-    subscriber = broker.subscriber(
-        *consumer.topics(),
-        group_id=consumer.group_id,
-        listener=positions,
-        auto_offset_reset="earliest",
-        ack_policy=AckPolicy.NACK_ON_ERROR,
-        session_timeout_ms=session_timeout_ms,
-        heartbeat_interval_ms=heartbeat_interval_ms,
-        fetch_max_wait_ms=fetch_max_wait_ms,
-        decoder=_undecoded,
-    )
-    subscriber(on_record)
-    attached.append(subscriber)
-    return subscriber
-
-
-async def _undecoded(msg: Any) -> Any:
-    """Leave the value as bytes for `decode`: FastStream's JSON decoding would raise on a malformed value
-    before `on_record` runs, so the record would be retried forever instead of dead-lettered."""
-    return msg.body
-
-
-async def dead_letter(broker: KafkaBroker, record: Any, group_id: str, reason: str) -> None:
-    """Copy a record to the dead-letter topic with where it came from and why it was refused."""
-    headers = {name: (value or b"").decode("utf-8", "replace") for name, value in record.headers or ()}
-    headers.update(
-        {
-            "dlq_reason": reason[:2000],
-            "dlq_source_topic": record.topic,
-            "dlq_source_partition": str(record.partition),
-            "dlq_source_offset": str(record.offset),
-            "dlq_consumer_group": group_id,
-        }
-    )
-    log.warning("dead-lettering %s/%s@%s: %s", record.topic, record.partition, record.offset, reason)
-    await broker.publish(record.value or b"", topic=DEAD_LETTER.name, key=record.key, headers=headers)

@@ -20,7 +20,7 @@ from fastapi import FastAPI
 from faststream.kafka import KafkaBroker
 from kafka import KafkaProducer
 
-from .consumer import IdempotentConsumer, subscribe
+from .consumer import IdempotentConsumer
 from .edge import install_edge_guards
 from .eventstore import TrackedApplication
 from .faults import install_relay_faults
@@ -39,6 +39,7 @@ from .reseal import reseal
 from .service_identity import ServiceTokenVerifier
 from .settings import ServiceSettings
 from .shredding import SubjectKeys
+from .subscription import subscribe
 from .telemetry import configure_tracing
 from .topics import ensure_topics
 from .unseal import unseal_router

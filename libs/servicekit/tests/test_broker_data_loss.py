@@ -21,13 +21,14 @@ from faststream.kafka import KafkaBroker
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.structs import OffsetAndMetadata
 from servicekit.broker_epoch import BrokerEpoch
-from servicekit.consumer import IdempotentConsumer, subscribe
+from servicekit.consumer import IdempotentConsumer
 from servicekit.epoch_scope import EpochScope
 from servicekit.eventstore import TrackedApplication, open_application
 from servicekit.health import Readiness
 from servicekit.metrics import relay_backlog
 from servicekit.outbox import OutboxRelay, kafka_producer
 from servicekit.replay import follow_broker_epoch, rewind_on_new_epoch
+from servicekit.subscription import subscribe
 from servicekit.topics import ensure_topics
 
 BROKER = "tansu-data-loss"

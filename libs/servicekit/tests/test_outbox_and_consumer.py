@@ -16,9 +16,10 @@ from faststream.kafka import KafkaBroker
 from kafka import KafkaConsumer, KafkaProducer
 from kafka.admin import KafkaAdminClient, NewTopic
 from kafka.errors import TopicAlreadyExistsError
-from servicekit.consumer import IdempotentConsumer, subscribe
+from servicekit.consumer import IdempotentConsumer
 from servicekit.eventstore import TrackedApplication, open_application
 from servicekit.outbox import OutboxRelay, kafka_producer
+from servicekit.subscription import subscribe
 
 
 class Draft(Aggregate):

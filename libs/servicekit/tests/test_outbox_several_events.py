@@ -42,6 +42,16 @@ class FakeProducer:
         pass
 
 
+TRACE_HEADERS = {"ce_traceparent", "ce_tracestate"}
+
+
+def without_trace(records: list[tuple[str, bytes, dict[str, bytes]]]) -> list[tuple[str, bytes, dict[str, bytes]]]:
+    """The records without their trace context: each publication is a span of its own once tracing is configured
+    (another test module may have done so), so only the trace differs between two relays' copies."""
+    return [(topic, key, {name: value for name, value in headers.items() if name not in TRACE_HEADERS})
+            for topic, key, headers in records]
+
+
 def submitted(application_id: UUID, number: int) -> ApplicationSubmitted:
     return ApplicationSubmitted(
         tenant="itmhca",
@@ -73,7 +83,7 @@ def test_each_integration_event_of_a_stored_event_is_published_with_its_own_stab
     first_run = list(producer.records)
     producer.records.clear()
     assert OutboxRelay(app, translate, producer, source="/test/batches", name="again").run_once() == 4  # type: ignore[arg-type]
-    assert producer.records == first_run
+    assert without_trace(producer.records) == without_trace(first_run)
     # then 0 + 0 + 1 + 3 records, keyed by their aggregate, on the topic, each with its own id
     assert [(topic, key) for topic, key, _ in first_run] == [
         (APPLICATIONS.name, str(batches[2].id).encode()),

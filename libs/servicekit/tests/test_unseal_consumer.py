@@ -8,7 +8,7 @@ import contextlib
 import os
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
@@ -25,11 +25,12 @@ from kafka import KafkaConsumer, KafkaProducer
 from kafka.admin import KafkaAdminClient, NewTopic
 from kafka.errors import TopicAlreadyExistsError
 from prometheus_client import REGISTRY
-from servicekit.consumer import IdempotentConsumer, subscribe
+from servicekit.consumer import IdempotentConsumer
 from servicekit.eventstore import TrackedApplication, open_application
 from servicekit.health import Readiness, failing
 from servicekit.service_identity import ServiceTokenSigner
 from servicekit.shredding import SubjectKeys
+from servicekit.subscription import subscribe
 from servicekit.unseal import UnsealClient, plaintext, producer_of_topic
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -218,3 +219,57 @@ def _service_of(consumer: IdempotentConsumer) -> SimpleNamespace:
     settings = SimpleNamespace(readiness_timeout_seconds=1.0, readiness_broker_cache_seconds=0.0)
     return SimpleNamespace(consumer=consumer, relays=[], threads=[], leaderships=[], settings=settings,
                            api=SimpleNamespace(state=SimpleNamespace()))
+
+
+class CountingUnsealer:
+    """An unsealer that counts the calls it is asked to make."""
+
+    def __init__(self, inner: UnsealClient) -> None:
+        self.inner = inner
+        self.calls = 0
+
+    async def open_many(self, producer: str, tokens: Sequence[str]) -> dict[str, str | None]:
+        self.calls += 1
+        return await self.inner.open_many(producer, tokens)
+
+
+class FailingOnce(Reader):
+    """A reader whose database "fails" the first time it meets one note, in the middle of a batch."""
+
+    def __init__(self, app: TrackedApplication, fail_on: UUID) -> None:
+        super().__init__(app)
+        self.fail_on = fail_on
+        self.failed = False
+        self.order: list[UUID] = []
+
+    def __call__(self, envelope: Envelope) -> list[Read]:
+        event = envelope.event
+        assert isinstance(event, NoteWritten)
+        if event.note_id == self.fail_on and not self.failed:
+            self.failed = True
+            raise ConnectionError("the database went away")
+        effects = super().__call__(envelope)
+        if effects:
+            self.order.append(event.note_id)
+        return effects
+
+
+async def test_a_backlog_is_unsealed_in_batches_and_a_failure_mid_batch_loses_and_repeats_nothing(
+        keys: SubjectKeys, app: TrackedApplication, kafka_bootstrap: str, producer: str) -> None:
+    identity = Ed25519PrivateKey.generate()
+    notes = [note(keys.seal(ADA, f"note {n}"), author=keys.seal(ADA, "Ada Lovelace")) for n in range(40)]
+    reader = FailingOnce(app, fail_on=notes[17].note_id)
+    publish(kafka_bootstrap, *notes)  # a backlog: fetched together once the consumer starts
+    with served(producer_api(keys, service=producer, callers={"readers": identity})) as url:
+        unsealer = CountingUnsealer(UnsealClient(ServiceTokenSigner("readers", identity), {producer: [url]}))
+        consumer = IdempotentConsumer(app, group_id=f"g-{uuid4().hex[:8]}", handlers={NoteWritten: reader},
+                                      unsealer=unsealer)
+        async with consuming(kafka_bootstrap, consumer):
+            await until(lambda: len(reader.read) == len(notes), "every note is read")
+        await unsealer.inner.aclose()
+
+    assert reader.failed and "ConnectionError" in (consumer.stats.last_error or "")
+    assert reader.order == [n.note_id for n in notes], "each note once, in the order published"
+    assert reader.read[notes[39].note_id] == ("note 39", "Ada Lovelace")
+    assert consumer.stats.processed == len(notes) and consumer.stats.dead_lettered == 0
+    assert unsealer.calls <= len(notes) // 4, f"{unsealer.calls} unseal calls for {len(notes)} records"

@@ -1,7 +1,7 @@
 """The gateway's consumer of `endorsement.erasures.v1` (aiokafka): every replica in one group, from the earliest
 record, committing each record's offset after its effect. Effects are idempotent, so a redelivery is harmless.
 Records that cannot be decoded or do not belong go to the dead-letter topic with the reason (the headers
-`servicekit.consumer.dead_letter` writes), and the partition moves on. The gateway starts and serves while the
+`servicekit.subscription.dead_letter` writes), and the partition moves on. The gateway starts and serves while the
 broker is away: the consumer connects in the background and retries."""
 
 from __future__ import annotations
