@@ -14,7 +14,7 @@ from applications.config import ApplicationsSettings
 from credentials.config import CredentialsSettings
 from endorsement_contracts import partition_counts
 from gateway.config import GatewaySettings
-from notifications.config import Settings as NotificationsSettings
+from notifications.config import NotificationsSettings
 from portal.config import PortalSettings
 from pydantic_settings import BaseSettings
 from reviews.config import ReviewsSettings

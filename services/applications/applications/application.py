@@ -2,12 +2,15 @@
 save its new events (and nothing on refusal).
 
 The other use cases are classes in `use_cases/` that receive this store (holdings and renewals, references,
-documents); they load, find and save through its public plumbing at the end of this module.
+documents); they load, find and save through its public plumbing at the end of this module. A write refuses an
+application changed since the caller loaded it (`expecting`, `ensure_expected_version`: HTTP `If-Match`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any, Protocol, TypeVar
@@ -34,32 +37,21 @@ from .domain import (
     Entry,
     EntryContext,
     FeePayment,
-    Forbidden,
     Membership,
     RequirementReport,
     RuleBook,
     RuleVersion,
-    StateConflict,
     Tab,
 )
-from .domain.errors import ApplicationNotFound
+from .domain.errors import ApplicationChanged, ApplicationNotFound, ConcurrentChange, UnknownTenant
 from .domain.holdings import Holding
 from .domain.lifecycle import EDITABLE, SETTLED
 from .domain.portfolio import Portfolio, portfolio_id
 from .domain.reference_data import ReferencePolicy
 from .domain.reference_links import ReferenceLinks
 from .domain.renewals import ApplicationKind
-from .use_cases.preconditions import ensure_expected_version
 
 A = TypeVar("A")
-
-
-class UnknownTenant(Forbidden):
-    code = "UNKNOWN_TENANT"
-
-
-class ConcurrentChange(StateConflict):
-    code = "CONCURRENT_CHANGE"
 
 
 def utc_now() -> datetime:
@@ -78,6 +70,38 @@ class PersonalDataKeys(Sealer, Protocol):
     def is_erased(self, subject: str) -> bool: ...
 
     def close(self) -> None: ...
+
+
+# Optimistic concurrency for HTTP writers: a write made "if the application is still at version n" (`If-Match`)
+# is refused, with nothing saved, when someone else changed the application meanwhile. The store checks it
+# before saving (`change`, `commit`); the routes set it (`entrypoints/dependencies.py`).
+
+
+class Versioned(Protocol):
+    @property
+    def version(self) -> int: ...
+
+
+_expected_versions: ContextVar[frozenset[int] | None] = ContextVar("expected_versions", default=None)
+"""The versions the current write accepts (an HTTP `If-Match`); None: any."""
+
+
+@contextmanager
+def expecting(versions: frozenset[int] | None) -> Iterator[None]:
+    """Writes inside refuse (`ApplicationChanged`, nothing saved) an application whose version is not one of
+    `versions`; None accepts any version."""
+    token = _expected_versions.set(versions)
+    try:
+        yield
+    finally:
+        _expected_versions.reset(token)
+
+
+def ensure_expected_version(application: Versioned) -> None:
+    versions = _expected_versions.get()
+    if versions is not None and application.version not in versions:
+        raise ApplicationChanged("someone else changed this application since you loaded it; reload it and "
+                                 "make your change again")
 
 
 class ApplicationsService(TrackedApplication):

@@ -19,6 +19,7 @@ from servicekit.unseal import UnsealClient
 from .application import ApplicationsService
 from .config import EVENT_SOURCE, SCHEMA, SERVICE_NAME, ApplicationsSettings, DocumentSettings, load_tenants
 from .documents.filesystem import FilesystemDocumentStore
+from .documents.media import DocumentPolicy
 from .documents.postgres import PostgresDocumentStore
 from .documents.store import DocumentStore
 from .entrypoints import consumer
@@ -58,7 +59,8 @@ def open_service(settings: ApplicationsSettings, clock: Clock | None = None) -> 
 
 def open_documents(settings: ApplicationsSettings, app: ApplicationsService) -> DocumentCases:
     """The document store the settings choose (its table or directory created if missing) and the use cases."""
-    return DocumentCases(app, open_document_store(settings, settings.database_url, SCHEMA), settings.document_policy())
+    store = open_document_store(settings, settings.database_url, SCHEMA)
+    return DocumentCases(app, store, DocumentPolicy.from_settings(settings))
 
 
 def open_document_store(settings: DocumentSettings, database_url: str, schema: str) -> DocumentStore:

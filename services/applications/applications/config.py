@@ -29,8 +29,6 @@ from servicekit.settings import ServiceSettings
 from servicekit.subjects import DEVELOPMENT_RATER_INDEX_KEY, parse_rater_index_key
 from servicekit.tenant_files import TenantFileError, read_tenant_files
 
-from .documents.media import DEFAULT_MAX_BYTES, SHORT_NAMES, DocumentPolicy
-from .documents.packages import ExpansionLimits
 from .domain import CategoryOffer
 from .domain.reference_data import ReferencePolicy
 from .domain.reference_links import MIN_KEY_BYTES, ReferenceLinks
@@ -45,8 +43,28 @@ UTC_ZONE = ZoneInfo("UTC")
 CATEGORY_CODE = r"^[A-Z][A-Z/\-]{1,15}$"  # the integration contracts' pattern, so every category can be published
 
 
+# What an upload may be, in the settings' terms (`documents/media.py` checks each upload against them)
+PDF = "application/pdf"
+PNG = "image/png"
+JPEG = "image/jpeg"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+SHORT_NAMES = {"pdf": PDF, "png": PNG, "jpeg": JPEG, "docx": DOCX}
+"""The media types `DOCUMENTS_ALLOWED_TYPES` may name."""
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ExpansionLimits:
+    """Settings `DOCUMENTS_MAX_EXPANDED_BYTES`, `DOCUMENTS_MAX_EXPANSION_RATIO`, `DOCUMENTS_MAX_ARCHIVE_ENTRIES`."""
+
+    max_total: int = 50 * 1024 * 1024
+    max_ratio: int = 100
+    max_entries: int = 2000
+
+
 class DocumentSettings(BaseSettings):
-    """Where document bytes live and what an upload may be (`bootstrap.open_document_store` opens the store)."""
+    """Where document bytes live and what an upload may be (`bootstrap.open_document_store` opens the store;
+    `documents.media.DocumentPolicy.from_settings` holds uploads to the limits)."""
 
     model_config = SettingsConfigDict(env_prefix="", extra="ignore")
 
@@ -80,12 +98,6 @@ class DocumentSettings(BaseSettings):
         if self.documents_storage == "filesystem" and not self.documents_dir:
             raise ValueError("DOCUMENTS_STORAGE=filesystem needs DOCUMENTS_DIR")
         return self
-
-    def document_policy(self) -> DocumentPolicy:
-        allowed = frozenset(SHORT_NAMES[n] for n in self.documents_allowed_types.split(","))
-        expansion = ExpansionLimits(self.documents_max_expanded_bytes, self.documents_max_expansion_ratio,
-                                    self.documents_max_archive_entries)
-        return DocumentPolicy(self.documents_max_bytes, allowed, self.documents_max_per_application, expansion)
 
 
 class ReferenceSettings(BaseSettings):

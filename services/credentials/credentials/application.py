@@ -22,10 +22,15 @@ from servicekit.sealed_transcoding import Sealer, sealed_transcoding
 from credentials.config import TenantProfile
 from credentials.domain.credential import Credential, SignedCredential, credential_id_for
 from credentials.domain.erasure import Erasure, erasure_record_id
-from credentials.domain.errors import CredentialError, HolderErasedError
+from credentials.domain.errors import (
+    HolderErasedError,
+    IndexTakenError,
+    UnknownCategoryError,
+    UnknownTenantError,
+)
 from credentials.domain.grant import EndorsementGrant, Holder
 from credentials.domain.reasons import StaffNote
-from credentials.domain.status_list import IndexTakenError, RandomBelow, StatusList, StatusPurpose, status_list_id
+from credentials.domain.status_list import RandomBelow, StatusList, StatusPurpose, status_list_id
 from credentials.domain.validity import ValidityPeriod, validity_period
 from credentials.vc.status_list import StatusEntry
 
@@ -37,14 +42,6 @@ EMBEDDED_STATUS_PURPOSE = StatusPurpose.REVOCATION
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-class UnknownTenantError(CredentialError):
-    code = "UNKNOWN_TENANT"
-
-
-class UnknownCategoryError(CredentialError):
-    code = "UNKNOWN_CATEGORY"
 
 
 class CredentialSigner(Protocol):

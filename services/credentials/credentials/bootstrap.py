@@ -26,8 +26,8 @@ from credentials.config import ConfigurationError, CredentialsSettings, TenantPr
 from credentials.entrypoints.api import create_api, verify_protection
 from credentials.entrypoints.consumer import build_consumer
 from credentials.entrypoints.lifecycle_api import lifecycle_router
-from credentials.entrypoints.public_pages import with_public_pages
-from credentials.entrypoints.status_lists import status_lists_router
+from credentials.entrypoints.public_pages_api import with_public_pages
+from credentials.entrypoints.status_lists_api import status_lists_router
 from credentials.entrypoints.webhooks_api import webhooks_router
 from credentials.expiry import ExpirySweep
 from credentials.lifecycle import Lifecycle

@@ -21,16 +21,12 @@ from servicekit.shredding import SubjectErased
 
 from credentials.application import CONFLICT_ATTEMPTS, CredentialsApplication
 from credentials.domain.credential import Credential, Decision, Reissue, SuspensionCause
-from credentials.domain.errors import CredentialError, HolderErasedError
+from credentials.domain.errors import CredentialNotFoundError, HolderErasedError
 from credentials.domain.grant import EndorsementGrant
 from credentials.domain.status_list import StatusList, StatusPurpose
 from credentials.domain.validity import validity_period
 
 Effects = list[Any]
-
-
-class CredentialNotFoundError(CredentialError):
-    code = "CREDENTIAL_NOT_FOUND"
 
 
 @dataclass(frozen=True)

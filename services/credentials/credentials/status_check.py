@@ -38,7 +38,7 @@ _FOUND = {StatusPurpose.REVOCATION: FailureCode.REVOKED, StatusPurpose.SUSPENSIO
 _KEEP_VERIFIED = 256
 
 
-class StatusUnavailable(Exception):
+class StatusUnavailableError(Exception):
     """The status cannot be established; the message says why."""
 
 
@@ -53,14 +53,14 @@ class StatusChecker:
     def __call__(self, credential: Mapping[str, Any], now: datetime) -> CheckResult:
         try:
             if "credentialStatus" not in credential:
-                raise StatusUnavailable("the credential names no status entry")
+                raise StatusUnavailableError("the credential names no status entry")
             entry = read_status_entry(credential["credentialStatus"])
             tenant, purpose = self._locate(entry, credential)
             purposes = [purpose] + ([StatusPurpose.SUSPENSION] if purpose is StatusPurpose.REVOCATION else [])
             for checked in purposes:
                 if self._bit(tenant, checked, entry.index, now):
                     return CheckResult.failed(CheckName.STATUS, _FOUND[checked], _found_detail(checked, entry))
-        except (MalformedDocumentError, StatusUnavailable) as error:
+        except (MalformedDocumentError, StatusUnavailableError) as error:
             return CheckResult.failed(CheckName.STATUS, FailureCode.STATUS_UNAVAILABLE,
                                       f"the status could not be checked: {error}")
         return CheckResult.passed(CheckName.STATUS, "neither revoked nor suspended")
@@ -69,35 +69,35 @@ class StatusChecker:
         """The tenant and purpose of the list the entry points at, which must be its issuer's, here."""
         url = entry.list_url[:200]  # quoted in answers: bounded
         if not entry.list_url.startswith(self.prefix):
-            raise StatusUnavailable(f"{url} is not a status list published by this service")
+            raise StatusUnavailableError(f"{url} is not a status list published by this service")
         tenant, _, purpose_name = entry.list_url.removeprefix(self.prefix).partition("/")
         try:
             purpose = StatusPurpose(purpose_name)
         except ValueError:
-            raise StatusUnavailable(f"{url} is not a status list published by this service") from None
+            raise StatusUnavailableError(f"{url} is not a status list published by this service") from None
         if entry.purpose != purpose.value or urlsplit(entry.list_url).fragment:
-            raise StatusUnavailable(f"the entry's purpose {entry.purpose[:40]!r} does not match {url}")
+            raise StatusUnavailableError(f"the entry's purpose {entry.purpose[:40]!r} does not match {url}")
         issuer = self.issuers.get(tenant)
         credential_issuer = credential.get("issuer")
         issuer_id = credential_issuer.get("id") if isinstance(credential_issuer, Mapping) else credential_issuer
         if issuer is None or issuer.did != issuer_id:
-            raise StatusUnavailable("the status list does not belong to the credential's issuer")
+            raise StatusUnavailableError("the status list does not belong to the credential's issuer")
         return tenant, purpose
 
     def _bit(self, tenant: str, purpose: StatusPurpose, index: int, now: datetime) -> bool:
         published = self.lists.get(tenant, purpose)
         if published is None:
-            raise StatusUnavailable(f"the {purpose} list of {tenant} is not published")
+            raise StatusUnavailableError(f"the {purpose} list of {tenant} is not published")
         content = self._verified_content(published)
         issuer = self.issuers.get(tenant)
         if issuer is None or content.issuer != issuer.did:
-            raise StatusUnavailable(f"the list at {content.list_url} is not issued by {tenant}")
+            raise StatusUnavailableError(f"the list at {content.list_url} is not issued by {tenant}")
         if purpose.value not in content.purposes:
-            raise StatusUnavailable(f"the list at {content.list_url} is not a {purpose} list")
+            raise StatusUnavailableError(f"the list at {content.list_url} is not a {purpose} list")
         if now + CLOCK_SKEW < content.valid_from or (content.valid_until is not None and now >= content.valid_until):
-            raise StatusUnavailable(f"the list at {content.list_url} is not in force")
+            raise StatusUnavailableError(f"the list at {content.list_url} is not in force")
         if index >= content.length:
-            raise StatusUnavailable(f"index {index} is beyond the list's {content.length} entries")
+            raise StatusUnavailableError(f"index {index} is beyond the list's {content.length} entries")
         return is_set(content.bits, index)
 
     def _verified_content(self, published: PublishedStatusList) -> StatusListContent:
@@ -119,7 +119,7 @@ class StatusChecker:
 
         check = verify_proof(published.document, resolve, hasher=_own_list_hash)
         if not check.verified:
-            raise StatusUnavailable(f"the status list's proof did not verify: {check.detail}")
+            raise StatusUnavailableError(f"the status list's proof did not verify: {check.detail}")
         with self._lock:
             if len(self._verified) >= _KEEP_VERIFIED:
                 self._verified.clear()

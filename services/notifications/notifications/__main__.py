@@ -8,11 +8,11 @@ import sys
 from servicekit.runtime import command
 
 from .bootstrap import build
-from .config import Settings
+from .config import NotificationsSettings
 
 
 def main() -> None:
-    command(build(Settings()), sys.argv[1:])  # type: ignore[call-arg]  # required values come from the environment
+    command(build(NotificationsSettings()), sys.argv[1:])  # type: ignore[call-arg]  # required values come from the environment
 
 
 if __name__ == "__main__":

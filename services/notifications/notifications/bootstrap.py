@@ -15,7 +15,7 @@ from servicekit.shredding import SubjectKeys
 from servicekit.unseal import UnsealClient
 
 from .application import NotificationsApplication
-from .config import SCHEMA, SERVICE_NAME, Settings, Tenant, load_tenants
+from .config import SCHEMA, SERVICE_NAME, NotificationsSettings, Tenant, load_tenants
 from .delivery import MailSender, SmtpServer, SmtpTransport, Transport
 from .entrypoints.api import create_api
 from .entrypoints.consumer import handlers
@@ -26,7 +26,7 @@ from .templates import Links
 
 
 def build(
-    settings: Settings,
+    settings: NotificationsSettings,
     *,
     tenants: dict[str, Tenant] | None = None,
     transport: Transport | None = None,
@@ -59,7 +59,9 @@ def build(
     )
 
 
-def open_app(settings: Settings, *, wait_seconds: float = DEFAULT_DATABASE_WAIT_SECONDS) -> NotificationsApplication:
+def open_app(
+    settings: NotificationsSettings, *, wait_seconds: float = DEFAULT_DATABASE_WAIT_SECONDS,
+) -> NotificationsApplication:
     """The application in the service's schema, with its key store (`notifications.subject_keys`, under
     `PERSONAL_DATA_MASTER_KEY`: a missing key outside development/test stops start-up here); `close()` closes both."""
     master_key = settings.master_key()
@@ -71,7 +73,7 @@ def open_app(settings: Settings, *, wait_seconds: float = DEFAULT_DATABASE_WAIT_
     return NotificationsApplication(env, keys=keys)
 
 
-def _sending(sender: MailSender, settings: Settings) -> Callable[[threading.Event], None]:
+def _sending(sender: MailSender, settings: NotificationsSettings) -> Callable[[threading.Event], None]:
     def run(stop: threading.Event) -> None:
         sender.run_forever(stop, settings.mail_poll_seconds, settings.mail_retry_max_seconds)
 

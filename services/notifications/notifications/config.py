@@ -26,7 +26,7 @@ class MissingRaterIndexKey(RuntimeError):
     """RATER_INDEX_KEY is unset where no development key may stand in for it."""
 
 
-class Settings(ServiceSettings):
+class NotificationsSettings(ServiceSettings):
     port: int = 8004
     consumer_group: str = Field(default="notifications", description="Kafka consumer group of the event handlers.")
     smtp_url: str = Field(

@@ -12,14 +12,10 @@ from servicekit.subjects import account_subject, rater_subject
 
 from .application import Draft, NotificationsApplication
 from .config import Tenant
-from .domain import Account, Addressee, Cause, Contact, Email, NotificationError, Recipient
+from .domain import Account, Addressee, Cause, Contact, Email, Recipient, UnknownTenant
 from .templates import Links, Value, one_line, render
 
 log = logging.getLogger(__name__)
-
-
-class UnknownTenant(NotificationError):
-    code = "UNKNOWN_TENANT"
 
 
 @dataclass(frozen=True)

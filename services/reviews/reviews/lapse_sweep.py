@@ -38,7 +38,7 @@ class LapseSweep(Sweep[tuple[Tenant, UUID]]):
 
     def settle(self, candidate: tuple[Tenant, UUID], now: datetime) -> bool:
         tenant, endorsement_id = candidate
-        return self.reviews.lapse_if_due(endorsement_id, tenant=tenant, now=now)
+        return self.reviews.endorsements.lapse_if_due(endorsement_id, tenant=tenant, now=now)
 
 
 def projection_candidates(bridge: PoolBridge) -> Candidates:

@@ -3,9 +3,9 @@
 For each association that sets `erasure.register_retention_years`, the `register_retention` read model names the
 holders with no endorsement in force, no open case and a last end date older than that (`domain.retention`), asked
 once it has applied every event stored when the pass began. Each holder's endorsements then decide
-(`Reviews.file_erasure_due`), and the decision is stored once: the outbox relay publishes it on
-`endorsement.erasures.v1`, and the gateway files the erasure. "Now" is the business clock, dates are the
-association's. The loop is `servicekit.sweeps.Sweep`'s.
+(`reviews.retention.file_erasure_due`, `use_cases/retention.py`), and the decision is stored once: the outbox relay
+publishes it on `endorsement.erasures.v1`, and the gateway files the erasure. "Now" is the business clock, dates are
+the association's. The loop is `servicekit.sweeps.Sweep`'s.
 """
 
 from __future__ import annotations
@@ -47,7 +47,8 @@ class RetentionSweep(Sweep[tuple[Tenant, RetentionCandidate]]):
 
     def settle(self, candidate: tuple[Tenant, RetentionCandidate], now: datetime) -> bool:
         tenant, holder = candidate
-        return self.reviews.file_erasure_due(holder.account_id, holder.endorsement_ids, tenant=tenant, now=now)
+        return self.reviews.retention.file_erasure_due(holder.account_id, holder.endorsement_ids, tenant=tenant,
+                                                       now=now)
 
 
 def retention_candidates(reviews: Reviews, bridge: PoolBridge) -> Candidates:

@@ -30,14 +30,13 @@ from uuid import UUID
 
 import psycopg
 from eventsourcing.persistence import Notification
-from eventsourcing.utils import get_topic
 from psycopg import sql
 from servicekit.postgres import ddl_lock_key
 from servicekit.shredding import key_batch
 
 from .domain import case_events
 from .domain.personal import RosterMember
-from .store import ReviewStore
+from .store import ReviewStore, stored_topics
 
 log = logging.getLogger(__name__)
 
@@ -87,8 +86,8 @@ class LegacyReviewerSubjects:
         docstring); returns how many events were read."""
         position = self._position()
         read = 0
-        topic = get_topic(case_events.ReviewerAssigned)
-        while notifications := store.recorder.select_notifications(position + 1, SCAN_BATCH, topics=[topic]):
+        topics = stored_topics(case_events.ReviewerAssigned)
+        while notifications := store.recorder.select_notifications(position + 1, SCAN_BATCH, topics=topics):
             with key_batch():
                 pairs = dict(filter(None, (_pair(store, n, reviewer_subject_key) for n in notifications)))
                 erased = [legacy for address, legacy in pairs.items() if store.keys.is_erased(address)]

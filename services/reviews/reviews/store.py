@@ -17,7 +17,7 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper, Transcoding
-from eventsourcing.utils import register_topic
+from eventsourcing.utils import get_topic, register_topic
 from servicekit.eventstore import TrackedApplication
 from servicekit.sealed_transcoding import Sealer, sealed_transcoding
 from servicekit.subjects import DEVELOPMENT_RATER_INDEX_KEY, rater_subject
@@ -33,6 +33,7 @@ from .domain import (
     ReviewCase,
     Reviewer,
     audit_trail,
+    case_events,
 )
 from .domain.examination import events as examination_events
 from .domain.examination.aggregate import Examination
@@ -44,17 +45,42 @@ T = TypeVar("T")
 
 OLD_EXAMINATION_TOPIC = "reviews.domain.examination:Examination"
 OLD_EXAMINATION_EVENTS = "reviews.domain.examination_events"
+# The modules a review case's events were stored from before they moved to `domain/case_events.py`, each with the
+# events it held. Never remove one: events stored under these topics stay in the store.
+OLD_CASE_EVENT_MODULES: Mapping[str, tuple[str, ...]] = {
+    "reviews.domain.events_intake": (
+        "CompletenessPassed", "ReturnedIncomplete", "InformationRequested", "InformationReceived", "Withdrawn",
+    ),
+    "reviews.domain.events_review": (
+        "ReviewerAssigned", "AssignmentAnswered", "ReviewerWithdrawn", "RecommendationSubmitted", "ReviewConcluded",
+    ),
+    "reviews.domain.events_decisions": ("ApprovedAsEmerging", "ApprovedForExam", "ExamScored", "Deferred", "Denied"),
+    "reviews.domain.events_register": ("RenewalCaseApproved", "ReinstatementCaseApproved"),
+}
 
 
 def register_moved_topics() -> None:
     """A stored event names its class by topic (`module:qualname`). Examinations stored before the exam modules
     became the `domain/examination/` package name `reviews.domain.examination:Examination` (and its `.Opened`)
-    and `reviews.domain.examination_events:<Event>`: those topics resolve to the classes they name now."""
+    and `reviews.domain.examination_events:<Event>`, and a case's events stored before they moved to
+    `case_events.py` name `reviews.domain.events_<concern>:<Event>`: those topics resolve to the classes they name
+    now."""
     register_topic(OLD_EXAMINATION_TOPIC, Examination)
     module = examination_events
     for name, value in vars(module).items():
         if isinstance(value, type) and issubclass(value, Aggregate.Event) and value.__module__ == module.__name__:
             register_topic(f"{OLD_EXAMINATION_EVENTS}:{name}", value)
+    for old_module, names in OLD_CASE_EVENT_MODULES.items():
+        for name in names:
+            register_topic(f"{old_module}:{name}", getattr(case_events, name))
+
+
+def stored_topics(event_class: type[Any]) -> list[str]:
+    """Every topic events of `event_class` are stored under: its own, and the one it had before it moved (to
+    select them by topic, e.g. with `select_notifications(..., topics=...)`)."""
+    old = [f"{module}:{event_class.__qualname__}" for module, names in OLD_CASE_EVENT_MODULES.items()
+           if event_class.__qualname__ in names and getattr(case_events, event_class.__qualname__) is event_class]
+    return [get_topic(event_class), *old]
 
 
 register_moved_topics()

@@ -29,7 +29,6 @@ from eventsourcing.domain import DomainEventProtocol
 from .application import Reviews
 from .domain import Applicant, Endorsement, ReviewCase
 from .domain import case_events as case_event
-from .domain import events_register as register_event
 from .domain.erasure import SERVICE, Erasure
 from .domain.examination import events as exam_event
 from .domain.examination.aggregate import Examination
@@ -212,8 +211,8 @@ TRANSLATORS: dict[type[Any], Callable[[Any, Any], Translation]] = {
     case_event.AssignmentAnswered: assignment_answered,
     case_event.ReviewerWithdrawn: reviewer_withdrawn,
     case_event.Withdrawn: case_withdrawn,
-    register_event.RenewalCaseApproved: register_case_approved,
-    register_event.ReinstatementCaseApproved: register_case_approved,
+    case_event.RenewalCaseApproved: register_case_approved,
+    case_event.ReinstatementCaseApproved: register_case_approved,
     case_event.ReturnedIncomplete: information_requested,
     case_event.InformationRequested: information_requested,
     case_event.Deferred: application_deferred,

@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 
 from ..domain.documents import SHA256_HEX
-from .store import DocumentContentMissing
+from .errors import DocumentContentMissing
 
 TEMP_PREFIX = ".incoming-"
 SUBJECTS = "subjects"

@@ -6,15 +6,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..domain.documents import InvalidDocument, clean_filename
-from .packages import ExpansionLimits, inspect_word_package, is_word_package
-from .refusals import DocumentTooLarge as DocumentTooLarge  # noqa: PLC0414 (re-exported for the upload route)
-from .refusals import ExtensionNotAllowed, UnsupportedDocumentType
-
-PDF = "application/pdf"
-PNG = "image/png"
-JPEG = "image/jpeg"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+from ..config import DEFAULT_MAX_BYTES, DOCX, JPEG, PDF, PNG, SHORT_NAMES, DocumentSettings, ExpansionLimits
+from ..domain.documents import clean_filename
+from ..domain.errors import InvalidDocument
+from .errors import DocumentTooLarge, ExtensionNotAllowed, UnsupportedDocumentType
+from .packages import inspect_word_package, is_word_package
 
 EXTENSIONS: dict[str, frozenset[str]] = {
     PDF: frozenset({".pdf"}),
@@ -26,11 +22,9 @@ EXTENSIONS: dict[str, frozenset[str]] = {
 CANONICAL_EXTENSION = {PDF: ".pdf", PNG: ".png", JPEG: ".jpg", DOCX: ".docx"}
 EXTENSION = re.compile(r"\.[^.\s]{1,10}$")
 """What counts as an extension: a last dot followed by 1 to 10 characters, none a space (`Dr. Smith CV` has none)."""
-SHORT_NAMES = {"pdf": PDF, "png": PNG, "jpeg": JPEG, "docx": DOCX}
 ALIASES = {"image/jpg": JPEG, "image/pjpeg": JPEG, "application/x-pdf": PDF}
 UNDECLARED = frozenset({"", "application/octet-stream", "binary/octet-stream"})
 """What clients send when they do not know the type; the content decides then."""
-DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
 
 def sniff(content: bytes) -> str | None:
@@ -100,3 +94,10 @@ class DocumentPolicy:
         if detected == DOCX:
             inspect_word_package(content, self.expansion)
         return detected
+
+    @classmethod
+    def from_settings(cls, settings: DocumentSettings) -> DocumentPolicy:
+        allowed = frozenset(SHORT_NAMES[n] for n in settings.documents_allowed_types.split(","))
+        expansion = ExpansionLimits(settings.documents_max_expanded_bytes, settings.documents_max_expansion_ratio,
+                                    settings.documents_max_archive_entries)
+        return cls(settings.documents_max_bytes, allowed, settings.documents_max_per_application, expansion)

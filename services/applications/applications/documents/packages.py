@@ -13,11 +13,11 @@ import struct
 import zipfile
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
 from urllib.parse import unquote
 from xml.parsers import expat
 
-from .refusals import ActiveContent, DocumentExpandsTooMuch, UnsupportedDocumentType
+from ..config import ExpansionLimits
+from .errors import ActiveContent, DocumentExpandsTooMuch, UnsupportedDocumentType
 
 CONTENT_TYPES = "[content_types].xml"
 MAIN_DOCUMENT = "word/document.xml"
@@ -29,15 +29,6 @@ MAX_CONTENT_TYPES = 1024 * 1024
 ACTIVE_MARKERS = {"vbaproject": "macros", "vbadata": "macros", "macroenabled": "macros", "activex": "ActiveX controls",
                   "oleobject": "OLE objects"}
 """Found in a part name or a declared content type (lower case), each refuses the package."""
-
-
-@dataclass(frozen=True)
-class ExpansionLimits:
-    """Settings `DOCUMENTS_MAX_EXPANDED_BYTES`, `DOCUMENTS_MAX_EXPANSION_RATIO`, `DOCUMENTS_MAX_ARCHIVE_ENTRIES`."""
-
-    max_total: int = 50 * 1024 * 1024
-    max_ratio: int = 100
-    max_entries: int = 2000
 
 
 def part_name(name: str) -> str:

@@ -11,7 +11,7 @@ from psycopg import sql
 from psycopg_pool import ConnectionPool
 from servicekit.postgres import DEFAULT_DATABASE_WAIT_SECONDS, ddl_lock_key
 
-from .store import DocumentContentMissing
+from .errors import DocumentContentMissing
 
 DDL = """
 CREATE TABLE IF NOT EXISTS {table} (

@@ -16,20 +16,6 @@ from __future__ import annotations
 import hashlib
 from typing import Protocol
 
-from ..domain.errors import DomainError
-
-
-class DocumentCorrupted(DomainError):
-    """The stored bytes no longer match their checksum (answered 500; never served)."""
-
-    code = "DOCUMENT_CORRUPTED"
-
-
-class DocumentContentMissing(DomainError):
-    """The store has no bytes for a document an application names (answered 500)."""
-
-    code = "DOCUMENT_CONTENT_MISSING"
-
 
 class DocumentStore(Protocol):
     def setup(self) -> None:

@@ -23,7 +23,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from .entries import EducationEntry, Entry, Tab
-from .errors import InvalidRequest, NotFound, StateConflict
+from .errors import DocumentInUse, DocumentNotFound, InvalidDocument, TooManyDocuments, UnknownDocument
 from .legacy import applicant_text
 from .values import Applicant, PersonalText
 
@@ -54,30 +54,6 @@ class Document:
     owner: str | None = None
     """The subject the bytes are sealed and stored under (the applicant's); None for a document uploaded before
     sealing (plaintext bytes shared by SHA-256)."""
-
-
-class DocumentNotFound(NotFound):
-    code = "DOCUMENT_NOT_FOUND"
-
-
-class TooManyDocuments(InvalidRequest):
-    code = "TOO_MANY_DOCUMENTS"
-
-
-class InvalidDocument(InvalidRequest):
-    code = "INVALID_DOCUMENT"
-
-
-class DocumentInUse(StateConflict):
-    """An education entry names the document as its transcript; change the entry first."""
-
-    code = "DOCUMENT_IN_USE"
-
-
-class UnknownDocument(InvalidRequest):
-    """An entry names a document that is not attached to the application."""
-
-    code = "UNKNOWN_DOCUMENT"
 
 
 class DocumentsMixin:

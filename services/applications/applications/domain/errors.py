@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, ClassVar
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from .checks.report import RequirementResult
 
 
@@ -129,3 +131,93 @@ class InvalidMembership(InvalidRequest):
 
 class InvalidFee(InvalidRequest):
     code = "INVALID_FEE"
+
+
+# The store: which association, and writes that met another
+class UnknownTenant(Forbidden):
+    code = "UNKNOWN_TENANT"
+
+
+class ConcurrentChange(StateConflict):
+    code = "CONCURRENT_CHANGE"
+
+
+class ApplicationChanged(StateConflict):
+    """The caller's copy (its `If-Match` version) is stale: someone else changed the application since."""
+
+    code = "APPLICATION_CHANGED"
+
+
+# Documents
+class DocumentNotFound(NotFound):
+    code = "DOCUMENT_NOT_FOUND"
+
+
+class TooManyDocuments(InvalidRequest):
+    code = "TOO_MANY_DOCUMENTS"
+
+
+class InvalidDocument(InvalidRequest):
+    code = "INVALID_DOCUMENT"
+
+
+class DocumentInUse(StateConflict):
+    """An education entry names the document as its transcript; change the entry first."""
+
+    code = "DOCUMENT_IN_USE"
+
+
+class UnknownDocument(InvalidRequest):
+    """An entry names a document that is not attached to the application."""
+
+    code = "UNKNOWN_DOCUMENT"
+
+
+class DocumentErased(NotFound):
+    """The document's owner was erased: its bytes are unreadable for good (and deleted)."""
+
+    code = "DOCUMENT_ERASED"
+
+
+# Registration
+class NotRegistrable(StateConflict):
+    code = "NOT_REGISTRABLE"
+
+
+class AlreadyRegistered(StateConflict):
+    code = "ALREADY_REGISTERED"
+
+
+class RegistrationNotRequired(StateConflict):
+    """The association's rules for the category need no registration: the applicant completes and submits."""
+
+    code = "REGISTRATION_NOT_REQUIRED"
+
+
+class RegistrationFeeNotRecorded(InvalidRequest):
+    code = "REGISTRATION_FEE_NOT_RECORDED"
+
+
+class NotRegistered(StateConflict):
+    code = "NOT_REGISTERED"
+
+
+class RegistrationAlreadyAccepted(StateConflict):
+    code = "REGISTRATION_ALREADY_ACCEPTED"
+
+
+# Review outcomes and resubmission
+class TooEarlyToResubmit(StateConflict):
+    """A deferred application may be resubmitted from its earliest re-review date."""
+
+    code = "TOO_EARLY_TO_RESUBMIT"
+
+    def __init__(self, earliest: date) -> None:
+        super().__init__(f"a deferred application can be resubmitted from {earliest.isoformat()}")
+        self.earliest = earliest
+
+
+class OutcomeDoesNotFit(StateConflict):
+    """A review outcome about an application in a status (or submission) it cannot follow."""
+
+    code = "REVIEW_OUTCOME_DOES_NOT_FIT"

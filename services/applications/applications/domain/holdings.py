@@ -111,6 +111,13 @@ class Holding(Aggregate):
         renewal_date: date
         removal_date: date | None
 
+        def apply(self, aggregate: Any) -> None:
+            aggregate.applied.add(self.renewal_id)
+            aggregate.status = HoldingStatus.ACTIVE
+            aggregate.inactive_reason = None
+            aggregate.renewal_date, aggregate.removal_date = self.renewal_date, self.removal_date
+            aggregate._log(self.renewed_on, "renewed", f"next renewal due {self.renewal_date.isoformat()}")
+
     class Lapsed(Event):
         class_version = 2
         lapsed_on: date
@@ -123,11 +130,23 @@ class Holding(Aggregate):
         def reason(self) -> str | None:
             return self.why.text
 
+        def apply(self, aggregate: Any) -> None:
+            aggregate.status = HoldingStatus.LAPSED
+            aggregate.lapsed_on = self.lapsed_on
+            aggregate.lapses += 1
+            aggregate._log(self.lapsed_on, "lapsed", self.why.text or "")
+
     class Reinstated(Event):
         reinstatement_id: UUID
         reinstated_on: date
         renewal_date: date
         removal_date: date | None
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.applied.add(self.reinstatement_id)
+            aggregate.status = HoldingStatus.ACTIVE
+            aggregate.renewal_date, aggregate.removal_date = self.renewal_date, self.removal_date
+            aggregate._log(self.reinstated_on, "reinstated", f"next renewal due {self.renewal_date.isoformat()}")
 
     class Revoked(Event):
         class_version = 2
@@ -141,6 +160,10 @@ class Holding(Aggregate):
         def reason(self) -> str | None:
             return self.why.text
 
+        def apply(self, aggregate: Any) -> None:
+            aggregate.status = HoldingStatus.REVOKED
+            aggregate._log(self.revoked_on, "revoked", self.why.text or "")
+
     class MadeInactive(Event):
         class_version = 2
         requested_on: date
@@ -153,15 +176,32 @@ class Holding(Aggregate):
         def reason(self) -> str | None:
             return self.why.text
 
+        def apply(self, aggregate: Any) -> None:
+            aggregate.status = HoldingStatus.INACTIVE
+            aggregate.inactive_reason = self.why.text
+            """The holder's words; None once they are erased."""
+            aggregate._log(self.requested_on, "inactive", self.why.text or "")
+
     class RenewalStarted(Event):
         application_id: UUID
         renewal_year: int
         started_on: date
 
+        def apply(self, aggregate: Any) -> None:
+            aggregate.started.append(
+                StartedApplication(self.application_id, ApplicationKind.RENEWAL, self.renewal_year, aggregate.lapses))
+            aggregate._log(self.started_on, "renewal_started",
+                           f"{self.renewal_year} renewal: application {self.application_id}")
+
     class ReinstatementStarted(Event):
         application_id: UUID
         lapse_number: int
         started_on: date
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.started.append(
+                StartedApplication(self.application_id, ApplicationKind.REINSTATEMENT, None, self.lapse_number))
+            aggregate._log(self.started_on, "reinstatement_started", f"application {self.application_id}")
 
     @event(Granted)
     def __init__(
@@ -233,8 +273,9 @@ class Holding(Aggregate):
     def renew(self, renewal_id: UUID, renewed_on: date, renewal_date: date, removal_date: date | None) -> bool:
         if self.status is HoldingStatus.REVOKED or renewal_id in self.applied:
             return False
-        self._record_renewed(
-            renewal_id=renewal_id, renewed_on=renewed_on, renewal_date=renewal_date, removal_date=removal_date
+        self.trigger_event(
+            self.Renewed, renewal_id=renewal_id, renewed_on=renewed_on, renewal_date=renewal_date,
+            removal_date=removal_date,
         )
         return True
 
@@ -242,7 +283,7 @@ class Holding(Aggregate):
         """`reason` is None when the holder is erased here (nothing can be sealed for them any more)."""
         if self.status in (HoldingStatus.REVOKED, HoldingStatus.LAPSED):
             return False
-        self._record_lapsed(lapsed_on=lapsed_on, why=self._sealed(reason))
+        self.trigger_event(self.Lapsed, lapsed_on=lapsed_on, why=self._sealed(reason))
         return True
 
     def reinstate(
@@ -250,7 +291,8 @@ class Holding(Aggregate):
     ) -> bool:
         if self.status is HoldingStatus.REVOKED or reinstatement_id in self.applied:
             return False
-        self._record_reinstated(
+        self.trigger_event(
+            self.Reinstated,
             reinstatement_id=reinstatement_id,
             reinstated_on=reinstated_on,
             renewal_date=renewal_date,
@@ -262,7 +304,7 @@ class Holding(Aggregate):
         """`reason` is None when the holder is erased here (nothing can be sealed for them any more)."""
         if self.status is HoldingStatus.REVOKED:
             return False
-        self._record_revoked(revoked_on=revoked_on, why=self._sealed(reason))
+        self.trigger_event(self.Revoked, revoked_on=revoked_on, why=self._sealed(reason))
         return True
 
     # The holder's commands ----------------------------------------------------------------------------------
@@ -274,7 +316,7 @@ class Holding(Aggregate):
             raise InvalidInactiveReason(f"give a reason of 1 to {MAX_REASON} characters")
         if self.status is not HoldingStatus.ACTIVE:
             raise EndorsementNotActive(f"an endorsement that is {self.status} cannot be made inactive")
-        self._record_inactive(requested_on=on, why=self._sealed(reason))
+        self.trigger_event(self.MadeInactive, requested_on=on, why=self._sealed(reason))
 
     def start_renewal(self, application_id: UUID, dates: RenewalDates, today: date, is_open: IsOpen) -> None:
         """Admit a renewal for the year now due, while its window is open and no other one for it is open."""
@@ -295,7 +337,8 @@ class Holding(Aggregate):
             for s in self.started
         ):
             raise RenewalAlreadyOpen(f"a {dates.year} renewal of this endorsement is already open")
-        self._record_renewal_started(application_id=application_id, renewal_year=dates.year, started_on=today)
+        self.trigger_event(self.RenewalStarted, application_id=application_id, renewal_year=dates.year,
+                           started_on=today)
 
     def start_reinstatement(self, application_id: UUID, today: date, is_open: IsOpen) -> None:
         """Admit a reinstatement of a lapsed endorsement when none is open for the same lapse."""
@@ -308,7 +351,8 @@ class Holding(Aggregate):
             for s in self.started
         ):
             raise ReinstatementAlreadyOpen("a reinstatement of this endorsement is already open")
-        self._record_reinstatement_started(application_id=application_id, lapse_number=self.lapses, started_on=today)
+        self.trigger_event(self.ReinstatementStarted, application_id=application_id, lapse_number=self.lapses,
+                           started_on=today)
 
     def trigger_event(self, event_class: type[CanMutateAggregate[UUID]], **kwargs: Any) -> None:
         if issubclass(event_class, Holding.Event):
@@ -328,55 +372,7 @@ class Holding(Aggregate):
         """A reason about the holder: stored sealed under their subject, like the rest of their file."""
         return PersonalText(self.holder.subject, reason)
 
-    # Events -------------------------------------------------------------------------------------------------
-
-    @event(Renewed)
-    def _record_renewed(
-        self, renewal_id: UUID, renewed_on: date, renewal_date: date, removal_date: date | None
-    ) -> None:
-        self.applied.add(renewal_id)
-        self.status = HoldingStatus.ACTIVE
-        self.inactive_reason = None
-        self.renewal_date, self.removal_date = renewal_date, removal_date
-        self._log(renewed_on, "renewed", f"next renewal due {renewal_date.isoformat()}")
-
-    @event(Lapsed)
-    def _record_lapsed(self, lapsed_on: date, why: PersonalText) -> None:
-        self.status = HoldingStatus.LAPSED
-        self.lapsed_on = lapsed_on
-        self.lapses += 1
-        self._log(lapsed_on, "lapsed", why.text or "")
-
-    @event(Reinstated)
-    def _record_reinstated(
-        self, reinstatement_id: UUID, reinstated_on: date, renewal_date: date, removal_date: date | None
-    ) -> None:
-        self.applied.add(reinstatement_id)
-        self.status = HoldingStatus.ACTIVE
-        self.renewal_date, self.removal_date = renewal_date, removal_date
-        self._log(reinstated_on, "reinstated", f"next renewal due {renewal_date.isoformat()}")
-
-    @event(Revoked)
-    def _record_revoked(self, revoked_on: date, why: PersonalText) -> None:
-        self.status = HoldingStatus.REVOKED
-        self._log(revoked_on, "revoked", why.text or "")
-
-    @event(MadeInactive)
-    def _record_inactive(self, requested_on: date, why: PersonalText) -> None:
-        self.status = HoldingStatus.INACTIVE
-        self.inactive_reason = why.text
-        """The holder's words; None once they are erased."""
-        self._log(requested_on, "inactive", why.text or "")
-
-    @event(RenewalStarted)
-    def _record_renewal_started(self, application_id: UUID, renewal_year: int, started_on: date) -> None:
-        self.started.append(StartedApplication(application_id, ApplicationKind.RENEWAL, renewal_year, self.lapses))
-        self._log(started_on, "renewal_started", f"{renewal_year} renewal: application {application_id}")
-
-    @event(ReinstatementStarted)
-    def _record_reinstatement_started(self, application_id: UUID, lapse_number: int, started_on: date) -> None:
-        self.started.append(StartedApplication(application_id, ApplicationKind.REINSTATEMENT, None, lapse_number))
-        self._log(started_on, "reinstatement_started", f"application {application_id}")
+    # Helpers of the events' apply ---------------------------------------------------------------------------
 
     def _log(self, on: date, what: str, detail: str) -> None:
         self.history.append(HoldingChange(on, what, self.status, detail))

@@ -67,7 +67,8 @@ BOTH_ATTESTATIONS = (AttestationKind.CODE_OF_ETHICS, AttestationKind.ENDORSEMENT
 
 class Application(RenewalsMixin, RegistrationMixin, DocumentsMixin, ReviewOutcomes, ReviewCycles, ReviewerAccess,
                   References, Aggregate):
-    """Guards check the command first; the `@event` methods only record and apply what happened."""
+    """Guards check the command first, then it triggers one event, whose `apply` changes the aggregate (`Started`
+    alone is bound with `@event`, to `__init__`)."""
 
     class Event(Aggregate.Event):
         """Every event after `Started` names the tenant too, so readers can scope it without loading."""
@@ -108,6 +109,10 @@ class Application(RenewalsMixin, RegistrationMixin, DocumentsMixin, ReviewOutcom
                                         for name in ("phone", "county", "statement"))
             state["profile"] = Profile(subject, phone, county, statement)
 
+        def apply(self, aggregate: Any) -> None:
+            aggregate.details = Details(phone=self.profile.phone, county=self.profile.county,
+                                        statement=self.profile.statement, ethics_attested=self.ethics_attested)
+
     class MembershipRecorded(Event):
         class_version = 2
         membership: PersonalRecord
@@ -117,6 +122,12 @@ class Application(RenewalsMixin, RegistrationMixin, DocumentsMixin, ReviewOutcom
         def upcast_v1_v2(state: dict[str, Any]) -> None:
             """Stored before sealing: the member id in plaintext."""
             state["membership"] = _legacy_record(state, state["membership"])
+
+        def apply(self, aggregate: Any) -> None:
+            recorded = self.membership.record
+            if not isinstance(recorded, Membership):
+                raise TypeError("MembershipRecorded holds a membership")
+            aggregate.membership = recorded
 
     class EntryAdded(Event):
         class_version = 2
@@ -130,6 +141,9 @@ class Application(RenewalsMixin, RegistrationMixin, DocumentsMixin, ReviewOutcom
             """Stored before sealing: the entry in plaintext (no subject recorded)."""
             state["entry"] = _legacy_entry(state, state["entry"])
 
+        def apply(self, aggregate: Any) -> None:
+            aggregate._entries[Tab(self.tab)][self.entry_id] = self.entry.entry
+
     class EntryReplaced(Event):
         class_version = 2
         tab: str
@@ -141,15 +155,29 @@ class Application(RenewalsMixin, RegistrationMixin, DocumentsMixin, ReviewOutcom
             """Stored before sealing: the entry in plaintext (no subject recorded)."""
             state["entry"] = _legacy_entry(state, state["entry"])
 
+        def apply(self, aggregate: Any) -> None:
+            aggregate._entries[Tab(self.tab)][self.entry_id] = self.entry.entry
+
     class EntryRemoved(Event):
         tab: str
         entry_id: UUID
 
+        def apply(self, aggregate: Any) -> None:
+            del aggregate._entries[Tab(self.tab)][self.entry_id]
+
     class Attested(Event):
         attestation: Attestation
 
+        def apply(self, aggregate: Any) -> None:
+            aggregate.attestations[self.attestation.kind] = self.attestation
+            aggregate._sync_ethics_checkbox()
+
     class AttestationWithdrawn(Event):
         kind: str
+
+        def apply(self, aggregate: Any) -> None:
+            del aggregate.attestations[AttestationKind(self.kind)]
+            aggregate._sync_ethics_checkbox()
 
     class FeeRecorded(Event):
         class_version = 2
@@ -160,6 +188,12 @@ class Application(RenewalsMixin, RegistrationMixin, DocumentsMixin, ReviewOutcom
         def upcast_v1_v2(state: dict[str, Any]) -> None:
             """Stored before sealing: the payment's reference in plaintext."""
             state["fee"] = _legacy_record(state, state["fee"])
+
+        def apply(self, aggregate: Any) -> None:
+            payment = self.fee.record
+            if not isinstance(payment, FeePayment):
+                raise TypeError("FeeRecorded holds a fee payment")
+            aggregate.fees[payment.kind] = payment
 
     class Submitted(Event):
         class_version = 2
@@ -180,6 +214,17 @@ class Application(RenewalsMixin, RegistrationMixin, DocumentsMixin, ReviewOutcom
         in_response_to: str | None
         """`information_request` or `deferral` for a resubmission (see `outcomes`); absent on older events."""
 
+        def apply(self, aggregate: Any) -> None:
+            aggregate.status = Status.SUBMITTED
+            aggregate.in_response_to = getattr(self, "in_response_to", None)  # with the report: absent on older events
+            aggregate.submission_number = self.submission_number
+            aggregate.rule_set_version = self.rule_set_version
+            aggregate.submitted_at = self.submitted_at
+            report = getattr(self, "requirement_report", None) or []
+            aggregate.requirement_report = [{**line, "detail": line["detail"].text} for line in report]
+            """Each line's `detail` is None once the applicant is erased."""
+            aggregate.exam_required = getattr(self, "exam_required", None)
+
     class Withdrawn(Event):
         class_version = 2
         why: PersonalText
@@ -198,6 +243,10 @@ class Application(RenewalsMixin, RegistrationMixin, DocumentsMixin, ReviewOutcom
         def reason(self) -> str | None:
             """`erasure`, or the applicant's words (None once they are erased)."""
             return ERASURE_WITHDRAWAL if self.erasure else self.why.text
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.status = Status.WITHDRAWN
+            aggregate.withdrawal_reason = self.reason
 
     @event(Started)
     def __init__(self, tenant: str, applicant: Applicant, category: str, category_name: str, kind: str = "initial",
@@ -240,8 +289,8 @@ class Application(RenewalsMixin, RegistrationMixin, DocumentsMixin, ReviewOutcom
         cleaned = _cleaned(details)
         profile = replace(cleaned, ethics_attested=self.details.ethics_attested)
         if profile != self.details:
-            self._record_details(profile=Profile(self.applicant.subject, profile.phone, profile.county,
-                                                 profile.statement), ethics_attested=profile.ethics_attested)
+            sealed = Profile(self.applicant.subject, profile.phone, profile.county, profile.statement)
+            self.trigger_event(self.DetailsUpdated, profile=sealed, ethics_attested=profile.ethics_attested)
         if cleaned.ethics_attested != self.details.ethics_attested:
             for kind in BOTH_ATTESTATIONS:
                 if cleaned.ethics_attested:
@@ -253,7 +302,7 @@ class Application(RenewalsMixin, RegistrationMixin, DocumentsMixin, ReviewOutcom
         self._ensure_editable()
         membership = checked_membership(membership)
         if membership != self.membership:
-            self._record_membership(membership=PersonalRecord(self.applicant.subject, membership))
+            self.trigger_event(self.MembershipRecorded, membership=PersonalRecord(self.applicant.subject, membership))
 
     def add_entry(self, entry_id: UUID, entry: Entry, context: EntryContext) -> None:
         self._ensure_editable()
@@ -263,8 +312,8 @@ class Application(RenewalsMixin, RegistrationMixin, DocumentsMixin, ReviewOutcom
         if any(entry_id in entries for entries in self._entries.values()):
             raise ValueError(f"entry id {entry_id} is already used")
         self.ensure_documents_attached(entry)
-        self._record_entry_added(tab=tab.value, entry_id=entry_id,
-                                 entry=PersonalEntry(self.applicant.subject, checked_entry(entry, context)))
+        self.trigger_event(self.EntryAdded, tab=tab.value, entry_id=entry_id,
+                           entry=PersonalEntry(self.applicant.subject, checked_entry(entry, context)))
 
     def replace_entry(self, entry_id: UUID, entry: Entry, context: EntryContext) -> None:
         self._ensure_editable()
@@ -273,32 +322,32 @@ class Application(RenewalsMixin, RegistrationMixin, DocumentsMixin, ReviewOutcom
         self.ensure_documents_attached(entry)
         entry = checked_entry(entry, context)
         if entry != current:
-            self._record_entry_replaced(tab=tab.value, entry_id=entry_id,
-                                        entry=PersonalEntry(self.applicant.subject, entry))
+            self.trigger_event(self.EntryReplaced, tab=tab.value, entry_id=entry_id,
+                               entry=PersonalEntry(self.applicant.subject, entry))
 
     def remove_entry(self, tab: Tab, entry_id: UUID) -> None:
         self._ensure_editable()
         self._entry(tab, entry_id)
-        self._record_entry_removed(tab=tab.value, entry_id=entry_id)
+        self.trigger_event(self.EntryRemoved, tab=tab.value, entry_id=entry_id)
 
     def attest(self, kind: AttestationKind, at: datetime) -> None:
         """Sign an attestation (signing again keeps the first signature's time)."""
         self._ensure_editable()
         _ensure_aware(at)
         if kind not in self.attestations:
-            self._record_attested(attestation=Attestation(kind, at))
+            self.trigger_event(self.Attested, attestation=Attestation(kind, at))
 
     def withdraw_attestation(self, kind: AttestationKind) -> None:
         self._ensure_editable()
         if kind in self.attestations:
-            self._record_attestation_withdrawn(kind=kind.value)
+            self.trigger_event(self.AttestationWithdrawn, kind=kind.value)
 
     def record_fee(self, fee: FeePayment, today: date) -> None:
         """Record a fee payment; recording a kind again replaces the earlier record."""
         self._ensure_editable()
         fee = checked_fee(fee, today)
         if self.fees.get(fee.kind) != fee:
-            self._record_fee(fee=PersonalRecord(self.applicant.subject, fee))
+            self.trigger_event(self.FeeRecorded, fee=PersonalRecord(self.applicant.subject, fee))
 
     def submit(self, rules: RuleVersion, at: datetime, on: date) -> None:
         """Submit when every requirement of `rules` is met on `on`; otherwise refuse with all unmet ones."""
@@ -316,9 +365,9 @@ class Application(RenewalsMixin, RegistrationMixin, DocumentsMixin, ReviewOutcom
         subject = self.applicant.subject
         lines = [{"code": r.code, "tab": r.tab, "met": r.met, "detail": PersonalText(subject, r.detail)}
                  for r in report.results]
-        self._record_submission(submission_number=self.submission_number + 1, rule_set_version=rules.id,
-                                submitted_at=at, requirement_report=lines, exam_required=report.exam_required,
-                                in_response_to=in_response_to)
+        self.trigger_event(self.Submitted, submission_number=self.submission_number + 1, rule_set_version=rules.id,
+                           submitted_at=at, requirement_report=lines, exam_required=report.exam_required,
+                           in_response_to=in_response_to)
 
     def withdraw(self, reason: str) -> None:
         """Withdraw before a decision, saying why."""
@@ -327,14 +376,15 @@ class Application(RenewalsMixin, RegistrationMixin, DocumentsMixin, ReviewOutcom
         reason = reason.strip()
         if not reason or len(reason) > MAX_WITHDRAWAL_REASON:
             raise InvalidWithdrawalReason(f"give a reason of 1 to {MAX_WITHDRAWAL_REASON} characters")
-        self._record_withdrawal(why=PersonalText(self.applicant.subject, reason), erasure=False)
+        self.trigger_event(self.Withdrawn, why=PersonalText(self.applicant.subject, reason), erasure=False)
 
     def withdraw_on_erasure(self) -> bool:
         """The applicant was erased: an application still open is withdrawn (reason `erasure`), so that the review
         case closes too; a decided or withdrawn one stays as it is. True when it was withdrawn now."""
         if self.status not in WITHDRAWABLE:
             return False
-        self._record_withdrawal(why=PersonalText(self.applicant.subject, None), erasure=True)  # nothing to seal
+        self.trigger_event(self.Withdrawn, why=PersonalText(self.applicant.subject, None),  # nothing to seal
+                           erasure=True)
         return True
 
     def trigger_event(self, event_class: type[CanMutateAggregate[UUID]], **kwargs: Any) -> None:
@@ -374,67 +424,7 @@ class Application(RenewalsMixin, RegistrationMixin, DocumentsMixin, ReviewOutcom
         except KeyError:
             raise EntryNotFound(f"no {tab} entry {entry_id}") from None
 
-    # Events -------------------------------------------------------------------------------------
-
-    @event(DetailsUpdated)
-    def _record_details(self, profile: Profile, ethics_attested: bool) -> None:
-        self.details = Details(phone=profile.phone, county=profile.county, statement=profile.statement,
-                               ethics_attested=ethics_attested)
-
-    @event(MembershipRecorded)
-    def _record_membership(self, membership: PersonalRecord) -> None:
-        recorded = membership.record
-        if not isinstance(recorded, Membership):
-            raise TypeError("MembershipRecorded holds a membership")
-        self.membership = recorded
-
-    @event(EntryAdded)
-    def _record_entry_added(self, tab: str, entry_id: UUID, entry: PersonalEntry) -> None:
-        self._entries[Tab(tab)][entry_id] = entry.entry
-
-    @event(EntryReplaced)
-    def _record_entry_replaced(self, tab: str, entry_id: UUID, entry: PersonalEntry) -> None:
-        self._entries[Tab(tab)][entry_id] = entry.entry
-
-    @event(EntryRemoved)
-    def _record_entry_removed(self, tab: str, entry_id: UUID) -> None:
-        del self._entries[Tab(tab)][entry_id]
-
-    @event(Attested)
-    def _record_attested(self, attestation: Attestation) -> None:
-        self.attestations[attestation.kind] = attestation
-        self._sync_ethics_checkbox()
-
-    @event(AttestationWithdrawn)
-    def _record_attestation_withdrawn(self, kind: str) -> None:
-        del self.attestations[AttestationKind(kind)]
-        self._sync_ethics_checkbox()
-
-    @event(FeeRecorded)
-    def _record_fee(self, fee: PersonalRecord) -> None:
-        payment = fee.record
-        if not isinstance(payment, FeePayment):
-            raise TypeError("FeeRecorded holds a fee payment")
-        self.fees[payment.kind] = payment
-
-    @event(Submitted)
-    def _record_submission(self, submission_number: int, rule_set_version: str, submitted_at: datetime,
-                           requirement_report: list[dict[str, Any]] | None = None,
-                           exam_required: bool | None = None, in_response_to: str | None = None) -> None:
-        self.status = Status.SUBMITTED
-        self.in_response_to = in_response_to
-        self.submission_number = submission_number
-        self.rule_set_version = rule_set_version
-        self.submitted_at = submitted_at
-        self.requirement_report = [{**line, "detail": line["detail"].text} for line in requirement_report or []]
-        """Each line's `detail` is None once the applicant is erased."""
-        self.exam_required = exam_required
-
-    @event(Withdrawn)
-    def _record_withdrawal(self, why: PersonalText, erasure: bool) -> None:
-        self.status = Status.WITHDRAWN
-        self.withdrawal_reason = ERASURE_WITHDRAWAL if erasure else why.text
-        """`erasure`, or the applicant's words (None once they are erased)."""
+    # Helpers of the events' apply ---------------------------------------------------------------
 
     def _sync_ethics_checkbox(self) -> None:
         """The profile's `ethics_attested` box shows whether both attestations are signed."""

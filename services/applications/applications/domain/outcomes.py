@@ -25,26 +25,10 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from .errors import StateConflict
+from .errors import OutcomeDoesNotFit, TooEarlyToResubmit
 from .legacy import applicant_items, applicant_text
 from .lifecycle import OUTCOME_ADMITTED_IN, RESUBMITTABLE, SETTLED, Outcome, Status
 from .values import Applicant, PersonalItems, PersonalText
-
-
-class TooEarlyToResubmit(StateConflict):
-    """A deferred application may be resubmitted from its earliest re-review date."""
-
-    code = "TOO_EARLY_TO_RESUBMIT"
-
-    def __init__(self, earliest: date) -> None:
-        super().__init__(f"a deferred application can be resubmitted from {earliest.isoformat()}")
-        self.earliest = earliest
-
-
-class OutcomeDoesNotFit(StateConflict):
-    """A review outcome about an application in a status (or submission) it cannot follow."""
-
-    code = "REVIEW_OUTCOME_DOES_NOT_FIT"
 
 
 @dataclass(frozen=True)

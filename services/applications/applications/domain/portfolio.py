@@ -49,10 +49,16 @@ class Portfolio(Aggregate):
         category: str
         kind: str
 
+        def apply(self, aggregate: Any) -> None:
+            aggregate.applications[self.application_id] = Listed(self.category, ApplicationKind(self.kind))
+
     class EndorsementAdded(Event):
         endorsement_id: UUID
         category: str
         application_id: UUID
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.endorsements[self.endorsement_id] = Endorsement(self.category, self.application_id)
 
     @event(Opened)
     def __init__(self, id: UUID, tenant: str, account_id: UUID) -> None:
@@ -91,23 +97,17 @@ class Portfolio(Aggregate):
 
     def add_application(self, application_id: UUID, category: str, kind: ApplicationKind) -> None:
         if application_id not in self.applications:
-            self._record_application(application_id=application_id, category=category, kind=kind.value)
+            self.trigger_event(self.ApplicationAdded, application_id=application_id, category=category,
+                               kind=kind.value)
 
     def add_endorsement(self, endorsement_id: UUID, category: str, application_id: UUID) -> bool:
         if endorsement_id in self.endorsements:
             return False
-        self._record_endorsement(endorsement_id=endorsement_id, category=category, application_id=application_id)
+        self.trigger_event(self.EndorsementAdded, endorsement_id=endorsement_id, category=category,
+                           application_id=application_id)
         return True
 
     def trigger_event(self, event_class: type[CanMutateAggregate[UUID]], **kwargs: Any) -> None:
         if issubclass(event_class, Portfolio.Event):
             kwargs.setdefault("tenant", self.tenant)
         super().trigger_event(event_class, **kwargs)
-
-    @event(ApplicationAdded)
-    def _record_application(self, application_id: UUID, category: str, kind: str) -> None:
-        self.applications[application_id] = Listed(category, ApplicationKind(kind))
-
-    @event(EndorsementAdded)
-    def _record_endorsement(self, endorsement_id: UUID, category: str, application_id: UUID) -> None:
-        self.endorsements[endorsement_id] = Endorsement(category, application_id)

@@ -43,6 +43,11 @@ class ReferenceDraft(Aggregate):
             """Stored before sealing: plaintext `comments`."""
             state["comments"] = applicant_text(state, state["comments"])
 
+        def apply(self, aggregate: Any) -> None:
+            aggregate.ratings = dict(self.ratings)
+            aggregate.comments = self.comments.text
+            aggregate.saved_at = self.at
+
     @event(Started)
     def __init__(self, id: UUID, tenant: str, reference_id: UUID, application_id: UUID | None = None) -> None:
         self.tenant = tenant
@@ -59,10 +64,4 @@ class ReferenceDraft(Aggregate):
 
     def save(self, ratings: Mapping[str, str], comments: str | None, applicant: str, at: datetime) -> None:
         """Keep the rater's answers so far; `comments` sealed under `applicant` (the applicant's subject)."""
-        self._record_saved(ratings=dict(ratings), comments=PersonalText(applicant, comments), at=at)
-
-    @event(Saved)
-    def _record_saved(self, ratings: dict[str, str], comments: PersonalText, at: datetime) -> None:
-        self.ratings = dict(ratings)
-        self.comments = comments.text
-        self.saved_at = at
+        self.trigger_event(self.Saved, ratings=dict(ratings), comments=PersonalText(applicant, comments), at=at)

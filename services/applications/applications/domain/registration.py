@@ -17,36 +17,17 @@ from eventsourcing.domain import Aggregate
 
 from .checks import RegistrationState
 from .entries import FeeKind, FeePayment
-from .errors import InvalidRequest, StateConflict
+from .errors import (
+    AlreadyRegistered,
+    NotRegistered,
+    NotRegistrable,
+    RegistrationAlreadyAccepted,
+    RegistrationFeeNotRecorded,
+    RegistrationNotRequired,
+)
 from .lifecycle import Status
 from .renewals import ApplicationKind
 from .rules import RuleVersion
-
-
-class NotRegistrable(StateConflict):
-    code = "NOT_REGISTRABLE"
-
-
-class AlreadyRegistered(StateConflict):
-    code = "ALREADY_REGISTERED"
-
-
-class RegistrationNotRequired(StateConflict):
-    """The association's rules for the category need no registration: the applicant completes and submits."""
-
-    code = "REGISTRATION_NOT_REQUIRED"
-
-
-class RegistrationFeeNotRecorded(InvalidRequest):
-    code = "REGISTRATION_FEE_NOT_RECORDED"
-
-
-class NotRegistered(StateConflict):
-    code = "NOT_REGISTERED"
-
-
-class RegistrationAlreadyAccepted(StateConflict):
-    code = "REGISTRATION_ALREADY_ACCEPTED"
 
 
 class RegistrationMixin:

@@ -94,8 +94,7 @@ def erasure_handlers(app: ApplicationsService, documents: DocumentStore | None =
     erasures = ErasureCases(app, documents)
 
     def handle(envelope: Envelope) -> list[Any]:
-        event = envelope.event
-        assert isinstance(event, PersonErased)
+        event = cast(PersonErased, envelope.event)
         return erasures.erase(event.erasure_id, event.tenant, event.subject)
 
     return {PersonErased: handle}

@@ -12,13 +12,12 @@ import asyncpg
 from fastapi import Depends, Header, Request, Response
 from servicekit.identity import CurrentIdentity
 
-from ..application import ApplicationsService
+from ..application import ApplicationsService, expecting
 from ..domain import Actor, Application
 from ..domain.errors import NoRuleSetInForce
 from ..domain.lifecycle import EDITABLE
 from ..use_cases.documents import DocumentCases
 from ..use_cases.holdings import HoldingCases
-from ..use_cases.preconditions import expecting
 from ..use_cases.references import ReferenceCases
 from .schemas import ApplicationOut, UnmetRequirementOut
 

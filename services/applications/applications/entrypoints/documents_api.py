@@ -17,7 +17,8 @@ from servicekit.text_guard import refuse_unstorable
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
-from ..documents.media import EXTENSIONS, DocumentTooLarge
+from ..documents.errors import DocumentTooLarge
+from ..documents.media import EXTENSIONS
 from ..domain.documents import DocumentKind
 from ..use_cases.documents import Upload
 from .dependencies import CurrentActor, Documents

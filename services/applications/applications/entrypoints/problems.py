@@ -9,8 +9,7 @@ from fastapi.responses import JSONResponse
 from servicekit.problems import Problem, problem_response
 
 from ..domain import DomainError, Forbidden, InvalidRequest, NotFound, RequirementResult, StateConflict
-from ..domain.errors import RequirementsNotMet
-from ..domain.outcomes import TooEarlyToResubmit
+from ..domain.errors import RequirementsNotMet, TooEarlyToResubmit
 
 STATUS_BY_FAMILY: tuple[tuple[type[DomainError], int, str], ...] = (
     (InvalidRequest, 422, "Invalid request"),

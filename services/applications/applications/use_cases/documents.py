@@ -10,19 +10,14 @@ from uuid import UUID, uuid4
 from servicekit.shredding import InvalidToken
 
 from ..application import ApplicationsService
+from ..documents.errors import DocumentCorrupted
 from ..documents.media import DocumentPolicy, safe_filename
-from ..documents.store import DocumentCorrupted, DocumentStore, digest
+from ..documents.store import DocumentStore, digest
 from ..domain import Actor, Application
 from ..domain.documents import Document, DocumentKind
-from ..domain.errors import NotFound
+from ..domain.errors import DocumentErased
 
 log = logging.getLogger(__name__)
-
-
-class DocumentErased(NotFound):
-    """The document's owner was erased: its bytes are unreadable for good (and deleted)."""
-
-    code = "DOCUMENT_ERASED"
 
 
 @dataclass(frozen=True)

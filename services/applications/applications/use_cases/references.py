@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from uuid import UUID, uuid4
 
-from ..application import ApplicationsService
+from ..application import ApplicationsService, ensure_expected_version
 from ..domain import Actor, Application
 from ..domain.errors import ApplicationNotFound
 from ..domain.reference_data import Rater, Reference, ReferenceForm
@@ -16,7 +16,6 @@ from ..domain.reference_drafts import ReferenceDraft, draft_id
 from ..domain.reference_errors import ReferenceLinkInvalid
 from ..domain.reference_links import LinkToken
 from ..domain.references import IssueLink
-from .preconditions import ensure_expected_version
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import uuid4
 
 import psycopg
-from applications.documents.media import DEFAULT_MAX_BYTES
+from applications.config import DEFAULT_MAX_BYTES
 from document_samples import docx, expanding_docx, gif, jpeg, padded_pdf, pdf, png
 from journeys import assert_problem
 

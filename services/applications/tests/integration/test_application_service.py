@@ -5,10 +5,10 @@ from __future__ import annotations
 from uuid import uuid4
 
 import pytest
-from applications.application import ConcurrentChange
 from applications.bootstrap import open_service
 from applications.config import ApplicationsSettings
 from applications.domain import Actor, Applicant, Application, Tab
+from applications.domain.errors import ConcurrentChange
 from journeys import complete_through_use_cases
 
 

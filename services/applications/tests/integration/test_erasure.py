@@ -25,9 +25,10 @@ from applications.config import SCHEMA
 from applications.domain import Actor, AgeBand, Applicant, Tab, WorkActivity, WorkEntry
 from applications.domain.documents import DocumentKind
 from applications.domain.erasure import Erasure
+from applications.domain.errors import DocumentErased
 from applications.domain.holdings import Holding, HoldingStatus
 from applications.domain.lifecycle import Status
-from applications.use_cases.documents import DocumentErased, Upload
+from applications.use_cases.documents import Upload
 from applications.use_cases.references import ReferenceCases
 from document_samples import pdf
 from endorsement_contracts import APPLICATIONS_V2, ERASURES, IntegrationEvent, decode, encode

@@ -7,18 +7,12 @@ from datetime import UTC, datetime
 from uuid import UUID, uuid4
 
 import pytest
-from applications.documents.media import (
-    DOCX,
-    JPEG,
-    PDF,
-    PNG,
-    DocumentPolicy,
-    safe_filename,
-    sniff,
-)
-from applications.documents.refusals import DocumentTooLarge, ExtensionNotAllowed, UnsupportedDocumentType
+from applications.config import DOCX, JPEG, PDF, PNG
+from applications.documents.errors import DocumentTooLarge, ExtensionNotAllowed, UnsupportedDocumentType
+from applications.documents.media import DocumentPolicy, safe_filename, sniff
 from applications.documents.store import digest
-from applications.domain.documents import Document, DocumentKind, InvalidDocument, clean_filename
+from applications.domain.documents import Document, DocumentKind, clean_filename
+from applications.domain.errors import InvalidDocument
 from applications.use_cases.documents import DocumentCases
 from document_samples import docx, gif, jpeg, padded_pdf, pdf, plain_zip, png
 

@@ -8,9 +8,9 @@ import warnings
 import zipfile
 
 import pytest
-from applications.documents.media import DOCX, DocumentPolicy, sniff
-from applications.documents.packages import ExpansionLimits
-from applications.documents.refusals import ActiveContent, DocumentExpandsTooMuch, UnsupportedDocumentType
+from applications.config import DOCX, ExpansionLimits
+from applications.documents.errors import ActiveContent, DocumentExpandsTooMuch, UnsupportedDocumentType
+from applications.documents.media import DocumentPolicy, sniff
 from document_samples import content_types, docx, expanding_docx, understated_docx
 
 MIB = 1024 * 1024

@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 from applications.bootstrap import open_document_store
 from applications.config import DocumentSettings
+from applications.documents.errors import DocumentContentMissing
 from applications.documents.filesystem import TEMP_PREFIX, FilesystemDocumentStore
-from applications.documents.store import DocumentContentMissing, digest
+from applications.documents.media import DocumentPolicy
+from applications.documents.store import digest
 from document_samples import pdf, png
 
 OWNER = "account:7f0c2b9e-0d8e-4c35-9d3b-9a3f1c7e6a01"
@@ -106,7 +108,7 @@ def test_the_settings_choose_the_filesystem_store_and_need_its_directory(tmp_pat
     store = open_document_store(settings, "postgresql://unused", "applications")
 
     assert isinstance(store, FilesystemDocumentStore) and store.root.is_dir()
-    assert settings.document_policy().allowed_types == {"application/pdf", "image/png"}
+    assert DocumentPolicy.from_settings(settings).allowed_types == {"application/pdf", "image/png"}
     with pytest.raises(ValueError, match="unknown"):
         DocumentSettings.model_validate({"documents_allowed_types": "pdf,exe"})
 

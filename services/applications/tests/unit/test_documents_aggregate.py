@@ -17,16 +17,15 @@ from applications.domain import (
     EducationKind,
     Tab,
 )
-from applications.domain.documents import (
-    Document,
+from applications.domain.documents import Document, DocumentKind
+from applications.domain.errors import (
     DocumentInUse,
-    DocumentKind,
     DocumentNotFound,
     InvalidDocument,
+    NotEditable,
     TooManyDocuments,
     UnknownDocument,
 )
-from applications.domain.errors import NotEditable
 from applications.domain.values import PersonalText
 from rule_builders import context
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from applications.domain.outcomes import OutcomeDoesNotFit, TooEarlyToResubmit
+from applications.domain.errors import OutcomeDoesNotFit, TooEarlyToResubmit
 from applications.entrypoints.problems import problem_for
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from applications.application import ConcurrentChange, UnknownTenant
 from applications.domain import DomainError, Progress, Reason, RequirementResult
 from applications.domain.errors import (
     AlreadySubmitted,
     ApplicationNotFound,
+    ConcurrentChange,
     EntryNotFound,
     InvalidDates,
     NoRuleSetInForce,
@@ -18,6 +18,7 @@ from applications.domain.errors import (
     RequirementsNotMet,
     UnknownCategory,
     UnknownCompetency,
+    UnknownTenant,
 )
 from applications.entrypoints.problems import problem_for
 

@@ -10,13 +10,16 @@ from uuid import uuid4
 import pytest
 from applications.domain import Actor, Applicant, Application, CategoryOffer, FeeKind, FeePayment, Status
 from applications.domain.checks import RegistrationState, check_requirements
-from applications.domain.errors import ApplicationNotFound, NotEditable, RequirementsNotMet, RoleRequired
-from applications.domain.registration import (
+from applications.domain.errors import (
     AlreadyRegistered,
+    ApplicationNotFound,
+    NotEditable,
     NotRegistered,
     RegistrationAlreadyAccepted,
     RegistrationFeeNotRecorded,
     RegistrationNotRequired,
+    RequirementsNotMet,
+    RoleRequired,
 )
 from applications.domain.renewals import ApplicationKind
 from applications.domain.rules import RegistrationRule

@@ -10,9 +10,15 @@ from uuid import UUID, uuid4
 
 import pytest
 from applications.domain import Applicant, Application, AttestationKind, CategoryOffer, Status
-from applications.domain.errors import NotEditable, NotSubmittable, NotWithdrawable, RequirementsNotMet
+from applications.domain.errors import (
+    NotEditable,
+    NotSubmittable,
+    NotWithdrawable,
+    OutcomeDoesNotFit,
+    RequirementsNotMet,
+    TooEarlyToResubmit,
+)
 from applications.domain.lifecycle import DECIDED, EDITABLE, WITHDRAWABLE
-from applications.domain.outcomes import OutcomeDoesNotFit, TooEarlyToResubmit
 from rule_builders import context, fill, satisfying, shipped
 
 OFFER = CategoryOffer({"IFA": "Infant Family Associate"})

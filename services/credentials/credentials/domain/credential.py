@@ -158,6 +158,9 @@ class Credential(Aggregate):
         document: dict[str, Any]
         reissued_at: datetime
 
+        def apply(self, aggregate: Any) -> None:
+            aggregate._apply_reissue(self)
+
     class Reinstated(Aggregate.Event):
         """Re-issued after a lapse, and no longer suspended."""
 
@@ -170,6 +173,15 @@ class Credential(Aggregate):
         verification_method: str
         document: dict[str, Any]
         reissued_at: datetime
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate._apply_reissue(self)
+            aggregate.status = CredentialStatus.ACTIVE
+            aggregate.status_reason_code = None
+            aggregate.status_note = None
+            aggregate.status_changed_at = self.reissued_at
+            aggregate.status_history.append(StatusChange("reinstated", ReasonCode.REINSTATED_AFTER_LAPSE, None,
+                                                          self.reissued_at, None))
 
     class Suspended(Aggregate.Event):
         class_version = 2
@@ -188,6 +200,11 @@ class Credential(Aggregate):
             lapse = state["cause"] == SuspensionCause.LAPSE.value
             _legacy(state, ReasonCode.LAPSE if lapse else ReasonCode.OTHER)
 
+        def apply(self, aggregate: Any) -> None:
+            aggregate._record_status(self.decision_id, CredentialStatus.SUSPENDED,
+                                     StatusChange("suspended", ReasonCode(self.reason_code),
+                                                  _text(self.note, self.legacy_reason), self.suspended_at, self.by))
+
     class Unsuspended(Aggregate.Event):
         class_version = 2
         decision_id: str
@@ -201,6 +218,11 @@ class Credential(Aggregate):
         def upcast_v1_v2(state: dict[str, Any]) -> None:
             """Version 1 recorded a coordinator's free-text `reason`."""
             _legacy(state, ReasonCode.OTHER)
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate._record_status(self.decision_id, CredentialStatus.ACTIVE,
+                                     StatusChange("unsuspended", ReasonCode(self.reason_code),
+                                                  _text(self.note, self.legacy_reason), self.unsuspended_at, self.by))
 
     class Revoked(Aggregate.Event):
         class_version = 2
@@ -216,9 +238,17 @@ class Credential(Aggregate):
             """Version 1 recorded a free-text `reason`, a coordinator's or the one opened from reviews."""
             _legacy(state, legacy_revocation_code(state["reason"], state["decision_id"]))
 
+        def apply(self, aggregate: Any) -> None:
+            aggregate._record_status(self.decision_id, CredentialStatus.REVOKED,
+                                     StatusChange("revoked", ReasonCode(self.reason_code),
+                                                  _text(self.note, self.legacy_reason), self.revoked_at, self.by))
+
     class Expired(Aggregate.Event):
         valid_until: datetime
         expired_at: datetime
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.expired_for = self.valid_until
 
     @staticmethod
     def create_id(endorsement_id: UUID) -> UUID:
@@ -290,32 +320,12 @@ class Credential(Aggregate):
     def renew(self, reissue: Reissue) -> None:
         """Re-issue for a renewal; a suspension stays as it is."""
         self._check_reissue(reissue)
-        self._renew(**_reissue_fields(reissue))
-
-    @event(Renewed)
-    def _renew(self, decision_id: str, reference: str, valid_from_date: date, renewal_date: date,
-               valid_from: datetime, valid_until: datetime, verification_method: str, document: dict[str, Any],
-               reissued_at: datetime) -> None:
-        self._apply_reissue(decision_id, reference, valid_from_date, renewal_date,
-                            ValidityPeriod(valid_from, valid_until), verification_method, document, reissued_at)
+        self.trigger_event(self.Renewed, **_reissue_fields(reissue))
 
     def reinstate(self, reissue: Reissue) -> None:
         """Re-issue after a lapse; the credential is no longer suspended."""
         self._check_reissue(reissue)
-        self._reinstate(**_reissue_fields(reissue))
-
-    @event(Reinstated)
-    def _reinstate(self, decision_id: str, reference: str, valid_from_date: date, renewal_date: date,
-                   valid_from: datetime, valid_until: datetime, verification_method: str, document: dict[str, Any],
-                   reissued_at: datetime) -> None:
-        self._apply_reissue(decision_id, reference, valid_from_date, renewal_date,
-                            ValidityPeriod(valid_from, valid_until), verification_method, document, reissued_at)
-        self.status = CredentialStatus.ACTIVE
-        self.status_reason_code = None
-        self.status_note = None
-        self.status_changed_at = reissued_at
-        self.status_history.append(StatusChange("reinstated", ReasonCode.REINSTATED_AFTER_LAPSE, None, reissued_at,
-                                                None))
+        self.trigger_event(self.Reinstated, **_reissue_fields(reissue))
 
     def require_reissuable(self, decision_id: str, reference: str, period: ValidityPeriod) -> None:
         """Refuse a re-issue before anything is signed: revoked, repeated, or not moving the period forward."""
@@ -333,17 +343,16 @@ class Credential(Aggregate):
         check_document(self.id, reissue.period, reissue.signed, awarded_at=self.awarded_at,
                        status_index=self.status_index)
 
-    def _apply_reissue(self, decision_id: str, reference: str, valid_from_date: date, renewal_date: date,
-                       period: ValidityPeriod, verification_method: str, document: dict[str, Any],
-                       reissued_at: datetime) -> None:
-        self.decisions.append(decision_id)
-        self.references.append(reference)
-        self.valid_from_date = valid_from_date
-        self.renewal_date = renewal_date
-        self.validity = period
-        self.verification_method = verification_method
-        self.document = document
-        self.reissued_at = reissued_at
+    def _apply_reissue(self, reissued: "Credential.Renewed | Credential.Reinstated") -> None:
+        """What a renewal and a reinstatement both record."""
+        self.decisions.append(reissued.decision_id)
+        self.references.append(reissued.reference)
+        self.valid_from_date = reissued.valid_from_date
+        self.renewal_date = reissued.renewal_date
+        self.validity = ValidityPeriod(reissued.valid_from, reissued.valid_until)
+        self.verification_method = reissued.verification_method
+        self.document = reissued.document
+        self.reissued_at = reissued.reissued_at
 
     # --- status -------------------------------------------------------------------------------------------
 
@@ -356,15 +365,9 @@ class Credential(Aggregate):
         _require_code(decision, SUSPENSION_CODES, "a suspension")
         if (cause is SuspensionCause.LAPSE) != (decision.reason_code is ReasonCode.LAPSE):
             raise InvalidReasonError("the reason `lapse` is the cause `lapse`, and only that")
-        self._suspend(decision_id=decision.decision_id, cause=cause.value, reason_code=decision.reason_code.value,
-                      note=self._note(decision), legacy_reason=None, suspended_at=decision.at, by=decision.by)
-
-    @event(Suspended)
-    def _suspend(self, decision_id: str, cause: str, reason_code: str, note: StaffNote | None,
-                 legacy_reason: str | None, suspended_at: datetime, by: UUID | None) -> None:
-        self._record_status(decision_id, CredentialStatus.SUSPENDED,
-                            StatusChange("suspended", ReasonCode(reason_code), _text(note, legacy_reason),
-                                         suspended_at, by))
+        self.trigger_event(self.Suspended, decision_id=decision.decision_id, cause=cause.value,
+                           reason_code=decision.reason_code.value, note=self._note(decision), legacy_reason=None,
+                           suspended_at=decision.at, by=decision.by)
 
     def unsuspend(self, decision: Decision) -> None:
         self._require_not_revoked()
@@ -372,30 +375,16 @@ class Credential(Aggregate):
         if self.status is not CredentialStatus.SUSPENDED:
             raise NotSuspendedError("the credential is not suspended")
         _require_code(decision, UNSUSPENSION_CODES, "lifting a suspension")
-        self._unsuspend(decision_id=decision.decision_id, reason_code=decision.reason_code.value,
-                        note=self._note(decision), legacy_reason=None, unsuspended_at=decision.at, by=decision.by)
-
-    @event(Unsuspended)
-    def _unsuspend(self, decision_id: str, reason_code: str, note: StaffNote | None, legacy_reason: str | None,
-                   unsuspended_at: datetime, by: UUID | None) -> None:
-        self._record_status(decision_id, CredentialStatus.ACTIVE,
-                            StatusChange("unsuspended", ReasonCode(reason_code), _text(note, legacy_reason),
-                                         unsuspended_at, by))
+        self.trigger_event(self.Unsuspended, decision_id=decision.decision_id, reason_code=decision.reason_code.value,
+                           note=self._note(decision), legacy_reason=None, unsuspended_at=decision.at, by=decision.by)
 
     def revoke(self, decision: Decision) -> None:
         if self.status is CredentialStatus.REVOKED:
             raise AlreadyRevokedError("the credential is revoked already")
         self._require_new_decision(decision.decision_id)
         _require_code(decision, REVOCATION_CODES, "a revocation")
-        self._revoke(decision_id=decision.decision_id, reason_code=decision.reason_code.value,
-                     note=self._note(decision), legacy_reason=None, revoked_at=decision.at, by=decision.by)
-
-    @event(Revoked)
-    def _revoke(self, decision_id: str, reason_code: str, note: StaffNote | None, legacy_reason: str | None,
-                revoked_at: datetime, by: UUID | None) -> None:
-        self._record_status(decision_id, CredentialStatus.REVOKED,
-                            StatusChange("revoked", ReasonCode(reason_code), _text(note, legacy_reason),
-                                         revoked_at, by))
+        self.trigger_event(self.Revoked, decision_id=decision.decision_id, reason_code=decision.reason_code.value,
+                           note=self._note(decision), legacy_reason=None, revoked_at=decision.at, by=decision.by)
 
     def _note(self, decision: Decision) -> StaffNote | None:
         """The decision's note, to be sealed under the holder; none for an erased holder (nothing is sealed for
@@ -426,11 +415,7 @@ class Credential(Aggregate):
             raise NotDueError(f"the credential is valid until {self.validity.valid_until.isoformat()}")
         if self.expired_for == self.validity.valid_until:
             raise AlreadyExpiredError("the credential's expiry is recorded already")
-        self._expire(valid_until=self.validity.valid_until, expired_at=now)
-
-    @event(Expired)
-    def _expire(self, valid_until: datetime, expired_at: datetime) -> None:
-        self.expired_for = valid_until
+        self.trigger_event(self.Expired, valid_until=self.validity.valid_until, expired_at=now)
 
     # --- reading ------------------------------------------------------------------------------------------
 

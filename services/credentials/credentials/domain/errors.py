@@ -77,3 +77,39 @@ class InvalidReasonError(CredentialError):
     """The reason code is not one of the action's (e.g. a revocation code for a suspension)."""
 
     code = "INVALID_REASON"
+
+
+class CredentialNotFoundError(CredentialError):
+    """No credential with that id, or for that endorsement, in the caller's tenant."""
+
+    code = "CREDENTIAL_NOT_FOUND"
+
+
+class UnknownTenantError(CredentialError):
+    """The tenant is not configured in this service."""
+
+    code = "UNKNOWN_TENANT"
+
+
+class UnknownCategoryError(CredentialError):
+    """The tenant does not award the granted endorsement's category."""
+
+    code = "UNKNOWN_CATEGORY"
+
+
+class StatusListFullError(CredentialError):
+    """The status list has no free entry left."""
+
+    code = "STATUS_LIST_FULL"
+
+
+class IndexTakenError(CredentialError):
+    """The status-list index is taken, outside the list, or the credential already holds one."""
+
+    code = "STATUS_INDEX_TAKEN"
+
+
+class PermanentStatusError(CredentialError):
+    """A revocation cannot be undone."""
+
+    code = "REVOCATION_IS_PERMANENT"

@@ -9,11 +9,12 @@ never cleared. `revision` counts the changes of bits only, so issuing does not c
 from collections.abc import Callable
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
-from credentials.domain.errors import CredentialError
+from credentials.domain.errors import IndexTakenError, PermanentStatusError, StatusListFullError
 
 MIN_LENGTH = 131_072
 """The minimum number of entries of a list (16 KiB of bits), for herd privacy."""
@@ -28,20 +29,6 @@ RandomBelow = Callable[[int], int]
 class StatusPurpose(StrEnum):
     REVOCATION = "revocation"
     SUSPENSION = "suspension"
-
-
-class StatusListFullError(CredentialError):
-    code = "STATUS_LIST_FULL"
-
-
-class IndexTakenError(CredentialError):
-    code = "STATUS_INDEX_TAKEN"
-
-
-class PermanentStatusError(CredentialError):
-    """A revocation cannot be undone."""
-
-    code = "REVOCATION_IS_PERMANENT"
 
 
 def status_list_id(tenant: str, purpose: StatusPurpose) -> UUID:
@@ -59,13 +46,27 @@ class StatusList(Aggregate):
         credential_id: UUID
         index: int
 
+        def apply(self, aggregate: Any) -> None:
+            aggregate.index_by_credential[str(self.credential_id)] = self.index
+            aggregate.taken.add(self.index)
+
     class BitSet(Aggregate.Event):
         index: int
         changed_at: datetime
 
+        def apply(self, aggregate: Any) -> None:
+            aggregate.set_bits.add(self.index)
+            aggregate.revision += 1
+            aggregate.changed_at = max(aggregate.changed_at, self.changed_at)
+
     class BitCleared(Aggregate.Event):
         index: int
         changed_at: datetime
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.set_bits.discard(self.index)
+            aggregate.revision += 1
+            aggregate.changed_at = max(aggregate.changed_at, self.changed_at)
 
     @staticmethod
     def create_id(tenant: str, purpose: str) -> UUID:
@@ -110,12 +111,7 @@ class StatusList(Aggregate):
             raise IndexTakenError(f"index {index} is outside the list")
         if index in self.taken:
             raise IndexTakenError(f"index {index} of the {self.purpose} list is taken")
-        self._reserve(credential_id, index)
-
-    @event(EntryReserved)
-    def _reserve(self, credential_id: UUID, index: int) -> None:
-        self.index_by_credential[str(credential_id)] = index
-        self.taken.add(index)
+        self.trigger_event(self.EntryReserved, credential_id=credential_id, index=index)
 
     def is_set(self, index: int) -> bool:
         return index in self.set_bits
@@ -125,14 +121,8 @@ class StatusList(Aggregate):
         self._require_reserved(index)
         if index in self.set_bits:
             return False
-        self._set(index, at)
+        self.trigger_event(self.BitSet, index=index, changed_at=at)
         return True
-
-    @event(BitSet)
-    def _set(self, index: int, changed_at: datetime) -> None:
-        self.set_bits.add(index)
-        self.revision += 1
-        self.changed_at = max(self.changed_at, changed_at)
 
     def clear(self, index: int, at: datetime) -> bool:
         """Clear the bit (suspension lists only); False when it is clear already."""
@@ -141,14 +131,8 @@ class StatusList(Aggregate):
         self._require_reserved(index)
         if index not in self.set_bits:
             return False
-        self._clear(index, at)
+        self.trigger_event(self.BitCleared, index=index, changed_at=at)
         return True
-
-    @event(BitCleared)
-    def _clear(self, index: int, changed_at: datetime) -> None:
-        self.set_bits.discard(index)
-        self.revision += 1
-        self.changed_at = max(self.changed_at, changed_at)
 
     def _require_reserved(self, index: int) -> None:
         if index not in self.taken:

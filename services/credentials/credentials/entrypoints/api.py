@@ -22,7 +22,7 @@ from credentials.entrypoints.verification_page import CONTENT_SECURITY_POLICY, r
 from credentials.entrypoints.verified_holder import holder_of
 from credentials.entrypoints.verify_request import parse_verify_request, read_body
 from credentials.projections.credentials import get_all_by_endorsement
-from credentials.vc.pool import CanonicalizationBusy, CanonicalizationPool
+from credentials.vc.pool import CanonicalizationBusyError, CanonicalizationPool
 from credentials.vc.verifier import StatusCheck
 from credentials.verification import verify_presented
 
@@ -137,7 +137,7 @@ def create_api(app: CredentialsApplication, issuers: IssuerDirectory, status_che
                 verify_presented, presented.credential, presented.options,
                 issuer_resolver=issuers.resolve, status_check=status_check, clock=app.clock, hasher=hasher,
             ))
-        except CanonicalizationBusy:
+        except CanonicalizationBusyError:
             return retry_later(503, "Verifier busy", "too many verifications are in progress; nothing was "
                                "verified, please retry", "VERIFIER_BUSY", 1, request.url.path)
         holder = await holder_of(app, getattr(request.app.state, "pool", None), presented.credential, result)

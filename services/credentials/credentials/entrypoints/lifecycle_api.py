@@ -25,9 +25,9 @@ from servicekit.identity import CurrentIdentity, Identity, require_role
 from servicekit.problems import Problem
 
 from credentials.domain.credential import Credential, Decision, StatusChange, SuspensionCause
-from credentials.domain.errors import CredentialError
+from credentials.domain.errors import CredentialError, CredentialNotFoundError
 from credentials.domain.reasons import NOTE_MAX_LENGTH, ReasonCode, wording
-from credentials.lifecycle import CredentialNotFoundError, Effects, Lifecycle
+from credentials.lifecycle import Effects, Lifecycle
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=NOTE_MAX_LENGTH)]
 

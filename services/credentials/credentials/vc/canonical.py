@@ -12,8 +12,8 @@ from typing import Any
 
 from credentials.vc import jsonld_processor
 from credentials.vc.bounds import check_document_bounds
-from credentials.vc.deadline import DeadlineExceeded, run_with_deadline
-from credentials.vc.errors import CanonicalizationTimeout, UndefinedTermError
+from credentials.vc.deadline import DeadlineExceededError, run_with_deadline
+from credentials.vc.errors import CanonicalizationTimeoutError, UndefinedTermError
 from credentials.vc.loader import DEFAULT_LOADER, OfflineDocumentLoader
 
 CANONICALIZATION_TIME_BUDGET_SECONDS = 1.0
@@ -42,9 +42,9 @@ def canonicalize(
     check_document_bounds(document)
     try:
         return run_with_deadline(lambda: _canonicalize(document, loader), time_budget)
-    except DeadlineExceeded as error:
+    except DeadlineExceededError as error:
         loader.reset_context_cache()
-        raise CanonicalizationTimeout(f"canonicalization {error}") from None
+        raise CanonicalizationTimeoutError(f"canonicalization {error}") from None
 
 
 def _canonicalize(document: Mapping[str, Any], loader: OfflineDocumentLoader) -> str:

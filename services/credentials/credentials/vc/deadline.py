@@ -37,7 +37,7 @@ def _thread_cpu_clock(thread_id: int) -> Callable[[], float]:
     return lambda: time.clock_gettime(clock_id)
 
 
-class DeadlineExceeded(TimeoutError):
+class DeadlineExceededError(TimeoutError):
     """The computation did not finish within its deadline."""
 
 
@@ -53,7 +53,7 @@ def _set_async_exception(thread_id: int, exception: type[BaseException] | None) 
 
 
 def run_with_deadline(compute: Callable[[], T], seconds: float) -> T:
-    """Return `compute()`, or raise DeadlineExceeded once the calling thread has spent `seconds` of CPU time on it
+    """Return `compute()`, or raise DeadlineExceededError once the calling thread has spent `seconds` of CPU time on it
     (or `WALL_CLOCK_FACTOR` times that on the wall)."""
     caller = threading.get_ident()
     cpu = _thread_cpu_clock(caller)
@@ -95,7 +95,7 @@ def run_with_deadline(compute: Callable[[], T], seconds: float) -> T:
                 for timer in timers:
                     timer.cancel()
     except _Interrupt:
-        raise DeadlineExceeded(f"did not finish within {seconds} s of CPU time") from None
+        raise DeadlineExceededError(f"did not finish within {seconds} s of CPU time") from None
     if state["fired"]:
-        raise DeadlineExceeded(f"did not finish within {seconds} s of CPU time")
+        raise DeadlineExceededError(f"did not finish within {seconds} s of CPU time")
     return result

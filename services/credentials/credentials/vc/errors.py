@@ -25,7 +25,7 @@ class UndefinedTermError(MalformedDocumentError):
         self.paths = paths
 
 
-class CanonicalizationTimeout(MalformedDocumentError):
+class CanonicalizationTimeoutError(MalformedDocumentError):
     """Canonicalization ran over its time budget (typically a hostile blank-node graph)."""
 
 

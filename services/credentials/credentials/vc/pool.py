@@ -3,7 +3,7 @@
 RDFC-1.0 canonicalization is pure-Python CPU work: run in the service's threads it takes the GIL from the
 event loop and from every other request. Here it runs in `workers` spawned processes, each canonicalization
 under its own time budget (`canonical`); the caller waits at most `deadline_seconds` (queue included), and
-at most `max_pending` canonicalizations wait or run at once. Beyond either, `CanonicalizationBusy` is raised
+at most `max_pending` canonicalizations wait or run at once. Beyond either, `CanonicalizationBusyError` is raised
 (the HTTP layer answers 503 with Retry-After), so a burst of expensive requests cannot queue without end.
 With `workers=0` the pool canonicalizes in the calling thread (tests, tools).
 """
@@ -21,7 +21,7 @@ from typing import Any
 from credentials.vc.dataintegrity import HashData, hash_data
 
 
-class CanonicalizationBusy(RuntimeError):
+class CanonicalizationBusyError(RuntimeError):
     """No worker could canonicalize the document in time; the client should retry later."""
 
 
@@ -48,12 +48,12 @@ class CanonicalizationPool:
 
     def hash_data(self, document: Mapping[str, Any], config: Mapping[str, Any]) -> HashData:
         """HashData of the unsecured document and proof config; raises MalformedDocumentError subclasses
-        as `hash_data` does, and CanonicalizationBusy when the pool is full or the deadline passed."""
+        as `hash_data` does, and CanonicalizationBusyError when the pool is full or the deadline passed."""
         if self.workers <= 0:
             return hash_data(document, config)
         with self._lock:
             if self._pending >= self.max_pending:
-                raise CanonicalizationBusy(f"{self._pending} canonicalizations are already waiting")
+                raise CanonicalizationBusyError(f"{self._pending} canonicalizations are already waiting")
             self._pending += 1
             executor = self._started()
         try:
@@ -61,12 +61,12 @@ class CanonicalizationPool:
             return future.result(timeout=self.deadline_seconds)
         except FutureTimeout:
             future.cancel()  # still queued: never run; running: its own time budget ends it
-            raise CanonicalizationBusy(f"not canonicalized within {self.deadline_seconds} s") from None
+            raise CanonicalizationBusyError(f"not canonicalized within {self.deadline_seconds} s") from None
         except BrokenProcessPool:
             with self._lock:
                 if self._executor is executor:
                     self._executor = None  # a worker died: the next request starts a fresh pool
-            raise CanonicalizationBusy("a canonicalization worker stopped") from None
+            raise CanonicalizationBusyError("a canonicalization worker stopped") from None
         finally:
             with self._lock:
                 self._pending -= 1

@@ -14,14 +14,8 @@ from typing import Any
 import pytest
 from credentials.config import TenantProfile
 from credentials.domain.credential import SuspensionCause
-from credentials.domain.status_list import (
-    MIN_LENGTH,
-    IndexTakenError,
-    PermanentStatusError,
-    StatusList,
-    StatusListFullError,
-    StatusPurpose,
-)
+from credentials.domain.errors import IndexTakenError, PermanentStatusError, StatusListFullError
+from credentials.domain.status_list import MIN_LENGTH, StatusList, StatusPurpose
 from credentials.vc.bitstring import bits_of, decode_list, encode_list, is_set
 from credentials.vc.canonical import canonicalize
 

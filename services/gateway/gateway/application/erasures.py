@@ -26,19 +26,15 @@ from ..adapters import (
 )
 from ..adapters.passwords import Passwords
 from ..domain.accounts import Account
-from ..domain.erasures import (
-    SYSTEM,
-    Erasure,
+from ..domain.erasures import SYSTEM, Erasure, ErasureState, Hold, check_may_manage_erasures, requester
+from ..domain.errors import (
     ErasureNotFound,
-    ErasureState,
-    Hold,
     HoldAlreadyLifted,
     HoldNotFound,
+    InvalidSession,
     PersonNotFound,
-    check_may_manage_erasures,
-    requester,
+    WrongPassword,
 )
-from ..domain.errors import InvalidSession, WrongPassword
 from ..domain.retention import RetentionRule
 from ..domain.sessions import ActiveSession
 from ..domain.subjects import account_subject, rater_subject

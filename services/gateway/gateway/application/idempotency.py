@@ -12,8 +12,8 @@ from servicekit.clock import Clock
 
 from ..adapters import idempotency_table
 from ..adapters.sealing import ResponseSeal
+from ..domain.errors import IdempotencyKeyInUse
 from ..domain.idempotency import (
-    IdempotencyKeyInUse,
     IdempotencyPolicy,
     Remembered,
     StoredResponse,

@@ -8,7 +8,7 @@ from enum import StrEnum
 from uuid import UUID
 
 from .accounts import Account
-from .errors import GatewayError
+from .errors import NotAllowed
 
 MAX_REASON_CHARS = 500
 ERASURE_STAFF_ROLES = frozenset({"coordinator", "administrator"})
@@ -66,25 +66,3 @@ def check_may_manage_erasures(account: Account, tenant: str) -> None:
     """Coordinators and administrators, for their own tenant only."""
     if account.tenant != tenant or not account.roles & ERASURE_STAFF_ROLES:
         raise NotAllowed("only a coordinator or administrator of the association may do this")
-
-
-class NotAllowed(GatewayError):
-    code = "FORBIDDEN"
-
-
-class ErasureNotFound(GatewayError):
-    code = "ERASURE_NOT_FOUND"
-
-
-class HoldNotFound(GatewayError):
-    code = "HOLD_NOT_FOUND"
-
-
-class PersonNotFound(GatewayError):
-    """No account with this id in the caller's tenant (another tenant's account is not found either)."""
-
-    code = "PERSON_NOT_FOUND"
-
-
-class HoldAlreadyLifted(GatewayError):
-    code = "HOLD_ALREADY_LIFTED"

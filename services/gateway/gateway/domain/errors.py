@@ -71,3 +71,39 @@ class EmailNotVerified(GatewayError):
 
 class UnsupportedLanguage(GatewayError):
     code = "UNSUPPORTED_LANGUAGE"
+
+
+class NotAllowed(GatewayError):
+    code = "FORBIDDEN"
+
+
+class ErasureNotFound(GatewayError):
+    code = "ERASURE_NOT_FOUND"
+
+
+class HoldNotFound(GatewayError):
+    code = "HOLD_NOT_FOUND"
+
+
+class PersonNotFound(GatewayError):
+    """No account with this id in the caller's tenant (another tenant's account is not found either)."""
+
+    code = "PERSON_NOT_FOUND"
+
+
+class HoldAlreadyLifted(GatewayError):
+    code = "HOLD_ALREADY_LIFTED"
+
+
+class InvalidIdempotencyKey(GatewayError):
+    code = "INVALID_IDEMPOTENCY_KEY"
+
+
+class IdempotencyKeyReused(GatewayError):
+    code = "IDEMPOTENCY_KEY_REUSED"
+
+
+class IdempotencyKeyInUse(GatewayError):
+    code = "IDEMPOTENCY_KEY_IN_USE"
+    retry_after_seconds = 1
+    """A request with the key still runs: its repeat is worth trying again this soon (`Retry-After`)."""

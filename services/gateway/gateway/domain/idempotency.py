@@ -14,32 +14,18 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from .errors import GatewayError
+from .errors import IdempotencyKeyInUse, IdempotencyKeyReused, InvalidIdempotencyKey
 
 KEY = re.compile(r"[\x20-\x7e]{1,255}")
 """1 to 255 printable ASCII characters (a quoted sf-string counts with its quotes)."""
 NOT_COVERED_PATHS = frozenset({"/auth/login"})
 """POSTs without keys: a log-in answers a session token (which the gateway never stores) and repeats harmlessly."""
-IN_USE_RETRY_AFTER_SECONDS = 1
 REPLAYED_HEADER = "idempotent-replayed"
 KEPT_RESPONSE_HEADERS = frozenset({
     "content-type", "location", "retry-after", "cache-control", "etag", "vary", "content-security-policy",
     "referrer-policy", "content-disposition", "x-content-type-options",
 })
 _BOUNDARY = re.compile(r"boundary=\"?([^\";]+)\"?", re.IGNORECASE)
-
-
-class InvalidIdempotencyKey(GatewayError):
-    code = "INVALID_IDEMPOTENCY_KEY"
-
-
-class IdempotencyKeyReused(GatewayError):
-    code = "IDEMPOTENCY_KEY_REUSED"
-
-
-class IdempotencyKeyInUse(GatewayError):
-    code = "IDEMPOTENCY_KEY_IN_USE"
-    retry_after_seconds = IN_USE_RETRY_AFTER_SECONDS
 
 
 def checked_key(values: list[str]) -> str:

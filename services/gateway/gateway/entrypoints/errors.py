@@ -8,7 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from servicekit.problems import Problem, problem_response
 
-from ..domain import erasures, errors
+from ..domain import errors
 from .schemas import ProblemOut
 
 STATUS_AND_TITLE: dict[type[errors.GatewayError], tuple[int, str]] = {
@@ -26,11 +26,11 @@ STATUS_AND_TITLE: dict[type[errors.GatewayError], tuple[int, str]] = {
     errors.EmailAlreadyVerified: (409, "Email already confirmed"),
     errors.EmailNotVerified: (403, "Email not confirmed"),
     errors.UnsupportedLanguage: (422, "Language not offered"),
-    erasures.NotAllowed: (403, "Not allowed"),
-    erasures.ErasureNotFound: (404, "Erasure request not found"),
-    erasures.HoldNotFound: (404, "Hold not found"),
-    erasures.PersonNotFound: (404, "Person not found"),
-    erasures.HoldAlreadyLifted: (409, "Hold already lifted"),
+    errors.NotAllowed: (403, "Not allowed"),
+    errors.ErasureNotFound: (404, "Erasure request not found"),
+    errors.HoldNotFound: (404, "Hold not found"),
+    errors.PersonNotFound: (404, "Person not found"),
+    errors.HoldAlreadyLifted: (409, "Hold already lifted"),
 }
 
 

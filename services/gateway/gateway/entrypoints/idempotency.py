@@ -21,15 +21,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..adapters.sealing import ResponseSeal, derive_key
 from ..application.idempotency import Claim, IdempotentRequests
-from ..domain.errors import InvalidSession
+from ..domain.errors import IdempotencyKeyInUse, IdempotencyKeyReused, InvalidIdempotencyKey, InvalidSession
 from ..domain.idempotency import (
     KEPT_RESPONSE_HEADERS,
     NOT_COVERED_PATHS,
     REPLAYED_HEADER,
-    IdempotencyKeyInUse,
-    IdempotencyKeyReused,
     IdempotencyPolicy,
-    InvalidIdempotencyKey,
     StoredResponse,
     checked_key,
     fingerprint,

@@ -6,10 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from gateway.application.idempotency_docs import document_idempotency_key
+from gateway.domain.errors import IdempotencyKeyInUse, IdempotencyKeyReused, InvalidIdempotencyKey
 from gateway.domain.idempotency import (
-    IdempotencyKeyInUse,
-    IdempotencyKeyReused,
-    InvalidIdempotencyKey,
     Remembered,
     StoredResponse,
     answer_for_repeat,

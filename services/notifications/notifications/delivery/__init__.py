@@ -2,16 +2,16 @@
 
 from .message import compose, message_id_for
 from .sender import POSITION_NAME, MailSender
-from .smtp import DeliveryFailure, PermanentFailure, SmtpServer, SmtpTransport, TransientFailure, Transport
+from .smtp import DeliveryError, PermanentDeliveryError, SmtpServer, SmtpTransport, TransientDeliveryError, Transport
 
 __all__ = [
     "POSITION_NAME",
-    "DeliveryFailure",
+    "DeliveryError",
     "MailSender",
-    "PermanentFailure",
+    "PermanentDeliveryError",
     "SmtpServer",
     "SmtpTransport",
-    "TransientFailure",
+    "TransientDeliveryError",
     "Transport",
     "compose",
     "message_id_for",

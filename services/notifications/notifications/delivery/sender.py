@@ -51,7 +51,7 @@ from servicekit.metrics import EMAIL_FAILURES
 from ..application import SENDER_POSITION, LogEntry, NotificationsApplication
 from ..domain import RECIPIENT_ERASED, WORDING_GONE, Email, EmailStatus
 from .message import compose, envelope_address
-from .smtp import PermanentFailure, TransientFailure, Transport
+from .smtp import PermanentDeliveryError, TransientDeliveryError, Transport
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +93,7 @@ class MailSender:
     def run_once(self) -> int:
         """Handle the next batch of the log; returns how many entries it moved past.
 
-        Raises TransientFailure, leaving the position at the email that could not be sent yet.
+        Raises TransientDeliveryError, leaving the position at the email that could not be sent yet.
         """
         entries = self.app.log_after(self.app.position(POSITION_NAME), self.batch_size)
         unrecorded: LogEntry | None = None
@@ -116,7 +116,7 @@ class MailSender:
         while not stop.is_set():
             try:
                 moved = self.run_once()
-            except TransientFailure as exc:  # its reason is already without the address (_send)
+            except TransientDeliveryError as exc:  # its reason is already without the address (_send)
                 log.warning("mail sender: %s; retrying in %.1fs", exc.reason, wait)
             except Exception:
                 log.exception("mail sender failed; retrying in %.1fs", wait)
@@ -164,15 +164,15 @@ class MailSender:
             return None
         try:
             self.transport.send(message, self.mail_from, envelope_address(address))
-        except PermanentFailure as exc:
+        except PermanentDeliveryError as exc:
             EMAIL_FAILURES.labels("permanent").inc()
             self._give_up(email, tracking, without_address(exc.reason, address))
             return None
-        except TransientFailure as exc:
+        except TransientDeliveryError as exc:
             EMAIL_FAILURES.labels("transient").inc()
             reason = without_address(exc.reason, address)
             self.app.note_delay(email.id, reason)
-            raise TransientFailure(reason) from exc
+            raise TransientDeliveryError(reason) from exc
         return Accepted(at=self.clock(), message_id=str(message["Message-ID"]))
 
     def _give_up(self, email: Email, tracking: Tracking, reason: str) -> None:

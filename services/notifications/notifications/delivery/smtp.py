@@ -17,17 +17,17 @@ from urllib.parse import parse_qs, unquote, urlsplit
 TRUTHY = {"1", "true", "yes", "on"}
 
 
-class DeliveryFailure(Exception):
+class DeliveryError(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
 
 
-class TransientFailure(DeliveryFailure):
+class TransientDeliveryError(DeliveryError):
     """Try the same message again later."""
 
 
-class PermanentFailure(DeliveryFailure):
+class PermanentDeliveryError(DeliveryError):
     """This message will never be accepted for this recipient; give up on it."""
 
 
@@ -67,13 +67,21 @@ class SmtpServer:
 class SmtpTransport:
     def __init__(self, server: SmtpServer) -> None:
         self.server = server
+        self._tls: ssl.SSLContext | None = None
+
+    def tls_context(self) -> ssl.SSLContext:
+        """The TLS settings, made once: loading the system's CA certificates costs more CPU than sending."""
+        if self._tls is None:
+            self._tls = ssl.create_default_context()
+        return self._tls
 
     def send(self, message: EmailMessage, sender: str, recipient: str) -> None:
-        """Returns once the server accepted the message; raises Transient/PermanentFailure otherwise."""
+        """Returns once the server accepted the message; raises Transient/PermanentDeliveryError otherwise."""
         try:
             smtp = self._connect()
         except (smtplib.SMTPException, OSError) as exc:
-            raise TransientFailure(f"cannot reach {self.server.host}:{self.server.port}: {_describe(exc)}") from exc
+            reason = f"cannot reach {self.server.host}:{self.server.port}: {_describe(exc)}"
+            raise TransientDeliveryError(reason) from exc
         try:
             self._submit(smtp, message, sender, recipient)
         finally:
@@ -81,15 +89,14 @@ class SmtpTransport:
 
     def _connect(self) -> smtplib.SMTP:
         server = self.server
-        context = ssl.create_default_context()
         smtp: smtplib.SMTP
         if server.implicit_tls:
-            smtp = smtplib.SMTP_SSL(server.host, server.port, timeout=server.timeout, context=context)
+            smtp = smtplib.SMTP_SSL(server.host, server.port, timeout=server.timeout, context=self.tls_context())
         else:
             smtp = smtplib.SMTP(server.host, server.port, timeout=server.timeout)
         try:
             if server.starttls:
-                smtp.starttls(context=context)
+                smtp.starttls(context=self.tls_context())
             if server.username:
                 smtp.login(server.username, server.password or "")
         except BaseException:
@@ -107,14 +114,14 @@ class SmtpTransport:
             raise _by_code(exc.smtp_code, f"message refused: {exc.smtp_code} {_text(exc.smtp_error)}") from exc
         except smtplib.SMTPNotSupportedError as exc:
             if not recipient.isascii():
-                raise PermanentFailure(f"the server cannot deliver to a non-ASCII address: {exc}") from exc
-            raise TransientFailure(f"the server does not support what we need: {exc}") from exc
+                raise PermanentDeliveryError(f"the server cannot deliver to a non-ASCII address: {exc}") from exc
+            raise TransientDeliveryError(f"the server does not support what we need: {exc}") from exc
         except (smtplib.SMTPException, OSError) as exc:
-            raise TransientFailure(f"sending failed: {_describe(exc)}") from exc
+            raise TransientDeliveryError(f"sending failed: {_describe(exc)}") from exc
 
 
-def _by_code(code: int, reason: str) -> DeliveryFailure:
-    return PermanentFailure(reason) if 500 <= code < 600 else TransientFailure(reason)
+def _by_code(code: int, reason: str) -> DeliveryError:
+    return PermanentDeliveryError(reason) if 500 <= code < 600 else TransientDeliveryError(reason)
 
 
 def _close(smtp: smtplib.SMTP) -> None:

@@ -10,6 +10,7 @@ from .errors import (
     InvalidEmail,
     NotificationError,
     RecipientErased,
+    UnknownTenant,
     WordingGone,
 )
 from .personal import RECIPIENT_ERASED, WORDING_GONE, Addressee, Letter, Wording, email_subject
@@ -32,6 +33,7 @@ __all__ = [
     "NotificationError",
     "Recipient",
     "RecipientErased",
+    "UnknownTenant",
     "Wording",
     "WordingGone",
     "email_subject",

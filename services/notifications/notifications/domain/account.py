@@ -7,6 +7,7 @@ events (which name a person by `account_id` but carry no language) are written i
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
@@ -23,6 +24,10 @@ class Account(Aggregate):
     class LanguageChanged(Aggregate.Event):
         language: str
         as_of: datetime
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.language = self.language
+            aggregate.as_of = self.as_of
 
     @staticmethod
     def id_for(account_id: object) -> UUID:
@@ -42,10 +47,5 @@ class Account(Aggregate):
         """Record a new language; False (and no event) when unchanged or said before what is known (a late copy)."""
         if language == self.language or as_of < self.as_of:
             return False
-        self._language_changed(language=language, as_of=as_of)
+        self.trigger_event(self.LanguageChanged, language=language, as_of=as_of)
         return True
-
-    @event(LanguageChanged)
-    def _language_changed(self, language: str, as_of: datetime) -> None:
-        self.language = language
-        self.as_of = as_of

@@ -56,6 +56,11 @@ class Contact(Aggregate):
         def upcast_v2_v3(state: dict[str, Any]) -> None:
             _sealable(state)
 
+        def apply(self, aggregate: Any) -> None:
+            aggregate.person = self.person
+            aggregate.language = self.language
+            aggregate.account_id = self.account_id
+
     @staticmethod
     def id_for(subject: str, subject_id: object) -> UUID:
         """The contact of one `application` or `endorsement` (by its id)."""
@@ -93,14 +98,8 @@ class Contact(Aggregate):
         account_id = account_id or self.account_id
         if (person, language, account_id) == (self.person, self.language, self.account_id):
             return False
-        self._changed(person=person, language=language, account_id=account_id)
+        self.trigger_event(self.Changed, person=person, language=language, account_id=account_id)
         return True
-
-    @event(Changed)
-    def _changed(self, person: Addressee, language: str | None, account_id: UUID | None) -> None:
-        self.person = person
-        self.language = language
-        self.account_id = account_id
 
     @property
     def erased(self) -> bool:

@@ -88,9 +88,20 @@ class Email(Aggregate):
         at: datetime
         message_id: str
 
+        def apply(self, aggregate: Any) -> None:
+            aggregate.status = EmailStatus.SENT
+            aggregate.sent_at = self.at
+            aggregate.message_id = self.message_id
+            aggregate.failure = None
+
     class Failed(Aggregate.Event):
         reason: str
         permanent: bool
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.failure = self.reason
+            if self.permanent:
+                aggregate.status = EmailStatus.FAILED
 
     @staticmethod
     def id_for(kind: str, about: object, occurrence: object) -> UUID:
@@ -206,27 +217,14 @@ class Email(Aggregate):
     def mark_sent(self, at: datetime, message_id: str) -> None:
         """The mail server accepted the message for delivery."""
         self._require_queued()
-        self._sent(at=at, message_id=message_id)
+        self.trigger_event(self.Sent, at=at, message_id=message_id)
 
     def mark_failed(self, reason: str, permanent: bool) -> None:
         """A delivery attempt failed; a permanent failure is final, a transient one is noted once per reason."""
         self._require_queued()
         if not permanent and reason == self.failure:
             return  # the same delay again tells support staff nothing new
-        self._failed(reason=reason, permanent=permanent)
-
-    @event(Sent)
-    def _sent(self, at: datetime, message_id: str) -> None:
-        self.status = EmailStatus.SENT
-        self.sent_at = at
-        self.message_id = message_id
-        self.failure = None
-
-    @event(Failed)
-    def _failed(self, reason: str, permanent: bool) -> None:
-        self.failure = reason
-        if permanent:
-            self.status = EmailStatus.FAILED
+        self.trigger_event(self.Failed, reason=reason, permanent=permanent)
 
     def _require_queued(self) -> None:
         if self.status is not EmailStatus.QUEUED:

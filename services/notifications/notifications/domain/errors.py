@@ -33,6 +33,12 @@ class RecipientErased(NotificationError):
     code = "RECIPIENT_ERASED"
 
 
+class UnknownTenant(NotificationError):
+    """The event names a tenant that is not configured here."""
+
+    code = "UNKNOWN_TENANT"
+
+
 class WordingGone(NotificationError):
     """The email ended and its own key was destroyed: what it said no longer opens."""
 

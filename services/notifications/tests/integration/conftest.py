@@ -23,7 +23,7 @@ from endorsement_contracts import IntegrationEvent, encode, partition_counts
 from kafka.admin import KafkaAdminClient, NewTopic
 from kafka.errors import TopicAlreadyExistsError
 from notifications.bootstrap import build
-from notifications.config import Settings
+from notifications.config import NotificationsSettings
 from servicekit.runtime import Service, attach
 from servicekit.shredding import InvalidToken, SubjectKeys
 from servicekit.unseal import UnsealRefused
@@ -129,8 +129,10 @@ def topics(kafka_bootstrap: str) -> str:
 
 
 @pytest.fixture
-def make_settings(database_url: str, gateway_keys: tuple[str, str], tenants_dir: Path) -> Callable[..., Settings]:
-    def make(**overrides: Any) -> Settings:
+def make_settings(
+    database_url: str, gateway_keys: tuple[str, str], tenants_dir: Path,
+) -> Callable[..., NotificationsSettings]:
+    def make(**overrides: Any) -> NotificationsSettings:
         values: dict[str, Any] = {
             "database_url": database_url,
             "kafka_bootstrap_servers": "127.0.0.1:1",
@@ -148,7 +150,7 @@ def make_settings(database_url: str, gateway_keys: tuple[str, str], tenants_dir:
             "environment": "test",  # a master key derived per database, the fixed development rater index key
         }
         values.update(overrides)
-        return Settings(**values)
+        return NotificationsSettings(**values)
 
     return make
 
@@ -210,12 +212,12 @@ class ProducersUnseal:
 
 
 @pytest.fixture
-def running(producers: Any) -> Callable[[Settings], AbstractAsyncContextManager[Service]]:
+def running(producers: Any) -> Callable[[NotificationsSettings], AbstractAsyncContextManager[Service]]:
     """Run the service as `serve()` would (lifespan: pool, projections, consumer, sender), without a port; its
     unsealer opens the test producers' tokens with their keys (`ProducersUnseal`) instead of calling them."""
 
     @asynccontextmanager
-    async def run(settings: Settings) -> AsyncIterator[Service]:
+    async def run(settings: NotificationsSettings) -> AsyncIterator[Service]:
         service = build(settings, unsealer=ProducersUnseal(producers))
         attach(service)
         async with service.api.router.lifespan_context(service.api):

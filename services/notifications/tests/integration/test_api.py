@@ -12,12 +12,12 @@ from uuid import uuid4
 import httpx
 from endorsement_contracts import ApplicationSubmitted, Envelope
 from notifications.bootstrap import build
-from notifications.config import Settings, Tenant
+from notifications.config import NotificationsSettings, Tenant
 from servicekit.identity import Identity, issue_token
 from servicekit.runtime import Service, attach
 
 Wait = Callable[..., Awaitable[Any]]
-Running = Callable[[Settings], AbstractAsyncContextManager[Service]]
+Running = Callable[[NotificationsSettings], AbstractAsyncContextManager[Service]]
 
 
 def bearer(
@@ -43,7 +43,7 @@ async def consume(service: Service, producers: Any, event: ApplicationSubmitted,
 
 async def test_coordinators_see_their_associations_emails(
     *,
-    make_settings: Callable[..., Settings],
+    make_settings: Callable[..., NotificationsSettings],
     kafka_bootstrap: str,
     mailbox: Any,
     itmhca: Tenant,

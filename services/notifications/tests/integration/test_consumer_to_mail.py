@@ -12,14 +12,14 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from endorsement_contracts import DEAD_LETTER, ApplicationSubmitted, EndorsementGranted, Envelope, IntegrationEvent
 from eventsourcing.persistence import Tracking
 from notifications.bootstrap import open_app
-from notifications.config import Settings, Tenant
+from notifications.config import NotificationsSettings, Tenant
 from notifications.entrypoints.consumer import v1_handlers
 from notifications.notices import Notifier
 from notifications.templates import Links
 from servicekit.runtime import Service
 
 Wait = Callable[..., Awaitable[Any]]
-Running = Callable[[Settings], AbstractAsyncContextManager[Service]]
+Running = Callable[[NotificationsSettings], AbstractAsyncContextManager[Service]]
 Publish = Callable[[AIOKafkaProducer, IntegrationEvent, str], Awaitable[Any]]
 """The `publish` fixture: a v1 event sent as its sealed v2 twin, as its producer's relay sends it (returns the
 record's metadata)."""
@@ -62,7 +62,7 @@ async def test_each_record_becomes_exactly_one_email(
     *,
     publish: Publish,
     topics: str,
-    make_settings: Callable[..., Settings],
+    make_settings: Callable[..., NotificationsSettings],
     running: Running,
     mailbox: Any,
     submitted: Callable[..., ApplicationSubmitted],
@@ -112,7 +112,7 @@ async def test_an_event_of_an_unknown_association_is_dead_lettered_and_mails_nob
     *,
     publish: Publish,
     topics: str,
-    make_settings: Callable[..., Settings],
+    make_settings: Callable[..., NotificationsSettings],
     running: Running,
     mailbox: Any,
     submitted: Callable[..., ApplicationSubmitted],
@@ -135,7 +135,7 @@ async def test_a_reference_request_reaches_the_rater_with_the_link_and_each_remi
     *,
     publish: Publish,
     topics: str,
-    make_settings: Callable[..., Settings],
+    make_settings: Callable[..., NotificationsSettings],
     running: Running,
     mailbox: Any,
     journey: Any,
@@ -170,7 +170,7 @@ async def test_endorsement_events_naming_nobody_reach_the_holder_known_from_the_
     *,
     publish: Publish,
     topics: str,
-    make_settings: Callable[..., Settings],
+    make_settings: Callable[..., NotificationsSettings],
     running: Running,
     mailbox: Any,
     journey: Any,
@@ -198,7 +198,7 @@ async def test_an_account_record_delivered_twice_sends_one_email_in_the_person_s
     *,
     publish: Publish,
     topics: str,
-    make_settings: Callable[..., Settings],
+    make_settings: Callable[..., NotificationsSettings],
     running: Running,
     mailbox: Any,
     journey: Any,
@@ -232,7 +232,7 @@ async def test_an_applicant_notice_is_written_in_the_language_learnt_from_the_ac
     *,
     publish: Publish,
     topics: str,
-    make_settings: Callable[..., Settings],
+    make_settings: Callable[..., NotificationsSettings],
     running: Running,
     mailbox: Any,
     journey: Any,
@@ -256,7 +256,7 @@ async def test_a_declined_reference_reaches_the_applicant_once_in_their_language
     *,
     publish: Publish,
     topics: str,
-    make_settings: Callable[..., Settings],
+    make_settings: Callable[..., NotificationsSettings],
     running: Running,
     mailbox: Any,
     journey: Any,
@@ -292,7 +292,7 @@ async def test_after_the_switch_to_v2_a_record_whose_v1_twin_was_handled_sends_n
     *,
     publish: Publish,
     topics: str,
-    make_settings: Callable[..., Settings],
+    make_settings: Callable[..., NotificationsSettings],
     running: Running,
     mailbox: Any,
     itmhca: Tenant,

@@ -7,15 +7,15 @@ from contextlib import AbstractAsyncContextManager
 from uuid import uuid4
 
 import httpx
-from notifications.config import Settings
+from notifications.config import NotificationsSettings
 from servicekit.identity import Identity, issue_token
 from servicekit.runtime import Service
 
-Running = Callable[[Settings], AbstractAsyncContextManager[Service]]
+Running = Callable[[NotificationsSettings], AbstractAsyncContextManager[Service]]
 
 
 async def test_a_nul_in_the_recipient_filter_is_refused_not_unavailable(
-    *, make_settings: Callable[..., Settings], kafka_bootstrap: str, mailbox: object, running: Running,
+    *, make_settings: Callable[..., NotificationsSettings], kafka_bootstrap: str, mailbox: object, running: Running,
     gateway_keys: tuple[str, str],
 ) -> None:
     identity = Identity(account_id=uuid4(), tenant="itmhca", roles=frozenset({"coordinator"}),

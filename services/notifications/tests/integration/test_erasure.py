@@ -21,7 +21,7 @@ from eventsourcing.persistence import StoredEvent
 from eventsourcing.utils import get_topic
 from notifications.application import NotificationsApplication
 from notifications.bootstrap import open_app
-from notifications.config import SCHEMA, Settings
+from notifications.config import SCHEMA, NotificationsSettings
 from notifications.delivery import MailSender, SmtpServer, SmtpTransport
 from notifications.domain import Contact, Email, EmailStatus
 from psycopg import sql
@@ -30,7 +30,7 @@ from servicekit.runtime import Service
 from servicekit.subjects import DEVELOPMENT_RATER_INDEX_KEY, account_subject, rater_subject
 
 Wait = Callable[..., Awaitable[Any]]
-Running = Callable[[Settings], AbstractAsyncContextManager[Service]]
+Running = Callable[[NotificationsSettings], AbstractAsyncContextManager[Service]]
 Publish = Callable[[AIOKafkaProducer, IntegrationEvent, str], Awaitable[Any]]
 """The `publish` fixture: a v1 event sent as its sealed v2 twin, as its producer's relay sends it (returns the
 record's metadata)."""
@@ -107,8 +107,8 @@ async def answers(bootstrap: str, erasure_id: UUID) -> list[ErasureCompleted]:
 
 
 async def test_stored_events_hold_no_personal_data_and_mail_still_goes_out_readable(
-    *, publish: Publish, topics: str, make_settings: Callable[..., Settings], running: Running, mailbox: Any,
-    journey: Any, wait: Wait,
+    *, publish: Publish, topics: str, make_settings: Callable[..., NotificationsSettings], running: Running,
+    mailbox: Any, journey: Any, wait: Wait,
 ) -> None:
     settings = make_settings(kafka_bootstrap_servers=topics, smtp_url=mailbox.url)
     journey = marked(journey)
@@ -146,8 +146,8 @@ async def test_stored_events_hold_no_personal_data_and_mail_still_goes_out_reada
 
 
 async def test_an_erasure_fails_queued_mail_scrubs_the_read_model_and_is_answered_once(
-    *, publish: Publish, topics: str, make_settings: Callable[..., Settings], running: Running, mailbox: Any,
-    journey: Any, submitted: Callable[..., Any], wait: Wait,
+    *, publish: Publish, topics: str, make_settings: Callable[..., NotificationsSettings], running: Running,
+    mailbox: Any, journey: Any, submitted: Callable[..., Any], wait: Wait,
 ) -> None:
     settings = make_settings(kafka_bootstrap_servers=topics, smtp_url=mailbox.url)
     journey = marked(journey)
@@ -212,8 +212,8 @@ async def dead_lettered_ids(bootstrap: str) -> set[str]:
 
 
 async def test_records_of_people_erased_before_the_relay_queue_nothing_and_are_not_dead_lettered(
-    *, publish: Publish, producers: Any, topics: str, make_settings: Callable[..., Settings], running: Running,
-    mailbox: Any, journey: Any, wait: Wait,
+    *, publish: Publish, producers: Any, topics: str, make_settings: Callable[..., NotificationsSettings],
+    running: Running, mailbox: Any, journey: Any, wait: Wait,
 ) -> None:
     settings = make_settings(kafka_bootstrap_servers=topics, smtp_url=mailbox.url)
     journey = marked(journey)
@@ -251,7 +251,7 @@ def legacy(app: Any, aggregate: type[Any], created: type[Any], originator_id: UU
 
 
 async def test_events_stored_before_sealing_still_load_and_send(
-    *, make_settings: Callable[..., Settings], mailbox: Any,
+    *, make_settings: Callable[..., NotificationsSettings], mailbox: Any,
 ) -> None:
     settings = make_settings(smtp_url=mailbox.url)
     app = open_app(settings)

@@ -13,7 +13,7 @@ from endorsement_contracts import Envelope
 from eventsourcing.persistence import Tracking
 from notifications.application import NotificationsApplication
 from notifications.bootstrap import open_app
-from notifications.config import Settings, Tenant
+from notifications.config import NotificationsSettings, Tenant
 from notifications.delivery import MailSender, SmtpServer, SmtpTransport
 from notifications.domain import Email, EmailStatus
 from notifications.entrypoints.consumer import handlers
@@ -42,7 +42,7 @@ def status_of(app: NotificationsApplication, email: Email) -> EmailStatus | None
 async def test_the_database_failing_after_the_server_accepted_does_not_resend_the_email(
     make_settings: Any, itmhca: Tenant, mailbox: Any, submitted: Any, producers: Any, wait: Any,
 ) -> None:
-    settings: Settings = make_settings(smtp_url=mailbox.url)
+    settings: NotificationsSettings = make_settings(smtp_url=mailbox.url)
     app = open_app(settings, wait_seconds=1.0)
     record = producers.sealed(submitted(), "ce-1")  # as read on the sealed topic
     envelope = Envelope(id="ce-1", source="/applications", type=record.type_name(), time=datetime.now(UTC),

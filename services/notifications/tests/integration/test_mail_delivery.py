@@ -11,7 +11,7 @@ import pytest
 from endorsement_contracts import ApplicationSubmitted, Envelope
 from eventsourcing.persistence import Tracking
 from notifications.bootstrap import open_app
-from notifications.config import Settings, Tenant
+from notifications.config import NotificationsSettings, Tenant
 from notifications.delivery import POSITION_NAME, MailSender, SmtpServer, SmtpTransport
 from notifications.domain import Email, EmailStatus
 from notifications.entrypoints.consumer import handlers
@@ -25,7 +25,7 @@ Wait = Callable[..., Awaitable[Any]]
 class Harness:
     """The notifications application on a fresh database, with a sender running in a thread."""
 
-    def __init__(self, settings: Settings, tenant: Tenant, producers: Any) -> None:
+    def __init__(self, settings: NotificationsSettings, tenant: Tenant, producers: Any) -> None:
         self.app = open_app(settings)
         self.producers = producers
         notifier = Notifier(self.app, {tenant.slug: tenant}, Links(settings.public_base_url),
@@ -70,7 +70,7 @@ class Harness:
 
 @pytest.fixture
 def harness_for(
-    make_settings: Callable[..., Settings], itmhca: Tenant, producers: Any
+    make_settings: Callable[..., NotificationsSettings], itmhca: Tenant, producers: Any
 ) -> Iterator[Callable[[str], Harness]]:
     made: list[Harness] = []
 

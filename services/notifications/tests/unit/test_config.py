@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from notifications.config import Settings, load_tenants
+from notifications.config import NotificationsSettings, load_tenants
 from pydantic import ValidationError
 
 REQUIRED: dict[str, Any] = {
@@ -24,7 +24,7 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_defaults_of_the_brief() -> None:
-    settings = Settings(**REQUIRED)
+    settings = NotificationsSettings(**REQUIRED)
     assert settings.port == 8004
     assert settings.consumer_group == "notifications"
     assert settings.mail_from == "no-reply@endorsement.example"
@@ -32,7 +32,7 @@ def test_defaults_of_the_brief() -> None:
 
 
 def test_the_public_base_url_loses_its_trailing_slash() -> None:
-    assert Settings(**REQUIRED, public_base_url="https://x.example/").public_base_url == "https://x.example"
+    assert NotificationsSettings(**REQUIRED, public_base_url="https://x.example/").public_base_url == "https://x.example"
 
 
 @pytest.mark.parametrize(
@@ -48,7 +48,7 @@ def test_unusable_settings_are_refused(override: dict[str, Any]) -> None:
     values = {**REQUIRED, **override}
     values = {k: v for k, v in values.items() if v is not None}
     with pytest.raises(ValidationError):
-        Settings(**values)
+        NotificationsSettings(**values)
 
 
 def test_tenants_come_from_the_tenant_files(tenants_dir: Path) -> None:

@@ -19,7 +19,7 @@ from endorsement_contracts import Envelope, IntegrationEvent, Person
 from endorsement_contracts.events.erasures import PersonErased
 from notifications.application import NotificationsApplication
 from notifications.config import Tenant
-from notifications.delivery import MailSender, PermanentFailure
+from notifications.delivery import MailSender, PermanentDeliveryError
 from notifications.domain import (
     RECIPIENT_ERASED,
     Addressee,
@@ -185,7 +185,7 @@ def test_the_reference_link_reaches_no_log_line_and_no_support_screen(
     class Refusing:
         def send(self, message: EmailMessage, sender: str, recipient: str) -> None:
             if "secret-2" in message.as_string():
-                raise PermanentFailure("550 5.7.1 message refused")
+                raise PermanentDeliveryError("550 5.7.1 message refused")
 
     MailSender(platform.app, Refusing(), "no-reply@endorsement.example").run_once()
     # then the refusal was logged (so real lines are checked) and no line carries either link
@@ -747,7 +747,7 @@ def test_account_links_reach_no_log_line_and_no_support_screen(
 
     class Refusing:
         def send(self, message: EmailMessage, sender: str, recipient: str) -> None:
-            raise PermanentFailure("550 5.1.1 mailbox unavailable")
+            raise PermanentDeliveryError("550 5.1.1 mailbox unavailable")
 
     MailSender(platform.app, Refusing(), "no-reply@endorsement.example").run_once()
     assert "failed for good: 550 5.1.1 mailbox unavailable" in caplog.text

@@ -10,7 +10,7 @@ from uuid import uuid4
 import pytest
 from eventsourcing.persistence import OperationalError, Tracking
 from notifications.application import NotificationsApplication
-from notifications.delivery import POSITION_NAME, MailSender, PermanentFailure, TransientFailure
+from notifications.delivery import POSITION_NAME, MailSender, PermanentDeliveryError, TransientDeliveryError
 from notifications.domain import RECIPIENT_ERASED, Cause, Email, EmailContent, EmailStatus, Recipient
 
 NOW = datetime(2025, 5, 1, 12, 0, tzinfo=UTC)
@@ -97,11 +97,12 @@ def test_a_transient_failure_is_retried_without_moving_on(
     # given two queued emails, the first of which the server defers twice
     first = queue("first@example.org")
     queue("second@example.org")
-    transport.failures["first@example.org"] = [TransientFailure("cannot reach mx"), TransientFailure("421 busy")]
+    transport.failures["first@example.org"] = [TransientDeliveryError("cannot reach mx"),
+                                               TransientDeliveryError("421 busy")]
     position = app.position(POSITION_NAME)
     # when the sender runs
     for expected_reason in ("cannot reach mx", "421 busy"):
-        with pytest.raises(TransientFailure):
+        with pytest.raises(TransientDeliveryError):
             sender.run_once()
         # then nothing moved on: no mail went out, the first email is queued with the reason noted
         assert transport.recipients() == []
@@ -118,7 +119,7 @@ def test_a_permanent_refusal_fails_that_email_and_the_next_is_still_sent(
 ) -> None:
     refused = queue("nobody@example.org")
     queue("zoe@example.org")
-    transport.failures["nobody@example.org"] = [PermanentFailure("recipient refused: 550 no such user")]
+    transport.failures["nobody@example.org"] = [PermanentDeliveryError("recipient refused: 550 no such user")]
     sender.run_once()
     assert transport.recipients() == ["zoe@example.org"]
     failed = app.get_email(refused.id)
@@ -259,9 +260,9 @@ def test_a_refused_email_forgets_what_it_said_and_a_delayed_one_keeps_it_until_s
     app: NotificationsApplication, sender: MailSender, transport: ScriptedTransport, queue: Callable[[str], Email]
 ) -> None:
     refused, delayed = queue("nobody@example.org"), queue("later@example.org")
-    transport.failures["nobody@example.org"] = [PermanentFailure("550 unknown")]
-    transport.failures["later@example.org"] = [TransientFailure("451 try later")]
-    with pytest.raises(TransientFailure):
+    transport.failures["nobody@example.org"] = [PermanentDeliveryError("550 unknown")]
+    transport.failures["later@example.org"] = [TransientDeliveryError("451 try later")]
+    with pytest.raises(TransientDeliveryError):
         sender.run_once()
     assert app.get_email(delayed.id).subject == "Received"  # a delay is no ending: the retry needs the wording
     sender.run_once()
@@ -275,9 +276,10 @@ def test_a_refusal_is_recorded_without_the_recipients_address(
 ) -> None:
     # given servers that quote the address in their replies
     delayed, refused = queue("Zoe.Q@example.org"), queue("nobody@example.org")
-    transport.failures["Zoe.Q@example.org"] = [TransientFailure("451 <zoe.q@example.org>: try later")]
-    transport.failures["nobody@example.org"] = [PermanentFailure("recipient refused: 550 <nobody@example.org> unknown")]
-    with pytest.raises(TransientFailure, match="<<recipient>>: try later"):
+    transport.failures["Zoe.Q@example.org"] = [TransientDeliveryError("451 <zoe.q@example.org>: try later")]
+    transport.failures["nobody@example.org"] = [
+        PermanentDeliveryError("recipient refused: 550 <nobody@example.org> unknown")]
+    with pytest.raises(TransientDeliveryError, match="<<recipient>>: try later"):
         sender.run_once()
     sender.run_once()
     # then the stored reasons (what support staff and the event store keep) name no address

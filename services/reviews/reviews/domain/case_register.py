@@ -6,10 +6,10 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
+from .case_events import ReinstatementCaseApproved, RenewalCaseApproved
 from .case_kinds import NOT_FOR_KIND, CaseKind, Work
 from .cycles import require_cycle_open
 from .errors import CaseKindConflict
-from .events_register import ReinstatementCaseApproved, RenewalCaseApproved
 from .lifecycle import Action, Status, require
 from .policy import ReviewPolicy
 from .values import Actor

@@ -10,7 +10,7 @@ from servicekit.problems import Problem, problem_response
 from ..application import Reviews
 from ..config import TenantCatalog
 from ..domain import DomainError, InvalidRequest, NotFound, StateConflict
-from . import case_routes, decision_routes, endorsement_routes, examination_routes, report_routes, reviewer_routes
+from . import case_api, decision_api, endorsement_api, examination_api, report_api, reviewer_api
 
 
 def domain_problem(error: DomainError) -> Problem:
@@ -32,7 +32,7 @@ def create_api(reviews: Reviews, tenants: TenantCatalog, clock: Clock) -> FastAP
     api.state.reviews = reviews
     api.state.tenants = tenants
     api.state.clock = clock
-    routers = (case_routes, decision_routes, reviewer_routes, endorsement_routes, report_routes, examination_routes)
+    routers = (case_api, decision_api, reviewer_api, endorsement_api, report_api, examination_api)
     for module in routers:
         api.include_router(module.router)
 

@@ -92,7 +92,7 @@ def on_person_erased(reviews: Reviews, tenants: TenantCatalog, holdings: Holding
         account_id = account_of_subject(event.subject)
         endorsement_ids = [] if account_id is None else holdings(event.tenant, account_id)
         today = event.occurred_at.date() if tenant is None else tenant.today(event.occurred_at)
-        return reviews.erase(erasure_id=event.erasure_id, tenant=event.tenant, subject=event.subject,
+        return reviews.erasure.erase(erasure_id=event.erasure_id, tenant=event.tenant, subject=event.subject,
                              endorsement_ids=endorsement_ids, today=today, now=event.occurred_at)
 
     return handle
@@ -122,10 +122,10 @@ def on_application_withdrawn(reviews: Reviews, tenants: TenantCatalog) -> Handle
         if tenants.get(event.tenant) is None:
             raise RejectedMessage(f"unknown tenant {event.tenant!r}")
         erased = reviews.is_erased(account_subject(event.applicant.account_id))
-        return reviews.withdrawal(tenant=event.tenant, application_id=event.application_id,
-                                  submission_number=event.submission_number,
-                                  by=Actor(event.applicant.account_id, None if erased else event.applicant.name),
-                                  reason=None if erased else event.reason)
+        return reviews.intake.withdrawal(tenant=event.tenant, application_id=event.application_id,
+                                         submission_number=event.submission_number,
+                                         by=Actor(event.applicant.account_id, None if erased else event.applicant.name),
+                                         reason=None if erased else event.reason)
 
     return handle
 
@@ -145,7 +145,7 @@ def _handler(reviews: Reviews, tenants: TenantCatalog, kind: CaseKind) -> Handle
             return []
         if submission.endorsement_id is not None:
             _check_endorsement(reviews, tenant, submission)
-        case = reviews.case_for(submission, cycles=tenant.cycles)
+        case = reviews.intake.case_for(submission, cycles=tenant.cycles)
         return [] if case is None else [case]
 
     return handle

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 import asyncpg
@@ -44,15 +45,18 @@ def get_competencies(request: Request) -> Competencies:
     return competencies
 
 
-def current_coordinator(identity: CurrentIdentity) -> Identity:
-    """The caller, who must be a coordinator; what they see is limited to their own association."""
-    require_role(identity, COORDINATOR)
-    return identity
+def caller_in_role(role: str) -> Callable[[Identity], Identity]:
+    """The dependency on the caller, who must have `role`; what they see is limited to their own association."""
+
+    def caller(identity: CurrentIdentity) -> Identity:
+        require_role(identity, role)
+        return identity
+
+    return caller
 
 
-def current_reviewer(identity: CurrentIdentity) -> Identity:
-    require_role(identity, REVIEWER)
-    return identity
+current_coordinator = caller_in_role(COORDINATOR)
+current_reviewer = caller_in_role(REVIEWER)
 
 
 ReviewsDep = Annotated[Reviews, Depends(get_reviews)]

@@ -20,7 +20,6 @@ from eventsourcing.domain import DomainEventProtocol
 
 from ..domain import ReviewCase
 from ..domain import case_events as ev
-from ..domain.events_register import ReinstatementCaseApproved, RenewalCaseApproved
 from .stamps import timestamp_of
 
 DDL = """
@@ -65,8 +64,8 @@ DECISIONS: dict[type[Any], str] = {
     ev.ApprovedForExam: "approved_for_exam",
     ReviewCase.Approved: "approved",
     ev.ApprovedAsEmerging: "approved_emerging",
-    RenewalCaseApproved: "approved",
-    ReinstatementCaseApproved: "approved",
+    ev.RenewalCaseApproved: "approved",
+    ev.ReinstatementCaseApproved: "approved",
     ev.Deferred: "deferred",
     ev.Denied: "denied",
 }

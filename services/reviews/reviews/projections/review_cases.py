@@ -14,7 +14,6 @@ from eventsourcing.domain import DomainEventProtocol
 from ..domain import ReviewCase
 from ..domain import case_events as ev
 from ..domain.erasure import Erasure
-from ..domain.events_register import ReinstatementCaseApproved, RenewalCaseApproved
 from .assignments import DDL as ASSIGNMENTS_DDL
 from .assignments import apply_to_assignments
 from .stamps import timestamp_of
@@ -62,8 +61,8 @@ DECIDED_STATUS: dict[type[Any], str] = {
     ev.ApprovedAsEmerging: "approved",
     ev.Deferred: "deferred",
     ev.Denied: "denied",
-    RenewalCaseApproved: "approved",
-    ReinstatementCaseApproved: "approved",
+    ev.RenewalCaseApproved: "approved",
+    ev.ReinstatementCaseApproved: "approved",
 }
 
 

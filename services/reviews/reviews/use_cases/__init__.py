@@ -1,1 +1,2 @@
-"""Use cases of the reviews service, one module per concern; `reviews.application.Reviews` combines them."""
+"""Use cases of the reviews service, one module per concern, each a class that receives the store
+(`store.ReviewStore`); `reviews.application.Reviews` builds them once (`reviews.intake`, `reviews.decisions`, ...)."""

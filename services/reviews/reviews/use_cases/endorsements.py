@@ -10,47 +10,50 @@ from ..domain import Actor
 from ..store import EndorsementFile, ReviewStore
 
 
-class EndorsementUseCases(ReviewStore):
+class EndorsementCases:
+    def __init__(self, store: ReviewStore) -> None:
+        self.store = store
+
     def approve_renewal(self, endorsement_id: UUID, *, tenant: Tenant, by: Actor, renewal_year: int | None = None,
                         now: datetime) -> EndorsementFile:
         def attempt() -> None:
-            endorsement = self.get_endorsement(endorsement_id, tenant.slug)
+            endorsement = self.store.get_endorsement(endorsement_id, tenant.slug)
             endorsement.approve_renewal(by, today=tenant.today(now), terms=tenant.terms, renewal_year=renewal_year)
-            self.save(endorsement)
+            self.store.save(endorsement)
 
-        self.retrying(attempt)
-        return self.endorsement_file(endorsement_id, tenant.slug)
+        self.store.retrying(attempt)
+        return self.store.endorsement_file(endorsement_id, tenant.slug)
 
     def revoke(self, endorsement_id: UUID, *, tenant: Tenant, by: Actor, reason: str,
                now: datetime) -> EndorsementFile:
         def attempt() -> None:
-            endorsement = self.get_endorsement(endorsement_id, tenant.slug)
+            endorsement = self.store.get_endorsement(endorsement_id, tenant.slug)
             endorsement.revoke(by, today=tenant.today(now), reason=reason)
-            self.save(endorsement)
+            self.store.save(endorsement)
 
-        self.retrying(attempt)
-        return self.endorsement_file(endorsement_id, tenant.slug)
+        self.store.retrying(attempt)
+        return self.store.endorsement_file(endorsement_id, tenant.slug)
 
     def reinstate(self, endorsement_id: UUID, *, tenant: Tenant, by: Actor, application_id: UUID | None = None,
                   now: datetime) -> EndorsementFile:
         def attempt() -> None:
-            endorsement = self.get_endorsement(endorsement_id, tenant.slug)
+            endorsement = self.store.get_endorsement(endorsement_id, tenant.slug)
             endorsement.reinstate(by, today=tenant.today(now), terms=tenant.terms, application_id=application_id)
-            self.save(endorsement)
+            self.store.save(endorsement)
 
-        self.retrying(attempt)
-        return self.endorsement_file(endorsement_id, tenant.slug)
+        self.store.retrying(attempt)
+        return self.store.endorsement_file(endorsement_id, tenant.slug)
 
     def lapse_if_due(self, endorsement_id: UUID, *, tenant: Tenant, now: datetime) -> bool:
         """Lapse the endorsement when it is past its removal date unrenewed; False when nothing was due."""
 
         def attempt() -> bool:
-            endorsement = self.get_endorsement(endorsement_id, tenant.slug)
+            endorsement = self.store.get_endorsement(endorsement_id, tenant.slug)
             today = tenant.today(now)
             if not endorsement.is_lapse_due(today):
                 return False
             endorsement.lapse(today)
-            self.save(endorsement)
+            self.store.save(endorsement)
             return True
 
-        return self.retrying(attempt)
+        return self.store.retrying(attempt)

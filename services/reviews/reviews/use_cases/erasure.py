@@ -14,7 +14,10 @@ from ..domain.erasure import Erasure, erasure_record_id
 from ..store import ReviewStore
 
 
-class ErasureUseCases(ReviewStore):
+class ErasureCases:
+    def __init__(self, store: ReviewStore) -> None:
+        self.store = store
+
     def erase(self, *, erasure_id: UUID, tenant: str, subject: str, endorsement_ids: Iterable[UUID], today: date,
               now: datetime) -> list[Any]:
         """Destroy the subject's key (idempotent, first: nothing of theirs is readable here from now on), then
@@ -24,16 +27,16 @@ class ErasureUseCases(ReviewStore):
 
         A reviewer's or scorer's address subject also takes with it the `reviewer:` subject their values on the v2
         topic were sealed under before (`reviewer_subjects.py`)."""
-        self.keys.destroy(subject)
-        legacy = self.legacy_subjects.legacy_of(subject)
+        self.store.keys.destroy(subject)
+        legacy = self.store.legacy_subjects.legacy_of(subject)
         if legacy is not None:
-            self.keys.destroy(legacy)
-        if erasure_record_id(erasure_id) in self.repository:
+            self.store.keys.destroy(legacy)
+        if erasure_record_id(erasure_id) in self.store.repository:
             return []
         surrendered = []
         for endorsement_id in endorsement_ids:
             try:
-                endorsement = self.get_endorsement(endorsement_id, tenant)
+                endorsement = self.store.get_endorsement(endorsement_id, tenant)
             except EndorsementNotFound:
                 continue
             if endorsement.holder.subject == subject and endorsement.surrender(today):

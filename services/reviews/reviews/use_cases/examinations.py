@@ -57,11 +57,14 @@ def scorer_on_roster(tenant: Tenant, email: str) -> Reviewer:
     return scorer
 
 
-class ExaminationUseCases(ReviewStore):
+class ExaminationCases:
+    def __init__(self, store: ReviewStore) -> None:
+        self.store = store
+
     def get_examination(self, exam_id: UUID, tenant: str, *, applicant_id: UUID | None = None) -> Examination:
         """The examination, if it belongs to `tenant` (and, for an applicant, is their own)."""
         try:
-            found: object = self.repository.get(exam_id)
+            found: object = self.store.repository.get(exam_id)
         except AggregateNotFoundError:
             raise ExaminationNotFound(f"no examination {exam_id}") from None
         if not isinstance(found, Examination) or found.tenant != tenant:
@@ -72,7 +75,7 @@ class ExaminationUseCases(ReviewStore):
 
     def examination_file(self, exam_id: UUID, tenant: str) -> ExaminationFile:
         examination = self.get_examination(exam_id, tenant)
-        return ExaminationFile(examination, audit_trail(self.events.get(exam_id, lte=examination.version)))
+        return ExaminationFile(examination, audit_trail(self.store.events.get(exam_id, lte=examination.version)))
 
     # Registration (the examinee, or the coordinator on their written request) ---------------------------
 
@@ -181,7 +184,7 @@ class ExaminationUseCases(ReviewStore):
                 vignettes=vignettes,
                 today=tenant.today(now),
                 policy=tenant.policy,
-                fingerprint=self.fingerprint,
+                fingerprint=self.store.fingerprint,
                 due_on=due_on,
             ),
         )
@@ -203,14 +206,14 @@ class ExaminationUseCases(ReviewStore):
             tenant,
             None,
             lambda e: e.assign_scorer(by, scorer, today=tenant.today(now), policy=tenant.policy,
-                                      fingerprint=self.fingerprint, due_on=due_on),
+                                      fingerprint=self.store.fingerprint, due_on=due_on),
         )
         return self.examination_file(exam_id, tenant.slug)
 
     def withdraw_scorer(
         self, exam_id: UUID, *, tenant: Tenant, by: Actor, scorer_email: str, reason: str | None = None
     ) -> ExaminationFile:
-        scorer = self.address_subject(tenant.slug, scorer_email)
+        scorer = self.store.address_subject(tenant.slug, scorer_email)
         self._change(exam_id, tenant, None, lambda e: e.withdraw_scorer(by, scorer, reason))
         return self.examination_file(exam_id, tenant.slug)
 
@@ -240,7 +243,7 @@ class ExaminationUseCases(ReviewStore):
 
     def scoring_view(self, exam_id: UUID, assignment_id: UUID, *, tenant: Tenant, scorer_email: str) -> ScoringView:
         examination = self._scorers_examination(exam_id, assignment_id, tenant)
-        return ScoringView(*examination.scoring_assignment(assignment_id, self.address_subject(tenant.slug,
+        return ScoringView(*examination.scoring_assignment(assignment_id, self.store.address_subject(tenant.slug,
                                                                                                scorer_email)))
 
     def submit_score(
@@ -256,7 +259,7 @@ class ExaminationUseCases(ReviewStore):
         now: datetime,
     ) -> ScoringView:
         """A scorer's blind verdicts; the one that completes the attempt's results also records them on the case."""
-        scorer = self.address_subject(tenant.slug, scorer_email)
+        scorer = self.store.address_subject(tenant.slug, scorer_email)
 
         def attempt() -> ScoringView:
             examination = self._scorers_examination(exam_id, assignment_id, tenant)
@@ -272,14 +275,14 @@ class ExaminationUseCases(ReviewStore):
             self._save_with_case(examination, concluded, tenant=tenant, now=now)
             return ScoringView(*examination.scoring_assignment(assignment_id, scorer))
 
-        return self.retrying(attempt)
+        return self.store.retrying(attempt)
 
     # Helpers ------------------------------------------------------------------------------------------
 
     def _assignable_scorer(self, tenant: Tenant, email: str) -> Reviewer:
         """The roster's scorer with the subject of their address; refused once that subject is erased here."""
-        scorer = self.identified(scorer_on_roster(tenant, email), tenant.slug)
-        if scorer.subject is None or self.is_erased(scorer.subject):
+        scorer = self.store.identified(scorer_on_roster(tenant, email), tenant.slug)
+        if scorer.subject is None or self.store.is_erased(scorer.subject):
             raise ScorerNotEligible(f"{scorer.email} was erased here: take them off the roster")
         return scorer
 
@@ -297,10 +300,10 @@ class ExaminationUseCases(ReviewStore):
         def attempt() -> Examination:
             examination = self.get_examination(exam_id, tenant.slug, applicant_id=applicant_id)
             command(examination)
-            self.save(examination)
+            self.store.save(examination)
             return examination
 
-        return self.retrying(attempt)
+        return self.store.retrying(attempt)
 
     def _conclude(
         self, exam_id: UUID, tenant: Tenant, command: Callable[[Examination], Concluded | None], *, now: datetime
@@ -311,15 +314,15 @@ class ExaminationUseCases(ReviewStore):
             examination = self.get_examination(exam_id, tenant.slug)
             self._save_with_case(examination, command(examination), tenant=tenant, now=now)
 
-        self.retrying(attempt)
+        self.store.retrying(attempt)
 
     def _save_with_case(
         self, examination: Examination, concluded: Concluded | None, *, tenant: Tenant, now: datetime
     ) -> None:
         if concluded is None:
-            self.save(examination)
+            self.store.save(examination)
             return
-        case = self.get_case(examination.review_case_id, tenant.slug)
+        case = self.store.get_case(examination.review_case_id, tenant.slug)
         case.record_exam_result(
             concluded.by,
             taken_on=concluded.taken_on,
@@ -328,7 +331,7 @@ class ExaminationUseCases(ReviewStore):
             part2_passed=concluded.part2_passed,
             policy=tenant.policy,
         )
-        self.save(examination, case)
+        self.store.save(examination, case)
 
 
 def _role(applicant_id: UUID | None) -> str:

@@ -36,7 +36,10 @@ class Submission:
     renewal_year: int | None = None
 
 
-class IntakeUseCases(ReviewStore):
+class IntakeCases:
+    def __init__(self, store: ReviewStore) -> None:
+        self.store = store
+
     def case_for(self, submission: Submission, *, cycles: CycleCalendar | None = None) -> ReviewCase | None:
         """The case the submission opens, or the paused case it resumes, with its new events unsaved.
 
@@ -46,7 +49,7 @@ class IntakeUseCases(ReviewStore):
 
         None when the submission was already handled (a redelivered or republished event).
         """
-        if review_case_id(submission.application_id, submission.submission_number) in self.repository:
+        if review_case_id(submission.application_id, submission.submission_number) in self.store.repository:
             return None
         previous = self._latest_case_before(submission.application_id, submission.submission_number)
         if previous is not None and previous.tenant == submission.tenant:
@@ -60,7 +63,7 @@ class IntakeUseCases(ReviewStore):
             submission_number=submission.submission_number, applicant=submission.applicant,
             category=submission.category, category_name=submission.category_name,
             rule_set_version=submission.rule_set_version, received_at=submission.received_at,
-            fingerprint=self.fingerprint, employer=submission.employer, related_emails=submission.related_emails,
+            fingerprint=self.store.fingerprint, employer=submission.employer, related_emails=submission.related_emails,
             kind=submission.kind,
             endorsement_id=submission.endorsement_id, renewal_year=submission.renewal_year,
             cycle=(cycles.cycle_for(submission.received_at)
@@ -78,7 +81,7 @@ class IntakeUseCases(ReviewStore):
         case = self._latest_case_before(application_id, submission_number + 1)
         if case is None or case.tenant != tenant or not case.close_as_withdrawn(by, submission_number, reason):
             return []
-        examination = examination_of(self, case.id)
+        examination = examination_of(self.store, case.id)
         if examination is not None and examination.cancel(by):
             return [case, examination]
         return [case]
@@ -87,39 +90,39 @@ class IntakeUseCases(ReviewStore):
         """The case of the application's latest earlier submission (a resumed case keeps its first id)."""
         for number in range(submission_number - 1, 0, -1):
             case_id = review_case_id(application_id, number)
-            if case_id in self.repository:
-                case: ReviewCase = self.repository.get(case_id)
+            if case_id in self.store.repository:
+                case: ReviewCase = self.store.repository.get(case_id)
                 return case
         return None
 
     def pass_completeness(self, case_id: UUID, *, tenant: Tenant, by: Actor) -> CaseFile:
         def attempt() -> None:
-            case = self.get_case(case_id, tenant.slug)
+            case = self.store.get_case(case_id, tenant.slug)
             case.pass_completeness(by, tenant.policy)
-            self.save(case)
+            self.store.save(case)
 
-        self.retrying(attempt)
-        return self.case_file(case_id, tenant.slug)
+        self.store.retrying(attempt)
+        return self.store.case_file(case_id, tenant.slug)
 
     def return_incomplete(self, case_id: UUID, *, tenant: Tenant, by: Actor, items: Sequence[str],
                           message: str | None = None) -> CaseFile:
         def attempt() -> None:
-            case = self.get_case(case_id, tenant.slug)
+            case = self.store.get_case(case_id, tenant.slug)
             case.return_incomplete(by, items, message)
-            self.save(case)
+            self.store.save(case)
 
-        self.retrying(attempt)
-        return self.case_file(case_id, tenant.slug)
+        self.store.retrying(attempt)
+        return self.store.case_file(case_id, tenant.slug)
 
     def request_information(self, case_id: UUID, *, tenant: Tenant, by: Actor, items: Sequence[str],
                             message: str | None = None, reviewer_email: str | None = None) -> ReviewCase:
         def attempt() -> ReviewCase:
-            case = self.get_case(case_id, tenant.slug)
-            reviewer = None if reviewer_email is None else self.address_subject(tenant.slug, reviewer_email)
+            case = self.store.get_case(case_id, tenant.slug)
+            reviewer = None if reviewer_email is None else self.store.address_subject(tenant.slug, reviewer_email)
             if reviewer is not None:
                 case.assignment_of(reviewer)  # to anyone not assigned, the case does not exist
             case.request_information(by, items, message, reviewer=reviewer)
-            self.save(case)
+            self.store.save(case)
             return case
 
-        return self.retrying(attempt)
+        return self.store.retrying(attempt)

@@ -16,7 +16,10 @@ from ..domain.retention import RegisterRetention, last_ended_on, register_retent
 from ..store import ReviewStore
 
 
-class RetentionUseCases(ReviewStore):
+class RetentionCases:
+    def __init__(self, store: ReviewStore) -> None:
+        self.store = store
+
     def file_erasure_due(self, account_id: UUID, endorsement_ids: Iterable[UUID], *, tenant: Tenant,
                          now: datetime) -> bool:
         """Store `ErasureDue` for the holder when the association keeps register entries for a limited time and
@@ -26,12 +29,13 @@ class RetentionUseCases(ReviewStore):
         pass or another)."""
         years = tenant.register_retention_years
         subject = account_subject(account_id)
-        if years is None or register_retention_id(tenant.slug, subject) in self.repository or self.is_erased(subject):
+        if (years is None or register_retention_id(tenant.slug, subject) in self.store.repository
+                or self.store.is_erased(subject)):
             return False
         endorsements = []
         for endorsement_id in endorsement_ids:
             try:
-                endorsement = self.get_endorsement(endorsement_id, tenant.slug)
+                endorsement = self.store.get_endorsement(endorsement_id, tenant.slug)
             except EndorsementNotFound:
                 return False
             if endorsement.holder.account_id != account_id:
@@ -41,8 +45,8 @@ class RetentionUseCases(ReviewStore):
         if ended_on is None or not retention_ran_out(ended_on, today=tenant.today(now), years=years):
             return False
         try:
-            self.save(RegisterRetention(tenant=tenant.slug, subject=subject, ended_on=ended_on,
-                                        retention_years=years, decided_at=now))
+            self.store.save(RegisterRetention(tenant=tenant.slug, subject=subject, ended_on=ended_on,
+                                              retention_years=years, decided_at=now))
         except IntegrityError:  # another pass stored it a moment ago
             return False
         return True

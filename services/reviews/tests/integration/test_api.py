@@ -22,7 +22,7 @@ WaitFor = Callable[..., Awaitable[Any]]
 def seed(reviews: Reviews, *, tenant: str = "itmhca", category: str = "IFS", application_id: UUID | None = None,
          submission_number: int = 1, name: str = "Ana Applicant") -> ReviewCase:
     """A case opened as the consumer would open it."""
-    case = reviews.case_for(
+    case = reviews.intake.case_for(
         Submission(
             tenant=tenant,
             application_id=application_id or uuid4(),

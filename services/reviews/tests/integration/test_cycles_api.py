@@ -61,7 +61,7 @@ def cohort(tmp_path: Path) -> TenantCatalog:
 def seed(reviews: Reviews, tenants: TenantCatalog, received_at: datetime) -> UUID:
     tenant = tenants.get("cohort-assoc")
     assert tenant is not None
-    case = reviews.case_for(Submission(
+    case = reviews.intake.case_for(Submission(
         tenant="cohort-assoc", application_id=uuid4(), submission_number=1,
         applicant=Applicant(account_id=uuid4(), name="Ana Applicant", email="ana@example.org"), category="IFS",
         category_name="Infant Family Specialist", rule_set_version="cohort-assoc/IFS/2026-01-01",

@@ -29,7 +29,7 @@ class MovableClock:
 
 
 def seed(reviews: Reviews, received_at: datetime, tenant: str = "itmhca") -> Any:
-    case = reviews.case_for(Submission(
+    case = reviews.intake.case_for(Submission(
         tenant=tenant, application_id=uuid4(), submission_number=1,
         applicant=Applicant(account_id=uuid4(), name="Hana Holder", email="hana@example.org"), category="IFS",
         category_name="Infant Family Specialist", rule_set_version="itmhca-IFS-2026", received_at=received_at,

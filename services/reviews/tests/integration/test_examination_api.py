@@ -47,7 +47,7 @@ class MovableClock:
 
 
 def seed(reviews: Reviews, received_at: datetime) -> ReviewCase:
-    case = reviews.case_for(
+    case = reviews.intake.case_for(
         Submission(
             tenant="itmhca",
             application_id=uuid4(),

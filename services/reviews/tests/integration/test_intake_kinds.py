@@ -60,7 +60,8 @@ def granted_endorsement(reviews: Reviews, tenants: TenantCatalog, consumer: Idem
                      consumer.tracking_for(APPLICATIONS.name, 5, 100))
     itmhca = tenants.get("itmhca")
     assert itmhca is not None
-    case = reviews.approve(review_case_id(application_id, 1), tenant=itmhca, by=COORDINATOR, now=datetime.now(UTC))
+    case = reviews.decisions.approve(review_case_id(application_id, 1), tenant=itmhca, by=COORDINATOR,
+                                     now=datetime.now(UTC))
     assert case.case.endorsement_id is not None
     return case.case.endorsement_id
 
@@ -105,7 +106,7 @@ def test_a_resubmission_resumes_the_paused_case_once(reviews: Reviews, tenants: 
     consumer.process(envelope_of(ApplicationSubmitted(**common(application))),
                      consumer.tracking_for(APPLICATIONS.name, 0, 1))
     case_id = review_case_id(application, 1)
-    reviews.return_incomplete(case_id, tenant=itmhca, by=COORDINATOR, items=["Transcript"])
+    reviews.intake.return_incomplete(case_id, tenant=itmhca, by=COORDINATOR, items=["Transcript"])
     resubmitted = envelope_of(ApplicationResubmitted(**common(application, 2), in_response_to="information_request"))
     outcomes = [consumer.process(resubmitted, consumer.tracking_for(APPLICATIONS.name, 0, 2)),
                 consumer.process(resubmitted, consumer.tracking_for(APPLICATIONS.name, 0, 3))]

@@ -66,7 +66,7 @@ def test_after_a_master_key_rotation_with_the_pseudonym_keys_pinned_a_conflict_i
     # given a deployment from before the pseudonym keys were settings (both derived from its master key), with a
     # case whose applicant works where the mentor reviewer works
     reviews = open_reviews_at(database_url, old, PseudonymKeys.derived_from(old))
-    case = reviews.case_for(Submission(
+    case = reviews.intake.case_for(Submission(
         tenant="itmhca", application_id=uuid4(), submission_number=1,
         applicant=Applicant(account_id=uuid4(), name="Rhea Rotation", email="rhea@example.org"), category="IFS",
         category_name="Infant Family Specialist", rule_set_version="itmhca-IFS-2026",

@@ -77,7 +77,7 @@ def test_a_redelivered_or_republished_resubmission_resumes_its_case_once(open_st
     assert isinstance(event, ApplicationSubmitted)
     assert consumer.process(first, consumer.tracking_for(APPLICATIONS.name, 0, 1)) == "processed"
     case_id = review_case_id(event.application_id, 1)
-    reviews.return_incomplete(case_id, tenant=itmhca, by=Actor(uuid4(), "Cora"), items=["Transcript"])
+    reviews.intake.return_incomplete(case_id, tenant=itmhca, by=Actor(uuid4(), "Cora"), items=["Transcript"])
     # when the resubmission is delivered, redelivered, and republished at a later offset
     resubmitted = event.model_copy(update={"submission_number": 2})
     record = encode(resubmitted, event_id=uuid4(), source="/services/applications")

@@ -65,7 +65,7 @@ class Register:
     auth: Auth
 
     def open_case(self, account_id: UUID, tenant: str = "itmhca") -> UUID:
-        case = self.reviews.case_for(Submission(
+        case = self.reviews.intake.case_for(Submission(
             tenant=tenant, application_id=uuid4(), submission_number=1,
             applicant=Applicant(account_id=account_id, name="Hana Holder", email=f"h-{account_id}@example.org"),
             category="IFS", category_name="Infant Family Specialist", rule_set_version="itmhca-IFS-2026",
@@ -90,7 +90,7 @@ class Register:
     def lapse(self, endorsement_id: UUID, catalog: TenantCatalog) -> None:
         tenant = catalog.get("itmhca")
         assert tenant is not None
-        assert self.reviews.lapse_if_due(endorsement_id, tenant=tenant, now=self.clock.now)
+        assert self.reviews.endorsements.lapse_if_due(endorsement_id, tenant=tenant, now=self.clock.now)
 
 
 def erasures_due(read: Read, bootstrap: str, subjects: list[str], expect: int) -> dict[str, list[Any]]:
@@ -126,7 +126,7 @@ async def test_a_holder_is_due_for_erasure_once_their_last_endorsement_ended_lon
         await register.act(await register.grant(unlimited, UNLIMITED), "revoke", {"reason": "Falsified hours"},
                            UNLIMITED)
         surrendered = await register.grant(erased)
-        register.reviews.save(*register.reviews.erase(
+        register.reviews.save(*register.reviews.erasure.erase(
             erasure_id=uuid4(), tenant="itmhca", subject=subject[erased], endorsement_ids=[surrendered],
             today=date(2026, 3, 2), now=clock.now))
         earlier = await register.grant(lapsed)

@@ -49,7 +49,7 @@ def itmhca() -> Tenant:
 
 def submit(reviews: Reviews, tenant: Tenant, category: str, *, application_id: UUID | None = None,
            number: int = 1) -> ReviewCase:
-    case = reviews.case_for(Submission(
+    case = reviews.intake.case_for(Submission(
         tenant="itmhca", application_id=application_id or uuid4(), submission_number=number,
         applicant=Applicant(account_id=uuid4(), name="Ana Applicant", email="ana@example.org"), category=category,
         category_name=category, rule_set_version=f"itmhca/{category}/2025-01-01", received_at=datetime.now(UTC),
@@ -103,18 +103,19 @@ async def test_stays_and_decisions_follow_the_events_and_a_rebuild_gives_the_sam
     # given, on rolling intake: a case returned, resubmitted, put on hold, resubmitted and approved; a deferral;
     # an emerging approval and its renewal (a year on, in the renewal window)
     paused = submit(reviews, rolling, "IFS")
-    reviews.return_incomplete(paused.id, tenant=rolling, by=COORDINATOR, items=["Transcript"])
+    reviews.intake.return_incomplete(paused.id, tenant=rolling, by=COORDINATOR, items=["Transcript"])
     submit(reviews, rolling, "IFS", application_id=paused.application_id, number=2)
-    reviews.pass_completeness(paused.id, tenant=rolling, by=COORDINATOR)
-    reviews.request_information(paused.id, tenant=rolling, by=COORDINATOR, items=["RSC log"])
+    reviews.intake.pass_completeness(paused.id, tenant=rolling, by=COORDINATOR)
+    reviews.intake.request_information(paused.id, tenant=rolling, by=COORDINATOR, items=["RSC log"])
     submit(reviews, rolling, "IFS", application_id=paused.application_id, number=3)
-    reviews.approve(paused.id, tenant=rolling, by=COORDINATOR, now=acting_at)
+    reviews.decisions.approve(paused.id, tenant=rolling, by=COORDINATOR, now=acting_at)
     deferred = submit(reviews, rolling, "IFS")
-    reviews.defer(deferred.id, tenant=rolling, by=COORDINATOR, reasons=["RSC hours short"], recommendations=[],
-                  earliest_rereview_on=rolling.today(acting_at) + timedelta(days=90), now=acting_at)
+    reviews.decisions.defer(deferred.id, tenant=rolling, by=COORDINATOR, reasons=["RSC hours short"],
+                            recommendations=[], earliest_rereview_on=rolling.today(acting_at) + timedelta(days=90),
+                            now=acting_at)
     emerging = submit(reviews, rolling, "IFRS")
-    endorsement_id = reviews.approve(emerging.id, tenant=rolling, by=COORDINATOR, emerging=True,
-                                     now=acting_at).case.endorsement_id
+    endorsement_id = reviews.decisions.approve(emerging.id, tenant=rolling, by=COORDINATOR, emerging=True,
+                                               now=acting_at).case.endorsement_id
     assert endorsement_id is not None
     # and one case waiting for its cycle
     queued = submit(reviews, waiting, "IMHS")
@@ -158,16 +159,16 @@ async def test_stays_and_decisions_follow_the_events_and_a_rebuild_gives_the_sam
     assert (still["waiting"].current, still["waiting"].max_seconds, still["open"].max_seconds) == (1, 3600, 0)
 
     # decisions per cycle, category, kind and outcome, once the waiting case's cycle opened
-    reviews.approve(queued.id, tenant=waiting, by=COORDINATOR, now=two_days_in)
+    reviews.decisions.approve(queued.id, tenant=waiting, by=COORDINATOR, now=two_days_in)
     renewal_window = datetime(rolling.today(acting_at).year + 1, 11, 2, 17, 0, tzinfo=UTC)
-    renewal = reviews.case_for(Submission(
+    renewal = reviews.intake.case_for(Submission(
         tenant="itmhca", application_id=uuid4(), submission_number=1, applicant=emerging.applicant,
         category="IFRS", category_name="IFRS", rule_set_version="itmhca/IFRS/2025-01-01",
         received_at=datetime.now(UTC), kind=CaseKind.RENEWAL, endorsement_id=endorsement_id,
         renewal_year=renewal_window.year))
     assert renewal is not None
     reviews.save(renewal)
-    reviews.approve(renewal.id, tenant=rolling, by=COORDINATOR, now=renewal_window)
+    reviews.decisions.approve(renewal.id, tenant=rolling, by=COORDINATOR, now=renewal_window)
     await runner.catch_up()
     counted = [(d.cycle, d.category, d.kind, d.outcome, d.count) for d in await decisions(pool, "itmhca")]
     assert counted == [

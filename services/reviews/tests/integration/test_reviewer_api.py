@@ -16,7 +16,7 @@ MENTOR = "reviewer.mentor@itmhca.example"
 
 
 def seed(reviews: Reviews) -> ReviewCase:
-    case = reviews.case_for(Submission(
+    case = reviews.intake.case_for(Submission(
         tenant="itmhca", application_id=uuid4(), submission_number=1,
         applicant=Applicant(account_id=uuid4(), name="Ana Applicant", email="ana@example.org"), category="IFS",
         category_name="Infant Family Specialist", rule_set_version="itmhca-IFS-2026",

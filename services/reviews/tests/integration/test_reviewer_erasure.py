@@ -74,7 +74,7 @@ def opened_case(reviews: Reviews) -> UUID:
         applicant=Applicant(account_id=uuid4(), name="Ana Applicant", email=f"ana-{uuid4().hex[:8]}@example.org"),
         category="IFS", category_name="Infant Family Specialist", rule_set_version=f"{TENANT}-IFS-2026",
         received_at=datetime.now(UTC) - timedelta(hours=1))
-    case = reviews.case_for(submission)
+    case = reviews.intake.case_for(submission)
     assert case is not None
     reviews.save(case)
     return case.id
@@ -199,8 +199,9 @@ async def test_a_reviewer_sealed_under_the_reviewer_subject_of_before_is_erased_
     tokens = {}
     for email, name in (kept_on, erased_before):
         case_id = opened_case(store)
-        store.pass_completeness(case_id, tenant=tenant, by=COORDINATOR)
-        store.assign_reviewer(case_id, tenant=tenant, by=COORDINATOR, reviewer_email=email, now=datetime.now(UTC))
+        store.intake.pass_completeness(case_id, tenant=tenant, by=COORDINATOR)
+        store.reviewing.assign_reviewer(case_id, tenant=tenant, by=COORDINATOR, reviewer_email=email,
+                                        now=datetime.now(UTC))
         as_stored_by_the_older_version(store, settings.database_url, case_id, email, name)
         legacy = legacy_reviewer_subject(TENANT, email, legacy_key)
         tokens[email] = keys.seal_stable(legacy, email, f"{uuid4()}/reviewer_email")
@@ -251,8 +252,9 @@ async def test_a_reviewers_queue_kept_by_address_before_is_built_again_by_subjec
     try:
         # given a case with the reviewer assigned, and the queue as the version before kept it, by address
         case_id = opened_case(store)
-        store.pass_completeness(case_id, tenant=tenant, by=COORDINATOR)
-        store.assign_reviewer(case_id, tenant=tenant, by=COORDINATOR, reviewer_email=email, now=datetime.now(UTC))
+        store.intake.pass_completeness(case_id, tenant=tenant, by=COORDINATOR)
+        store.reviewing.assign_reviewer(case_id, tenant=tenant, by=COORDINATOR, reviewer_email=email,
+                                        now=datetime.now(UTC))
         queue = ProjectionRunner(store, pool, ReviewCasesProjection())
         await queue.setup()
         await queue.catch_up()

@@ -36,6 +36,14 @@ def reviews() -> Iterator[Reviews]:
     app.close()
 
 
+@pytest.fixture
+def other_store(reviews: Reviews) -> Iterator[Reviews]:
+    """Another store over the same subject keys (the sealed values of `reviews` open in it)."""
+    app = Reviews(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}, keys=reviews.keys, fingerprint=FINGERPRINT)
+    yield app
+    app.close()
+
+
 def a_submission(*, tenant: str = "itmhca", submission_number: int = 1,
                  received_at: datetime = datetime(2024, 12, 1, 18, 0, tzinfo=UTC)) -> Submission:
     return Submission(

@@ -30,7 +30,7 @@ COORDINATOR = Actor(account_id=uuid4(), name="Cora Coordinator")
 
 
 def opened(reviews: Reviews, submission: Submission) -> ReviewCase:
-    case = reviews.case_for(submission)
+    case = reviews.intake.case_for(submission)
     assert case is not None
     reviews.save(case)
     return case
@@ -40,10 +40,10 @@ def test_a_submission_opens_one_case_and_a_repeat_opens_none(reviews: Reviews, s
     # given a submission whose case was opened
     case = opened(reviews, submission)
     # when the same submission arrives again
-    again = reviews.case_for(submission)
+    again = reviews.intake.case_for(submission)
     # then there is nothing to open; a resubmission opens its own case
     assert again is None
-    resubmitted = reviews.case_for(replace(submission, submission_number=2))
+    resubmitted = reviews.intake.case_for(replace(submission, submission_number=2))
     assert resubmitted is not None
     assert resubmitted.id != case.id
 
@@ -63,7 +63,7 @@ def test_approval_defaults_to_today_on_the_associations_clock(reviews: Reviews, 
     case = opened(reviews, submission)
     now = datetime(2025, 1, 1, 5, 0, tzinfo=UTC)
     # when the coordinator approves without an effective date
-    case_file = reviews.approve(case.id, tenant=itmhca, by=COORDINATOR, now=now)
+    case_file = reviews.decisions.approve(case.id, tenant=itmhca, by=COORDINATOR, now=now)
     # then it takes effect on Phoenix's date, and the first renewal is next year's Dec 15
     approved = case_file.case
     assert approved.status is Status.APPROVED
@@ -76,8 +76,8 @@ def test_approval_defaults_to_today_on_the_associations_clock(reviews: Reviews, 
 def test_approval_with_a_date_uses_it_for_the_renewal(reviews: Reviews, submission: Submission,
                                                       itmhca: Tenant) -> None:
     case = opened(reviews, submission)
-    case_file = reviews.approve(case.id, tenant=itmhca, by=COORDINATOR, effective_date=date(2025, 1, 2),
-                                designation="Clinical", now=datetime(2025, 3, 1, tzinfo=UTC))
+    case_file = reviews.decisions.approve(case.id, tenant=itmhca, by=COORDINATOR, effective_date=date(2025, 1, 2),
+                                          designation="Clinical", now=datetime(2025, 3, 1, tzinfo=UTC))
     assert case_file.case.effective_date == date(2025, 1, 2)
     assert case_file.case.renewal_date == date(2026, 12, 15)
     assert case_file.case.designation == "Clinical"
@@ -89,12 +89,12 @@ def test_refused_approvals_change_nothing(reviews: Reviews, submission: Submissi
     now = datetime(2025, 3, 1, tzinfo=UTC)
     # when approved with a future date, then refused and still open
     with pytest.raises(InvalidEffectiveDate):
-        reviews.approve(case.id, tenant=itmhca, by=COORDINATOR, effective_date=date(2025, 3, 2), now=now)
+        reviews.decisions.approve(case.id, tenant=itmhca, by=COORDINATOR, effective_date=date(2025, 3, 2), now=now)
     assert reviews.get_case(case.id, "itmhca").version == 1
     # when approved twice, then the second is refused and the first decision stands
-    reviews.approve(case.id, tenant=itmhca, by=COORDINATOR, now=now)
+    reviews.decisions.approve(case.id, tenant=itmhca, by=COORDINATOR, now=now)
     with pytest.raises(CaseNotOpen):
-        reviews.approve(case.id, tenant=itmhca, by=Actor(uuid4(), "Someone Else"), now=now)
+        reviews.decisions.approve(case.id, tenant=itmhca, by=Actor(uuid4(), "Someone Else"), now=now)
     stored = reviews.get_case(case.id, "itmhca")
     assert stored.version == 2
     assert stored.decided_by == COORDINATOR
@@ -103,8 +103,8 @@ def test_refused_approvals_change_nothing(reviews: Reviews, submission: Submissi
 def test_the_case_file_lists_who_did_what_and_when(reviews: Reviews, submission: Submission,
                                                    itmhca: Tenant) -> None:
     case = opened(reviews, submission)
-    reviews.approve(case.id, tenant=itmhca, by=COORDINATOR, designation="Clinical",
-                    now=datetime(2025, 3, 1, tzinfo=UTC))
+    reviews.decisions.approve(case.id, tenant=itmhca, by=COORDINATOR, designation="Clinical",
+                              now=datetime(2025, 3, 1, tzinfo=UTC))
     history = reviews.case_file(case.id, "itmhca").history
     opened_entry, approved_entry = history
     assert (opened_entry.version, opened_entry.action, opened_entry.by_role) == (1, "opened", "applicant")
@@ -122,28 +122,28 @@ def test_a_resubmission_resumes_the_paused_case_once(reviews: Reviews, submissio
                                                      itmhca: Tenant) -> None:
     # given a case returned as incomplete
     case = opened(reviews, submission)
-    reviews.return_incomplete(case.id, tenant=itmhca, by=COORDINATOR, items=["Transcript"])
+    reviews.intake.return_incomplete(case.id, tenant=itmhca, by=COORDINATOR, items=["Transcript"])
     # when the applicant resubmits, then the same case resumes (no second case), and a repeat does nothing
     second = replace(submission, submission_number=2)
-    resumed = reviews.case_for(second)
+    resumed = reviews.intake.case_for(second)
     assert resumed is not None and resumed.id == case.id
     reviews.save(resumed)
-    assert reviews.case_for(second) is None
+    assert reviews.intake.case_for(second) is None
     assert reviews.get_case(case.id, "itmhca").status is Status.OPEN
     # and once decided, a later submission opens a case of its own
-    reviews.defer(case.id, tenant=itmhca, by=COORDINATOR, reasons=["RSC short"], recommendations=[],
-                  earliest_rereview_on=date(2026, 1, 1), now=datetime(2025, 3, 1, tzinfo=UTC))
-    third = reviews.case_for(replace(submission, submission_number=3))
+    reviews.decisions.defer(case.id, tenant=itmhca, by=COORDINATOR, reasons=["RSC short"], recommendations=[],
+                            earliest_rereview_on=date(2026, 1, 1), now=datetime(2025, 3, 1, tzinfo=UTC))
+    third = reviews.intake.case_for(replace(submission, submission_number=3))
     assert third is not None and third.id != case.id
     reviews.save(third)
-    assert reviews.case_for(replace(submission, submission_number=2)) is None  # an old redelivery: still nothing
+    assert reviews.intake.case_for(replace(submission, submission_number=2)) is None  # an old redelivery: still nothing
     assert [type(e).__name__ for e in reviews.events.get(case.id)] == ["Opened", "ReturnedIncomplete",
                                                                       "InformationReceived", "Deferred"]
 
 
 def test_an_approval_saves_the_endorsement_with_it(reviews: Reviews, submission: Submission, itmhca: Tenant) -> None:
     case = opened(reviews, submission)
-    reviews.approve(case.id, tenant=itmhca, by=COORDINATOR, now=datetime(2025, 3, 1, 18, tzinfo=UTC))
+    reviews.decisions.approve(case.id, tenant=itmhca, by=COORDINATOR, now=datetime(2025, 3, 1, 18, tzinfo=UTC))
     endorsement = reviews.get_endorsement(endorsement_id_for(case.id), "itmhca")
     assert (endorsement.status, endorsement.renewal_date, endorsement.removal_date) == (
         EndorsementStatus.ACTIVE, date(2026, 12, 15), date(2027, 2, 1))
@@ -152,9 +152,10 @@ def test_an_approval_saves_the_endorsement_with_it(reviews: Reviews, submission:
     with pytest.raises(EndorsementNotFound):
         reviews.get_endorsement(case.id, "itmhca")  # a case is no endorsement
     # the lapse sweep's use case lapses only what is due, once
-    assert not reviews.lapse_if_due(endorsement.id, tenant=itmhca, now=datetime(2027, 2, 1, 18, tzinfo=UTC))
-    assert reviews.lapse_if_due(endorsement.id, tenant=itmhca, now=datetime(2027, 2, 2, 18, tzinfo=UTC))
-    assert not reviews.lapse_if_due(endorsement.id, tenant=itmhca, now=datetime(2027, 2, 3, 18, tzinfo=UTC))
+    lapse_if_due = reviews.endorsements.lapse_if_due
+    assert not lapse_if_due(endorsement.id, tenant=itmhca, now=datetime(2027, 2, 1, 18, tzinfo=UTC))
+    assert lapse_if_due(endorsement.id, tenant=itmhca, now=datetime(2027, 2, 2, 18, tzinfo=UTC))
+    assert not lapse_if_due(endorsement.id, tenant=itmhca, now=datetime(2027, 2, 3, 18, tzinfo=UTC))
     history = reviews.endorsement_file(endorsement.id, "itmhca").history
     assert [(h.action, h.by_role) for h in history] == [("granted", "coordinator"), ("lapsed", "system")]
 
@@ -163,7 +164,7 @@ def test_a_refused_approval_saves_neither_the_decision_nor_an_endorsement(review
                                                                           itmhca: Tenant) -> None:
     case = opened(reviews, replace(submission, category="IMHM-C", category_name="Mentor - Clinical"))
     with pytest.raises(ExamRequired):
-        reviews.approve(case.id, tenant=itmhca, by=COORDINATOR, now=datetime(2025, 3, 1, tzinfo=UTC))
+        reviews.decisions.approve(case.id, tenant=itmhca, by=COORDINATOR, now=datetime(2025, 3, 1, tzinfo=UTC))
     assert endorsement_id_for(case.id) not in reviews.repository
     assert reviews.get_case(case.id, "itmhca").version == 1
 
@@ -171,21 +172,21 @@ def test_a_refused_approval_saves_neither_the_decision_nor_an_endorsement(review
 def test_only_an_assigned_reviewer_sees_or_acts_on_a_case(reviews: Reviews, submission: Submission,
                                                           itmhca: Tenant) -> None:
     case = opened(reviews, submission)
-    reviews.pass_completeness(case.id, tenant=itmhca, by=COORDINATOR)
+    reviews.intake.pass_completeness(case.id, tenant=itmhca, by=COORDINATOR)
     mentor, specialist = "reviewer.mentor@itmhca.example", "reviewer.specialist@itmhca.example"
-    assert [r.email for r in reviews.suggested_reviewers(case.id, tenant=itmhca)] == [mentor, specialist]
-    reviews.assign_reviewer(case.id, tenant=itmhca, by=COORDINATOR, reviewer_email=mentor.upper(),
-                            now=datetime.now(UTC))
-    assert [r.email for r in reviews.suggested_reviewers(case.id, tenant=itmhca)] == [specialist]
+    assert [r.email for r in reviews.reviewing.suggested_reviewers(case.id, tenant=itmhca)] == [mentor, specialist]
+    reviews.reviewing.assign_reviewer(case.id, tenant=itmhca, by=COORDINATOR, reviewer_email=mentor.upper(),
+                                      now=datetime.now(UTC))
+    assert [r.email for r in reviews.reviewing.suggested_reviewers(case.id, tenant=itmhca)] == [specialist]
     with pytest.raises(ReviewerNotFound):
-        reviews.assign_reviewer(case.id, tenant=itmhca, by=COORDINATOR, reviewer_email="nobody@example.org",
-                                now=datetime.now(UTC))
-    for act in (lambda: reviews.reviewer_case(case.id, tenant=itmhca, reviewer_email=specialist),
-                lambda: reviews.request_information(case.id, tenant=itmhca, by=COORDINATOR, items=["x"],
-                                                    reviewer_email=specialist)):
+        reviews.reviewing.assign_reviewer(case.id, tenant=itmhca, by=COORDINATOR, reviewer_email="nobody@example.org",
+                                          now=datetime.now(UTC))
+    for act in (lambda: reviews.reviewing.reviewer_case(case.id, tenant=itmhca, reviewer_email=specialist),
+                lambda: reviews.intake.request_information(case.id, tenant=itmhca, by=COORDINATOR, items=["x"],
+                                                           reviewer_email=specialist)):
         with pytest.raises(CaseNotFound):
             act()
-    assert reviews.reviewer_case(case.id, tenant=itmhca, reviewer_email=mentor).id == case.id
+    assert reviews.reviewing.reviewer_case(case.id, tenant=itmhca, reviewer_email=mentor).id == case.id
 
 
 def test_a_version_1_opening_is_read_with_no_employer_and_no_related_people(reviews: Reviews,

@@ -134,7 +134,7 @@ def waiting_tenant(itmhca: Tenant) -> Tenant:
 
 
 def opened(reviews: Reviews, submission: Submission, tenant: Tenant) -> datetime:
-    case = reviews.case_for(submission, cycles=tenant.cycles)
+    case = reviews.intake.case_for(submission, cycles=tenant.cycles)
     assert case is not None
     reviews.save(case)
     return submission.received_at
@@ -154,20 +154,22 @@ def test_a_case_of_a_future_cycle_waits_and_is_neither_assigned_nor_decided_befo
     # when the coordinator tries to work on it in December
     december = datetime(2026, 12, 20, tzinfo=PHOENIX)
     mentor = next(iter(tenant.reviewers))
-    reviews.pass_completeness(case_id, tenant=tenant, by=COORDINATOR)  # preparing the cycle is allowed
-    for attempt in (lambda: reviews.assign_reviewer(case_id, tenant=tenant, by=COORDINATOR, reviewer_email=mentor,
-                                                    now=december),
-                    lambda: reviews.approve(case_id, tenant=tenant, by=COORDINATOR, now=december),
-                    lambda: reviews.defer(case_id, tenant=tenant, by=COORDINATOR, reasons=["x"], recommendations=[],
-                                          earliest_rereview_on=december.date() + timedelta(days=30), now=december)):
+    reviews.intake.pass_completeness(case_id, tenant=tenant, by=COORDINATOR)  # preparing the cycle is allowed
+    for attempt in (lambda: reviews.reviewing.assign_reviewer(case_id, tenant=tenant, by=COORDINATOR,
+                                                              reviewer_email=mentor, now=december),
+                    lambda: reviews.decisions.approve(case_id, tenant=tenant, by=COORDINATOR, now=december),
+                    lambda: reviews.decisions.defer(case_id, tenant=tenant, by=COORDINATOR, reasons=["x"],
+                                                    recommendations=[],
+                                                    earliest_rereview_on=december.date() + timedelta(days=30),
+                                                    now=december)):
         with pytest.raises(CycleNotOpen) as refused:
             attempt()
         assert refused.value.code == "CYCLE_NOT_OPEN"
     # then nothing but the completeness check was recorded; from 1 January it is worked as usual
     assert [type(e).__name__ for e in reviews.events.get(case_id)] == ["Opened", "CompletenessPassed"]
     january = datetime(2027, 1, 1, 0, 0, 1, tzinfo=PHOENIX)
-    reviews.assign_reviewer(case_id, tenant=tenant, by=COORDINATOR, reviewer_email=mentor, now=january)
-    approved = reviews.approve(case_id, tenant=tenant, by=COORDINATOR, now=january)
+    reviews.reviewing.assign_reviewer(case_id, tenant=tenant, by=COORDINATOR, reviewer_email=mentor, now=january)
+    approved = reviews.decisions.approve(case_id, tenant=tenant, by=COORDINATOR, now=january)
     assert approved.case.status is Status.APPROVED
 
 

@@ -4,19 +4,15 @@ name the old modules in their topics (`reviews.domain.examination:Examination.Op
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from uuid import UUID, uuid4
 
-import pytest
 from eventsourcing.persistence import StoredEvent
 from reviews.application import Reviews, Submission
 from reviews.config import Tenant
 from reviews.domain import Actor
 from reviews.domain.examination.aggregate import Examination, examination_id_for
-
-from .personal_data import FINGERPRINT
 
 COORDINATOR = Actor(uuid4(), "Cora Coordinator")
 NEW_AGGREGATE = "reviews.domain.examination.aggregate:Examination"
@@ -32,24 +28,17 @@ def as_stored_before_the_move(stored: StoredEvent) -> StoredEvent:
     return replace(stored, topic=topic, state=state)
 
 
-@pytest.fixture
-def other_store(reviews: Reviews) -> Iterator[Reviews]:
-    """Another store over the same subject keys (the sealed values of `reviews` open in it)."""
-    app = Reviews(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}, keys=reviews.keys, fingerprint=FINGERPRINT)
-    yield app
-    app.close()
-
-
 def an_examination_with_history(reviews: Reviews, submission: Submission, itmhca: Tenant) -> UUID:
     """Approved for the exam, registered by the coordinator, part 1 recorded."""
-    case = reviews.case_for(replace(submission, category="IMHM-C", category_name="Mentor - Clinical"))
+    case = reviews.intake.case_for(replace(submission, category="IMHM-C", category_name="Mentor - Clinical"))
     assert case is not None
     reviews.save(case)
-    reviews.approve_for_exam(case.id, tenant=itmhca, by=COORDINATOR, now=datetime(2027, 1, 4, 18, tzinfo=UTC))
+    reviews.decisions.approve_for_exam(case.id, tenant=itmhca, by=COORDINATOR, now=datetime(2027, 1, 4, 18, tzinfo=UTC))
     exam_id = examination_id_for(case.id)
-    reviews.register_for_exam(exam_id, tenant=itmhca, by=COORDINATOR, applicant_id=None, sitting_on=date(2027, 3, 13),
-                              now=datetime(2027, 1, 10, 18, tzinfo=UTC))
-    reviews.record_part1(exam_id, tenant=itmhca, by=COORDINATOR, percent=85, now=datetime(2027, 3, 14, 18, tzinfo=UTC))
+    reviews.examinations.register_for_exam(exam_id, tenant=itmhca, by=COORDINATOR, applicant_id=None,
+                                           sitting_on=date(2027, 3, 13), now=datetime(2027, 1, 10, 18, tzinfo=UTC))
+    reviews.examinations.record_part1(exam_id, tenant=itmhca, by=COORDINATOR, percent=85,
+                                      now=datetime(2027, 3, 14, 18, tzinfo=UTC))
     return exam_id
 
 
@@ -67,11 +56,11 @@ def test_an_examination_stored_under_the_old_topics_loads_with_its_history(
     other_store.recorder.insert_events(old_records)
 
     # when the store loads it
-    loaded = other_store.get_examination(exam_id, itmhca.slug)
+    loaded = other_store.examinations.get_examination(exam_id, itmhca.slug)
 
     # then it is the same examination, with the same audit trail
-    original = reviews.examination_file(exam_id, itmhca.slug)
+    original = reviews.examinations.examination_file(exam_id, itmhca.slug)
     assert isinstance(loaded, Examination)
     assert (loaded.version, loaded.status, loaded.outstanding_parts) == (
         original.examination.version, original.examination.status, original.examination.outstanding_parts)
-    assert other_store.examination_file(exam_id, itmhca.slug).history == original.history
+    assert other_store.examinations.examination_file(exam_id, itmhca.slug).history == original.history

@@ -36,10 +36,10 @@ AFTER = datetime(2027, 3, 14, 18, tzinfo=UTC)
 @pytest.fixture
 def mentor(reviews: Reviews, submission: Submission, itmhca: Tenant) -> ReviewCase:
     """An IMHM-C case approved for the exam."""
-    case = reviews.case_for(replace(submission, category="IMHM-C", category_name="Mentor - Clinical"))
+    case = reviews.intake.case_for(replace(submission, category="IMHM-C", category_name="Mentor - Clinical"))
     assert case is not None
     reviews.save(case)
-    reviews.approve_for_exam(case.id, tenant=itmhca, by=COORDINATOR, now=datetime.now(UTC))
+    reviews.decisions.approve_for_exam(case.id, tenant=itmhca, by=COORDINATOR, now=datetime.now(UTC))
     return case
 
 
@@ -56,7 +56,7 @@ def published(reviews: Reviews) -> list[Any]:
 def sat(reviews: Reviews, case: ReviewCase, itmhca: Tenant) -> Examination:
     """Registered by the examinee, part 1 recorded at 85%, the vignettes with the two scorers."""
     exam_id = examination_id_for(case.id)
-    reviews.register_for_exam(
+    reviews.examinations.register_for_exam(
         exam_id,
         tenant=itmhca,
         by=examinee(case),
@@ -65,8 +65,8 @@ def sat(reviews: Reviews, case: ReviewCase, itmhca: Tenant) -> Examination:
         accommodations="Screen reader",
         now=BEFORE,
     )
-    reviews.record_part1(exam_id, tenant=itmhca, by=COORDINATOR, percent=85, now=AFTER)
-    reviews.open_scoring(
+    reviews.examinations.record_part1(exam_id, tenant=itmhca, by=COORDINATOR, percent=85, now=AFTER)
+    reviews.examinations.open_scoring(
         exam_id,
         tenant=itmhca,
         by=COORDINATOR,
@@ -75,7 +75,7 @@ def sat(reviews: Reviews, case: ReviewCase, itmhca: Tenant) -> Examination:
         vignettes=2,
         now=AFTER,
     )
-    return reviews.get_examination(exam_id, itmhca.slug)
+    return reviews.examinations.get_examination(exam_id, itmhca.slug)
 
 
 def assignment_of(exam: Examination, email: str) -> Any:
@@ -86,7 +86,7 @@ def assignment_of(exam: Examination, email: str) -> Any:
 def test_approving_for_the_exam_opens_the_examination_in_the_same_transaction(
     reviews: Reviews, mentor: ReviewCase, itmhca: Tenant
 ) -> None:
-    exam = reviews.get_examination(examination_id_for(mentor.id), itmhca.slug)
+    exam = reviews.examinations.get_examination(examination_id_for(mentor.id), itmhca.slug)
     assert (exam.review_case_id, exam.status, exam.applicant) == (
         mentor.id,
         ExamStatus.AWAITING_REGISTRATION,
@@ -94,20 +94,20 @@ def test_approving_for_the_exam_opens_the_examination_in_the_same_transaction(
     )
     assert next(s.sitting.on for s in exam.open_sittings(date(2027, 1, 10), itmhca.policy.exam)) == SITTING
     with pytest.raises(CaseStatusConflict):  # approving for the exam twice opens nothing twice
-        reviews.approve_for_exam(mentor.id, tenant=itmhca, by=COORDINATOR, now=datetime.now(UTC))
+        reviews.decisions.approve_for_exam(mentor.id, tenant=itmhca, by=COORDINATOR, now=datetime.now(UTC))
     with pytest.raises(ExaminationNotFound):
-        reviews.get_examination(exam.id, "other-assoc")
+        reviews.examinations.get_examination(exam.id, "other-assoc")
     with pytest.raises(ExaminationNotFound):
-        reviews.get_examination(mentor.id, itmhca.slug)  # a case is no examination
+        reviews.examinations.get_examination(mentor.id, itmhca.slug)  # a case is no examination
 
 
 def test_an_examinee_acts_on_their_own_examination_only(reviews: Reviews, mentor: ReviewCase, itmhca: Tenant) -> None:
     exam_id = examination_id_for(mentor.id)
     with pytest.raises(ExaminationNotFound):
-        reviews.register_for_exam(
+        reviews.examinations.register_for_exam(
             exam_id, tenant=itmhca, by=COORDINATOR, applicant_id=uuid4(), sitting_on=SITTING, now=BEFORE
         )
-    reviews.register_for_exam(
+    reviews.examinations.register_for_exam(
         exam_id,
         tenant=itmhca,
         by=examinee(mentor),
@@ -116,10 +116,10 @@ def test_an_examinee_acts_on_their_own_examination_only(reviews: Reviews, mentor
         now=BEFORE,
     )
     with pytest.raises(AlreadyRegistered):  # a repeated request changes nothing
-        reviews.register_for_exam(
+        reviews.examinations.register_for_exam(
             exam_id, tenant=itmhca, by=COORDINATOR, applicant_id=None, sitting_on=SITTING, now=BEFORE
         )
-    assert reviews.get_examination(exam_id, itmhca.slug).version == 2
+    assert reviews.examinations.get_examination(exam_id, itmhca.slug).version == 2
 
 
 def test_the_scorers_agreement_completes_the_attempt_and_makes_the_case_approvable(
@@ -128,12 +128,13 @@ def test_the_scorers_agreement_completes_the_attempt_and_makes_the_case_approvab
     # given an examinee who sat both parts, part 1 recorded and the vignettes with two scorers
     exam = sat(reviews, mentor, itmhca)
     with pytest.raises(ScorerNotFound):
-        reviews.assign_scorer(exam.id, tenant=itmhca, by=COORDINATOR, scorer_email="nobody@example.org", now=AFTER)
+        reviews.examinations.assign_scorer(exam.id, tenant=itmhca, by=COORDINATOR, scorer_email="nobody@example.org",
+                                           now=AFTER)
     with pytest.raises(PartAlreadyRecorded):
-        reviews.record_part1(exam.id, tenant=itmhca, by=COORDINATOR, percent=90, now=AFTER)
+        reviews.examinations.record_part1(exam.id, tenant=itmhca, by=COORDINATOR, percent=90, now=AFTER)
     one, two = assignment_of(exam, ONE), assignment_of(exam, TWO)
     # when both scorers pass both vignettes
-    reviews.submit_score(
+    reviews.examinations.submit_score(
         exam.id,
         one.id,
         tenant=itmhca,
@@ -143,7 +144,7 @@ def test_the_scorers_agreement_completes_the_attempt_and_makes_the_case_approvab
         now=AFTER,
     )
     assert reviews.get_case(mentor.id, itmhca.slug).status is Status.APPROVED_FOR_EXAM
-    view = reviews.submit_score(
+    view = reviews.examinations.submit_score(
         exam.id,
         two.id,
         tenant=itmhca,
@@ -160,10 +161,10 @@ def test_the_scorers_agreement_completes_the_attempt_and_makes_the_case_approvab
     history = reviews.case_file(mentor.id, itmhca.slug).history
     assert (history[-1].action, history[-1].by_account_id) == ("exam_scored", COORDINATOR.account_id)
     with pytest.raises(ScoreAlreadySubmitted):  # a repeated submission changes nothing
-        reviews.submit_score(
+        reviews.examinations.submit_score(
             exam.id, two.id, tenant=itmhca, by=COORDINATOR, scorer_email=TWO, verdicts=[True, False], now=AFTER
         )
-    reviews.approve(mentor.id, tenant=itmhca, by=COORDINATOR, now=AFTER)
+    reviews.decisions.approve(mentor.id, tenant=itmhca, by=COORDINATOR, now=AFTER)
     events = published(reviews)
     assert [type(e).__name__ for e in events] == [
         "ReviewOpened",
@@ -197,7 +198,7 @@ def test_the_case_records_a_failed_attempt_and_the_examination_keeps_its_retake_
 ) -> None:
     exam = sat(reviews, mentor, itmhca)
     for email, verdicts in ((ONE, [True, False]), (TWO, [True, True])):
-        reviews.submit_score(
+        reviews.examinations.submit_score(
             exam.id,
             assignment_of(exam, email).id,
             tenant=itmhca,
@@ -206,10 +207,10 @@ def test_the_case_records_a_failed_attempt_and_the_examination_keeps_its_retake_
             verdicts=verdicts,
             now=AFTER,
         )
-    escalated = reviews.get_examination(exam.id, itmhca.slug)
+    escalated = reviews.examinations.get_examination(exam.id, itmhca.slug)
     assert escalated.status is ExamStatus.ESCALATED
     assert reviews.get_case(mentor.id, itmhca.slug).exam.attempts == 0  # nothing concluded yet
-    reviews.reconcile_part2(
+    reviews.examinations.reconcile_part2(
         exam.id, tenant=itmhca, by=COORDINATOR, verdicts=[True, False], note="Vignette 2", now=AFTER
     )
     case = reviews.get_case(mentor.id, itmhca.slug)
@@ -218,8 +219,9 @@ def test_the_case_records_a_failed_attempt_and_the_examination_keeps_its_retake_
         {1},
         date(2028, 3, 13),
     )
-    reviews.send_exam_feedback(exam.id, tenant=itmhca, by=COORDINATOR, text="Part 1 passed; retake part 2.")
-    exam_file = reviews.examination_file(exam.id, itmhca.slug)
+    reviews.examinations.send_exam_feedback(exam.id, tenant=itmhca, by=COORDINATOR,
+                                            text="Part 1 passed; retake part 2.")
+    exam_file = reviews.examinations.examination_file(exam.id, itmhca.slug)
     assert exam_file.examination.attempts[0].feedback == "Part 1 passed; retake part 2."
     assert [h.action for h in exam_file.history] == [
         "exam_opened",
@@ -246,18 +248,20 @@ def test_the_case_exam_results_route_is_the_coordinators_override_kept_by_the_ex
 ) -> None:
     exam_id = examination_id_for(mentor.id)
     # while an attempt is registered the override is refused, and nothing is saved
-    reviews.register_for_exam(exam_id, tenant=itmhca, by=COORDINATOR, applicant_id=None, sitting_on=SITTING, now=BEFORE)
+    reviews.examinations.register_for_exam(exam_id, tenant=itmhca, by=COORDINATOR, applicant_id=None,
+                                           sitting_on=SITTING, now=BEFORE)
     with pytest.raises(ExamAttemptOpen):
-        reviews.record_exam_result(
+        reviews.decisions.record_exam_result(
             mentor.id, tenant=itmhca, by=COORDINATOR, taken_on=SITTING, part1_percent=90, part2_passed=True, now=AFTER
         )
     assert reviews.get_case(mentor.id, itmhca.slug).exam.attempts == 0
-    reviews.withdraw_exam_registration(exam_id, tenant=itmhca, by=COORDINATOR, applicant_id=None, now=BEFORE)
+    reviews.examinations.withdraw_exam_registration(exam_id, tenant=itmhca, by=COORDINATOR, applicant_id=None,
+                                                    now=BEFORE)
     # otherwise it records an attempt reconciled outside the service on both
-    reviews.record_exam_result(
+    reviews.decisions.record_exam_result(
         mentor.id, tenant=itmhca, by=COORDINATOR, taken_on=SITTING, part1_percent=90, part2_passed=True, now=AFTER
     )
-    exam = reviews.get_examination(exam_id, itmhca.slug)
+    exam = reviews.examinations.get_examination(exam_id, itmhca.slug)
     assert (exam.status, exam.attempts[0].reconciled_by) == (ExamStatus.PASSED, "direct")
     assert reviews.get_case(mentor.id, itmhca.slug).status is Status.EXAM_PASSED
 
@@ -265,11 +269,11 @@ def test_the_case_exam_results_route_is_the_coordinators_override_kept_by_the_ex
 def test_a_case_approved_before_examinations_existed_keeps_the_plain_override(
     reviews: Reviews, submission: Submission, itmhca: Tenant
 ) -> None:
-    case = reviews.case_for(replace(submission, category="IMHM-C", category_name="Mentor - Clinical"))
+    case = reviews.intake.case_for(replace(submission, category="IMHM-C", category_name="Mentor - Clinical"))
     assert case is not None
     case.approve_for_exam(COORDINATOR, itmhca.policy)
     reviews.save(case)  # as the service did before: no examination
-    reviews.record_exam_result(
+    reviews.decisions.record_exam_result(
         case.id, tenant=itmhca, by=COORDINATOR, taken_on=SITTING, part1_percent=80, part2_passed=True, now=AFTER
     )
     assert reviews.get_case(case.id, itmhca.slug).status is Status.EXAM_PASSED
@@ -285,19 +289,19 @@ def test_a_scorer_erased_by_address_keeps_their_assignment_and_may_still_score_b
     subject = reviews.address_subject(itmhca.slug, ONE)
     assert (one.scorer_subject, one.scorer_name) == (subject, "ITMHCA Volunteer Exam Scorer (One)")
     # when the subject an erasure of the first scorer's address names is erased
-    reviews.save(*reviews.erase(erasure_id=uuid4(), tenant=itmhca.slug, subject=subject, endorsement_ids=[],
+    reviews.save(*reviews.erasure.erase(erasure_id=uuid4(), tenant=itmhca.slug, subject=subject, endorsement_ids=[],
                                 today=AFTER.date(), now=AFTER))
     # then the examination still loads with that assignment, under the same subject, without address or name
-    exam = reviews.get_examination(exam.id, itmhca.slug)
+    exam = reviews.examinations.get_examination(exam.id, itmhca.slug)
     assert exam.current is not None
     erased = exam.current.assignments[one.id]
     assert (erased.scorer_subject, erased.scorer_email, erased.scorer_name) == (subject, None, None)
     assert all("scorer" not in entry.details or entry.details["scorer"] == TWO
-               for entry in reviews.examination_file(exam.id, itmhca.slug).history)
+               for entry in reviews.examinations.examination_file(exam.id, itmhca.slug).history)
     # and the scorer, found by the subject of their token's address, still scores
-    view = reviews.submit_score(exam.id, one.id, tenant=itmhca, by=Actor(uuid4(), None), scorer_email=ONE,
-                                verdicts=[True, True], now=AFTER)
+    view = reviews.examinations.submit_score(exam.id, one.id, tenant=itmhca, by=Actor(uuid4(), None), scorer_email=ONE,
+                                             verdicts=[True, True], now=AFTER)
     assert view.assignment.verdicts == (True, True)
     # but is not assigned anew while still on the roster
     with pytest.raises(ScorerNotEligible, match="erased"):
-        reviews.assign_scorer(exam.id, tenant=itmhca, by=COORDINATOR, scorer_email=ONE, now=AFTER)
+        reviews.examinations.assign_scorer(exam.id, tenant=itmhca, by=COORDINATOR, scorer_email=ONE, now=AFTER)

@@ -63,21 +63,21 @@ def marked(submission: Submission) -> Submission:
 
 def reviewed(reviews: Reviews, submission: Submission, itmhca: Tenant) -> ReviewCase:
     """Opened, in review with the mentor, who recommended with comments and notes."""
-    case = reviews.case_for(submission)
+    case = reviews.intake.case_for(submission)
     assert case is not None
     reviews.save(case)
-    reviews.pass_completeness(case.id, tenant=itmhca, by=COORDINATOR)
-    reviews.assign_reviewer(case.id, tenant=itmhca, by=COORDINATOR, reviewer_email=MENTOR, now=NOW)
+    reviews.intake.pass_completeness(case.id, tenant=itmhca, by=COORDINATOR)
+    reviews.reviewing.assign_reviewer(case.id, tenant=itmhca, by=COORDINATOR, reviewer_email=MENTOR, now=NOW)
     mentor = Actor(uuid4(), "Mia Mentor")
-    reviews.answer_assignment(case.id, tenant=itmhca, by=mentor, reviewer_email=MENTOR, accept=True)
-    return reviews.recommend(case.id, tenant=itmhca, by=mentor, reviewer_email=MENTOR,
-                             recommendation=RecommendationKind.ENDORSE, comments_for_applicant="Quixmarker comment",
-                             private_notes="Quixmarker note")
+    reviews.reviewing.answer_assignment(case.id, tenant=itmhca, by=mentor, reviewer_email=MENTOR, accept=True)
+    return reviews.reviewing.recommend(case.id, tenant=itmhca, by=mentor, reviewer_email=MENTOR,
+                                       recommendation=RecommendationKind.ENDORSE,
+                                       comments_for_applicant="Quixmarker comment", private_notes="Quixmarker note")
 
 
 def deferred(reviews: Reviews, case: ReviewCase, itmhca: Tenant) -> None:
-    reviews.defer(case.id, tenant=itmhca, by=COORDINATOR, reasons=["Quixmarker reason"],
-                  recommendations=["Quixmarker training"], earliest_rereview_on=date(2026, 1, 5), now=NOW)
+    reviews.decisions.defer(case.id, tenant=itmhca, by=COORDINATOR, reasons=["Quixmarker reason"],
+                            recommendations=["Quixmarker training"], earliest_rereview_on=date(2026, 1, 5), now=NOW)
 
 
 def states(reviews: Reviews, case: ReviewCase) -> list[str]:
@@ -109,10 +109,10 @@ def test_conflicts_are_found_by_fingerprint_before_and_after_the_applicant_is_er
     reviews: Reviews, keys: MemoryKeys, submission: Submission, itmhca: Tenant
 ) -> None:
     # given a case whose applicant works with the mentor and names the specialist
-    case = reviews.case_for(replace(marked(submission), employer=f"  {MENTORS_EMPLOYER.upper()} "))
+    case = reviews.intake.case_for(replace(marked(submission), employer=f"  {MENTORS_EMPLOYER.upper()} "))
     assert case is not None
     reviews.save(case)
-    reviews.pass_completeness(case.id, tenant=itmhca, by=COORDINATOR)
+    reviews.intake.pass_completeness(case.id, tenant=itmhca, by=COORDINATOR)
     for erased in (False, True):
         if erased:  # when the applicant is erased
             keys.destroy(case.applicant.subject)
@@ -120,8 +120,8 @@ def test_conflicts_are_found_by_fingerprint_before_and_after_the_applicant_is_er
         # then neither may review it, and neither is suggested
         for email in (MENTOR, SPECIALIST):
             with pytest.raises(ReviewerConflicted):
-                reviews.assign_reviewer(case.id, tenant=itmhca, by=COORDINATOR, reviewer_email=email, now=NOW)
-        assert reviews.suggested_reviewers(case.id, tenant=itmhca) == []
+                reviews.reviewing.assign_reviewer(case.id, tenant=itmhca, by=COORDINATOR, reviewer_email=email, now=NOW)
+        assert reviews.reviewing.suggested_reviewers(case.id, tenant=itmhca) == []
 
 
 def as_stored_before_sealing(stored: StoredEvent, event: Any) -> StoredEvent:
@@ -197,16 +197,16 @@ def test_an_erasure_surrenders_the_holders_endorsement_and_is_recorded_once(
     reviews: Reviews, keys: MemoryKeys, submission: Submission, itmhca: Tenant
 ) -> None:
     # given an approved case, so an endorsement in the register
-    case = reviews.case_for(submission)
+    case = reviews.intake.case_for(submission)
     assert case is not None
     reviews.save(case)
-    reviews.approve(case.id, tenant=itmhca, by=COORDINATOR, now=NOW)
+    reviews.decisions.approve(case.id, tenant=itmhca, by=COORDINATOR, now=NOW)
     endorsement_id = endorsement_id_for(case.id)
     erasure_id, subject = uuid4(), submission.applicant.subject
 
     # when the applicant is erased, and the request comes again
     def erase() -> list[Any]:
-        return reviews.erase(erasure_id=erasure_id, tenant="itmhca", subject=subject,
+        return reviews.erasure.erase(erasure_id=erasure_id, tenant="itmhca", subject=subject,
                              endorsement_ids=[endorsement_id], today=NOW.date(), now=NOW)
 
     effects = erase()
@@ -247,7 +247,7 @@ def test_a_reviewers_address_subject_erased_hides_them_and_the_case_still_replay
     # given a case reviewed by the mentor
     case = reviewed(reviews, submission, itmhca)
     # when the subject an erasure of the mentor's address names is erased
-    effects = reviews.erase(erasure_id=uuid4(), tenant="itmhca", subject=MENTORS_SUBJECT, endorsement_ids=[],
+    effects = reviews.erasure.erase(erasure_id=uuid4(), tenant="itmhca", subject=MENTORS_SUBJECT, endorsement_ids=[],
                             today=NOW.date(), now=NOW)
     reviews.save(*effects)
     # then the case still loads, with the assignment and its recommendation, but no address or name
@@ -263,7 +263,7 @@ def test_a_reviewers_address_subject_erased_hides_them_and_the_case_still_replay
                 if type(e).__name__ == "ReviewerAssigned"]
     assert [translate(e) for e in assigned] == [None]
     with pytest.raises(ReviewerNotEligible, match="erased"):
-        reviews.assign_reviewer(case.id, tenant=itmhca, by=COORDINATOR, reviewer_email=MENTOR, now=NOW)
+        reviews.reviewing.assign_reviewer(case.id, tenant=itmhca, by=COORDINATOR, reviewer_email=MENTOR, now=NOW)
 
 
 def test_the_service_does_not_start_without_the_rater_index_key_outside_development() -> None:

@@ -48,7 +48,7 @@ def submission(kind: CaseKind = CaseKind.INITIAL, *, endorsement_id: UUID | None
 
 
 def save_case(reviews: Reviews, sub: Submission, tenant: Tenant) -> ReviewCase:
-    case = reviews.case_for(sub, cycles=tenant.cycles)
+    case = reviews.intake.case_for(sub, cycles=tenant.cycles)
     assert case is not None
     reviews.save(case)
     return case
@@ -57,8 +57,8 @@ def save_case(reviews: Reviews, sub: Submission, tenant: Tenant) -> ReviewCase:
 def granted(reviews: Reviews, tenant: Tenant) -> UUID:
     """An IFS endorsement effective 3 February 2025: first renewal due 15 December 2026, removal 1 February 2027."""
     case = save_case(reviews, submission(), tenant)
-    endorsement_id = reviews.approve(case.id, tenant=tenant, by=COORDINATOR, effective_date=date(2025, 2, 3),
-                                     now=at(date(2025, 2, 3))).case.endorsement_id
+    endorsement_id = reviews.decisions.approve(case.id, tenant=tenant, by=COORDINATOR, effective_date=date(2025, 2, 3),
+                                               now=at(date(2025, 2, 3))).case.endorsement_id
     assert endorsement_id is not None
     return endorsement_id
 
@@ -80,9 +80,9 @@ def test_a_renewal_opens_its_own_case_once_and_its_approval_renews_the_endorseme
     # then it is a renewal case about that endorsement, taken as it comes (no review cycle), opened once
     assert (case.kind, case.endorsement_id, case.renewal_year, case.cycle) == (CaseKind.RENEWAL, endorsement_id,
                                                                               2026, None)
-    assert reviews.case_for(renewal, cycles=itmhca.cycles) is None
+    assert reviews.intake.case_for(renewal, cycles=itmhca.cycles) is None
     # when the coordinator approves it
-    decided = reviews.approve(case.id, tenant=itmhca, by=COORDINATOR, now=at(date(2026, 11, 10)))
+    decided = reviews.decisions.approve(case.id, tenant=itmhca, by=COORDINATOR, now=at(date(2026, 11, 10)))
     # then the case is approved and the endorsement renewed in the same save, once for 2026
     assert decided.case.status is Status.APPROVED
     assert [e.action for e in decided.history] == ["opened", "renewal_approved"]
@@ -103,16 +103,16 @@ def test_a_renewal_returned_for_information_resumes_on_resubmission(reviews: Rev
     case = save_case(reviews, renewal, itmhca)
     position = reviews.recorder.max_notification_id() or 0
     # when it is returned: the holder hears it under the renewal application's id
-    reviews.return_incomplete(case.id, tenant=itmhca, by=COORDINATOR, items=["RSC hours log"])
+    reviews.intake.return_incomplete(case.id, tenant=itmhca, by=COORDINATOR, items=["RSC hours log"])
     [requested] = published(reviews, position + 1)
     assert isinstance(requested, contract.InformationRequested)
     assert (requested.application_id, requested.stage, requested.key) == (
         renewal.application_id, "completeness", str(renewal.application_id))
     # and the resubmitted renewal resumes the same case, which is then approved
-    resumed = reviews.case_for(replace(renewal, submission_number=2, received_at=at(date(2026, 11, 20))))
+    resumed = reviews.intake.case_for(replace(renewal, submission_number=2, received_at=at(date(2026, 11, 20))))
     assert resumed is not None and resumed.id == case.id
     reviews.save(resumed)
-    assert reviews.approve(case.id, tenant=itmhca, by=COORDINATOR, now=at(date(2026, 11, 21))).case.status \
+    assert reviews.decisions.approve(case.id, tenant=itmhca, by=COORDINATOR, now=at(date(2026, 11, 21))).case.status \
         is Status.APPROVED
 
 
@@ -123,13 +123,13 @@ def test_a_renewal_case_goes_to_no_reviewer_and_is_refused_outside_the_renewal_w
                                          received_on=date(2026, 9, 1)), itmhca)
     mentor = next(iter(itmhca.reviewers))
     with pytest.raises(CaseKindConflict):
-        reviews.assign_reviewer(case.id, tenant=itmhca, by=COORDINATOR, reviewer_email=mentor,
-                                now=at(date(2026, 9, 2)))
+        reviews.reviewing.assign_reviewer(case.id, tenant=itmhca, by=COORDINATOR, reviewer_email=mentor,
+                                          now=at(date(2026, 9, 2)))
     with pytest.raises(CaseKindConflict):
-        reviews.approve(case.id, tenant=itmhca, by=COORDINATOR, emerging=True, now=at(date(2026, 10, 2)))
+        reviews.decisions.approve(case.id, tenant=itmhca, by=COORDINATOR, emerging=True, now=at(date(2026, 10, 2)))
     # the renewal window opens on 1 October: in September the register refuses, and nothing is saved
     with pytest.raises(RenewalNotOpen):
-        reviews.approve(case.id, tenant=itmhca, by=COORDINATOR, now=at(date(2026, 9, 2)))
+        reviews.decisions.approve(case.id, tenant=itmhca, by=COORDINATOR, now=at(date(2026, 9, 2)))
     assert [type(e).__name__ for e in reviews.events.get(case.id)] == ["Opened"]
     assert reviews.get_endorsement(endorsement_id, "itmhca").renewals == []
 
@@ -143,13 +143,13 @@ def test_a_reinstatement_is_reviewed_in_a_cycle_and_its_approval_reinstates_the_
     early = save_case(reviews, reinstatement, itmhca)
     # a reinstatement of an endorsement still in force is refused by the register, nothing saved
     with pytest.raises(EndorsementNotLapsed):
-        reviews.approve(early.id, tenant=itmhca, by=COORDINATOR, now=at(date(2027, 1, 25)))
-    assert reviews.lapse_if_due(endorsement_id, tenant=itmhca, now=at(date(2027, 2, 2)))
+        reviews.decisions.approve(early.id, tenant=itmhca, by=COORDINATOR, now=at(date(2027, 1, 25)))
+    assert reviews.endorsements.lapse_if_due(endorsement_id, tenant=itmhca, now=at(date(2027, 2, 2)))
     # when the reinstatement case (reviewed like an application, in its cycle) is approved, with no exam
     assert (early.kind, early.cycle) == (CaseKind.REINSTATEMENT, "2027-Q1")
     with pytest.raises(CaseKindConflict):
-        reviews.approve_for_exam(early.id, tenant=itmhca, by=COORDINATOR, now=at(date(2027, 3, 1)))
-    decided = reviews.approve(early.id, tenant=itmhca, by=COORDINATOR, now=at(date(2027, 3, 1)))
+        reviews.decisions.approve_for_exam(early.id, tenant=itmhca, by=COORDINATOR, now=at(date(2027, 3, 1)))
+    decided = reviews.decisions.approve(early.id, tenant=itmhca, by=COORDINATOR, now=at(date(2027, 3, 1)))
     # then the endorsement is active again, renewals restarting as for a new grant
     assert decided.case.status is Status.APPROVED
     assert decided.case.decision_reasons == []

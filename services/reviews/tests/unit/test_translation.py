@@ -31,7 +31,7 @@ def published(reviews: Reviews) -> list[Any]:
 
 
 def opened(reviews: Reviews, submission: Submission) -> ReviewCase:
-    case = reviews.case_for(submission)
+    case = reviews.intake.case_for(submission)
     assert case is not None
     reviews.save(case)
     return case
@@ -42,8 +42,8 @@ def test_an_opening_becomes_review_opened_and_an_approval_endorsement_granted(
 ) -> None:
     # given an approved case
     case = opened(reviews, submission)
-    reviews.approve(case.id, tenant=itmhca, by=COORDINATOR, effective_date=date(2025, 2, 3), designation="Clinical",
-                    now=datetime(2025, 3, 1, tzinfo=UTC))
+    reviews.decisions.approve(case.id, tenant=itmhca, by=COORDINATOR, effective_date=date(2025, 2, 3),
+                              designation="Clinical", now=datetime(2025, 3, 1, tzinfo=UTC))
     events = stored_events(reviews)
     [approved] = [e for e in events if isinstance(e, ReviewCase.Approved)]
     # when its stored events are translated
@@ -81,8 +81,8 @@ def test_an_opening_becomes_review_opened_and_an_approval_endorsement_granted(
 def test_an_emerging_approval_is_granted_with_its_deadline(reviews: Reviews, submission: Submission,
                                                          itmhca: Tenant) -> None:
     case = opened(reviews, replace(submission, category="IFRS", category_name="Infant Family Reflective Supervisor"))
-    reviews.approve(case.id, tenant=itmhca, by=COORDINATOR, effective_date=date(2025, 2, 3), emerging=True,
-                    now=datetime(2025, 3, 1, tzinfo=UTC))
+    reviews.decisions.approve(case.id, tenant=itmhca, by=COORDINATOR, effective_date=date(2025, 2, 3), emerging=True,
+                              now=datetime(2025, 3, 1, tzinfo=UTC))
     granted = published(reviews)[1]
     assert isinstance(granted, EndorsementGranted)
     assert (granted.emerging, granted.emerging_until) == (True, date(2027, 2, 3))
@@ -94,21 +94,22 @@ def test_every_decision_and_request_is_published_and_the_reviewers_work_stays_pr
     # given a case returned as incomplete, resubmitted, reviewed, put on hold, resubmitted and deferred
     now = datetime(2025, 3, 1, tzinfo=UTC)
     case = opened(reviews, submission)
-    reviews.return_incomplete(case.id, tenant=itmhca, by=COORDINATOR, items=["Transcript"], message="Please add")
-    resumed = reviews.case_for(replace(submission, submission_number=2))
+    reviews.intake.return_incomplete(case.id, tenant=itmhca, by=COORDINATOR, items=["Transcript"], message="Please add")
+    resumed = reviews.intake.case_for(replace(submission, submission_number=2))
     assert resumed is not None
     reviews.save(resumed)
-    reviews.pass_completeness(case.id, tenant=itmhca, by=COORDINATOR)
-    reviews.assign_reviewer(case.id, tenant=itmhca, by=COORDINATOR, reviewer_email=MENTOR, now=datetime.now(UTC))
-    reviews.answer_assignment(case.id, tenant=itmhca, by=REVIEWER, reviewer_email=MENTOR, accept=True)
-    reviews.request_information(case.id, tenant=itmhca, by=REVIEWER, items=["RSC log"], reviewer_email=MENTOR)
-    resumed = reviews.case_for(replace(submission, submission_number=3))
+    reviews.intake.pass_completeness(case.id, tenant=itmhca, by=COORDINATOR)
+    reviews.reviewing.assign_reviewer(case.id, tenant=itmhca, by=COORDINATOR, reviewer_email=MENTOR,
+                                      now=datetime.now(UTC))
+    reviews.reviewing.answer_assignment(case.id, tenant=itmhca, by=REVIEWER, reviewer_email=MENTOR, accept=True)
+    reviews.intake.request_information(case.id, tenant=itmhca, by=REVIEWER, items=["RSC log"], reviewer_email=MENTOR)
+    resumed = reviews.intake.case_for(replace(submission, submission_number=3))
     assert resumed is not None
     reviews.save(resumed)
-    reviews.recommend(case.id, tenant=itmhca, by=REVIEWER, reviewer_email=MENTOR,
-                      recommendation=RecommendationKind.DEFER, private_notes="thin on RSC")
-    reviews.defer(case.id, tenant=itmhca, by=COORDINATOR, reasons=["RSC hours short"],
-                  recommendations=["12 more hours of RSC"], earliest_rereview_on=date(2025, 9, 1), now=now)
+    reviews.reviewing.recommend(case.id, tenant=itmhca, by=REVIEWER, reviewer_email=MENTOR,
+                                recommendation=RecommendationKind.DEFER, private_notes="thin on RSC")
+    reviews.decisions.defer(case.id, tenant=itmhca, by=COORDINATOR, reasons=["RSC hours short"],
+                            recommendations=["12 more hours of RSC"], earliest_rereview_on=date(2025, 9, 1), now=now)
     # when translated
     events = [e for p in published(reviews) if p is not None for e in (p if isinstance(p, list) else [p])]
     # then: opened, returned (completeness), assigned, information requested (review), deferred, and the deferral
@@ -136,12 +137,12 @@ def test_every_decision_and_request_is_published_and_the_reviewers_work_stays_pr
 def test_the_exam_path_and_a_denial_are_published(reviews: Reviews, submission: Submission, itmhca: Tenant) -> None:
     lenient = replace(itmhca, policy=replace(itmhca.policy, denial_allowed=True))
     mentor = opened(reviews, replace(submission, category="IMHM-C", category_name="Mentor - Clinical"))
-    reviews.approve_for_exam(mentor.id, tenant=itmhca, by=COORDINATOR, now=datetime.now(UTC))
-    reviews.record_exam_result(mentor.id, tenant=itmhca, by=COORDINATOR, taken_on=date(2025, 3, 1),
-                               part1_percent=85, part2_passed=True, now=datetime(2025, 3, 2, 18, tzinfo=UTC))
+    reviews.decisions.approve_for_exam(mentor.id, tenant=itmhca, by=COORDINATOR, now=datetime.now(UTC))
+    reviews.decisions.record_exam_result(mentor.id, tenant=itmhca, by=COORDINATOR, taken_on=date(2025, 3, 1),
+                                         part1_percent=85, part2_passed=True, now=datetime(2025, 3, 2, 18, tzinfo=UTC))
     denied = opened(reviews, replace(submission, application_id=uuid4()))
-    reviews.deny(denied.id, tenant=lenient, by=COORDINATOR, reasons=["Not a resident of Arizona"],
-                 now=datetime.now(UTC))
+    reviews.decisions.deny(denied.id, tenant=lenient, by=COORDINATOR, reasons=["Not a resident of Arizona"],
+                           now=datetime.now(UTC))
     events = [e for e in published(reviews) if e is not None]
     assert [type(e).__name__ for e in events] == ["ReviewOpened", "ApprovedForExam", "ExamScored", "ReviewOpened",
                                                   "EndorsementDenied"]
@@ -157,18 +158,19 @@ def test_the_exam_path_and_a_denial_are_published(reviews: Reviews, submission: 
 @pytest.mark.parametrize("when", ["renew", "lapse", "revoke"])
 def test_register_changes_are_published(reviews: Reviews, submission: Submission, itmhca: Tenant, when: str) -> None:
     case = opened(reviews, submission)
-    reviews.approve(case.id, tenant=itmhca, by=COORDINATOR, effective_date=date(2025, 2, 3),
-                    now=datetime(2025, 3, 1, tzinfo=UTC))
+    reviews.decisions.approve(case.id, tenant=itmhca, by=COORDINATOR, effective_date=date(2025, 2, 3),
+                              now=datetime(2025, 3, 1, tzinfo=UTC))
     endorsement_id = endorsement_id_for(case.id)
     if when == "renew":
-        reviews.approve_renewal(endorsement_id, tenant=itmhca, by=COORDINATOR,
-                                now=datetime(2026, 11, 1, 18, tzinfo=UTC))
+        reviews.endorsements.approve_renewal(endorsement_id, tenant=itmhca, by=COORDINATOR,
+                                             now=datetime(2026, 11, 1, 18, tzinfo=UTC))
     elif when == "lapse":
-        assert reviews.lapse_if_due(endorsement_id, tenant=itmhca, now=datetime(2027, 2, 3, tzinfo=UTC))
-        reviews.reinstate(endorsement_id, tenant=itmhca, by=COORDINATOR, now=datetime(2027, 5, 1, 18, tzinfo=UTC))
+        assert reviews.endorsements.lapse_if_due(endorsement_id, tenant=itmhca, now=datetime(2027, 2, 3, tzinfo=UTC))
+        reviews.endorsements.reinstate(endorsement_id, tenant=itmhca, by=COORDINATOR,
+                                       now=datetime(2027, 5, 1, 18, tzinfo=UTC))
     else:
-        reviews.revoke(endorsement_id, tenant=itmhca, by=COORDINATOR, reason="Misrepresented hours",
-                       now=datetime.now(UTC))
+        reviews.endorsements.revoke(endorsement_id, tenant=itmhca, by=COORDINATOR, reason="Misrepresented hours",
+                                    now=datetime.now(UTC))
     events = [e for e in published(reviews)[3:] if e is not None]
     assert all(e.key == str(endorsement_id) and e.category == "IFS" for e in events)
     if when == "renew":

@@ -200,7 +200,7 @@ def consumer(reviews: Reviews, tenants: TenantCatalog) -> IdempotentConsumer:
 
 
 def opened(reviews: Reviews, submission: Submission) -> ReviewCase:
-    case = reviews.case_for(submission)
+    case = reviews.intake.case_for(submission)
     assert case is not None
     reviews.save(case)
     return case
@@ -250,7 +250,7 @@ def test_the_latest_case_of_the_application_is_the_one_withdrawn(
 ) -> None:
     # given a deferred first case and the case of the resubmission after the deferral, in review
     first = opened(reviews, submission)
-    reviews.defer(
+    reviews.decisions.defer(
         first.id,
         tenant=itmhca,
         by=COORDINATOR,
@@ -260,7 +260,7 @@ def test_the_latest_case_of_the_application_is_the_one_withdrawn(
         now=datetime(2025, 1, 10, 18, tzinfo=UTC),
     )
     second = opened(reviews, replace(submission, submission_number=2))
-    reviews.pass_completeness(second.id, tenant=itmhca, by=COORDINATOR)
+    reviews.intake.pass_completeness(second.id, tenant=itmhca, by=COORDINATOR)
     # when the application is withdrawn (a third submission, never sent to review, is what it names)
     assert process(consumer, withdrawn_event(submission.application_id, 3), 1) == "processed"
     # then the resubmission's case closes; the deferral stands
@@ -289,13 +289,13 @@ def mentor(reviews: Reviews, submission: Submission, itmhca: Tenant) -> ReviewCa
     case = opened(
         reviews, replace(submission, applicant=APPLICANT, category="IMHM-C", category_name="Mentor - Clinical")
     )
-    reviews.approve_for_exam(case.id, tenant=itmhca, by=COORDINATOR, now=datetime.now(UTC))
+    reviews.decisions.approve_for_exam(case.id, tenant=itmhca, by=COORDINATOR, now=datetime.now(UTC))
     exam_id = examination_id_for(case.id)
-    reviews.register_for_exam(
+    reviews.examinations.register_for_exam(
         exam_id, tenant=itmhca, by=ANA, applicant_id=APPLICANT.account_id, sitting_on=SITTING, now=BEFORE
     )
-    reviews.record_part1(exam_id, tenant=itmhca, by=COORDINATOR, percent=85, now=AFTER)
-    reviews.open_scoring(
+    reviews.examinations.record_part1(exam_id, tenant=itmhca, by=COORDINATOR, percent=85, now=AFTER)
+    reviews.examinations.open_scoring(
         exam_id,
         tenant=itmhca,
         by=COORDINATOR,
@@ -311,29 +311,29 @@ def test_an_examination_in_progress_is_cancelled_with_the_case(
     reviews: Reviews, consumer: IdempotentConsumer, mentor: ReviewCase, itmhca: Tenant
 ) -> None:
     exam_id = examination_id_for(mentor.id)
-    before = reviews.get_examination(exam_id, "itmhca")
+    before = reviews.examinations.get_examination(exam_id, "itmhca")
     assert before.current is not None
     [assignment_id, _] = before.current.assignments
     # when the application is withdrawn while its vignettes are with the scorers
     assert process(consumer, withdrawn_event(mentor.application_id), 1) == "processed"
     # then the case is withdrawn and its examination cancelled in the same save, with the registration ended
     assert reviews.get_case(mentor.id, "itmhca").status is Status.WITHDRAWN
-    exam = reviews.get_examination(exam_id, "itmhca")
+    exam = reviews.examinations.get_examination(exam_id, "itmhca")
     assert (exam.status, exam.current, exam.record.attempts) == (ExamStatus.CANCELLED, None, 0)
     assert {a.status for a in exam.withdrawn[-1].assignments.values()} == {ScoringStatus.CLOSED}
     assert exam.open_sittings(date(2027, 1, 1), itmhca.policy.exam) == []
-    assert [e.action for e in reviews.examination_file(exam_id, "itmhca").history][-1] == "exam_cancelled"
+    assert [e.action for e in reviews.examinations.examination_file(exam_id, "itmhca").history][-1] == "exam_cancelled"
     # and it admits nothing more: not the examinee, not the coordinator, not the scorers
     with pytest.raises(ExamCancelled):
-        reviews.register_for_exam(
+        reviews.examinations.register_for_exam(
             exam_id, tenant=itmhca, by=ANA, applicant_id=APPLICANT.account_id, sitting_on=SITTING, now=BEFORE
         )
     with pytest.raises(ExamCancelled):
-        reviews.reconcile_part2(exam_id, tenant=itmhca, by=COORDINATOR, verdicts=[True, True], now=AFTER)
+        reviews.examinations.reconcile_part2(exam_id, tenant=itmhca, by=COORDINATOR, verdicts=[True, True], now=AFTER)
     with pytest.raises(ExamCancelled):
-        reviews.send_exam_feedback(exam_id, tenant=itmhca, by=COORDINATOR, text="Well done")
+        reviews.examinations.send_exam_feedback(exam_id, tenant=itmhca, by=COORDINATOR, text="Well done")
     with pytest.raises(ScoringAssignmentNotFound):
-        reviews.submit_score(
+        reviews.examinations.submit_score(
             exam_id,
             assignment_id,
             tenant=itmhca,
@@ -343,7 +343,7 @@ def test_an_examination_in_progress_is_cancelled_with_the_case(
             now=AFTER,
         )
     with pytest.raises(CaseNotOpen):
-        reviews.record_exam_result(
+        reviews.decisions.record_exam_result(
             mentor.id, tenant=itmhca, by=COORDINATOR, taken_on=SITTING, part1_percent=85, part2_passed=True, now=AFTER
         )
 

@@ -10,9 +10,9 @@ import pytest
 from credentials.vc.bounds import MAX_DOCUMENT_BYTES, MAX_NESTING_DEPTH, parse_json_document
 from credentials.vc.canonical import canonicalize
 from credentials.vc.contexts import BUNDLED_CONTEXTS, OB_V3P0_CONTEXT, VC_V2_CONTEXT, load_bundled_context
-from credentials.vc.deadline import DeadlineExceeded, run_with_deadline
+from credentials.vc.deadline import DeadlineExceededError, run_with_deadline
 from credentials.vc.errors import (
-    CanonicalizationTimeout,
+    CanonicalizationTimeoutError,
     MalformedDocumentError,
     UndefinedTermError,
     UnknownContextError,
@@ -161,7 +161,8 @@ def test_a_slow_canonicalization_is_interrupted_and_leaves_nothing_behind(badge:
         subject["id"] = f"urn:example:subject:{index}"
         subject["achievement"]["id"] = f"urn:example:achievement:{index}"  # 600 subjects: slow, not alike
     slow = {**badge, "credentialSubject": subjects}
-    with pytest.raises(CanonicalizationTimeout):  # interrupted, not run to the end (no timed assertion: CI is loaded)
+    # interrupted, not run to the end (no timed assertion: CI is loaded)
+    with pytest.raises(CanonicalizationTimeoutError):
         canonicalize(slow, time_budget=0.05)
     time.sleep(0.1)  # a stray interrupt would surface here
     assert canonicalize(badge).startswith("<did:example:")
@@ -176,7 +177,7 @@ def test_deadline_returns_results_and_propagates_errors() -> None:
         while True:
             pass
 
-    with pytest.raises(DeadlineExceeded):
+    with pytest.raises(DeadlineExceededError):
         run_with_deadline(spin, 0.02)
 
 
@@ -210,5 +211,5 @@ def test_the_wall_clock_backstop_ends_a_computation_that_never_spends_its_budget
         while time.monotonic() < deadline:
             time.sleep(0.01)  # bytecode boundaries between sleeps: the interrupt can land
 
-    with pytest.raises(DeadlineExceeded):
+    with pytest.raises(DeadlineExceededError):
         run_with_deadline(waiting_in_python, 0.2 / WALL_CLOCK_FACTOR * 5)

@@ -40,7 +40,7 @@ async def suggest_reviewers(case_id: UUID, coordinator: Coordinator, reviews: Re
                             pool: PoolDep) -> SuggestionsOut:
     """Eligible reviewers without a conflict of interest, least open work first."""
     tenant = tenant_of(tenants, coordinator, CaseNotFound)
-    candidates = await asyncio.to_thread(reviews.suggested_reviewers, case_id, tenant=tenant)
+    candidates = await asyncio.to_thread(reviews.reviewing.suggested_reviewers, case_id, tenant=tenant)
     by_subject = await workloads(pool, tenant.slug)
     load = {r.email: by_subject.get(reviews.address_subject(tenant.slug, r.email), 0) for r in candidates}
     ranked = sorted(candidates, key=lambda r: (load[r.email], r.email))
@@ -54,8 +54,8 @@ def assign_reviewer(case_id: UUID, body: AssignReviewerRequest, coordinator: Coo
     case's review cycle must have opened (409 CYCLE_NOT_OPEN)."""
     tenant = tenant_of(tenants, coordinator, CaseNotFound)
     now = clock()
-    return CaseOut.of(reviews.assign_reviewer(case_id, tenant=tenant,
-                                              by=actor(coordinator), reviewer_email=str(body.email), now=now),
+    return CaseOut.of(reviews.reviewing.assign_reviewer(case_id, tenant=tenant,
+                                                        by=actor(coordinator), reviewer_email=str(body.email), now=now),
                       now=now)
 
 
@@ -64,9 +64,9 @@ def withdraw_reviewer(case_id: UUID, body: WithdrawReviewerRequest, coordinator:
                       reviews: ReviewsDep, tenants: TenantsDep, clock: ClockDep) -> CaseOut:
     """Free a reviewer's slot for reassignment (before they recommended)."""
     tenant = tenant_of(tenants, coordinator, CaseNotFound)
-    return CaseOut.of(reviews.withdraw_reviewer(case_id, tenant=tenant,
-                                                by=actor(coordinator), reviewer_email=str(body.email),
-                                                reason=body.reason),
+    return CaseOut.of(reviews.reviewing.withdraw_reviewer(case_id, tenant=tenant,
+                                                          by=actor(coordinator), reviewer_email=str(body.email),
+                                                          reason=body.reason),
                       now=clock())
 
 
@@ -84,7 +84,7 @@ def get_assigned_case(case_id: UUID, reviewer: ReviewerIdentity, reviews: Review
                       tenants: TenantsDep) -> ReviewerCaseOut:
     tenant = tenant_of(tenants, reviewer, CaseNotFound)
     member = roster_member(tenant, reviewer)
-    case = reviews.reviewer_case(case_id, tenant=tenant, reviewer_email=member.email)
+    case = reviews.reviewing.reviewer_case(case_id, tenant=tenant, reviewer_email=member.email)
     return ReviewerCaseOut.of(case, reviews.address_subject(tenant.slug, member.email))
 
 
@@ -92,8 +92,8 @@ def _answer(case_id: UUID, reviewer: ReviewerIdentity, reviews: ReviewsDep, tena
             accept: bool, reason: str | None) -> ReviewerCaseOut:
     tenant = tenant_of(tenants, reviewer, CaseNotFound)
     member = roster_member(tenant, reviewer)
-    case = reviews.answer_assignment(case_id, tenant=tenant, by=actor(reviewer),
-                                     reviewer_email=member.email, accept=accept, reason=reason)
+    case = reviews.reviewing.answer_assignment(case_id, tenant=tenant, by=actor(reviewer),
+                                               reviewer_email=member.email, accept=accept, reason=reason)
     return ReviewerCaseOut.of(case, reviews.address_subject(tenant.slug, member.email))
 
 
@@ -117,7 +117,7 @@ def recommend(case_id: UUID, body: RecommendationRequest, reviewer: ReviewerIden
     """Submit the recommendation; the last one required concludes the review (consensus or escalation)."""
     tenant = tenant_of(tenants, reviewer, CaseNotFound)
     member = roster_member(tenant, reviewer)
-    case = reviews.recommend(
+    case = reviews.reviewing.recommend(
         case_id, tenant=tenant, by=actor(reviewer), reviewer_email=member.email,
         recommendation=body.recommendation, comments_for_applicant=body.comments_for_applicant,
         private_notes=body.private_notes, domains_met=body.domains_met,
@@ -132,6 +132,6 @@ def reviewer_requests_information(case_id: UUID, body: InformationRequest, revie
     """Ask the applicant for more; the case pauses until the application is resubmitted."""
     tenant = tenant_of(tenants, reviewer, CaseNotFound)
     member = roster_member(tenant, reviewer)
-    case = reviews.request_information(case_id, tenant=tenant, by=actor(reviewer),
-                                       items=body.items, message=body.message, reviewer_email=member.email)
+    case = reviews.intake.request_information(case_id, tenant=tenant, by=actor(reviewer),
+                                              items=body.items, message=body.message, reviewer_email=member.email)
     return ReviewerCaseOut.of(case, reviews.address_subject(tenant.slug, member.email))

@@ -62,10 +62,10 @@ def check_completeness(case_id: UUID, body: CompletenessRequest, coordinator: Co
     (`InformationRequested`, stage `completeness`) and resumes on resubmission."""
     tenant = tenant_of(tenants, coordinator, CaseNotFound)
     if body.outcome == "complete":
-        case_file = reviews.pass_completeness(case_id, tenant=tenant, by=actor(coordinator))
+        case_file = reviews.intake.pass_completeness(case_id, tenant=tenant, by=actor(coordinator))
     else:
-        case_file = reviews.return_incomplete(case_id, tenant=tenant, by=actor(coordinator),
-                                              items=body.items, message=body.message)
+        case_file = reviews.intake.return_incomplete(case_id, tenant=tenant, by=actor(coordinator),
+                                                     items=body.items, message=body.message)
     return CaseOut.of(case_file, now=clock())
 
 
@@ -74,6 +74,6 @@ def request_information(case_id: UUID, body: InformationRequest, coordinator: Co
                         reviews: ReviewsDep, tenants: TenantsDep, clock: ClockDep) -> CaseOut:
     """Pause the review until the applicant resubmits (`InformationRequested`, stage `review`)."""
     tenant = tenant_of(tenants, coordinator, CaseNotFound)
-    reviews.request_information(case_id, tenant=tenant, by=actor(coordinator),
-                                items=body.items, message=body.message)
+    reviews.intake.request_information(case_id, tenant=tenant, by=actor(coordinator),
+                                       items=body.items, message=body.message)
     return CaseOut.of(reviews.case_file(case_id, tenant.slug), now=clock())

@@ -24,7 +24,7 @@ def approve_case(case_id: UUID, coordinator: Coordinator, reviews: ReviewsDep, t
     request = body or ApproveRequest()
     tenant = tenant_of(tenants, coordinator, CaseNotFound)
     now = clock()
-    case_file = reviews.approve(
+    case_file = reviews.decisions.approve(
         case_id, tenant=tenant, by=actor(coordinator), designation=request.designation,
         effective_date=request.effective_date, emerging=request.emerging, now=now,
     )
@@ -36,7 +36,8 @@ def approve_for_exam(case_id: UUID, coordinator: Coordinator, reviews: ReviewsDe
                      tenants: TenantsDep, clock: ClockDep) -> CaseOut:
     """Approve the applicant to sit the exam their category requires (`ApprovedForExam`)."""
     tenant, now = tenant_of(tenants, coordinator, CaseNotFound), clock()
-    return CaseOut.of(reviews.approve_for_exam(case_id, tenant=tenant, by=actor(coordinator), now=now), now=now)
+    return CaseOut.of(reviews.decisions.approve_for_exam(case_id, tenant=tenant, by=actor(coordinator), now=now),
+                      now=now)
 
 
 @router.post("/{case_id}/exam-results", response_model=CaseOut)
@@ -44,7 +45,7 @@ def record_exam_result(case_id: UUID, body: ExamResultRequest, coordinator: Coor
                        tenants: TenantsDep, clock: ClockDep) -> CaseOut:
     """Record one attempt's reconciled result (`ExamScored`); once every part passed the case can be approved."""
     tenant, now = tenant_of(tenants, coordinator, CaseNotFound), clock()
-    case_file = reviews.record_exam_result(
+    case_file = reviews.decisions.record_exam_result(
         case_id, tenant=tenant, by=actor(coordinator), taken_on=body.taken_on,
         part1_percent=body.part1_percent, part2_passed=body.part2_passed, now=now,
     )
@@ -56,7 +57,7 @@ def defer_case(case_id: UUID, body: DeferRequest, coordinator: Coordinator, revi
                tenants: TenantsDep, clock: ClockDep) -> CaseOut:
     """Defer with reasons, recommended training/RSC and the earliest re-review date (`ApplicationDeferred`)."""
     tenant, now = tenant_of(tenants, coordinator, CaseNotFound), clock()
-    case_file = reviews.defer(
+    case_file = reviews.decisions.defer(
         case_id, tenant=tenant, by=actor(coordinator), reasons=body.reasons,
         recommendations=body.recommendations, earliest_rereview_on=body.earliest_rereview_on, now=now,
     )
@@ -68,5 +69,6 @@ def deny_case(case_id: UUID, body: DenyRequest, coordinator: Coordinator, review
               tenants: TenantsDep, clock: ClockDep) -> CaseOut:
     """Deny (`EndorsementDenied`), where the association's policy allows it."""
     tenant, now = tenant_of(tenants, coordinator, CaseNotFound), clock()
-    return CaseOut.of(reviews.deny(case_id, tenant=tenant, by=actor(coordinator), reasons=body.reasons, now=now),
+    return CaseOut.of(reviews.decisions.deny(case_id, tenant=tenant, by=actor(coordinator), reasons=body.reasons,
+                                             now=now),
                       now=now)

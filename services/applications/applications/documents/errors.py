@@ -1,10 +1,17 @@
-"""Why an upload is refused: each a stable problem code (the HTTP status is mapped in `entrypoints/problems.py`)."""
+"""Refusals of the document store and of upload inspection, each a stable problem code (the HTTP status is mapped in
+`entrypoints/problems.py`).
+
+They stay here, beside `media.py`, `packages.py` and the stores that raise them, rather than in `domain/errors.py`:
+they are about bytes (what a file's content is, whether stored bytes are intact), which the domain never sees. The
+refusals of the documents tab itself (`DocumentNotFound`, `TooManyDocuments`, …) are in `domain/errors.py`.
+"""
 
 from __future__ import annotations
 
-from ..domain.errors import InvalidRequest
+from ..domain.errors import DomainError, InvalidRequest
 
 
+# Uploads (`media.py`, `packages.py`)
 class DocumentTooLarge(InvalidRequest):
     """Answered with 413: the upload was not read beyond the limit."""
 
@@ -34,3 +41,16 @@ class DocumentExpandsTooMuch(InvalidRequest):
     """A zip bomb: too many parts, too much in all, or one part inflating too far (answered 422)."""
 
     code = "DOCUMENT_EXPANDS_TOO_MUCH"
+
+
+# Stored bytes (`store.py` and its adapters)
+class DocumentCorrupted(DomainError):
+    """The stored bytes no longer match their checksum (answered 500; never served)."""
+
+    code = "DOCUMENT_CORRUPTED"
+
+
+class DocumentContentMissing(DomainError):
+    """The store has no bytes for a document an application names (answered 500)."""
+
+    code = "DOCUMENT_CONTENT_MISSING"

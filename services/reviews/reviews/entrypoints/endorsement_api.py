@@ -38,7 +38,7 @@ def approve_renewal(endorsement_id: UUID, coordinator: Coordinator, reviews: Rev
     """Approve the renewal due on the current renewal date (`RenewalApproved`); once per endorsement and year."""
     tenant = tenant_of(tenants, coordinator, EndorsementNotFound)
     request = body or RenewalApproveRequest()
-    return EndorsementOut.of(reviews.approve_renewal(
+    return EndorsementOut.of(reviews.endorsements.approve_renewal(
         endorsement_id, tenant=tenant, by=actor(coordinator),
         renewal_year=request.renewal_year, now=clock(),
     ))
@@ -49,8 +49,8 @@ def revoke(endorsement_id: UUID, body: RevokeRequest, coordinator: Coordinator, 
            tenants: TenantsDep, clock: ClockDep) -> EndorsementOut:
     """Revoke permanently, with the reason (`EndorsementRevoked`)."""
     tenant = tenant_of(tenants, coordinator, EndorsementNotFound)
-    return EndorsementOut.of(reviews.revoke(endorsement_id, tenant=tenant,
-                                            by=actor(coordinator), reason=body.reason, now=clock()))
+    return EndorsementOut.of(reviews.endorsements.revoke(endorsement_id, tenant=tenant,
+                                                         by=actor(coordinator), reason=body.reason, now=clock()))
 
 
 @router.post("/{endorsement_id}/reinstate", response_model=EndorsementOut)
@@ -59,6 +59,6 @@ def reinstate(endorsement_id: UUID, coordinator: Coordinator, reviews: ReviewsDe
     """Reinstate a lapsed endorsement once its reinstatement was approved (`EndorsementReinstated`)."""
     tenant = tenant_of(tenants, coordinator, EndorsementNotFound)
     request = body or ReinstateRequest()
-    return EndorsementOut.of(reviews.reinstate(endorsement_id, tenant=tenant,
-                                               by=actor(coordinator), application_id=request.application_id,
-                                               now=clock()))
+    return EndorsementOut.of(reviews.endorsements.reinstate(endorsement_id, tenant=tenant,
+                                                            by=actor(coordinator),
+                                                            application_id=request.application_id, now=clock()))
