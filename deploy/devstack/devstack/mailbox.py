@@ -42,10 +42,12 @@ def message_paths(mail_dir: Path) -> list[Path]:
     )
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=32768)
 def read_message(path: Path) -> EmailMessage:
     """Parse one stored message. Stored files never change (written whole, then renamed), so each is parsed
-    once: waiting on a mailbox of thousands of messages stays cheap."""
+    once: waiting on a mailbox of thousands of messages stays cheap. The bound is well above the largest mailbox
+    a run makes (`bench/chaos.py --applications 1000`: about 9,000): scans read in order, so a mailbox larger than
+    the cache would evict every message before it is read again, and each scan would parse them all."""
     with path.open("rb") as source:
         message = BytesParser(policy=policy.default).parse(source)
     assert isinstance(message, EmailMessage)
