@@ -46,6 +46,24 @@ from .harness import (
 )
 
 
+OPEN_PAGES = pytest.StashKey[list[Page]]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """A failing browser test reports what each of its pages showed (address and text), so a failure seen only on
+    CI can be read from its log."""
+    report = yield
+    if isinstance(report, pytest.TestReport) and report.when == "call" and report.failed:
+        for number, page in enumerate(item.stash.get(OPEN_PAGES, []), 1):
+            try:
+                text = page.locator("body").inner_text(timeout=2_000)
+            except Exception as error:  # noqa: BLE001 - a report of the failure must not fail
+                text = f"(the page could not be read: {error})"
+            report.sections.append((f"page {number}: {page.url}", text[:4_000]))
+    return report
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Every test under tests/browser is a `browser` test (this hook sees the whole session's items)."""
     for item in items:
@@ -105,13 +123,14 @@ def portal_url(portal_stack: Stack) -> str:
 
 
 @pytest.fixture
-def new_page(chromium: Browser) -> Iterator[NewPage]:
+def new_page(chromium: Browser, request: pytest.FixtureRequest) -> Iterator[NewPage]:
     """Factory: a page on a fresh context (own cookies) `width` px wide, 900 px high, in `locale`.
 
     `bypass_csp=True` (the default) lets `check_page` inject axe-core into pages whose CSP forbids it; pass False
     to see the page exactly as the policy makes it (and `page_log(page).csp_violations`)."""
     contexts: list[BrowserContext] = []
     pages: list[Page] = []
+    request.node.stash[OPEN_PAGES] = pages
 
     def make(width: int = DESKTOP_WIDTH, locale: str = "en-US", *, java_script_enabled: bool = True,
              bypass_csp: bool = True, base_url: str | None = None) -> Page:
