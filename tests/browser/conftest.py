@@ -45,7 +45,6 @@ from .harness import (
     slug,
 )
 
-
 OPEN_PAGES = pytest.StashKey[list[Page]]()
 
 
@@ -58,7 +57,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         for number, page in enumerate(item.stash.get(OPEN_PAGES, []), 1):
             try:
                 text = page.locator("body").inner_text(timeout=2_000)
-            except Exception as error:  # noqa: BLE001 - a report of the failure must not fail
+            except Exception as error:  # a report of the failure must not fail
                 text = f"(the page could not be read: {error})"
             report.sections.append((f"page {number}: {page.url}", text[:4_000]))
     return report

@@ -185,11 +185,10 @@ class Mailbox:
         pattern = subject if isinstance(subject, re.Pattern) else re.compile(subject, re.IGNORECASE)
 
         def matches(message: EmailMessage) -> bool:
-            return to.lower() in str(message.get("To", "")).lower() and bool(
-                pattern.search(str(message.get("Subject", ""))))
+            return bool(pattern.search(str(message.get("Subject", ""))))
 
         found = wait_for_messages(self.mail_dir, matches, count=after + 1, timeout=self.timeout if timeout is None
-                                  else timeout)
+                                  else timeout, to=to)
         return found[-1]
 
     @staticmethod

@@ -300,7 +300,7 @@ class Mailbox:
         return read_messages(self.directory)
 
     def to(self, address: str) -> list[EmailMessage]:
-        return [m for m in self.messages() if address in str(m["To"])]
+        return read_messages(self.directory, to=address)
 
     def wait_for(self, address: str, subject: str, timeout: float = 60) -> EmailMessage:
         """The first message to `address` whose subject starts with `subject`."""

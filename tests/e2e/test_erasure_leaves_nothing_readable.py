@@ -107,7 +107,7 @@ def _answer_references(gateway: httpx.Client, auth: dict[str, str], application_
         _check(gateway.post(f"/applications/{application_id}/references", headers=auth, json={
             **rater, "name": marked["name"], "email": marked["email"], "waived": rater["slot"] == 1}), 201)
         to = marked["email"]
-        [message] = wait_for_messages(mail_dir, lambda m: to in str(m["To"]), count=1, timeout=60)  # noqa: B023
+        [message] = wait_for_messages(mail_dir, count=1, timeout=60, to=to)
         body = message.get_body(preferencelist=("plain",))
         assert body is not None
         link = REFERENCE_LINK.search(body.get_content())
@@ -144,8 +144,7 @@ def journey(stack: Stack, gateway: httpx.Client, mail_dir: Path) -> Journey:
     endorsement_id = decision["decision"]["endorsement_id"]
     records(stack.engines.kafka_bootstrap, PARTNER_TOPIC,
             lambda r: json.loads(r.value).get("endorsement_id") == endorsement_id)
-    wait_for_messages(mail_dir, lambda m: person["email"] in str(m["To"]) and "endorsed" in str(m["Subject"]),
-                      count=1, timeout=60)
+    wait_for_messages(mail_dir, lambda m: "endorsed" in str(m["Subject"]), count=1, timeout=60, to=person["email"])
     return Journey(markers, application_id, applicant, coordinator)
 
 

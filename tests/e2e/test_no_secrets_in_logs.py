@@ -26,7 +26,7 @@ def test_no_token_or_password_in_any_process_log(stack: Stack, gateway: httpx.Cl
     named = gateway.post(f"/applications/{application_id}/references", headers=auth,
                          json={"slot": 3, "name": "Lee Park", "kind": "colleague", "email": email, "waived": False})
     assert named.status_code == 201, named.text
-    [message] = wait_for_messages(mail_dir, lambda m: email in str(m["To"]), count=1, timeout=60)
+    [message] = wait_for_messages(mail_dir, count=1, timeout=60, to=email)
     body = message.get_body(preferencelist=("plain",))
     assert body is not None
     match = REFERENCE_LINK.search(body.get_content())

@@ -60,7 +60,7 @@ def test_applicant_to_verified_credential(stack: Stack, gateway: httpx.Client, m
     assert credential["proof"]["cryptosuite"] == "eddsa-rdfc-2022"
     assert credential["issuer"]["id"].startswith("did:web:")
 
-    mails = wait_for_messages(mail_dir, lambda m: email in str(m["To"]), count=7, timeout=60)
+    mails = wait_for_messages(mail_dir, count=7, timeout=60, to=email)
     subjects = sorted(str(m["Subject"]) for m in mails)
     assert subjects == sorted([  # each step of the journey, each rater's answer (never its contents)
         "Confirm your email address",

@@ -12,6 +12,7 @@ import asyncpg
 import psycopg
 import pytest
 from devstack.engines import Engines, start_engines
+from devstack.mailbox import store_message
 from devstack.postgres import create_database, drop_database, fresh_database
 from devstack.smtp_sink import read_messages, wait_for_messages
 from devstack.testing import consume_all, produce
@@ -113,6 +114,18 @@ def test_email_is_stored_and_read_back(engines: Engines) -> None:
     assert "Grüße" in body.get_content()
     assert any(m["Subject"] == subject for m in read_messages(engines.mail_dir))
     assert not [p for p in engines.mail_dir.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_messages_are_found_by_recipient_in_any_case(tmp_path: Path) -> None:
+    for to, subject in [("Alice@Example.test", "one"), ("bob@example.test", "two"), ("alice@example.test", "three")]:
+        message = EmailMessage()
+        message["To"], message["Subject"] = to, subject
+        store_message(tmp_path, message.as_bytes())
+    assert [m["Subject"] for m in read_messages(tmp_path, to="ALICE@example.test")] == ["one", "three"]
+    found = wait_for_messages(tmp_path, lambda m: m["Subject"] != "one", count=1, timeout=1, to="alice@example.test")
+    assert [m["Subject"] for m in found] == ["three"]
+    with pytest.raises(TimeoutError, match=r"0/1 matching messages to carol@example\.test"):
+        wait_for_messages(tmp_path, count=1, timeout=0.2, to="carol@example.test")
 
 
 def test_wait_for_messages_times_out_with_a_useful_error(tmp_path: Path) -> None:

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
 import math
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from typing import Any, TypedDict
 from urllib.parse import unquote, urlparse
 
@@ -28,10 +30,15 @@ from eventsourcing.postgres import (
 from eventsourcing.utils import retry
 from psycopg import sql
 
+logger = logging.getLogger(__name__)
+
 DEFAULT_DATABASE_WAIT_SECONDS = 2.0
 """Longest a call waits for a database connection before giving up (the 503 path)."""
 DEFAULT_COMMAND_TIMEOUT_SECONDS = 10.0
 """Longest one asyncpg command may take (a hung server, not a slow query, is what this catches)."""
+STARTUP_WAIT_SECONDS = 60.0
+"""Longest a starting service waits for its database (engines starting beside it, a loaded machine) before it
+exits: start-up is not a request, so it waits longer than a call does, saying why in its log."""
 ATTEMPTS = 2
 RETRY_WAIT_SECONDS = 0.2
 _RETRIED_OPERATIONS = ("insert_events", "select_events", "select_notifications", "max_notification_id",
@@ -51,10 +58,32 @@ def ddl_lock_key(schema: str) -> int:
     return int.from_bytes(hashlib.sha256(f"{schema}/ddl".encode()).digest()[:8], "big", signed=True)
 
 
+def wait_at_startup(operation: Callable[[], None], what: str, seconds: float = STARTUP_WAIT_SECONDS) -> None:
+    """Run a start-up step that needs the database, again after each failure to reach it (backing off from 0.2 s
+    to 2 s), until it succeeds or `seconds` have passed; then the last failure is raised. Any other error is
+    raised at once."""
+    deadline = time.monotonic() + seconds
+    pause = 0.2
+    while True:
+        try:
+            operation()
+            return
+        except (psycopg.OperationalError, OperationalError, InterfaceError) as error:
+            if time.monotonic() + pause > deadline:
+                raise
+            logger.warning("start-up: %s could not reach the database yet (%s); trying again in %.1f s",
+                           what, type(error).__name__, pause)
+            time.sleep(pause)
+            pause = min(pause * 2, 2.0)
+
+
 class _SerializedTableCreation:
     datastore: Any
 
     def create_table(self) -> None:
+        wait_at_startup(self._create_table_serialized, f"creating the tables of {self.datastore.schema}")
+
+    def _create_table_serialized(self) -> None:
         with self.datastore.get_connection() as conn, _session_lock(conn, ddl_lock_key(self.datastore.schema)):
             super().create_table()  # type: ignore[misc]
 
@@ -136,11 +165,16 @@ def eventsourcing_env(database_url: str, schema: str, *,
     }
 
 
-def ensure_schema(database_url: str, schema: str) -> None:
-    """Create the service's schema if it does not exist yet."""
-    with psycopg.connect(database_url, autocommit=True, connect_timeout=10) as conn, conn.transaction():
-        conn.execute("SELECT pg_advisory_xact_lock(%s)", (ddl_lock_key(schema),))
-        conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
+def ensure_schema(database_url: str, schema: str, *, wait_seconds: float = STARTUP_WAIT_SECONDS) -> None:
+    """Create the service's schema if it does not exist yet: the first start-up step that needs the database, so
+    it waits for it (`wait_at_startup`)."""
+
+    def create() -> None:
+        with psycopg.connect(database_url, autocommit=True, connect_timeout=10) as conn, conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (ddl_lock_key(schema),))
+            conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
+
+    wait_at_startup(create, f"creating the schema {schema}", wait_seconds)
 
 
 def asyncpg_server_settings(schema: str) -> dict[str, str]:
