@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 
 import httpx
-from devstack.stack import start_stack
+from devstack.stack import UP_FETCH_MAX_WAIT_MS, start_stack
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.e2e.chaos import prepare_all, run_round, tally, victims
@@ -55,7 +55,7 @@ def main() -> int:
     if args.teardown:
         return teardown("postgres" if args.dead == "postgres" else "tansu")
     with tempfile.TemporaryDirectory() as data_dir:
-        stack = start_stack(Path(data_dir), "test")
+        stack = start_stack(Path(data_dir), "test", fetch_max_wait_ms=UP_FETCH_MAX_WAIT_MS)
         try:
             assert stack.engines.mail_dir is not None
             with httpx.Client(base_url=stack.gateway_url, timeout=60) as client, \
@@ -99,7 +99,7 @@ def teardown(dead: str) -> int:
     seconds = {}
     for case in ("every engine up", f"{dead} dead"):
         with tempfile.TemporaryDirectory() as data_dir:
-            stack = start_stack(Path(data_dir), "test")
+            stack = start_stack(Path(data_dir), "test", fetch_max_wait_ms=UP_FETCH_MAX_WAIT_MS)
             if case != "every engine up":
                 stack.kill(dead)  # on purpose: not restarted
             started = time.monotonic()

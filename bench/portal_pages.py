@@ -24,7 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
-from devstack.stack import start_stack
+from devstack.stack import UP_FETCH_MAX_WAIT_MS, start_stack
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "e2e"))
 from stack_client import TENANT, complete_ifs_calls, sign_up_applicant
@@ -72,7 +72,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=20)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as data_dir:
-        stack = start_stack(Path(data_dir), "test")
+        stack = start_stack(Path(data_dir), "test", fetch_max_wait_ms=UP_FETCH_MAX_WAIT_MS)
         try:
             mail_dir = stack.engines.mail_dir
             with httpx.Client(base_url=stack.gateway_url, timeout=60) as api:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import httpx
 import psutil
-from devstack.stack import start_stack
+from devstack.stack import UP_FETCH_MAX_WAIT_MS, start_stack
 from kafka import KafkaConsumer, TopicPartition
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "e2e"))
@@ -62,7 +62,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=20)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as data_dir:
-        stack = start_stack(Path(data_dir), "test")
+        stack = start_stack(Path(data_dir), "test", fetch_max_wait_ms=UP_FETCH_MAX_WAIT_MS)
         try:
             print(f"start-up to every /healthz ok (engines + 5 processes): {stack.startup_seconds:.1f} s")
             time.sleep(5)

@@ -25,7 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
-from devstack.stack import start_stack
+from devstack.stack import UP_FETCH_MAX_WAIT_MS, start_stack
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "e2e"))
 from prepared import prepare_ifs_application, submit
@@ -58,7 +58,7 @@ def run(applications: int, clients: int, replicas: int) -> tuple[float, float]:
     """One measurement on a fresh stack; returns (submissions/s through the gateway, end-to-end submissions/s)."""
     print(f"--- {replicas} replica(s) of every service")
     with tempfile.TemporaryDirectory() as data_dir:
-        stack = start_stack(Path(data_dir), "test", replicas=replicas)
+        stack = start_stack(Path(data_dir), "test", replicas=replicas, fetch_max_wait_ms=UP_FETCH_MAX_WAIT_MS)
         try:
             assert stack.engines.mail_dir is not None
             mail_dir = stack.engines.mail_dir

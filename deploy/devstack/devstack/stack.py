@@ -45,6 +45,12 @@ REPLICA_PORT_STEP = 10
 MAX_REPLICAS = 9
 TEST_LAPSE_SWEEP_SECONDS = "0.5"  # a lapse after a clock move shows within a second
 SERVICE_STOP_SECONDS = 15
+UP_FETCH_MAX_WAIT_MS = 50
+"""`make up` (and the bench scripts' stacks in that mode): events cross a hop in ~25 ms on tansu."""
+TEST_FETCH_MAX_WAIT_MS = 250
+"""Test stacks: every consumer of an idle stack fetched 20 times a second on 50 ms, and an idle stack used 0.41
+of a core (tansu 0.17); at 250 ms it uses 0.20 (tansu 0.06), for ~100 ms more per hop. The suite runs three
+stacks at once on two cores, so the cores are worth more than the latency."""
 STARTUP_READY_SECONDS = 90
 
 
@@ -200,9 +206,12 @@ def tenant_slugs(tenants_dir: Path) -> list[str]:
     return slugs
 
 
-def start_stack(data_dir: Path, mode: Mode, *, tenants_dir: Path | None = None, replicas: int = 1) -> Stack:
+def start_stack(data_dir: Path, mode: Mode, *, tenants_dir: Path | None = None, replicas: int = 1,
+                fetch_max_wait_ms: int | None = None) -> Stack:
     """Start engines (unless configured), create topics, then `replicas` processes of every service, the gateway
-    (given every replica's URL) and the portal. Each process that crashes is restarted (devstack.processes)."""
+    (given every replica's URL) and the portal. Each process that crashes is restarted (devstack.processes).
+    `fetch_max_wait_ms`: the consumers' fetch wait on our tansu (default by mode: TEST_/UP_FETCH_MAX_WAIT_MS; a
+    bench that measures event latency passes UP_FETCH_MAX_WAIT_MS)."""
     if not 1 <= replicas <= MAX_REPLICAS:
         raise ValueError(f"replicas must be between 1 and {MAX_REPLICAS}, got {replicas}")
     started = time.monotonic()
@@ -212,7 +221,8 @@ def start_stack(data_dir: Path, mode: Mode, *, tenants_dir: Path | None = None, 
     broker_is_ours = not os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
     engines = start_engines(data_dir, mode)
     try:
-        stack = _start_services(engines, data_dir, mode, tenants_dir, slugs, broker_is_ours, replicas)
+        stack = _start_services(engines, data_dir, mode, tenants_dir, slugs, broker_is_ours, replicas,
+                                fetch_max_wait_ms)
     except BaseException:
         engines.stop()
         raise
@@ -221,7 +231,7 @@ def start_stack(data_dir: Path, mode: Mode, *, tenants_dir: Path | None = None, 
 
 
 def _start_services(engines: Engines, data_dir: Path, mode: Mode, tenants_dir: Path, slugs: list[str],
-                    broker_is_ours: bool, replicas: int) -> Stack:
+                    broker_is_ours: bool, replicas: int, fetch_max_wait_ms: int | None) -> Stack:
     if mode == "up":
         secrets = load_or_create(data_dir / "secrets.json", slugs)
         ports = up_ports(replicas)
@@ -241,7 +251,7 @@ def _start_services(engines: Engines, data_dir: Path, mode: Mode, tenants_dir: P
                                                                            partition_counts()))
     stack = Stack(engines=engines, secrets=secrets, ports=ports, database_url=database_url,
                   tenants_dir=tenants_dir, owns_database=owns_database, replica_count=replicas)
-    common = {**_common_env(stack, mode, broker_is_ours), **_unseal_env(stack)}
+    common = {**_common_env(stack, mode, broker_is_ours, fetch_max_wait_ms), **_unseal_env(stack)}
     for service in SERVICES:
         env = {**common, **_clock_env(stack, data_dir, mode), **_service_env(service, stack, mode),
                "PERSONAL_DATA_MASTER_KEY": secrets.personal_data_master_key(service),
@@ -337,7 +347,7 @@ def _clock_env(stack: Stack, data_dir: Path, mode: Mode) -> dict[str, str]:
     return {"CLOCK_OFFSET_FILE": str(stack.clock_offset_file), "ENVIRONMENT": environment}
 
 
-def _common_env(stack: Stack, mode: Mode, broker_is_ours: bool) -> dict[str, str]:
+def _common_env(stack: Stack, mode: Mode, broker_is_ours: bool, fetch_max_wait_ms: int | None) -> dict[str, str]:
     env = {
         "DATABASE_URL": stack.database_url,
         "KAFKA_BOOTSTRAP_SERVERS": stack.engines.kafka_bootstrap,
@@ -348,7 +358,9 @@ def _common_env(stack: Stack, mode: Mode, broker_is_ours: bool) -> dict[str, str
     }
     if broker_is_ours:
         env["KAFKA_ENABLE_IDEMPOTENCE"] = "false"  # tansu: aiokafka's idempotent producer fails to start
-        env["KAFKA_FETCH_MAX_WAIT_MS"] = "50"  # tansu does not long-poll: a record waits up to half of this
+        # tansu does not long-poll: a record waits about half of this, and an idle consumer asks this often.
+        by_mode = TEST_FETCH_MAX_WAIT_MS if mode == "test" else UP_FETCH_MAX_WAIT_MS
+        env["KAFKA_FETCH_MAX_WAIT_MS"] = str(fetch_max_wait_ms or by_mode)
     if mode == "test":
         env |= {"KAFKA_SESSION_TIMEOUT_MS": "6000", "KAFKA_HEARTBEAT_INTERVAL_MS": "1000"}
     return env
