@@ -10,22 +10,17 @@ still readable.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import uuid
-import zlib
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
-import psycopg
 import pytest
 from devstack.mailbox import wait_for_messages
 from devstack.stack import Stack
-from kafka import KafkaConsumer, TopicPartition
-from psycopg import sql
+from devstack.testing import hits, stored_texts, topic_texts
 
 from .stack_client import (
     COORDINATOR,
@@ -148,60 +143,18 @@ def journey(stack: Stack, gateway: httpx.Client, mail_dir: Path) -> Journey:
     return Journey(markers, application_id, applicant, coordinator)
 
 
-def _texts(value: Any) -> Iterator[str]:
-    """A column's value as text: bytea as UTF-8 and, where it is zlib (a compressing event store), inflated."""
-    if isinstance(value, bytes | bytearray | memoryview):
-        raw = bytes(value)
-        yield raw.decode("utf-8", errors="replace")
-        with contextlib.suppress(zlib.error):
-            yield zlib.decompress(raw).decode("utf-8", errors="replace")
-    elif value is not None:
-        yield str(value)
-
-
-def _table_texts(database_url: str) -> Iterator[tuple[str, str]]:
-    with psycopg.connect(database_url) as conn:
-        tables = conn.execute("SELECT table_schema, table_name FROM information_schema.tables"
-                              " WHERE table_type = 'BASE TABLE'"
-                              " AND table_schema NOT IN ('pg_catalog', 'information_schema')").fetchall()
-        for schema, table in tables:
-            query = sql.SQL("SELECT t::text, t.* FROM {} t").format(sql.Identifier(schema, table))
-            for row in conn.execute(query):
-                yield f"table {schema}.{table}", "\n".join(text for value in row for text in _texts(value))
-
-
-def _topic_texts(bootstrap: str) -> Iterator[tuple[str, str]]:
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False,
-                             auto_offset_reset="earliest", consumer_timeout_ms=2000)
-    try:
-        partitions = [TopicPartition(topic, p) for topic in consumer.topics()
-                      for p in consumer.partitions_for_topic(topic) or set()]
-        consumer.assign(partitions)
-        consumer.seek_to_beginning()
-        for record in consumer:
-            parts = [record.key, record.value, *(v for _, v in record.headers or [])]
-            yield f"topic {record.topic}", "\n".join(text for part in parts for text in _texts(part))
-    finally:
-        consumer.close()
-
-
-def _log_texts(stack: Stack) -> Iterator[tuple[str, str]]:
-    for path in sorted(stack.supervisor.log_dir.glob("*.log")):
-        yield f"log {path.name}", path.read_text(encoding="utf-8", errors="replace")
+def _log_texts(stack: Stack) -> dict[str, str]:
+    return {f"log {path.name}": path.read_text(encoding="utf-8", errors="replace")
+            for path in sorted(stack.supervisor.log_dir.glob("*.log"))}
 
 
 def where_found(stack: Stack, markers: dict[str, str]) -> dict[str, set[str]]:
     """For each marker (by label), the tables, topics and logs that hold it, case-insensitively."""
-    wanted = {label: marker.lower() for label, marker in markers.items()}
-    found: dict[str, set[str]] = {label: set() for label in markers}
-    sources = (_table_texts(stack.database_url), _topic_texts(stack.engines.kafka_bootstrap), _log_texts(stack))
-    for source in sources:
-        for place, text in source:
-            lowered = text.lower()
-            for label, marker in wanted.items():
-                if marker in lowered:
-                    found[label].add(place)
-    return found
+    texts = {**{f"table {table}": text for table, text in stored_texts(stack.database_url).items()},
+             **{f"topic {topic}": text for topic, text in topic_texts(stack.engines.kafka_bootstrap).items()},
+             **_log_texts(stack)}
+    held = hits(texts, *markers.values())
+    return {label: {place for place, found in held.items() if marker in found} for label, marker in markers.items()}
 
 
 SEALED_EVERYWHERE_BEFORE_ERASURE = frozenset({"rater 2 comments", "employer", "document", "phone", "statement"})

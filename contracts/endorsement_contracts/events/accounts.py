@@ -16,6 +16,8 @@ Language = Literal["en", "es"]
 
 
 class _AccountEvent(IntegrationEvent):
+    """The fields of every account event; their sealed twins (`accounts_v2`) seal the name and email."""
+
     topic: ClassVar[str] = ACCOUNTS.name
     key_field: ClassVar[str] = "account_id"
 

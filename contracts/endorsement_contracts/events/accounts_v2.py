@@ -10,19 +10,18 @@ from pydantic import AwareDatetime, Field
 
 from ..base import IntegrationEvent
 from ..topics import ACCOUNTS_V2
-from .accounts import Language
+from . import accounts
 from .common import Sealed
 
 
-class _AccountEvent(IntegrationEvent):
+class _AccountEvent(accounts._AccountEvent):
+    """The fields of every account event (`accounts._AccountEvent`), with the name and email sealed."""
+
     version: ClassVar[int] = 2
     topic: ClassVar[str] = ACCOUNTS_V2.name
-    key_field: ClassVar[str] = "account_id"
 
-    account_id: UUID
     email: Sealed
     name: Sealed
-    language: Language = Field(description="The language the person chose for pages and emails.")
 
 
 class AccountRegistered(_AccountEvent):

@@ -160,12 +160,10 @@ class ReferenceCompleted(IntegrationEvent):
                                     "to the applicant when waived.")
 
 
-class ReferenceVoided(IntegrationEvent):
-    """A reference no longer counts."""
+class _ReferenceVoided(IntegrationEvent):
+    """The fields of `ReferenceVoided`; its sealed twin (`applications_v2`) seals `detail`."""
 
     event_type: ClassVar[str] = "ReferenceVoided"
-    version: ClassVar[int] = 1
-    topic: ClassVar[str] = APPLICATIONS.name
     key_field: ClassVar[str] = "application_id"
 
     application_id: UUID
@@ -174,6 +172,13 @@ class ReferenceVoided(IntegrationEvent):
     category: CategoryCode = Field(pattern=CATEGORY_PATTERN)
     reason: Literal["not_enough_information", "expired", "withdrawn", "vetting_refused"]
     detail: str = Field(max_length=1000)
+
+
+class ReferenceVoided(_ReferenceVoided):
+    """A reference no longer counts."""
+
+    version: ClassVar[int] = 1
+    topic: ClassVar[str] = APPLICATIONS.name
 
 
 class ReferenceDeclined(IntegrationEvent):

@@ -5,6 +5,10 @@ Whose subject seals what: the applicant (`account:<account_id>`) seals their nam
 what their file says (details, requirement details, withdrawal reason), and the content of their references (a
 decline reason, a void detail): it is part of the applicant's file. A rater (`rater:<tenant>:<hmac>`) seals their
 own name and email and their form link, so erasing a rater hides who they are while their reference still counts.
+
+A twin whose sealed fields are plain strings derives from its v1 event's fields (`applications._ReferenceVoided`)
+and restates only what it seals; one whose nested model changes (`Person` to `SealedPerson`, `Rater` to
+`SealedRater`) restates every field.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from ..base import IntegrationEvent
 from ..topics import APPLICATIONS_V2
+from . import applications
 from .applications import ApplicationKind
 from .common import CATEGORY_PATTERN, CategoryCode, Sealed, SealedPerson
 
@@ -134,15 +139,12 @@ class ReferenceCompleted(_ApplicationEvent):
                                     "reviewers; never shown to the applicant when waived.")
 
 
-class ReferenceVoided(_ApplicationEvent):
+class ReferenceVoided(applications._ReferenceVoided):
     """A reference no longer counts."""
 
-    event_type: ClassVar[str] = "ReferenceVoided"
+    version: ClassVar[int] = 2
+    topic: ClassVar[str] = APPLICATIONS_V2.name
 
-    reference_id: UUID
-    slot: int = Field(ge=1, le=10)
-    category: CategoryCode = Field(pattern=CATEGORY_PATTERN)
-    reason: Literal["not_enough_information", "expired", "withdrawn", "vetting_refused"]
     detail: Sealed  # why, in words: may be a coordinator's or the rater's own
 
 

@@ -37,12 +37,10 @@ class EndorsementGranted(IntegrationEvent):
     )
 
 
-class RenewalApproved(IntegrationEvent):
-    """A renewal was approved: the endorsement stays in force until the new renewal date."""
+class _RenewalApproved(IntegrationEvent):
+    """The fields of `RenewalApproved`, the same in its sealed twin (`reviews_v2`): none is personal."""
 
     event_type: ClassVar[str] = "RenewalApproved"
-    version: ClassVar[int] = 1
-    topic: ClassVar[str] = REVIEWS.name
     key_field: ClassVar[str] = "endorsement_id"
 
     endorsement_id: UUID
@@ -53,12 +51,17 @@ class RenewalApproved(IntegrationEvent):
     approved_by: UUID
 
 
-class EndorsementLapsed(IntegrationEvent):
-    """The renewal was not completed by the removal date: the endorsement is no longer in force."""
+class RenewalApproved(_RenewalApproved):
+    """A renewal was approved: the endorsement stays in force until the new renewal date."""
 
-    event_type: ClassVar[str] = "EndorsementLapsed"
     version: ClassVar[int] = 1
     topic: ClassVar[str] = REVIEWS.name
+
+
+class _EndorsementLapsed(IntegrationEvent):
+    """The fields of `EndorsementLapsed`, the same in its sealed twin (`reviews_v2`): none is personal."""
+
+    event_type: ClassVar[str] = "EndorsementLapsed"
     key_field: ClassVar[str] = "endorsement_id"
 
     endorsement_id: UUID
@@ -67,12 +70,17 @@ class EndorsementLapsed(IntegrationEvent):
     reason: str = Field(min_length=1, max_length=500)
 
 
-class EndorsementReinstated(IntegrationEvent):
-    """A lapsed endorsement was reinstated after a reinstatement application was approved."""
+class EndorsementLapsed(_EndorsementLapsed):
+    """The renewal was not completed by the removal date: the endorsement is no longer in force."""
 
-    event_type: ClassVar[str] = "EndorsementReinstated"
     version: ClassVar[int] = 1
     topic: ClassVar[str] = REVIEWS.name
+
+
+class _EndorsementReinstated(IntegrationEvent):
+    """The fields of `EndorsementReinstated`, the same in its sealed twin (`reviews_v2`): none is personal."""
+
+    event_type: ClassVar[str] = "EndorsementReinstated"
     key_field: ClassVar[str] = "endorsement_id"
 
     endorsement_id: UUID
@@ -83,12 +91,17 @@ class EndorsementReinstated(IntegrationEvent):
     approved_by: UUID
 
 
-class EndorsementRevoked(IntegrationEvent):
-    """A coordinator revoked an endorsement (permanent), with the reason recorded."""
+class EndorsementReinstated(_EndorsementReinstated):
+    """A lapsed endorsement was reinstated after a reinstatement application was approved."""
 
-    event_type: ClassVar[str] = "EndorsementRevoked"
     version: ClassVar[int] = 1
     topic: ClassVar[str] = REVIEWS.name
+
+
+class _EndorsementRevoked(IntegrationEvent):
+    """The fields of `EndorsementRevoked`; its sealed twin (`reviews_v2`) seals `reason`."""
+
+    event_type: ClassVar[str] = "EndorsementRevoked"
     key_field: ClassVar[str] = "endorsement_id"
 
     endorsement_id: UUID
@@ -96,6 +109,13 @@ class EndorsementRevoked(IntegrationEvent):
     revoked_on: date
     reason: str = Field(min_length=1, max_length=1000)
     revoked_by: UUID
+
+
+class EndorsementRevoked(_EndorsementRevoked):
+    """A coordinator revoked an endorsement (permanent), with the reason recorded."""
+
+    version: ClassVar[int] = 1
+    topic: ClassVar[str] = REVIEWS.name
 
 
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
@@ -128,12 +148,10 @@ class ReviewOpened(IntegrationEvent):
         default=None, description="When the cycle's intake closes. Absent without a cycle.")
 
 
-class ReviewerAssigned(IntegrationEvent):
-    """A coordinator assigned an eligible, unconflicted reviewer to a review case."""
+class _ReviewerAssigned(IntegrationEvent):
+    """The fields of `ReviewerAssigned`; its sealed twin (`reviews_v2`) seals the reviewer's email and name."""
 
     event_type: ClassVar[str] = "ReviewerAssigned"
-    version: ClassVar[int] = 1
-    topic: ClassVar[str] = REVIEWS.name
     key_field: ClassVar[str] = "application_id"
 
     review_case_id: UUID
@@ -145,15 +163,17 @@ class ReviewerAssigned(IntegrationEvent):
     assigned_by: UUID
 
 
-class ReviewerReleased(IntegrationEvent):
-    """A reviewer's assignment to a review case ended: from now on the reviewer may no longer read the application.
+class ReviewerAssigned(_ReviewerAssigned):
+    """A coordinator assigned an eligible, unconflicted reviewer to a review case."""
 
-    One per ended assignment. A decision that decides the application (`EndorsementGranted`, `EndorsementDenied`)
-    ends every assignment of its case without this event: a decided application is no reviewer's to read."""
-
-    event_type: ClassVar[str] = "ReviewerReleased"
     version: ClassVar[int] = 1
     topic: ClassVar[str] = REVIEWS.name
+
+
+class _ReviewerReleased(IntegrationEvent):
+    """The fields of `ReviewerReleased`; its sealed twin (`reviews_v2`) seals the reviewer's email."""
+
+    event_type: ClassVar[str] = "ReviewerReleased"
     key_field: ClassVar[str] = "application_id"
 
     review_case_id: UUID
@@ -164,6 +184,16 @@ class ReviewerReleased(IntegrationEvent):
         "reviewer; `case_closed`: the case closed with the assignment live (the applicant withdrew the application, "
         "the case was deferred, or a renewal or reinstatement case was approved)."
     )
+
+
+class ReviewerReleased(_ReviewerReleased):
+    """A reviewer's assignment to a review case ended: from now on the reviewer may no longer read the application.
+
+    One per ended assignment. A decision that decides the application (`EndorsementGranted`, `EndorsementDenied`)
+    ends every assignment of its case without this event: a decided application is no reviewer's to read."""
+
+    version: ClassVar[int] = 1
+    topic: ClassVar[str] = REVIEWS.name
 
 
 class InformationRequested(IntegrationEvent):
@@ -225,12 +255,10 @@ class ApprovedForExam(IntegrationEvent):
     approved_by: UUID
 
 
-class ExamScored(IntegrationEvent):
-    """An exam attempt's reconciled result. It carries no identity of the examinee beyond the case."""
+class _ExamScored(IntegrationEvent):
+    """The fields of `ExamScored`, the same in its sealed twin (`reviews_v2`): none is personal."""
 
     event_type: ClassVar[str] = "ExamScored"
-    version: ClassVar[int] = 1
-    topic: ClassVar[str] = REVIEWS.name
     key_field: ClassVar[str] = "application_id"
 
     review_case_id: UUID
@@ -246,13 +274,17 @@ class ExamScored(IntegrationEvent):
     recorded_by: UUID
 
 
-class ExamRegistered(IntegrationEvent):
-    """An examinee approved for the exam registered for a sitting. It carries no identity of the examinee beyond the
-    case, and whether accommodations were requested, never what they are."""
+class ExamScored(_ExamScored):
+    """An exam attempt's reconciled result. It carries no identity of the examinee beyond the case."""
 
-    event_type: ClassVar[str] = "ExamRegistered"
     version: ClassVar[int] = 1
     topic: ClassVar[str] = REVIEWS.name
+
+
+class _ExamRegistered(IntegrationEvent):
+    """The fields of `ExamRegistered`, the same in its sealed twin (`reviews_v2`): none is personal."""
+
+    event_type: ClassVar[str] = "ExamRegistered"
     key_field: ClassVar[str] = "application_id"
 
     review_case_id: UUID
@@ -268,6 +300,14 @@ class ExamRegistered(IntegrationEvent):
         description="`applicant`: the examinee registered; `coordinator`: on the examinee's written request.")
     registered_by: UUID | None = Field(default=None, description="The coordinator; absent when the examinee "
                                        "registered (their account would identify them).")
+
+
+class ExamRegistered(_ExamRegistered):
+    """An examinee approved for the exam registered for a sitting. It carries no identity of the examinee beyond the
+    case, and whether accommodations were requested, never what they are."""
+
+    version: ClassVar[int] = 1
+    topic: ClassVar[str] = REVIEWS.name
 
 
 class EndorsementDenied(IntegrationEvent):

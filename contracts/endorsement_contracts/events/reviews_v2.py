@@ -4,6 +4,9 @@ field sealed (docs/erasure.md; the contracts README lists each field and why).
 Whose subject seals what: the applicant or holder (`account:<account_id>`) seals their name and email and what
 staff wrote about them (items, messages, reasons, recommendations); a reviewer seals their own name and email.
 Staff are named by account id (`assigned_by`, `granted_by`, ...), which is not sealed: an id reads as nobody.
+
+A twin whose sealed fields are plain strings derives from its v1 event's fields (`reviews._ExamScored`, ...) and
+restates only what it seals; one whose nested model changes (`Person` to `SealedPerson`) restates every field.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from pydantic import AwareDatetime, Field
 
 from ..base import IntegrationEvent
 from ..topics import REVIEWS_V2
+from . import reviews
 from .common import CATEGORY_PATTERN, CategoryCode, Sealed, SealedPerson
 
 
@@ -62,32 +66,26 @@ class ReviewOpened(_ReviewEvent):
         default=None, description="When the cycle's intake closes. Absent without a cycle.")
 
 
-class ReviewerAssigned(_ReviewEvent):
+class ReviewerAssigned(reviews._ReviewerAssigned):
     """A coordinator assigned an eligible, unconflicted reviewer to a review case."""
 
-    event_type: ClassVar[str] = "ReviewerAssigned"
+    version: ClassVar[int] = 2
+    topic: ClassVar[str] = REVIEWS_V2.name
 
-    category: CategoryCode = Field(pattern=CATEGORY_PATTERN)
     reviewer_email: Sealed  # under the reviewer's subject
     reviewer_name: Sealed
-    slot: int = Field(ge=1, le=2, description="1 for the first reviewer, 2 for the second.")
-    assigned_by: UUID
 
 
-class ReviewerReleased(_ReviewEvent):
+class ReviewerReleased(reviews._ReviewerReleased):
     """A reviewer's assignment to a review case ended: from now on the reviewer may no longer read the application.
 
     One per ended assignment. A decision that decides the application (`EndorsementGranted`, `EndorsementDenied`)
     ends every assignment of its case without this event: a decided application is no reviewer's to read."""
 
-    event_type: ClassVar[str] = "ReviewerReleased"
+    version: ClassVar[int] = 2
+    topic: ClassVar[str] = REVIEWS_V2.name
 
     reviewer_email: Sealed  # under the reviewer's subject
-    reason: Literal["declined", "withdrawn", "case_closed"] = Field(
-        description="`declined`: the reviewer declined the assignment; `withdrawn`: a coordinator withdrew the "
-        "reviewer; `case_closed`: the case closed with the assignment live (the applicant withdrew the application, "
-        "the case was deferred, or a renewal or reinstatement case was approved)."
-    )
 
 
 class InformationRequested(_ReviewEvent):
@@ -135,39 +133,19 @@ class ApprovedForExam(_ReviewEvent):
     approved_by: UUID
 
 
-class ExamRegistered(_ReviewEvent):
+class ExamRegistered(reviews._ExamRegistered):
     """An examinee approved for the exam registered for a sitting. It carries no identity of the examinee beyond the
     case, and whether accommodations were requested, never what they are."""
 
-    event_type: ClassVar[str] = "ExamRegistered"
-
-    category: CategoryCode = Field(pattern=CATEGORY_PATTERN)
-    attempt: int = Field(ge=1)
-    sitting: date = Field(description="The day of the exam administration.")
-    parts: list[Literal[1, 2]] = Field(min_length=1, max_length=2,
-                                       description="The parts taken: every part not passed before.")
-    retake: bool = Field(description="Parts are taken again after a failed attempt.")
-    accommodations_requested: bool = False
-    registered_by_role: Literal["applicant", "coordinator"] = Field(
-        description="`applicant`: the examinee registered; `coordinator`: on the examinee's written request.")
-    registered_by: UUID | None = Field(default=None, description="The coordinator; absent when the examinee "
-                                       "registered (their account would identify them).")
+    version: ClassVar[int] = 2
+    topic: ClassVar[str] = REVIEWS_V2.name
 
 
-class ExamScored(_ReviewEvent):
+class ExamScored(reviews._ExamScored):
     """An exam attempt's reconciled result. It carries no identity of the examinee beyond the case."""
 
-    event_type: ClassVar[str] = "ExamScored"
-
-    category: CategoryCode = Field(pattern=CATEGORY_PATTERN)
-    attempt: int = Field(ge=1)
-    taken_on: date
-    part1_percent: int | None = Field(default=None, ge=0, le=100)
-    part1_passed: bool | None = None
-    part2_passed: bool | None = None
-    passed: bool = Field(description="Every part has now been passed.")
-    retake_eligible_on: date | None = Field(default=None, description="When failed: the earliest retake date.")
-    recorded_by: UUID
+    version: ClassVar[int] = 2
+    topic: ClassVar[str] = REVIEWS_V2.name
 
 
 class EndorsementDenied(_ReviewEvent):
@@ -203,51 +181,38 @@ class EndorsementGranted(_EndorsementEvent):
     )
 
 
-class RenewalApproved(_EndorsementEvent):
+class RenewalApproved(reviews._RenewalApproved):
     """A renewal was approved: the endorsement stays in force until the new renewal date."""
 
-    event_type: ClassVar[str] = "RenewalApproved"
-
-    renewal_id: UUID = Field(description="Identifies this renewal; one per endorsement and renewal year.")
-    category: CategoryCode = Field(pattern=CATEGORY_PATTERN)
-    renewed_on: date
-    renewal_date: date = Field(description="The new date by which the next renewal is due.")
-    approved_by: UUID
+    version: ClassVar[int] = 2
+    topic: ClassVar[str] = REVIEWS_V2.name
 
 
-class EndorsementLapsed(_EndorsementEvent):
+class EndorsementLapsed(reviews._EndorsementLapsed):
     """The renewal was not completed by the removal date: the endorsement is no longer in force."""
 
-    event_type: ClassVar[str] = "EndorsementLapsed"
+    version: ClassVar[int] = 2
+    topic: ClassVar[str] = REVIEWS_V2.name
 
-    category: CategoryCode = Field(pattern=CATEGORY_PATTERN)
-    lapsed_on: date
     reason: str = Field(min_length=1, max_length=500,
                         description="Written by the platform from dates (the renewal due, the removal date), never "
                         "by a person; so not sealed.")
 
 
-class EndorsementReinstated(_EndorsementEvent):
+class EndorsementReinstated(reviews._EndorsementReinstated):
     """A lapsed endorsement was reinstated after a reinstatement application was approved."""
 
-    event_type: ClassVar[str] = "EndorsementReinstated"
-
-    reinstatement_id: UUID
-    category: CategoryCode = Field(pattern=CATEGORY_PATTERN)
-    reinstated_on: date
-    renewal_date: date
-    approved_by: UUID
+    version: ClassVar[int] = 2
+    topic: ClassVar[str] = REVIEWS_V2.name
 
 
-class EndorsementRevoked(_EndorsementEvent):
+class EndorsementRevoked(reviews._EndorsementRevoked):
     """A coordinator revoked an endorsement (permanent), with the reason recorded."""
 
-    event_type: ClassVar[str] = "EndorsementRevoked"
+    version: ClassVar[int] = 2
+    topic: ClassVar[str] = REVIEWS_V2.name
 
-    category: CategoryCode = Field(pattern=CATEGORY_PATTERN)
-    revoked_on: date
     reason: Sealed  # the coordinator's words, sealed under the holder
-    revoked_by: UUID
 
 
 EVENTS: tuple[type[IntegrationEvent], ...] = (

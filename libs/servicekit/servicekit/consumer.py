@@ -18,7 +18,8 @@ A producer that cannot answer leaves the record unprocessed and unrecorded: it i
 is back (`ConsumerStats.producers_away`, the `unseal_producer_unavailable` gauge, `/readyz`). A producer that
 refuses the tokens (a forged record) gets the record dead-lettered, `unseal refused: <problem code>`.
 
-`servicekit.subscription` attaches a consumer to the broker and hands it records in batches.
+`servicekit.subscription` attaches a consumer to the broker and hands it records in batches. Services build the
+`handlers` with `servicekit.handlers.EventHandlers` (typed registration, unknown tenants refused before a handler).
 """
 
 from __future__ import annotations

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -32,6 +33,7 @@ class Problem(Exception):
         code: str,
         errors: list[dict[str, Any]] | None = None,
         extra: dict[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(detail)
         self.status = status
@@ -40,6 +42,8 @@ class Problem(Exception):
         self.code = code
         self.errors = errors
         self.extra = extra or {}
+        self.headers = dict(headers or {})
+        """Response headers the answer carries (e.g. `Retry-After`), beside the body."""
 
     def body(self, instance: str) -> dict[str, Any]:
         document: dict[str, Any] = {
@@ -57,7 +61,8 @@ class Problem(Exception):
 
 
 def problem_response(problem: Problem, instance: str) -> JSONResponse:
-    headers = {"WWW-Authenticate": "Bearer"} if problem.status == 401 else None
+    headers = {"WWW-Authenticate": "Bearer"} if problem.status == 401 else {}
+    headers.update(problem.headers)
     return JSONResponse(problem.body(instance), status_code=problem.status, media_type=MEDIA_TYPE, headers=headers)
 
 

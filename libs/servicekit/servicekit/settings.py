@@ -20,6 +20,11 @@ class MissingMasterKey(RuntimeError):
     """PERSONAL_DATA_MASTER_KEY is unset where no development key may stand in for it."""
 
 
+class MissingRaterIndexKeyError(RuntimeError):
+    """RATER_INDEX_KEY is unset where no development key may stand in for it (the services that compute rater
+    subject ids, `servicekit.subjects`, raise it at start-up)."""
+
+
 class MissingServiceIdentity(RuntimeError):
     """SERVICE_IDENTITY_KEY (or SERVICE_PUBLIC_KEYS) is unset where no development stand-in is allowed."""
 

@@ -151,7 +151,7 @@ class RecordBatches:
 
     async def _fetched_behind(self) -> list[Any]:
         kafka_consumer = self.kafka_consumer()
-        if kafka_consumer is None or BATCH_RECORDS < 2:
+        if kafka_consumer is None:
             return []
         fetched = await kafka_consumer.getmany(timeout_ms=0, max_records=BATCH_RECORDS - 1)
         return list(chain.from_iterable(fetched.values()))

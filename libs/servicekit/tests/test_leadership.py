@@ -4,7 +4,6 @@ when the holder dies."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 import signal
 import subprocess
@@ -17,12 +16,11 @@ from typing import Any
 
 import psycopg
 import pytest
-from endorsement_contracts import APPLICATIONS, partition_counts
+from endorsement_contracts import APPLICATIONS
 from kafka import KafkaConsumer
-from kafka.admin import KafkaAdminClient, NewTopic
-from kafka.errors import TopicAlreadyExistsError
 from servicekit.eventstore import open_application
 from servicekit.leadership import Leadership, LeaseTiming, LockSession
+from servicekit.topics import ensure_topics
 
 sys.path.insert(0, str(Path(__file__).parent))
 from relay_replica import SCHEMA, SOURCE, Draft, Drafts
@@ -102,14 +100,6 @@ async def test_one_replica_runs_the_job_and_another_takes_over_when_its_session_
         await asyncio.gather(*tasks, return_exceptions=True)
         for session in sessions.values():
             await session.close()
-
-
-def ensure_topics(bootstrap: str) -> None:
-    admin = KafkaAdminClient(bootstrap_servers=bootstrap)
-    for name, partitions in partition_counts().items():
-        with contextlib.suppress(TopicAlreadyExistsError):
-            admin.create_topics([NewTopic(name, partitions, 1)])
-    admin.close()
 
 
 @pytest.fixture

@@ -3,23 +3,21 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
 from datetime import UTC, datetime
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 
 import pytest
-from endorsement_contracts import APPLICATIONS, DEAD_LETTER, ApplicationSubmitted, Envelope, Person, partition_counts
+from endorsement_contracts import APPLICATIONS, DEAD_LETTER, ApplicationSubmitted, Envelope, Person
 from eventsourcing.domain import Aggregate, event
 from faststream.kafka import KafkaBroker
 from kafka import KafkaConsumer, KafkaProducer
-from kafka.admin import KafkaAdminClient, NewTopic
-from kafka.errors import TopicAlreadyExistsError
 from servicekit.consumer import IdempotentConsumer
 from servicekit.eventstore import TrackedApplication, open_application
 from servicekit.outbox import OutboxRelay, kafka_producer
 from servicekit.subscription import subscribe
+from servicekit.topics import ensure_topics
 
 
 class Draft(Aggregate):
@@ -64,14 +62,6 @@ def translate(domain_event: Any) -> ApplicationSubmitted | None:
         category_name="Infant Family Specialist",
         rule_set_version="test",
     )
-
-
-def ensure_topics(bootstrap: str) -> None:
-    admin = KafkaAdminClient(bootstrap_servers=bootstrap)
-    for name, partitions in partition_counts().items():
-        with contextlib.suppress(TopicAlreadyExistsError):
-            admin.create_topics([NewTopic(name, partitions, 1)])
-    admin.close()
 
 
 def exists(app: TrackedApplication, application_id: UUID) -> bool:

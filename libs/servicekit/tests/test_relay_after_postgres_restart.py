@@ -36,11 +36,9 @@ import pytest
 from devstack.engines import Engines
 from devstack.ports import PortRegistry
 from devstack.postgres import start_embedded_postgres
-from endorsement_contracts import partition_counts
-from kafka.admin import KafkaAdminClient, NewTopic
-from kafka.errors import TopicAlreadyExistsError
 from servicekit.leadership import Leadership, LeaseTiming, LockSession, blocking
 from servicekit.outbox import OutboxRelay, kafka_producer
+from servicekit.topics import ensure_topics
 
 sys.path.insert(0, str(Path(__file__).parent))
 from relay_replica import JOB, SCHEMA, SOURCE, Draft, Drafts, translate
@@ -71,14 +69,6 @@ def own_postgres(engines: Engines) -> Iterator[str]:
         with contextlib.suppress(Exception):
             engines.supervisor.stop(SERVER)
         shutil.rmtree(data, ignore_errors=True)
-
-
-def ensure_topics(bootstrap: str) -> None:
-    admin = KafkaAdminClient(bootstrap_servers=bootstrap)
-    for name, partitions in partition_counts().items():
-        with contextlib.suppress(TopicAlreadyExistsError):
-            admin.create_topics([NewTopic(name, partitions, 1)])
-    admin.close()
 
 
 class Replica:

@@ -17,13 +17,12 @@ from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from devstack.topics import ensure_topics
 from endorsement_contracts import DEAD_LETTER, EVENTS_BY_TYPE, Envelope, IntegrationEvent, encode
 from endorsement_contracts.events.common import Sealed
 from eventsourcing.domain import Aggregate
 from faststream.kafka import KafkaBroker
 from kafka import KafkaConsumer, KafkaProducer
-from kafka.admin import KafkaAdminClient, NewTopic
-from kafka.errors import TopicAlreadyExistsError
 from prometheus_client import REGISTRY
 from servicekit.consumer import IdempotentConsumer
 from servicekit.eventstore import TrackedApplication, open_application
@@ -69,11 +68,7 @@ def producer(monkeypatch: pytest.MonkeyPatch, kafka_bootstrap: str) -> str:
     name = f"notes{uuid4().hex[:8]}"
     monkeypatch.setitem(EVENTS_BY_TYPE, NoteWritten.type_name(), NoteWritten)
     monkeypatch.setattr(NoteWritten, "topic", f"endorsement.{name}.v1")
-    admin = KafkaAdminClient(bootstrap_servers=kafka_bootstrap)
-    admin.create_topics([NewTopic(NoteWritten.topic, 1, 1)])
-    with contextlib.suppress(TopicAlreadyExistsError):
-        admin.create_topics([NewTopic(DEAD_LETTER.name, 1, 1)])
-    admin.close()
+    ensure_topics(kafka_bootstrap, {NoteWritten.topic: 1, DEAD_LETTER.name: DEAD_LETTER.partitions})
     return name
 
 

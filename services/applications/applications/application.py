@@ -3,7 +3,9 @@ save its new events (and nothing on refusal).
 
 The other use cases are classes in `use_cases/` that receive this store (holdings and renewals, references,
 documents); they load, find and save through its public plumbing at the end of this module. A write refuses an
-application changed since the caller loaded it (`expecting`, `ensure_expected_version`: HTTP `If-Match`).
+application changed since the caller loaded it (`expecting`, `ensure_expected_version`: HTTP `If-Match`). A command
+that met another writer's save runs again on the fresh state (`change`, `servicekit.concurrency`): 409
+`CONCURRENT_CHANGE` only after `ON_CONFLICT.attempts` such meetings, and 412 on the retry for a pinned version.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper
 from eventsourcing.utils import EnvType
 from servicekit.clock import Clock
+from servicekit.concurrency import OnConflict
 from servicekit.eventstore import TrackedApplication
 from servicekit.sealed_transcoding import Sealer
 from servicekit.subjects import DEVELOPMENT_RATER_INDEX_KEY, rater_subject
@@ -52,6 +55,8 @@ from .domain.reference_links import ReferenceLinks
 from .domain.renewals import ApplicationKind
 
 A = TypeVar("A")
+ON_CONFLICT = OnConflict(ConcurrentChange, detail="the application was changed at the same time; reload and retry")
+"""A command that met another writer's save runs again on the fresh state (`servicekit.concurrency`)."""
 
 
 def utc_now() -> datetime:
@@ -232,12 +237,16 @@ class ApplicationsService(TrackedApplication):
 
     def accept_registration(self, application_id: UUID, actor: Actor) -> Application:
         """A coordinator of the association accepts the registration."""
-        application = self.load(application_id)
-        actor.ensure_coordinator_of(application)
-        ensure_expected_version(application)
-        application.accept_registration(actor.account_id, self.clock())
-        self.commit(application)
-        return application
+
+        def accept() -> Application:
+            application = self.load(application_id)
+            actor.ensure_coordinator_of(application)
+            ensure_expected_version(application)
+            application.accept_registration(actor.account_id, self.clock())
+            self.save(application)
+            return application
+
+        return ON_CONFLICT.run(accept)
 
     # Review outcomes (the consumer applies them and saves the application with its position) -------
 
@@ -267,13 +276,18 @@ class ApplicationsService(TrackedApplication):
         return tenant
 
     def change(self, application_id: UUID, actor: Actor, command: Callable[[Application], None]) -> Application:
-        """Load the actor's own application, run one aggregate command, save everything it recorded at once."""
-        application = self.load(application_id)
-        actor.ensure_owner(application)
-        ensure_expected_version(application)
-        command(application)
-        self.commit(application)
-        return application
+        """Load the actor's own application, run one aggregate command, save everything it recorded at once; all
+        again on the fresh state when another writer saved the application meanwhile (`ON_CONFLICT`)."""
+
+        def attempt() -> Application:
+            application = self.load(application_id)
+            actor.ensure_owner(application)
+            ensure_expected_version(application)
+            command(application)
+            self.save(application)
+            return application
+
+        return ON_CONFLICT.run(attempt)
 
     def load(self, application_id: UUID) -> Application:
         application = self.find(Application, application_id)
@@ -290,7 +304,8 @@ class ApplicationsService(TrackedApplication):
         return found if isinstance(found, kind) else None
 
     def commit(self, *aggregates: Any) -> None:
-        """Save everything the aggregates recorded in one transaction (an application, with its holding...)."""
+        """Save everything the aggregates recorded in one transaction (an application, with its holding...); a
+        save that met another writer's is refused at once (the caller loaded outside: only `change` runs again)."""
         try:
             self.save(*aggregates)
         except IntegrityError:

@@ -25,7 +25,7 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from servicekit.clock import MOVABLE_ENVIRONMENTS
-from servicekit.settings import ServiceSettings
+from servicekit.settings import MissingRaterIndexKeyError, ServiceSettings
 from servicekit.subjects import DEVELOPMENT_RATER_INDEX_KEY, parse_rater_index_key
 from servicekit.tenant_files import TenantFileError, read_tenant_files
 
@@ -135,10 +135,6 @@ class ReferenceSettings(BaseSettings):
                                max_reminders=self.reference_max_reminders)
 
 
-class MissingRaterIndexKey(RuntimeError):
-    """RATER_INDEX_KEY is unset where no development key may stand in for it."""
-
-
 class ApplicationsSettings(ServiceSettings, DocumentSettings, ReferenceSettings):
     port: int = 8001
     rulesets_dir: str = Field(default="config/rulesets",
@@ -164,7 +160,7 @@ class ApplicationsSettings(ServiceSettings, DocumentSettings, ReferenceSettings)
         if self.rater_index_key is not None:
             return parse_rater_index_key(self.rater_index_key.get_secret_value())
         if self.environment.strip().lower() not in MOVABLE_ENVIRONMENTS:
-            raise MissingRaterIndexKey(
+            raise MissingRaterIndexKeyError(
                 f"RATER_INDEX_KEY is required with ENVIRONMENT {self.environment!r}: the same 32 bytes in base64 as "
                 "the gateway's and the notifications service's")
         return DEVELOPMENT_RATER_INDEX_KEY

@@ -1,8 +1,10 @@
 """Use cases that change an issued credential: renew, reinstate, suspend, unsuspend, revoke, expire.
 
 Each returns the aggregates whose pending events are its effects: the credential, and the status list
-whose bit it flipped. The grant consumer saves them with the message's position; the HTTP routes and the
-expiry sweep save them with `save_with_retries`, which loads and applies again after a concurrent change.
+whose bit it flipped. The grant consumer saves them with the message's position; the HTTP routes save them with
+`save_with_retries`, which loads and applies again after a concurrent change (`servicekit.concurrency`: 409
+`CONCURRENT_CHANGE` after `ON_CONFLICT.attempts` conflicts), and the expiry sweep leaves a changed credential to its
+next pass.
 
 A coordinator's note is sealed under the holder when the change is saved; for a holder erased by then it is not
 kept (nothing may be sealed for them any more), and the change is still made.
@@ -17,16 +19,21 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError
+from servicekit.concurrency import OnConflict
 from servicekit.shredding import SubjectErased
 
 from credentials.application import CONFLICT_ATTEMPTS, CredentialsApplication
 from credentials.domain.credential import Credential, Decision, Reissue, SuspensionCause
-from credentials.domain.errors import CredentialNotFoundError, HolderErasedError
+from credentials.domain.errors import ConcurrentChangeError, CredentialNotFoundError, HolderErasedError
 from credentials.domain.grant import EndorsementGrant
 from credentials.domain.status_list import StatusList, StatusPurpose
 from credentials.domain.validity import validity_period
 
 Effects = list[Any]
+ON_CONFLICT = OnConflict(ConcurrentChangeError, attempts=CONFLICT_ATTEMPTS, conflicts=(IntegrityError, SubjectErased))
+"""Changed meanwhile, or the holder erased while a note was sealed for them (the next attempt drops the note). As
+many attempts as the service's other saves (`CONFLICT_ATTEMPTS`): each change also saves the tenant's status list,
+which every credential of the tenant shares."""
 
 
 @dataclass(frozen=True)
@@ -88,17 +95,15 @@ class Lifecycle:
 
     def save_with_retries(self, credential_id: UUID, change: Callable[[Credential], Effects]) -> Credential:
         """Load the credential, apply `change` and save its effects; again after a concurrent change."""
-        for _ in range(CONFLICT_ATTEMPTS):
+
+        def attempt() -> Credential:
             credential = self.app.get_credential(credential_id)
             if credential is None:
                 raise CredentialNotFoundError(f"no credential {credential_id} was issued here")
-            effects = change(credential)
-            try:
-                self.app.save(*effects)
-            except (IntegrityError, SubjectErased):  # changed meanwhile, or the holder erased: the note goes
-                continue
+            self.app.save(*change(credential))
             return credential
-        raise RuntimeError(f"could not save a change of {credential_id}: it keeps changing concurrently")
+
+        return ON_CONFLICT.run(attempt)
 
     def _reissue(self, credential: Credential, terms: ReissueTerms, decision_id: str) -> Reissue:
         tenant = self.app.tenant(credential.tenant)

@@ -19,7 +19,7 @@ from servicekit.http_telemetry import TracingTransport, install_http_telemetry
 from servicekit.leadership import Leadership, LockSession, blocking
 from servicekit.problems import install_problem_handlers
 from servicekit.service_identity import ServiceTokenVerifier
-from servicekit.settings import MissingMasterKey, MissingServiceIdentity
+from servicekit.settings import MissingMasterKey, MissingRaterIndexKeyError, MissingServiceIdentity
 from servicekit.shredding import SubjectKeys
 from servicekit.sweeps import PoolBridge
 
@@ -40,7 +40,7 @@ from .application.outbox_relay import OutboxRelay
 from .application.retention import JOB_NAME as RETENTION_JOB
 from .application.retention import RetentionSweep, inactivity_rules
 from .application.seeding import seed_staff
-from .config import SERVICE_NAME, GatewaySettings, MissingRaterIndexKey
+from .config import SERVICE_NAME, GatewaySettings
 from .domain.client_addresses import TrustedProxies
 from .domain.idempotency import IdempotencyPolicy
 from .domain.throttle import LoginThrottle
@@ -85,7 +85,7 @@ class ConfigurationError(Exception):
 def _rater_index_key(settings: GatewaySettings) -> bytes:
     try:
         return settings.rater_index_key_bytes()
-    except MissingRaterIndexKey as exc:
+    except MissingRaterIndexKeyError as exc:
         raise ConfigurationError(str(exc)) from None
 
 

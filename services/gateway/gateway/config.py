@@ -12,7 +12,7 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from servicekit.clock import MOVABLE_ENVIRONMENTS
 from servicekit.service_identity import parse_public_keys
-from servicekit.settings import MissingMasterKey, MissingServiceIdentity
+from servicekit.settings import MissingMasterKey, MissingRaterIndexKeyError, MissingServiceIdentity
 from servicekit.shredding import parse_master_key
 
 from .domain.accounts import MIN_PASSWORD_LENGTH
@@ -22,10 +22,6 @@ from .domain.subjects import development_rater_index_key
 UPSTREAM_NAMES = ("applications", "reviews", "credentials", "notifications")
 SERVICE_NAME = "gateway"
 """The gateway as a producer of sealed fields: the audience of the service tokens its `/internal/unseal` takes."""
-
-
-class MissingRaterIndexKey(RuntimeError):
-    """RATER_INDEX_KEY is unset where no development key may stand in for it."""
 
 
 class GatewaySettings(BaseSettings):
@@ -199,7 +195,7 @@ class GatewaySettings(BaseSettings):
         if self.rater_index_key is not None:
             return parse_master_key(self.rater_index_key.get_secret_value())
         if self.environment.strip().lower() not in MOVABLE_ENVIRONMENTS:
-            raise MissingRaterIndexKey(
+            raise MissingRaterIndexKeyError(
                 f"RATER_INDEX_KEY is required with ENVIRONMENT {self.environment!r}: set it to 32 random bytes in "
                 "base64 (e.g. `openssl rand -base64 32`), the same value as the applications service's")
         return development_rater_index_key()

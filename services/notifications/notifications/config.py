@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 from servicekit.clock import MOVABLE_ENVIRONMENTS
-from servicekit.settings import ServiceSettings
+from servicekit.settings import MissingRaterIndexKeyError, ServiceSettings
 from servicekit.subjects import DEVELOPMENT_RATER_INDEX_KEY, parse_rater_index_key
 from servicekit.tenant_files import TenantFileError, read_tenant_files
 
@@ -20,10 +20,6 @@ from .domain import Recipient
 
 SERVICE_NAME = "notifications"
 SCHEMA = "notifications"
-
-
-class MissingRaterIndexKey(RuntimeError):
-    """RATER_INDEX_KEY is unset where no development key may stand in for it."""
 
 
 class NotificationsSettings(ServiceSettings):
@@ -56,7 +52,7 @@ class NotificationsSettings(ServiceSettings):
         if self.rater_index_key is not None:
             return parse_rater_index_key(self.rater_index_key.get_secret_value())
         if self.environment.strip().lower() not in MOVABLE_ENVIRONMENTS:
-            raise MissingRaterIndexKey(
+            raise MissingRaterIndexKeyError(
                 f"RATER_INDEX_KEY is required with ENVIRONMENT {self.environment!r}: the same 32 bytes in base64 as "
                 "the gateway's and the applications service's")
         return DEVELOPMENT_RATER_INDEX_KEY

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -20,51 +17,11 @@ from endorsement_contracts.events import reviews as rv
 from notifications.application import NotificationsApplication
 from notifications.config import Tenant, load_tenants
 from servicekit.sealed_twins import FieldPath, LocalUnsealer, TwinSealer
-from servicekit.shredding import SubjectErased, SubjectKeys
+from servicekit.shredding import SubjectKeys
 from servicekit.subjects import DEVELOPMENT_RATER_INDEX_KEY, account_subject, rater_subject
+from servicekit.testing_keys import MemoryKeys
 
 TENANTS_DIR = Path(__file__).resolve().parents[3] / "config" / "tenants"
-
-
-class MemoryKeys:
-    """An in-memory stand-in for `servicekit.shredding.SubjectKeys`, for the unit tests' in-memory event store:
-    tokens of the same `pd1.<subject>.<opaque>` shape that hold nothing readable, opening to None once the subject
-    is destroyed (the integration tests use the real key store on PostgreSQL)."""
-
-    def __init__(self) -> None:
-        self.texts: dict[str, str] = {}
-        self.erased: set[str] = set()
-
-    def seal(self, subject: str, plaintext: str) -> str:
-        if subject in self.erased:
-            raise SubjectErased(subject)
-        token = "pd1.{}.{}".format(*(base64.urlsafe_b64encode(part).rstrip(b"=").decode()
-                                     for part in (subject.encode(), os.urandom(32))))
-        self.texts[token] = plaintext
-        return token
-
-    def seal_stable(self, subject: str, plaintext: str, context: str) -> str:
-        """Like `seal`, the same token for the same (subject, context, text), as `SubjectKeys.seal_stable`."""
-        if subject in self.erased:
-            raise SubjectErased(subject)
-        digest = hashlib.sha256(f"{subject}\x00{context}\x00{plaintext}".encode()).digest()
-        token = "pd1.{}.{}".format(*(base64.urlsafe_b64encode(part).rstrip(b"=").decode()
-                                     for part in (subject.encode(), digest)))
-        self.texts[token] = plaintext
-        return token
-
-    def open(self, token: str) -> str | None:
-        subject = base64.urlsafe_b64decode(token.split(".")[1] + "==").decode()
-        return None if subject in self.erased else self.texts[token]
-
-    def destroy(self, subject: str) -> None:
-        self.erased.add(subject)
-
-    def is_erased(self, subject: str) -> bool:
-        return subject in self.erased
-
-    def close(self) -> None:
-        pass
 
 
 class ContractSubjects:

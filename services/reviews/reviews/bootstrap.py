@@ -44,7 +44,8 @@ from .twin_subjects import ReviewsSubjects
 def open_reviews(settings: ReviewsSettings) -> Reviews:
     """The application on PostgreSQL with its subject keys; raises servicekit's MissingMasterKey when
     PERSONAL_DATA_MASTER_KEY is unset outside development and tests, MissingPseudonymKeys when FINGERPRINT_KEY
-    and REVIEWER_SUBJECT_KEY are, and MissingRaterIndexKey when RATER_INDEX_KEY is, before touching the database."""
+    and REVIEWER_SUBJECT_KEY are, and servicekit's MissingRaterIndexKeyError when RATER_INDEX_KEY is, before
+    touching the database."""
     return open_reviews_at(settings.database_url, settings.master_key(), settings.pseudonym_keys(),
                            rater_index_key=settings.rater_index_key_bytes(),
                            previous_master_keys=settings.previous_master_keys())

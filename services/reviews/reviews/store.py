@@ -16,8 +16,9 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper, Transcoding
+from eventsourcing.persistence import JSONTranscoder, Mapper, Transcoding
 from eventsourcing.utils import get_topic, register_topic
+from servicekit.concurrency import OnConflict
 from servicekit.eventstore import TrackedApplication
 from servicekit.sealed_transcoding import Sealer, sealed_transcoding
 from servicekit.subjects import DEVELOPMENT_RATER_INDEX_KEY, rater_subject
@@ -35,12 +36,14 @@ from .domain import (
     audit_trail,
     case_events,
 )
+from .domain.errors import ConcurrentChange
 from .domain.examination import events as examination_events
 from .domain.examination.aggregate import Examination
 from .domain.personal import CaseText, Fingerprint, ReviewerComments, RosterMember
 from .stored_addresses import AddressResolvingMapper, StoreAddresses
 
-SAVE_ATTEMPTS = 3
+ON_CONFLICT = OnConflict(ConcurrentChange)
+"""The service's policy for concurrent changes (`retrying`)."""
 T = TypeVar("T")
 
 OLD_EXAMINATION_TOPIC = "reviews.domain.examination:Examination"
@@ -254,11 +257,6 @@ class ReviewStore(TrackedApplication):
 
     def retrying(self, attempt: Callable[[], T]) -> T:
         """Run load-decide-save again when someone changed the aggregates meanwhile; each attempt decides afresh
-        on the new state, so concurrent commands decide once and the others are refused by the guards."""
-        for remaining in reversed(range(SAVE_ATTEMPTS)):
-            try:
-                return attempt()
-            except IntegrityError:
-                if remaining == 0:
-                    raise
-        raise AssertionError("unreachable")
+        on the new state, so concurrent commands decide once and the others are refused by the guards
+        (`servicekit.concurrency`: 409 `CONCURRENT_CHANGE` after `ON_CONFLICT.attempts` conflicts)."""
+        return ON_CONFLICT.run(attempt)

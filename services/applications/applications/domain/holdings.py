@@ -83,6 +83,19 @@ class Holding(Aggregate):
     class Event(Aggregate.Event):
         tenant: str
 
+    class SealedReasonEvent(Event):
+        """An event with a reason about the holder (`why`), sealed under the holder: None once they are erased.
+        Version 1 stored the reason in plaintext (`reason`)."""
+
+        class_version = 2
+        why: PersonalText
+
+        upcast_v1_v2 = staticmethod(_seal_reason)
+
+        @property
+        def reason(self) -> str | None:
+            return self.why.text
+
     class Granted(Aggregate.Created):
         class_version = 2
         tenant: str
@@ -118,17 +131,10 @@ class Holding(Aggregate):
             aggregate.renewal_date, aggregate.removal_date = self.renewal_date, self.removal_date
             aggregate._log(self.renewed_on, "renewed", f"next renewal due {self.renewal_date.isoformat()}")
 
-    class Lapsed(Event):
-        class_version = 2
+    class Lapsed(SealedReasonEvent):
+        """`why`: the reviews service's reason."""
+
         lapsed_on: date
-        why: PersonalText
-        """The reviews service's reason, sealed under the holder (None once they are erased)."""
-
-        upcast_v1_v2 = staticmethod(_seal_reason)
-
-        @property
-        def reason(self) -> str | None:
-            return self.why.text
 
         def apply(self, aggregate: Any) -> None:
             aggregate.status = HoldingStatus.LAPSED
@@ -148,33 +154,19 @@ class Holding(Aggregate):
             aggregate.renewal_date, aggregate.removal_date = self.renewal_date, self.removal_date
             aggregate._log(self.reinstated_on, "reinstated", f"next renewal due {self.renewal_date.isoformat()}")
 
-    class Revoked(Event):
-        class_version = 2
+    class Revoked(SealedReasonEvent):
+        """`why`: the reviews service's reason."""
+
         revoked_on: date
-        why: PersonalText
-        """The reviews service's reason, sealed under the holder (None once they are erased)."""
-
-        upcast_v1_v2 = staticmethod(_seal_reason)
-
-        @property
-        def reason(self) -> str | None:
-            return self.why.text
 
         def apply(self, aggregate: Any) -> None:
             aggregate.status = HoldingStatus.REVOKED
             aggregate._log(self.revoked_on, "revoked", self.why.text or "")
 
-    class MadeInactive(Event):
-        class_version = 2
+    class MadeInactive(SealedReasonEvent):
+        """`why`: the holder's own words."""
+
         requested_on: date
-        why: PersonalText
-        """The holder's words, sealed under the holder (None once they are erased)."""
-
-        upcast_v1_v2 = staticmethod(_seal_reason)
-
-        @property
-        def reason(self) -> str | None:
-            return self.why.text
 
         def apply(self, aggregate: Any) -> None:
             aggregate.status = HoldingStatus.INACTIVE

@@ -25,15 +25,17 @@ receives only the event type it is registered for.
   open applications withdrawn, the key destroyed, their documents deleted, the erasure recorded once); the relay
   answers `ErasureCompleted`.
 
-One handler per event type: `handlers()` merges the tables and `merge_handlers` refuses a clash; `review_handlers()`
-is the reviews part in the v1 shape (what `opened_handlers` wraps, and what unit tests drive directly).
+One handler per event type, each registered with `servicekit.handlers.EventHandlers` (which dead-letters a record of
+an association this deployment does not serve, `unknown tenant '<slug>'`, before the handler runs; `PersonErased`
+is registered for any tenant). `handlers()` merges the tables and `merge_handlers` refuses a clash;
+`review_handlers()` is the reviews part in the v1 shape (what `opened_handlers` wraps, and what unit tests drive
+directly).
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 from uuid import UUID
 
 from endorsement_contracts import EndorsementGranted, Envelope, IntegrationEvent
@@ -53,6 +55,7 @@ from endorsement_contracts.events import (
 )
 from endorsement_contracts.events.erasures import PersonErased
 from servicekit.consumer import Handler, RejectedMessage
+from servicekit.handlers import EventHandlers
 from servicekit.sealed_twins import opened_handlers
 
 from ..application import ApplicationsService
@@ -90,14 +93,15 @@ def review_handlers(app: ApplicationsService) -> Table:
 
 def erasure_handlers(app: ApplicationsService, documents: DocumentStore | None = None) -> Table:
     """`PersonErased`: erase the person here (idempotent), saved with the record's position. A subject whose
-    association this deployment does not serve has nothing here, but is still answered."""
+    association this deployment does not serve has nothing here, but is still answered (any tenant)."""
     erasures = ErasureCases(app, documents)
+    registry = _registry(app)
 
-    def handle(envelope: Envelope) -> list[Any]:
-        event = cast(PersonErased, envelope.event)
+    @registry.on(PersonErased, any_tenant=True)
+    def erase(event: PersonErased, envelope: Envelope) -> list[Any]:
         return erasures.erase(event.erasure_id, event.tenant, event.subject)
 
-    return {PersonErased: handle}
+    return registry.table()
 
 
 def merge_handlers(*tables: Mapping[type[IntegrationEvent], Handler]) -> Table:
@@ -110,19 +114,24 @@ def merge_handlers(*tables: Mapping[type[IntegrationEvent], Handler]) -> Table:
     return merged
 
 
+def _registry(app: ApplicationsService) -> EventHandlers:
+    """Handlers behind the refusal of associations this deployment does not serve."""
+    return EventHandlers(serves_tenant=lambda slug: app.tenants.get(slug) is not None)
+
+
 # Review outcomes -----------------------------------------------------------------------------------------------
 
 
 def outcome_handlers(app: ApplicationsService, *, on_granted: Sequence[GrantHook] = ()) -> Table:
     """The reviews service's outcomes; `EndorsementGranted` also runs the `on_granted` hooks."""
-    return {
-        InformationRequested: _on_application(app, _return),
-        ApplicationDeferred: _on_application(app, _defer),
-        ApprovedForExam: _on_application(app, _approve_for_exam),
-        ExamScored: _on_application(app, _record_exam),
-        EndorsementGranted: _on_application(app, _endorse, also=on_granted),
-        EndorsementDenied: _on_application(app, _deny),
-    }
+    registry = _registry(app)
+    registry.on(InformationRequested)(_on_application(app, _return))
+    registry.on(ApplicationDeferred)(_on_application(app, _defer))
+    registry.on(ApprovedForExam)(_on_application(app, _approve_for_exam))
+    registry.on(ExamScored)(_on_application(app, _record_exam))
+    registry.on(EndorsementGranted)(_on_application(app, _endorse, also=on_granted))
+    registry.on(EndorsementDenied)(_on_application(app, _deny))
+    return registry.table()
 
 
 def _return(application: Application, event: InformationRequested) -> None:
@@ -184,9 +193,8 @@ def _on_application(
     app: ApplicationsService,
     apply: Callable[[Application, E], None],
     also: Sequence[Callable[[E, Application], Sequence[Any]]] = (),
-) -> Handler:
-    def handle(envelope: Envelope) -> list[Any]:
-        event = cast(E, envelope.event)
+) -> Callable[[E, Envelope], list[Any]]:
+    def handle(event: E, envelope: Envelope) -> list[Any]:
         application = _application_of(app, event, envelope.type)
         try:
             apply(application, event)
@@ -206,9 +214,10 @@ def _on_application(
 def review_cycle_handlers(app: ApplicationsService) -> Table:
     """`ReviewOpened`: the case opened for a submission, with its review cycle (none on rolling intake); nothing
     when it is an earlier submission's or reaches a withdrawn or decided application."""
+    registry = _registry(app)
 
-    def handle(envelope: Envelope) -> list[Any]:
-        event = cast(ReviewOpened, envelope.event)
+    @registry.on(ReviewOpened)
+    def opened(event: ReviewOpened, envelope: Envelope) -> list[Any]:
         application = _application_of(app, event, envelope.type)
         changed = application.record_review_opened(
             review_case_id=event.review_case_id,
@@ -220,16 +229,25 @@ def review_cycle_handlers(app: ApplicationsService) -> Table:
         )
         return [application] if changed else []
 
-    return {ReviewOpened: handle}
+    return registry.table()
 
 
 def reviewer_access_handlers(app: ApplicationsService) -> Table:
     """`ReviewerAssigned` grants the reviewer read access to the application, `ReviewerReleased` ends it; nothing
     for a grant reaching a withdrawn or decided application, or a release of a grant no longer held."""
-    return {
-        ReviewerAssigned: _changed_application(app, functools.partial(_grant_access, app)),
-        ReviewerReleased: _changed_application(app, functools.partial(_end_access, app)),
-    }
+    registry = _registry(app)
+
+    @registry.on(ReviewerAssigned)
+    def assigned(event: ReviewerAssigned, envelope: Envelope) -> list[Any]:
+        application = _application_of(app, event, envelope.type)
+        return [application] if _grant_access(app, application, event) else []
+
+    @registry.on(ReviewerReleased)
+    def released(event: ReviewerReleased, envelope: Envelope) -> list[Any]:
+        application = _application_of(app, event, envelope.type)
+        return [application] if _end_access(app, application, event) else []
+
+    return registry.table()
 
 
 def _grant_access(app: ApplicationsService, application: Application, event: ReviewerAssigned) -> bool:
@@ -255,36 +273,40 @@ def _end_access(app: ApplicationsService, application: Application, event: Revie
     )
 
 
-def _changed_application(app: ApplicationsService, apply: Callable[[Application, E], bool]) -> Handler:
-    def handle(envelope: Envelope) -> list[Any]:
-        event = cast(E, envelope.event)
-        application = _application_of(app, event, envelope.type)
-        return [application] if apply(application, event) else []
-
-    return handle
-
-
 # Holdings -------------------------------------------------------------------------------------------------------
 
 
 def holding_handlers(holdings: HoldingCases) -> Table:
     """Renewals, lapses, reinstatements and revocations of endorsements this service saw granted; nothing when
     applied before (the holding's id is the endorsement id; renewals and reinstatements carry their own ids)."""
-    return {
-        RenewalApproved: _on_holding(holdings, lambda e: holdings.holding_renewed(
-            e.tenant, e.endorsement_id, e.renewal_id, e.renewed_on, e.renewal_date)),
-        EndorsementLapsed: _on_holding(holdings, lambda e: holdings.holding_lapsed(
-            e.tenant, e.endorsement_id, e.lapsed_on, e.reason)),
-        EndorsementReinstated: _on_holding(holdings, lambda e: holdings.holding_reinstated(
-            e.tenant, e.endorsement_id, e.reinstatement_id, e.reinstated_on, e.renewal_date)),
-        EndorsementRevoked: _on_holding(holdings, lambda e: holdings.holding_revoked(
-            e.tenant, e.endorsement_id, e.revoked_on, ERASED if e.reason is None else e.reason)),
-    }
+    registry = _registry(holdings.store)
+
+    @registry.on(RenewalApproved)
+    def renewed(event: RenewalApproved, envelope: Envelope) -> list[Any]:
+        return _holding_change(envelope, lambda: holdings.holding_renewed(
+            event.tenant, event.endorsement_id, event.renewal_id, event.renewed_on, event.renewal_date))
+
+    @registry.on(EndorsementLapsed)
+    def lapsed(event: EndorsementLapsed, envelope: Envelope) -> list[Any]:
+        return _holding_change(envelope, lambda: holdings.holding_lapsed(
+            event.tenant, event.endorsement_id, event.lapsed_on, event.reason))
+
+    @registry.on(EndorsementReinstated)
+    def reinstated(event: EndorsementReinstated, envelope: Envelope) -> list[Any]:
+        return _holding_change(envelope, lambda: holdings.holding_reinstated(
+            event.tenant, event.endorsement_id, event.reinstatement_id, event.reinstated_on, event.renewal_date))
+
+    @registry.on(EndorsementRevoked)
+    def revoked(event: EndorsementRevoked, envelope: Envelope) -> list[Any]:
+        return _holding_change(envelope, lambda: holdings.holding_revoked(
+            event.tenant, event.endorsement_id, event.revoked_on, ERASED if event.reason is None else event.reason))
+
+    return registry.table()
 
 
 def on_endorsement_granted(holdings: HoldingCases, event: EndorsementGranted) -> list[Any]:
-    """The holding (and the holder's portfolio) a grant creates; none when it exists already."""
-    _known_tenant(holdings.store, event)
+    """The holding (and the holder's portfolio) a grant creates; none when it exists already. Reached through the
+    `EndorsementGranted` handler (`grant_hook`), after its tenant check."""
     person = event.applicant  # name and email are None once the holder is erased
     holder = Applicant(account_id=person.account_id, name=person.name,
                        email=None if person.email is None else str(person.email))
@@ -311,29 +333,18 @@ def grant_hook(holdings: HoldingCases) -> GrantHook:
     return hook
 
 
-def _on_holding(holdings: HoldingCases, apply: Callable[[Any], list[Any]]) -> Handler:
-    def handle(envelope: Envelope) -> list[Any]:
-        event = envelope.event
-        _known_tenant(holdings.store, event)
-        try:
-            return apply(event)
-        except DomainError as refused:
-            raise RejectedMessage(f"{envelope.type}: {refused.message}") from None
-
-    return handle
+def _holding_change(envelope: Envelope, change: Callable[[], list[Any]]) -> list[Any]:
+    try:
+        return change()
+    except DomainError as refused:
+        raise RejectedMessage(f"{envelope.type}: {refused.message}") from None
 
 
 # Shared -----------------------------------------------------------------------------------------------------------
 
 
-def _known_tenant(app: ApplicationsService, event: IntegrationEvent) -> None:
-    if app.tenants.get(event.tenant) is None:
-        raise RejectedMessage(f"unknown tenant {event.tenant!r}")
-
-
 def _application_of(app: ApplicationsService, event: IntegrationEvent, event_type: str) -> Application:
     """The association's application the event names; the dead-letter topic otherwise."""
-    _known_tenant(app, event)
     application_id: UUID = getattr(event, "application_id")  # noqa: B009 (every event routed here names one)
     try:
         return app.outcome_target(event.tenant, application_id)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import contextlib
 import os
 import shutil
 import time
@@ -20,15 +19,14 @@ from applications.config import ApplicationsSettings
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 from devstack.postgres import fresh_database
-from endorsement_contracts import APPLICATIONS, Topic, partition_counts
-from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
-from kafka.admin import NewTopic
-from kafka.errors import TopicAlreadyExistsError
+from endorsement_contracts import APPLICATIONS, Topic
+from kafka import KafkaConsumer, TopicPartition
 from sealed_reviews import ReviewsFeed, unsealer
 from servicekit.identity import Identity, issue_token
 from servicekit.runtime import Service, attach
 from servicekit.service_identity import ServiceTokenSigner, public_key_text
 from servicekit.shredding import SubjectKeys
+from servicekit.topics import ensure_topics
 
 REPO_TENANTS = Path(__file__).resolve().parents[4] / "config" / "tenants"
 REPO_RULESETS = REPO_TENANTS.parent / "rulesets"
@@ -71,15 +69,7 @@ def rulesets_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def topics(kafka_bootstrap: str) -> str:
     """Every contract topic, created explicitly with its partition count (tansu would auto-create 4)."""
-    admin = KafkaAdminClient(bootstrap_servers=kafka_bootstrap, client_id="applications-tests")
-    try:
-        existing = set(admin.list_topics())
-        missing = {t: n for t, n in partition_counts().items() if t not in existing}
-        if missing:
-            with contextlib.suppress(TopicAlreadyExistsError):  # another test session raced us to it
-                admin.create_topics([NewTopic(t, n, 1) for t, n in missing.items()])
-    finally:
-        admin.close()
+    ensure_topics(kafka_bootstrap)
     return kafka_bootstrap
 
 

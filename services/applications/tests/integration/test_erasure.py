@@ -1,11 +1,11 @@
 """Personal data on the real engines: stored sealed, and unreadable for good once the person is erased.
 
-Every table of the schema is read as text (bytea as escaped bytes: the stored events are JSON) and searched for the
-people's markers, as the platform's proof test does (docs/erasure.md): the applicant's identity, profile, entries,
-documents and a rater's reference; then the rest of her file (`personal_files.py`: membership and fee references,
-the review's texts, a rater's draft, vetting and withdrawal reasons).
+Every table of the schema is read as text (bytea as UTF-8: the stored events are JSON) and searched for the people's
+markers with devstack's grep (`devstack.testing`), as the platform's proof test does (docs/erasure.md): the
+applicant's identity, profile, entries, documents and a rater's reference; then the rest of her file
+(`personal_files.py`: membership and fee references, the review's texts, a rater's draft, vetting and withdrawal
+reasons).
 """
-
 from __future__ import annotations
 
 import asyncio
@@ -17,7 +17,6 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID, uuid4
 
-import psycopg
 import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from applications.application import ApplicationsService
@@ -30,11 +29,11 @@ from applications.domain.holdings import Holding, HoldingStatus
 from applications.domain.lifecycle import Status
 from applications.use_cases.documents import Upload
 from applications.use_cases.references import ReferenceCases
+from devstack.testing import hits, stored_texts
 from document_samples import pdf
 from endorsement_contracts import APPLICATIONS_V2, ERASURES, IntegrationEvent, decode, encode
 from endorsement_contracts.events.erasures import ErasureCompleted, PersonErased
 from personal_files import a_personal_file, draft_comments
-from psycopg import sql
 from reference_builders import link_token, raters, ratings
 from servicekit.metrics import relay_backlog
 from servicekit.outbox import kafka_producer
@@ -68,28 +67,6 @@ def publish(bootstrap: str, event: IntegrationEvent) -> None:
         producer.send(record.topic, key=record.key, value=record.value, headers=record.headers).get(timeout=30)
     finally:
         producer.close(timeout=10)
-
-
-def schema_text(database_url: str) -> dict[str, str]:
-    """Every table of the service's schema as text, by table name."""
-    found: dict[str, str] = {}
-    with psycopg.connect(database_url) as conn:
-        tables = [row[0] for row in conn.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = %s", (SCHEMA,))]
-        for table in tables:
-            columns = conn.execute("SELECT column_name, data_type FROM information_schema.columns"
-                                   " WHERE table_schema = %s AND table_name = %s", (SCHEMA, table)).fetchall()
-            expressions = [sql.SQL("encode({}, 'escape')" if kind == "bytea" else "{}::text").format(
-                sql.Identifier(name)) for name, kind in columns]
-            rows = conn.execute(sql.SQL("SELECT concat_ws(' | ', {}) FROM {}").format(
-                sql.SQL(", ").join(expressions), sql.Identifier(SCHEMA, table))).fetchall()
-            found[table] = "\n".join(str(row[0]) for row in rows)
-    return found
-
-
-def hits(texts: dict[str, str], *markers: str) -> dict[str, list[str]]:
-    found = {table: [m for m in markers if m.lower() in text.lower()] for table, text in texts.items()}
-    return {table: markers_found for table, markers_found in found.items() if markers_found}
 
 
 async def answers(bootstrap: str, erasure_id: UUID) -> list[ErasureCompleted]:
@@ -149,7 +126,7 @@ async def test_an_applicant_is_sealed_and_their_erasure_withdraws_scrubs_and_is_
     await running.catch_up()
     markers = ("Quixmarker", f"zq-{tag}", f"stmtmarker-{tag}", "Raterquill", f"rq-{tag}", f"cmtmarker-{tag}",
                f"empmarker-{tag}", f"rolemarker-{tag}", f"filemarker-{tag}", f"docmarker-{tag}")
-    texts = schema_text(running.service.settings.database_url)
+    texts = stored_texts(running.service.settings.database_url, SCHEMA)
     stored = next(table for table in texts if table.endswith("events"))
     # the stored events hold none of it: sealed tokens instead (the read models are the control: they show it)
     assert stored not in hits(texts, *markers)
@@ -185,7 +162,7 @@ async def test_an_applicant_is_sealed_and_their_erasure_withdraws_scrubs_and_is_
     await eventually(lambda: relay_backlog(running.service.relays[0]) == 0)
     [answer] = await answers(topics, erasure.erasure_id)
     assert (answer.service, answer.subject) == ("applications", erasure.subject)
-    texts = schema_text(running.service.settings.database_url)
+    texts = stored_texts(running.service.settings.database_url, SCHEMA)
     assert hits(texts, "Quixmarker", f"zq-{tag}", f"stmtmarker-{tag}", f"cmtmarker-{tag}", f"empmarker-{tag}",
                 f"rolemarker-{tag}", f"filemarker-{tag}", f"docmarker-{tag}") == {}
     assert erasure.subject not in texts["sealed_documents"]  # her documents' rows are deleted
@@ -206,7 +183,7 @@ async def test_an_erased_raters_reference_still_counts_without_who_they_were(run
     tag = uuid4().hex[:10]
     actor, application_id, reference_id = an_application(app, tag)
     await running.catch_up()  # the timeline names the rater (the control)
-    assert "Raterquill" in schema_text(running.service.settings.database_url)["application_timeline"]
+    assert "Raterquill" in stored_texts(running.service.settings.database_url, SCHEMA)["application_timeline"]
     erasure = erasure_of(app.rater_subject("itmhca", f"RQ-{tag}@example.org"))  # one subject whatever the case
     publish(topics, erasure)
     await eventually(lambda: app.find(Erasure, Erasure.id_for(erasure.erasure_id)))
@@ -220,7 +197,7 @@ async def test_an_erased_raters_reference_still_counts_without_who_they_were(run
     [references] = [r for r in report.results if r.code == "REFERENCES"]
     assert "slot 1" not in " ".join(reason.message for reason in references.reasons)  # slot 1 still counts
     await running.catch_up()
-    texts = schema_text(running.service.settings.database_url)
+    texts = stored_texts(running.service.settings.database_url, SCHEMA)
     assert hits(texts, "Raterquill", f"rq-{tag}") == {}
     pool = running.service.api.state.pool
     names = await pool.fetch("SELECT details->>'rater_name' AS name FROM application_timeline"
@@ -234,7 +211,7 @@ async def test_the_rest_of_an_applicants_file_is_stored_sealed_and_gone_with_the
     file = await asyncio.to_thread(a_personal_file, app, uuid4().hex[:10])
     markers = file.markers
     await running.catch_up()
-    texts = schema_text(running.service.settings.database_url)
+    texts = stored_texts(running.service.settings.database_url, SCHEMA)
     stored = next(table for table in texts if table.endswith("events"))
     # the stored events hold none of it (member id, payment reference, the review's texts, the rater's draft, the
     # vetting and withdrawal reasons): sealed tokens instead
@@ -274,7 +251,7 @@ async def test_the_rest_of_an_applicants_file_is_stored_sealed_and_gone_with_the
         ("inactive", ""), ("lapsed", ""), ("revoked", "")]
     # and no table holds any of it any more: the timeline rows say what happened, not what was written
     await running.catch_up()
-    texts = schema_text(running.service.settings.database_url)
+    texts = stored_texts(running.service.settings.database_url, SCHEMA)
     assert hits(texts, *markers.values(), "Quixmarker", str(file.applicant.email).split("@")[0]) == {}
     pool = running.service.api.state.pool
     rows = await pool.fetch("SELECT kind, summary FROM application_timeline WHERE application_id = ANY($1::uuid[])"

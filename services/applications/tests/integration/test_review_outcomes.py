@@ -158,6 +158,24 @@ async def test_an_outcome_for_an_application_this_service_does_not_hold_is_dead_
     assert headers["dlq_consumer_group"] == running.service.settings.applications_consumer_group  # type: ignore[attr-defined]
 
 
+async def test_an_outcome_of_an_association_this_deployment_does_not_serve_is_dead_lettered(
+    running: Running, person: Callable[..., Caller], topics: str, reviews: ReviewsFeed
+) -> None:
+    app: ApplicationsService = running.service.app  # type: ignore[assignment]
+    dana = person("itmhca", "applicant")
+    application = submitted_through_use_cases(app, dana)
+    event = information_requested(application, uuid4()).model_copy(update={"tenant": "nowhere"})
+
+    await asyncio.to_thread(reviews.publish, event, uuid4())
+
+    records = await asyncio.to_thread(dead_letters, topics, str(application.id))
+    headers = {name: value.decode() for name, value in records[0].headers}
+    assert headers["dlq_reason"] == "unknown tenant 'nowhere'"
+    assert headers["dlq_source_topic"] == REVIEWS_V2.name
+    assert headers["dlq_consumer_group"] == running.service.settings.applications_consumer_group  # type: ignore[attr-defined]
+    assert app.get(application.id, actor_of(dana)).status is Status.SUBMITTED  # the handler never ran
+
+
 async def test_a_deferred_application_is_resubmitted_from_its_earliest_date_and_the_timeline_tells_it(
     running: Running, person: Callable[..., Caller], topics: str, reviews: ReviewsFeed
 ) -> None:

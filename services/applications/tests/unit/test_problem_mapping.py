@@ -5,9 +5,26 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from applications.domain import DomainError, Progress, Reason, RequirementResult
+from applications.documents.errors import (
+    DocumentContentMissing,
+    DocumentCorrupted,
+    DocumentTooLarge,
+    UnsupportedDocumentType,
+)
+from applications.domain import (
+    DomainError,
+    Forbidden,
+    InvalidRequest,
+    NotFound,
+    Progress,
+    Reason,
+    RequirementResult,
+    StateConflict,
+    renewal_errors,
+)
 from applications.domain.errors import (
     AlreadySubmitted,
+    ApplicationChanged,
     ApplicationNotFound,
     ConcurrentChange,
     EntryNotFound,
@@ -20,7 +37,9 @@ from applications.domain.errors import (
     UnknownCompetency,
     UnknownTenant,
 )
-from applications.entrypoints.problems import problem_for
+from applications.domain.reference_errors import Gone, ReferenceLinkDeclined, ReferenceLinkExpired, ReferenceLinkUsed
+from applications.entrypoints.problems import REFUSALS, problem_for
+from servicekit.refusals import subclasses
 
 
 @pytest.mark.parametrize(("error", "status"), [
@@ -66,3 +85,20 @@ def test_unmet_requirements_are_listed_in_errors_with_progress_and_reasons() -> 
                                                (UnknownCompetency("x"), 422), (InvalidDates("x"), 422)])
 def test_the_tabs_refusals_map_to_their_family(error: DomainError, status: int) -> None:
     assert (problem_for(error).status, problem_for(error).code) == (status, error.code)
+
+
+@pytest.mark.parametrize(("error", "status"), [
+    (ReferenceLinkUsed("x"), 410), (ReferenceLinkDeclined("x"), 410), (ReferenceLinkExpired("x"), 410),
+    (DocumentCorrupted("x"), 500), (DocumentContentMissing("x"), 500), (DocumentTooLarge("x"), 413),
+    (UnsupportedDocumentType("x"), 415), (ApplicationChanged("x"), 412),
+])
+def test_the_refusals_of_no_family_of_the_domain_and_those_with_their_own_code_keep_their_status(
+        error: DomainError, status: int) -> None:
+    assert (problem_for(error).status, problem_for(error).code) == (status, error.code)
+
+
+def test_every_refusal_has_a_family_so_none_gets_the_default() -> None:
+    declared = subclasses(DomainError)
+
+    assert {InvalidRequest, StateConflict, Forbidden, NotFound, Gone, renewal_errors.RenewalNotOpen} <= set(declared)
+    assert REFUSALS.unmapped(declared) == []

@@ -79,6 +79,12 @@ class InvalidReasonError(CredentialError):
     code = "INVALID_REASON"
 
 
+class ConcurrentChangeError(CredentialError):
+    """Other writers saved the credential (or its status list) first, every time the change was made."""
+
+    code = "CONCURRENT_CHANGE"
+
+
 class CredentialNotFoundError(CredentialError):
     """No credential with that id, or for that endorsement, in the caller's tenant."""
 

@@ -12,10 +12,12 @@ from fastapi import FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from servicekit.identity import CurrentIdentity, require_role
 from servicekit.problems import Problem
+from servicekit.refusals import Family, Refusals
 
 from credentials.adapters.keyring import IssuerDirectory
 from credentials.application import CredentialsApplication
 from credentials.config import CredentialsSettings
+from credentials.domain.errors import ConcurrentChangeError, CredentialError, CredentialNotFoundError
 from credentials.entrypoints.negotiation import preferred_media_type
 from credentials.entrypoints.rate_limit import ClientAddresses, RateLimit, TokenBuckets, retry_later
 from credentials.entrypoints.verification_page import CONTENT_SECURITY_POLICY, render_verification_page
@@ -26,6 +28,13 @@ from credentials.vc.pool import CanonicalizationBusyError, CanonicalizationPool
 from credentials.vc.verifier import StatusCheck
 from credentials.verification import verify_presented
 
+REFUSALS = Refusals(CredentialError, (
+    Family(CredentialNotFoundError, 404, "Credential not found"),
+    Family(ConcurrentChangeError, 409, "Conflict"),
+    Family(CredentialError, 409, "Credential status unchanged"),
+))
+"""The domain's refusals as problems (`servicekit.refusals`): a credential not found (or another tenant's) is 404;
+every other refusal, the coordinators' status changes refused by the credential's state above all, is 409."""
 DID_MEDIA_TYPES = ("application/json", "application/did+json")
 CREDENTIAL_MEDIA_TYPES = ("application/json", "application/vc", "application/ld+json", "text/html")
 
@@ -115,6 +124,7 @@ def create_api(app: CredentialsApplication, issuers: IssuerDirectory, status_che
     threads = ThreadPoolExecutor(pool.max_pending + 2, "verify") if pool is not None else None
     api = FastAPI(title="credentials", version="1.0.0",
                   docs_url=None, redoc_url=None)  # API docs: the gateway's /docs (vendored, no CDN)
+    REFUSALS.install(api)
 
     @api.get("/tenants/{slug}/did.json", tags=["public"], summary="The tenant's DID document (did:web)")
     def did_document(slug: str, request: Request) -> JSONResponse:

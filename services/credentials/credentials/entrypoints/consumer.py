@@ -4,7 +4,9 @@ A grant becomes a signed credential (its id derived from the endorsement). Renew
 and revocation change that credential; each is recorded with the upstream event's `ce_id` as its decision
 id, so a republished copy finds the decision applied and changes nothing. A decision that the credential
 already reflects (a revocation of a revoked credential, a lapse of a suspended one) changes nothing either.
-Decisions that can never apply (no such credential, renewing a revoked one) go to the dead-letter topic.
+Decisions that can never apply (no such credential, renewing a revoked one) go to the dead-letter topic, as does
+any record of an association not configured here, refused before its handler runs (`unknown tenant '<slug>'`:
+`servicekit.handlers.EventHandlers`; `PersonErased` is handled whatever association it names).
 
 `PersonErased` (the erasure ledger) destroys the subject's key and records the erasure once; the read models
 scrub on that record and the relay answers `ErasureCompleted`. A grant or re-issue for an erased holder
@@ -24,8 +26,8 @@ opened only to tell the surrender apart and is kept nowhere here: reviews' regis
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Callable
+from typing import TypeVar
 from uuid import UUID
 
 from endorsement_contracts import EndorsementGranted, Envelope, IntegrationEvent
@@ -37,6 +39,7 @@ from endorsement_contracts.events import (
     RenewalApproved,
 )
 from servicekit.consumer import Handler, IdempotentConsumer, RejectedMessage, Unsealer
+from servicekit.handlers import EventHandlers
 from servicekit.sealed_twins import opened_handlers
 
 from credentials.application import CredentialsApplication
@@ -50,7 +53,9 @@ GROUP_ID = "credentials"
 SURRENDER_REASON = "erasure"
 """The reason reviews records when it revokes (surrenders) an erased holder's endorsement, by the holder's account."""
 
-Change = Callable[[Lifecycle, Credential, Envelope], Effects]
+Table = dict[type[IntegrationEvent], Handler]
+D = TypeVar("D", bound=RenewalApproved | EndorsementLapsed | EndorsementReinstated | EndorsementRevoked)
+"""A decision about an endorsement's credential."""
 
 
 def grant_from(event: EndorsementGranted) -> EndorsementGrant:
@@ -71,10 +76,8 @@ def erased_upstream(event: EndorsementGranted) -> bool:
     return event.applicant.name is None or event.applicant.email is None
 
 
-def on_endorsement_granted(app: CredentialsApplication) -> Handler:
-    def handle(envelope: Envelope) -> Sequence[Any]:
-        event = envelope.event
-        assert isinstance(event, EndorsementGranted)
+def on_endorsement_granted(app: CredentialsApplication) -> Callable[[EndorsementGranted, Envelope], Effects]:
+    def handle(event: EndorsementGranted, envelope: Envelope) -> Effects:
         if erased_upstream(event):  # as for a holder erased here: nothing to issue, nothing to dead-letter
             return []
         try:
@@ -88,11 +91,11 @@ def on_endorsement_granted(app: CredentialsApplication) -> Handler:
     return handle
 
 
-def on_decision(lifecycle: Lifecycle, change: Change) -> Handler:
+def on_decision(lifecycle: Lifecycle,
+                change: Callable[[Lifecycle, Credential, D, Envelope], Effects]) -> Callable[[D, Envelope], Effects]:
     """A handler that applies `change` to the credential of the event's endorsement, once."""
 
-    def handle(envelope: Envelope) -> Sequence[Any]:
-        event: Any = envelope.event
+    def handle(event: D, envelope: Envelope) -> Effects:
         try:
             credential = lifecycle.credential_of(event.tenant, event.endorsement_id)
             if credential.has_applied(envelope.id):
@@ -100,7 +103,7 @@ def on_decision(lifecycle: Lifecycle, change: Change) -> Handler:
             if credential.category != event.category:
                 raise RejectedMessage(f"CATEGORY_MISMATCH: the credential is for {credential.category}, "
                                       f"the decision for {event.category}")
-            return change(lifecycle, credential, envelope)
+            return change(lifecycle, credential, event, envelope)
         except (UnchangedError, HolderErasedError):
             return []
         except CredentialError as error:
@@ -109,30 +112,23 @@ def on_decision(lifecycle: Lifecycle, change: Change) -> Handler:
     return handle
 
 
-def _renew(lifecycle: Lifecycle, credential: Credential, envelope: Envelope) -> Effects:
-    event = envelope.event
-    assert isinstance(event, RenewalApproved)
+def _renew(lifecycle: Lifecycle, credential: Credential, event: RenewalApproved, envelope: Envelope) -> Effects:
     terms = ReissueTerms(str(event.renewal_id), event.renewed_on, event.renewal_date)
     return lifecycle.renew(credential, terms, envelope.id)
 
 
-def _lapse(lifecycle: Lifecycle, credential: Credential, envelope: Envelope) -> Effects:
-    event = envelope.event
-    assert isinstance(event, EndorsementLapsed)
+def _lapse(lifecycle: Lifecycle, credential: Credential, event: EndorsementLapsed, envelope: Envelope) -> Effects:
     decision = Decision(envelope.id, ReasonCode.LAPSE, event.occurred_at)
     return lifecycle.suspend(credential, decision, SuspensionCause.LAPSE)
 
 
-def _reinstate(lifecycle: Lifecycle, credential: Credential, envelope: Envelope) -> Effects:
-    event = envelope.event
-    assert isinstance(event, EndorsementReinstated)
+def _reinstate(lifecycle: Lifecycle, credential: Credential, event: EndorsementReinstated,
+               envelope: Envelope) -> Effects:
     terms = ReissueTerms(str(event.reinstatement_id), event.reinstated_on, event.renewal_date)
     return lifecycle.reinstate(credential, terms, envelope.id)
 
 
-def _revoke(lifecycle: Lifecycle, credential: Credential, envelope: Envelope) -> Effects:
-    event = envelope.event
-    assert isinstance(event, EndorsementRevoked)
+def _revoke(lifecycle: Lifecycle, credential: Credential, event: EndorsementRevoked, envelope: Envelope) -> Effects:
     code = revocation_code(event.reason, event.revoked_by, credential.holder_account_id)
     return lifecycle.revoke(credential, Decision(envelope.id, code, event.occurred_at, event.revoked_by))
 
@@ -145,34 +141,41 @@ def revocation_code(opened_reason: str | None, revoked_by: UUID, holder_account_
     return ReasonCode.ERASURE if opened_reason is None or surrendered else ReasonCode.ENDORSEMENT_REVOKED
 
 
-def on_person_erased(app: CredentialsApplication) -> Handler:
-    def handle(envelope: Envelope) -> Sequence[Any]:
-        event = envelope.event
-        assert isinstance(event, PersonErased)
+def on_person_erased(app: CredentialsApplication) -> Callable[[PersonErased, Envelope], Effects]:
+    def handle(event: PersonErased, envelope: Envelope) -> Effects:
         erasure = app.erase(event.erasure_id, event.tenant, event.subject)
         return [erasure] if erasure is not None else []
 
     return handle
 
 
-def reviews_handlers(app: CredentialsApplication) -> dict[type[IntegrationEvent], Handler]:
+def _registry(app: CredentialsApplication) -> EventHandlers:
+    """Handlers behind the refusal of associations this deployment does not serve (`unknown tenant '<slug>'`)."""
+    return EventHandlers(serves_tenant=lambda slug: slug in app.tenants)
+
+
+def reviews_handlers(app: CredentialsApplication) -> Table:
     """The handlers of the reviews service's decisions, by their v1 type (the shape they read)."""
     lifecycle = Lifecycle(app)
-    return {
-        EndorsementGranted: on_endorsement_granted(app),
-        RenewalApproved: on_decision(lifecycle, _renew),
-        EndorsementLapsed: on_decision(lifecycle, _lapse),
-        EndorsementReinstated: on_decision(lifecycle, _reinstate),
-        EndorsementRevoked: on_decision(lifecycle, _revoke),
-    }
+    registry = _registry(app)
+    registry.on(EndorsementGranted)(on_endorsement_granted(app))
+    registry.on(RenewalApproved)(on_decision(lifecycle, _renew))
+    registry.on(EndorsementLapsed)(on_decision(lifecycle, _lapse))
+    registry.on(EndorsementReinstated)(on_decision(lifecycle, _reinstate))
+    registry.on(EndorsementRevoked)(on_decision(lifecycle, _revoke))
+    return registry.table()
+
+
+def erasure_handlers(app: CredentialsApplication) -> Table:
+    """`PersonErased`, whatever association it names: the subject's key destroyed and the erasure recorded."""
+    registry = _registry(app)
+    registry.on(PersonErased, any_tenant=True)(on_person_erased(app))
+    return registry.table()
 
 
 def build_consumer(app: CredentialsApplication, group_id: str = GROUP_ID, *,
                    unsealer: Unsealer) -> IdempotentConsumer:
     """The consumer of `endorsement.reviews.v2` (sealed fields opened by `unsealer` at the reviews service) and of
     `endorsement.erasures.v1`."""
-    handlers: dict[type[IntegrationEvent], Handler] = {
-        **opened_handlers(reviews_handlers(app)),
-        PersonErased: on_person_erased(app),
-    }
+    handlers: Table = {**opened_handlers(reviews_handlers(app)), **erasure_handlers(app)}
     return IdempotentConsumer(app, group_id=group_id, handlers=handlers, unsealer=unsealer)

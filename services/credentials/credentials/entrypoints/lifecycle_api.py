@@ -4,8 +4,9 @@ Each call is a decision with a reason code from the action's closed list and an 
 fixed wording) is published to partners with the change; the note may name people or health matters, so it is
 kept sealed under the holder in this service's events and shown only here, to the tenant's coordinators
 (`GET /credentials/{id}/status`). The credential's bit in the tenant's status list flips in the same transaction.
-Refusals are problems with stable codes: 404 CREDENTIAL_NOT_FOUND (also for another tenant's credential),
-409 ALREADY_REVOKED, ALREADY_SUSPENDED, NOT_SUSPENDED, CREDENTIAL_REVOKED, 422 VALIDATION_FAILED.
+Refusals are problems with stable codes (`api.REFUSALS`): 404 CREDENTIAL_NOT_FOUND (also for another tenant's
+credential), 409 ALREADY_REVOKED, ALREADY_SUSPENDED, NOT_SUSPENDED, CREDENTIAL_REVOKED, CONCURRENT_CHANGE (other
+writers saved first every time: `Lifecycle.save_with_retries`), 422 VALIDATION_FAILED.
 
 Deprecated: a body `{"reason": "…"}` alone (the shape before codes) is taken as `reason_code` `other` with the text
 as the note, so it is sealed and never published either.
@@ -22,10 +23,9 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 from servicekit.identity import CurrentIdentity, Identity, require_role
-from servicekit.problems import Problem
 
 from credentials.domain.credential import Credential, Decision, StatusChange, SuspensionCause
-from credentials.domain.errors import CredentialError, CredentialNotFoundError
+from credentials.domain.errors import CredentialNotFoundError
 from credentials.domain.reasons import NOTE_MAX_LENGTH, ReasonCode, wording
 from credentials.lifecycle import Effects, Lifecycle
 
@@ -111,10 +111,7 @@ def _endpoint(lifecycle: Lifecycle, request: type[_StatusChangeRequest], action:
             _require_own(identity, credential)
             return action(lifecycle, credential, decision)
 
-        try:
-            credential = await asyncio.to_thread(lifecycle.save_with_retries, credential_id, apply)
-        except CredentialError as error:
-            raise _problem(error) from error
+        credential = await asyncio.to_thread(lifecycle.save_with_retries, credential_id, apply)
         return JSONResponse(status_view(credential))
 
     change_status.__annotations__["body"] = request  # FastAPI reads the action's own body model (its codes)
@@ -126,7 +123,7 @@ def _status_endpoint(lifecycle: Lifecycle) -> Callable[..., Any]:
         require_role(identity, "coordinator")
         credential = await asyncio.to_thread(lifecycle.app.get_credential, credential_id)
         if credential is None or credential.tenant != identity.tenant:
-            raise _problem(CredentialNotFoundError(f"no credential {credential_id} was issued here"))
+            raise CredentialNotFoundError(f"no credential {credential_id} was issued here")
         return JSONResponse(status_view(credential))
 
     return status
@@ -162,9 +159,3 @@ def _change_view(change: StatusChange) -> dict[str, Any]:
 def _require_own(identity: Identity, credential: Credential) -> None:
     if credential.tenant != identity.tenant:  # another tenant's credential is not there, as far as they know
         raise CredentialNotFoundError(f"no credential {credential.id} was issued here")
-
-
-def _problem(error: CredentialError) -> Problem:
-    if isinstance(error, CredentialNotFoundError):
-        return Problem(404, "Credential not found", error.detail, code=error.code)
-    return Problem(409, "Credential status unchanged", error.detail, code=error.code)

@@ -43,13 +43,12 @@ from endorsement_contracts import (
     partition_counts,
 )
 from endorsement_contracts.events import reviews_v2
-from kafka.admin import KafkaAdminClient, NewTopic
-from kafka.errors import TopicAlreadyExistsError
 from psycopg import sql
 from servicekit.identity import Identity, generate_key_pair, issue_token
 from servicekit.runtime import Service, attach
 from servicekit.sealed_twins import FieldPath, LocalUnsealer, TwinSealer
 from servicekit.shredding import SubjectKeys
+from servicekit.topics import ensure_topics
 from servicekit.unseal import sealed_tokens
 
 PLATFORM_TENANTS_DIR = Path(__file__).resolve().parents[4] / "config" / "tenants"
@@ -77,13 +76,7 @@ REVIEWS_MASTER_KEY = bytes(range(60, 92))
 @pytest.fixture(scope="session")
 def kafka_topics(kafka_bootstrap: str) -> str:
     """The platform's topics, created with their partition counts before anything consumes them."""
-    admin = KafkaAdminClient(bootstrap_servers=kafka_bootstrap)
-    try:
-        for name, partitions in partition_counts().items():
-            with contextlib.suppress(TopicAlreadyExistsError):
-                admin.create_topics([NewTopic(name, partitions, 1)])
-    finally:
-        admin.close()
+    ensure_topics(kafka_bootstrap)
     return kafka_bootstrap
 
 

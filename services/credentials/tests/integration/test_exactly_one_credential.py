@@ -101,7 +101,7 @@ def test_a_credential_prepared_by_a_losing_racer_is_never_saved(service: Service
 @pytest.mark.parametrize(
     ("changes", "code"),
     [
-        ({"tenant": "nowhere"}, "UNKNOWN_TENANT"),
+        ({"tenant": "nowhere"}, "^unknown tenant 'nowhere'$"),  # refused before the handler
         ({"category": "XYZ"}, "UNKNOWN_CATEGORY"),
         ({"effective": date(2026, 1, 1), "renewal": date(2025, 12, 31)}, "INVALID_GRANT"),
     ],

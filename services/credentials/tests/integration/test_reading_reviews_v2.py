@@ -16,9 +16,9 @@ from typing import Any
 from credentials.application import CredentialsApplication
 from credentials.domain.credential import CredentialStatus, credential_id_for
 from credentials.domain.reasons import ReasonCode
-from credentials.entrypoints.consumer import on_person_erased, reviews_handlers
+from credentials.entrypoints.consumer import erasure_handlers, reviews_handlers
 from endorsement_contracts import CREDENTIALS, DEAD_LETTER, IntegrationEvent, decode, encode
-from endorsement_contracts.events import CredentialRevoked, EndorsementRevoked, PersonErased
+from endorsement_contracts.events import CredentialRevoked, EndorsementRevoked
 from servicekit.consumer import IdempotentConsumer
 
 from .conftest import TENANT, UPSTREAM_SOURCE, Kafka, Running, grant, headers_of
@@ -43,7 +43,7 @@ async def test_a_v2_record_whose_v1_twin_was_handled_changes_nothing(running_ser
 
     # before the switch: the same service, reading v1 with the same handlers (nothing to open there)
     before = IdempotentConsumer(app, group_id=running.service.consumer.group_id,
-                                handlers={**reviews_handlers(app), PersonErased: on_person_erased(app)})
+                                handlers={**reviews_handlers(app), **erasure_handlers(app)})
     for offset, (event, ce_id) in enumerate(zip(events, ids, strict=True)):
         assert before.process(v1_record(event, ce_id), before.tracking_for(event.topic, 0, offset)) == "processed"
     await running.relayed()

@@ -13,8 +13,7 @@ from credentials.domain.credential import Credential
 from credentials.domain.grant import EndorsementGrant
 from credentials.public.status import PublicStatus, public_status
 from credentials.public.view import CredentialView, view_of
-
-from ..unit.memory_keys import MemoryKeys
+from servicekit.testing_keys import MemoryKeys
 
 BASE_URL = "https://verify.example.org"
 

@@ -3,7 +3,6 @@ against the published contracts, verifies each credential offline and reports ea
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import json
 import os
@@ -22,10 +21,9 @@ from credentials.adapters.keyring import IssuerDirectory
 from credentials.config import TenantProfile
 from credentials.domain.grant import EndorsementGrant
 from credentials.translation import SOURCE, translate
+from devstack.topics import ensure_topics
 from endorsement_contracts import KafkaRecord, encode, partition_counts
 from kafka import KafkaProducer
-from kafka.admin import KafkaAdminClient, NewTopic
-from kafka.errors import TopicAlreadyExistsError
 
 from .helpers import issue
 
@@ -37,12 +35,7 @@ TOPIC = "endorsement.credentials.v1"
 def partner_broker(private_broker: Callable[[str], str]) -> str:
     """A broker of its own, so the client reads exactly the records published here."""
     bootstrap = private_broker("partner-client")
-    admin = KafkaAdminClient(bootstrap_servers=bootstrap)
-    try:
-        with contextlib.suppress(TopicAlreadyExistsError):
-            admin.create_topics([NewTopic(TOPIC, partition_counts()[TOPIC], 1)])
-    finally:
-        admin.close()
+    ensure_topics(bootstrap, {TOPIC: partition_counts()[TOPIC]})
     return bootstrap
 
 

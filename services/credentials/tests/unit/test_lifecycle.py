@@ -4,6 +4,7 @@ revocation is final, expiry is recorded once per validity period; each decision 
 from __future__ import annotations
 
 import json
+import uuid
 from datetime import date, timedelta
 from typing import Any
 
@@ -14,6 +15,9 @@ from credentials.domain.errors import (
     AlreadyExpiredError,
     AlreadyRevokedError,
     AlreadySuspendedError,
+    ConcurrentChangeError,
+    CredentialError,
+    CredentialNotFoundError,
     CredentialRevokedError,
     DecisionAlreadyAppliedError,
     InvalidReasonError,
@@ -23,7 +27,8 @@ from credentials.domain.errors import (
 )
 from credentials.domain.reasons import ReasonCode
 from credentials.domain.status_list import StatusPurpose
-from credentials.lifecycle import ReissueTerms
+from credentials.entrypoints.api import REFUSALS
+from credentials.lifecycle import ON_CONFLICT, ReissueTerms
 
 from .world import KEY_A, TENANT, World
 
@@ -213,3 +218,62 @@ def test_a_lapse_has_its_own_code_and_only_a_reissue_ends_it(tenants: dict[str, 
     world.apply(world.lifecycle.suspend(credential, world.decision(ReasonCode.LAPSE), SuspensionCause.LAPSE))
     with pytest.raises(InvalidReasonError):
         world.credential(credential.id).unsuspend(world.decision(ReasonCode.REINSTATED_AFTER_LAPSE))
+
+
+def test_a_change_that_met_another_writer_decides_again_on_the_state_it_left(
+        tenants: dict[str, TenantProfile], monkeypatch: pytest.MonkeyPatch) -> None:
+    world = World(tenants)
+    credential = world.issue()
+    read_before = credential.version
+    world.apply(world.lifecycle.suspend(world.credential(credential.id), world.decision(ReasonCode.PAYMENT),
+                                        SuspensionCause.COORDINATOR))  # another coordinator saves first
+    fresh = world.app.get_credential
+    reads = iter([world.app.repository.get(credential.id, version=read_before)])
+    monkeypatch.setattr(world.app, "get_credential", lambda credential_id: next(reads, None) or fresh(credential_id))
+    decision = world.decision(ReasonCode.ADMINISTRATIVE)
+
+    with pytest.raises(AlreadySuspendedError):
+        world.lifecycle.save_with_retries(credential.id, lambda c: world.lifecycle.suspend(
+            c, decision, SuspensionCause.COORDINATOR))
+    assert world.credential(credential.id).status_reason_code is ReasonCode.PAYMENT
+
+
+def test_a_change_that_meets_another_writer_every_time_is_refused_with_409(
+        tenants: dict[str, TenantProfile], monkeypatch: pytest.MonkeyPatch) -> None:
+    world = World(tenants)
+    credential = world.issue()
+    read_before = credential.version
+    world.apply(world.lifecycle.suspend(world.credential(credential.id), world.decision(ReasonCode.PAYMENT),
+                                        SuspensionCause.COORDINATOR))
+    loads: list[int] = []
+
+    def stale(credential_id: uuid.UUID) -> Credential:
+        loads.append(read_before)
+        old: Credential = world.app.repository.get(credential_id, version=read_before)
+        return old
+
+    monkeypatch.setattr(world.app, "get_credential", stale)
+    decision = world.decision(ReasonCode.ADMINISTRATIVE)
+    with pytest.raises(ConcurrentChangeError) as refused:
+        world.lifecycle.save_with_retries(credential.id, lambda c: world.lifecycle.suspend(
+            c, decision, SuspensionCause.COORDINATOR))
+
+    assert (len(loads), refused.value.code) == (ON_CONFLICT.attempts, "CONCURRENT_CHANGE")
+    problem = REFUSALS.problem(refused.value)
+    assert (problem.status, problem.code) == (409, "CONCURRENT_CHANGE")
+
+
+@pytest.mark.parametrize(("error", "status", "title"), [
+    (CredentialNotFoundError("x"), 404, "Credential not found"),
+    (AlreadyRevokedError("x"), 409, "Credential status unchanged"),
+    (AlreadySuspendedError("x"), 409, "Credential status unchanged"),
+    (NotSuspendedError("x"), 409, "Credential status unchanged"),
+    (CredentialRevokedError("x"), 409, "Credential status unchanged"),
+    (InvalidReasonError("x"), 409, "Credential status unchanged"),
+    (DecisionAlreadyAppliedError("x"), 409, "Credential status unchanged"),
+    (ConcurrentChangeError("x"), 409, "Conflict"),
+])
+def test_the_coordinators_refusals_keep_their_status(error: CredentialError, status: int, title: str) -> None:
+    problem = REFUSALS.problem(error)
+
+    assert (problem.status, problem.title, problem.code, problem.detail) == (status, title, error.code, "x")

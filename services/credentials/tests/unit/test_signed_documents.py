@@ -15,9 +15,9 @@ from credentials.translation import SOURCE, translate
 from credentials.vc.ob3_schema import open_badge_problems
 from credentials.vc.openbadge import identity_hash
 from credentials.vc.verifier import verify_credential
+from servicekit.testing_keys import MemoryKeys
 
 from .conftest import NEW_KEY
-from .memory_keys import MemoryKeys
 
 SIGNED_AT = datetime(2025, 3, 2, 10, 30, 15, 123456, tzinfo=UTC)
 NOW = datetime(2025, 6, 1, tzinfo=UTC)

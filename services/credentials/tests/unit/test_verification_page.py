@@ -10,8 +10,7 @@ from credentials.config import TenantProfile
 from credentials.domain.credential import Credential
 from credentials.domain.grant import EndorsementGrant
 from credentials.entrypoints.verification_page import render_verification_page
-
-from .memory_keys import MemoryKeys
+from servicekit.testing_keys import MemoryKeys
 
 
 def issue(tenants: dict[str, TenantProfile], issuers: IssuerDirectory, grant: EndorsementGrant) -> Credential:

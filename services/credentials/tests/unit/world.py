@@ -22,8 +22,7 @@ from credentials.status_check import StatusChecker
 from credentials.translation import PartnerEvents
 from credentials.vc.multikey import Ed25519KeyPair
 from credentials.verification import verify_presented
-
-from .memory_keys import MemoryKeys
+from servicekit.testing_keys import MemoryKeys
 
 BASE_URL = "https://verify.example.org"
 TENANT = "itmhca"

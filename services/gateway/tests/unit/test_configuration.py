@@ -113,11 +113,11 @@ def test_the_rater_index_key_is_required_in_production_and_derived_in_developmen
     import base64
     import hashlib
 
-    from gateway.config import MissingRaterIndexKey
+    from servicekit.settings import MissingRaterIndexKeyError
 
     for name in ("RATER_INDEX_KEY", "ENVIRONMENT"):
         monkeypatch.delenv(name, raising=False)
-    with pytest.raises(MissingRaterIndexKey, match="RATER_INDEX_KEY is required"):
+    with pytest.raises(MissingRaterIndexKeyError, match="RATER_INDEX_KEY is required"):
         settings().rater_index_key_bytes()
     fixed = hashlib.sha256(b"endorsement development rater index key").digest()  # what applications mirrors
     assert settings(environment="development").rater_index_key_bytes() == fixed

@@ -62,3 +62,17 @@ def test_targets_keep_path_and_query_byte_for_byte() -> None:
 ])
 def test_dot_segments_are_recognised_even_encoded(raw: bytes, dotted: bool) -> None:
     assert has_dot_segment(raw) is dotted
+
+
+def test_each_refusal_keeps_its_status_and_only_the_middleware_s_reach_the_default() -> None:
+    from gateway.domain import errors
+    from gateway.entrypoints.errors import REFUSALS
+    from servicekit.refusals import subclasses
+
+    assert REFUSALS.status_of(errors.EmailTaken("x")) == (409, "Email already registered")
+    assert REFUSALS.status_of(errors.LinkExpired("x")) == (410, "Link expired")
+    assert set(REFUSALS.unmapped(subclasses(errors.GatewayError))) == {
+        errors.InvalidIdempotencyKey, errors.IdempotencyKeyReused, errors.IdempotencyKeyInUse}
+    assert REFUSALS.status_of(errors.InvalidIdempotencyKey("x"))[0] == 400
+    locked = REFUSALS.problem(errors.TooManyAttempts("wait", 300))
+    assert (locked.status, locked.extra, locked.headers) == (429, {"retry_after_seconds": 300}, {"Retry-After": "300"})

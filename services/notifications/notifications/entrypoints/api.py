@@ -8,10 +8,10 @@ from uuid import UUID
 import asyncpg
 from fastapi import APIRouter, FastAPI, Query, Request
 from servicekit.identity import CurrentIdentity, require_role
-from servicekit.problems import Problem
+from servicekit.refusals import Family, Refusals
 
 from ..application import NotificationsApplication
-from ..domain import Email, EmailNotFound
+from ..domain import Email, EmailNotFound, NotificationError
 from ..templates import kinds
 from .schemas import EmailDetail, EmailPage, EmailQuery, EmailSummary
 
@@ -21,6 +21,9 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     for status, title in ((401, "Unauthenticated"), (403, "Forbidden"), (404, "Not found"), (422, "Invalid request"))
 }
 
+REFUSALS = Refusals(NotificationError, (Family(EmailNotFound, 404, "Email not found"),))
+"""The domain's refusals as problems (`servicekit.refusals`); no other refusal reaches a route."""
+
 SUMMARY_COLUMNS = "id, tenant, recipient, kind, status, queued_at, sent_at, failure"
 FILTER = "tenant = $1 AND ($2::text IS NULL OR lower(recipient) = lower($2)) AND ($3::text IS NULL OR status = $3)"
 
@@ -29,6 +32,7 @@ def create_api(app: NotificationsApplication) -> FastAPI:
     api = FastAPI(title="Notifications", version="0.1.0", responses=PROBLEM_RESPONSES,
                   docs_url=None, redoc_url=None)  # API docs: the gateway's /docs (vendored, no CDN)
     api.include_router(_router(app))
+    REFUSALS.install(api)
     return api
 
 
@@ -63,9 +67,7 @@ def _router(app: NotificationsApplication) -> APIRouter:
         try:
             email = app.get_email(email_id, tenant=identity.tenant)
         except EmailNotFound:
-            raise Problem(
-                404, "Email not found", f"no email {email_id} in your association", code=EmailNotFound.code
-            ) from None
+            raise EmailNotFound(f"no email {email_id} in your association") from None
         return _detail(email)
 
     return router

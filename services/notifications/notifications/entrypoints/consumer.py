@@ -39,6 +39,7 @@ from endorsement_contracts.events import applications as ap
 from endorsement_contracts.events import reviews as rv
 from endorsement_contracts.events.erasures import PersonErased
 from servicekit.consumer import Handler, RejectedMessage
+from servicekit.handlers import Effects, EventHandlers
 from servicekit.sealed_twins import opened_handlers
 
 from ..config import Tenant
@@ -55,7 +56,7 @@ E = TypeVar("E", bound=IntegrationEvent)
 Notices = Notice | Sequence[Notice]
 NoticeFor = Callable[[E, Tenant, Links], Notices]
 ContactNoticeFor = Callable[[E, Contact, Tenant, Links], Notice]
-Learn = Callable[[IntegrationEvent, Tenant], list[Any]]
+Learn = Callable[[E, Tenant], list[Any]]
 AccountEvent = (
     ac.AccountRegistered
     | ac.AccountProfileChanged
@@ -63,12 +64,16 @@ AccountEvent = (
     | ac.PasswordResetRequested
     | ac.PasswordChanged
 )
+A = TypeVar("A", bound=AccountEvent)
+Table = dict[type[IntegrationEvent], Handler]
+OnEvent = Callable[[E, Envelope], Effects]
+"""A handler as registered: the event (of its registered type) and its record."""
 
 APPLICATION = "application"
 ENDORSEMENT = "endorsement"
 
 
-def handlers(notifier: Notifier) -> dict[type[IntegrationEvent], Handler]:
+def handlers(notifier: Notifier) -> Table:
     """The handlers for `servicekit.consumer.IdempotentConsumer`, one per event type that causes an email or
     names a person to remember: the sealed `.v2` twins of `v1_handlers`' events (the consumer needs an unsealer),
     and `PersonErased` (`endorsement.erasures.v1`, not a sealed topic)."""
@@ -76,57 +81,72 @@ def handlers(notifier: Notifier) -> dict[type[IntegrationEvent], Handler]:
     twinned = opened_handlers(v1)
     if len(twinned) != len(v1):  # every account, application and review event has a sealed twin
         raise RuntimeError("an event handled by notifications has no sealed v2 twin")
-    return {**twinned, PersonErased: _erasure(notifier)}
+    registry = _registry(notifier)
+    registry.on(PersonErased, any_tenant=True)(_erasure(notifier))
+    return {**twinned, **registry.table()}
 
 
-def v1_handlers(notifier: Notifier) -> dict[type[IntegrationEvent], Handler]:
+def v1_handlers(notifier: Notifier) -> Table:
     """The account, application and review handlers in the v1 shape (as the consumer read the v1 topics before slice
-    7b): what `handlers` gives each v2 record once its tokens are opened."""
-    n = notifier
-    return {
-        # gateway: accounts
-        ac.AccountRegistered: _account(ac.AccountRegistered, _nobody, n),
-        ac.AccountProfileChanged: _account(ac.AccountProfileChanged, _nobody, n),
-        ac.EmailVerificationRequested: _account(ac.EmailVerificationRequested, acn.email_verification_requested, n),
-        ac.PasswordResetRequested: _account(ac.PasswordResetRequested, acn.password_reset_requested, n),
-        ac.PasswordChanged: _account(ac.PasswordChanged, acn.password_changed, n),
-        # applications service
-        ap.ApplicationStarted: _handler(ap.ApplicationStarted, _nobody, n),
-        ap.ApplicationRegistered: _handler(ap.ApplicationRegistered, an.application_registered, n),
-        ap.RegistrationAccepted: _handler(ap.RegistrationAccepted, an.registration_accepted, n),
-        ap.ReferenceRequested: _handler(ap.ReferenceRequested, an.reference_requested, n),
-        ap.ReferenceVoided: _to_contact(ap.ReferenceVoided, APPLICATION, an.reference_voided, n),
-        ap.ReferenceCompleted: _to_contact(ap.ReferenceCompleted, APPLICATION, an.reference_completed, n),
-        ap.ReferenceDeclined: _handler(ap.ReferenceDeclined, an.reference_declined, n),
-        ApplicationSubmitted: _handler(ApplicationSubmitted, an.application_submitted, n),
-        ap.ApplicationResubmitted: _handler(ap.ApplicationResubmitted, an.application_submitted, n),
-        ap.ApplicationWithdrawn: _handler(ap.ApplicationWithdrawn, an.application_withdrawn, n),
-        ap.RenewalSubmitted: _handler(ap.RenewalSubmitted, an.renewal_submitted, n),
-        ap.ReinstatementSubmitted: _handler(ap.ReinstatementSubmitted, an.reinstatement_submitted, n),
-        # reviews service: case events
-        rv.ReviewerAssigned: _handler(rv.ReviewerAssigned, rn.reviewer_assigned, n),
-        rv.InformationRequested: _handler(rv.InformationRequested, rn.information_requested, n),
-        rv.ApplicationDeferred: _handler(rv.ApplicationDeferred, rn.application_deferred, n),
-        rv.ApprovedForExam: _handler(rv.ApprovedForExam, rn.approved_for_exam, n),
-        rv.ExamRegistered: _to_contact(rv.ExamRegistered, APPLICATION, rn.exam_registered, n),
-        rv.ExamScored: _to_contact(rv.ExamScored, APPLICATION, rn.exam_scored, n),
-        rv.EndorsementDenied: _handler(rv.EndorsementDenied, rn.endorsement_denied, n),
-        # reviews service: endorsement events
-        EndorsementGranted: _handler(EndorsementGranted, rn.endorsement_granted, n),
-        rv.RenewalApproved: _to_contact(rv.RenewalApproved, ENDORSEMENT, rn.renewal_approved, n),
-        rv.EndorsementLapsed: _to_contact(rv.EndorsementLapsed, ENDORSEMENT, rn.endorsement_lapsed, n),
-        rv.EndorsementReinstated: _to_contact(rv.EndorsementReinstated, ENDORSEMENT, rn.endorsement_reinstated, n),
-        rv.EndorsementRevoked: _to_contact(rv.EndorsementRevoked, ENDORSEMENT, rn.endorsement_revoked, n),
-    }
+    7b): what `handlers` gives each v2 record once its tokens are opened. Each is registered with
+    `servicekit.handlers.EventHandlers`, which dead-letters a record of an association this deployment does not serve
+    (`unknown tenant '<slug>'`) before the handler runs."""
+    n, registry = notifier, _registry(notifier)
+
+    def account(event_type: type[A], notice_for: NoticeFor[A]) -> None:
+        registry.on(event_type)(_account(notice_for, n))
+
+    def email(event_type: type[E], notice_for: NoticeFor[E]) -> None:
+        registry.on(event_type)(_handler(notice_for, n))
+
+    def to_contact(event_type: type[E], subject: str, notice_for: ContactNoticeFor[E]) -> None:
+        registry.on(event_type)(_to_contact(subject, notice_for, n))
+
+    # gateway: accounts
+    account(ac.AccountRegistered, _nobody)
+    account(ac.AccountProfileChanged, _nobody)
+    account(ac.EmailVerificationRequested, acn.email_verification_requested)
+    account(ac.PasswordResetRequested, acn.password_reset_requested)
+    account(ac.PasswordChanged, acn.password_changed)
+    # applications service
+    email(ap.ApplicationStarted, _nobody)
+    email(ap.ApplicationRegistered, an.application_registered)
+    email(ap.RegistrationAccepted, an.registration_accepted)
+    email(ap.ReferenceRequested, an.reference_requested)
+    to_contact(ap.ReferenceVoided, APPLICATION, an.reference_voided)
+    to_contact(ap.ReferenceCompleted, APPLICATION, an.reference_completed)
+    email(ap.ReferenceDeclined, an.reference_declined)
+    email(ApplicationSubmitted, an.application_submitted)
+    email(ap.ApplicationResubmitted, an.application_submitted)
+    email(ap.ApplicationWithdrawn, an.application_withdrawn)
+    email(ap.RenewalSubmitted, an.renewal_submitted)
+    email(ap.ReinstatementSubmitted, an.reinstatement_submitted)
+    # reviews service: case events
+    email(rv.ReviewerAssigned, rn.reviewer_assigned)
+    email(rv.InformationRequested, rn.information_requested)
+    email(rv.ApplicationDeferred, rn.application_deferred)
+    email(rv.ApprovedForExam, rn.approved_for_exam)
+    to_contact(rv.ExamRegistered, APPLICATION, rn.exam_registered)
+    to_contact(rv.ExamScored, APPLICATION, rn.exam_scored)
+    email(rv.EndorsementDenied, rn.endorsement_denied)
+    # reviews service: endorsement events
+    email(EndorsementGranted, rn.endorsement_granted)
+    to_contact(rv.RenewalApproved, ENDORSEMENT, rn.renewal_approved)
+    to_contact(rv.EndorsementLapsed, ENDORSEMENT, rn.endorsement_lapsed)
+    to_contact(rv.EndorsementReinstated, ENDORSEMENT, rn.endorsement_reinstated)
+    to_contact(rv.EndorsementRevoked, ENDORSEMENT, rn.endorsement_revoked)
+    return registry.table()
 
 
-def _erasure(notifier: Notifier) -> Handler:
+def _registry(notifier: Notifier) -> EventHandlers:
+    return EventHandlers(serves_tenant=lambda slug: slug in notifier.tenants)
+
+
+def _erasure(notifier: Notifier) -> OnEvent[PersonErased]:
     """Erase the person: their key is destroyed at once (idempotent); their queued emails fail as `recipient erased`
     and the erasure is recorded, both saved with the record's position."""
 
-    def handle(envelope: Envelope) -> Sequence[Any]:
-        event = envelope.event
-        assert isinstance(event, PersonErased)
+    def handle(event: PersonErased, envelope: Envelope) -> Effects:
         return notifier.app.erase(event.erasure_id, event.tenant, event.subject)
 
     return handle
@@ -149,9 +169,7 @@ def _nobody(event: IntegrationEvent, tenant: Tenant, links: Links) -> Notices:
     return []
 
 
-def _handler(
-    event_type: type[E], notice_for: NoticeFor[E], notifier: Notifier, learn: Learn | None = None
-) -> Handler:
+def _handler(notice_for: NoticeFor[E], notifier: Notifier, learn: Learn[E] | None = None) -> OnEvent[E]:
     """A handler that first learns what the event says of people (`learn`: contacts by default), then queues
     its notices; everything is returned to be saved with the record's position."""
 
@@ -172,9 +190,7 @@ def _handler(
 
     learn_from = learn or learn_contacts
 
-    def handle(envelope: Envelope) -> Sequence[Any]:
-        event = envelope.event
-        assert isinstance(event, event_type)
+    def handle(event: E, envelope: Envelope) -> Effects:
         cause = Cause(event_id=envelope.id, event_type=envelope.type)
         try:
             tenant = notifier.tenant(event.tenant)
@@ -205,18 +221,17 @@ def _names_someone_erased(notice: Notice) -> bool:
                for value in values)
 
 
-def _account(event_type: type[E], notice_for: NoticeFor[E], notifier: Notifier) -> Handler:
+def _account(notice_for: NoticeFor[A], notifier: Notifier) -> OnEvent[A]:
     """A handler for an account event: it records the account's language (saved first, so the notices it
     causes and every later email to the person read it), then queues its notices."""
 
-    def learn_account(event: IntegrationEvent, tenant: Tenant) -> list[Any]:
-        assert isinstance(event, AccountEvent)
+    def learn_account(event: A, tenant: Tenant) -> list[Any]:
         return notifier.learn_account(tenant, event.account_id, event.language, event.occurred_at)
 
-    return _handler(event_type, notice_for, notifier, learn_account)
+    return _handler(notice_for, notifier, learn_account)
 
 
-def _to_contact(event_type: type[E], subject: str, notice_for: ContactNoticeFor[E], notifier: Notifier) -> Handler:
+def _to_contact(subject: str, notice_for: ContactNoticeFor[E], notifier: Notifier) -> OnEvent[E]:
     """A handler for an event that names nobody: the notice goes to the contact of its application or
     endorsement."""
     id_field = "application_id" if subject == APPLICATION else "endorsement_id"
@@ -232,4 +247,4 @@ def _to_contact(event_type: type[E], subject: str, notice_for: ContactNoticeFor[
             return []
         return notice_for(event, contact, tenant, links)
 
-    return _handler(event_type, notices, notifier)
+    return _handler(notices, notifier)

@@ -7,7 +7,7 @@ import os
 import socket
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
-from contextlib import AbstractAsyncContextManager, asynccontextmanager, suppress
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -19,13 +19,12 @@ import pytest
 from aiokafka import AIOKafkaProducer
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
-from endorsement_contracts import IntegrationEvent, encode, partition_counts
-from kafka.admin import KafkaAdminClient, NewTopic
-from kafka.errors import TopicAlreadyExistsError
+from endorsement_contracts import IntegrationEvent, encode
 from notifications.bootstrap import build
 from notifications.config import NotificationsSettings
 from servicekit.runtime import Service, attach
 from servicekit.shredding import InvalidToken, SubjectKeys
+from servicekit.topics import ensure_topics
 from servicekit.unseal import UnsealRefused
 
 
@@ -118,13 +117,7 @@ def stopped_mailbox() -> Iterator[Mailbox]:
 @pytest.fixture(scope="session")
 def topics(kafka_bootstrap: str) -> str:
     """The platform's topics, created with their partition counts; returns the bootstrap servers."""
-    admin = KafkaAdminClient(bootstrap_servers=kafka_bootstrap, client_id="notifications-tests")
-    try:
-        for name, partitions in partition_counts().items():
-            with suppress(TopicAlreadyExistsError):
-                admin.create_topics([NewTopic(name, num_partitions=partitions, replication_factor=1)])
-    finally:
-        admin.close()
+    ensure_topics(kafka_bootstrap)
     return kafka_bootstrap
 
 

@@ -1,7 +1,7 @@
 """Personal data on the real engines: stored sealed, sent readable, and unreadable for good once the person is erased.
 
-Every table of the service's schema is read as text (bytea as escaped bytes: the stored events are JSON) and
-searched for the people's markers, as the platform's proof test does (docs/erasure.md).
+Every table of the service's schema is read as text (bytea as UTF-8: the stored events are JSON) and searched for
+the people's markers with devstack's grep (`devstack.testing`), as the platform's proof test does (docs/erasure.md).
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
-import psycopg
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from devstack.testing import hits, stored_texts
 from endorsement_contracts import DEAD_LETTER, ERASURES, IntegrationEvent, Person, decode
 from endorsement_contracts.events.erasures import ErasureCompleted, PersonErased
 from eventsourcing.persistence import StoredEvent
@@ -24,7 +24,6 @@ from notifications.bootstrap import open_app
 from notifications.config import SCHEMA, NotificationsSettings
 from notifications.delivery import MailSender, SmtpServer, SmtpTransport
 from notifications.domain import Contact, Email, EmailStatus
-from psycopg import sql
 from servicekit.metrics import relay_backlog
 from servicekit.runtime import Service
 from servicekit.subjects import DEVELOPMENT_RATER_INDEX_KEY, account_subject, rater_subject
@@ -55,34 +54,6 @@ def marked(journey: Any) -> Any:
         applicant=Person(account_id=uuid4(), name=f"Zelda Quixmarker{tag}", email=f"zq-{tag}@example.org"),
         rater=journey.rater.model_copy(update={"name": f"Rhoda Raterquill{tag}", "email": f"rq-{tag}@example.org"}),
     )
-
-
-def schema_text(database_url: str, *, skip: tuple[str, ...] = ()) -> dict[str, str]:
-    """Every table of the service's schema as text, by table name."""
-    found: dict[str, str] = {}
-    with psycopg.connect(database_url) as conn:
-        tables = [row[0] for row in conn.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = %s", (SCHEMA,))]
-        for table in tables:
-            if table in skip:
-                continue
-            columns = conn.execute(
-                "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = %s "
-                "AND table_name = %s", (SCHEMA, table)).fetchall()
-            expressions = [
-                sql.SQL("encode({}, 'escape')" if kind == "bytea" else "{}::text").format(sql.Identifier(name))
-                for name, kind in columns
-            ]
-            rows = conn.execute(sql.SQL("SELECT concat_ws(' | ', {}) FROM {}").format(
-                sql.SQL(", ").join(expressions), sql.Identifier(SCHEMA, table))).fetchall()
-            found[table] = "\n".join(str(row[0]) for row in rows)
-    return found
-
-
-def hits(texts: dict[str, str], *markers: str) -> dict[str, list[str]]:
-    """Which tables hold which markers (case-insensitively)."""
-    found = {table: [m for m in markers if m.lower() in text.lower()] for table, text in texts.items()}
-    return {table: markers_found for table, markers_found in found.items() if markers_found}
 
 
 async def answers(bootstrap: str, erasure_id: UUID) -> list[ErasureCompleted]:
@@ -137,7 +108,7 @@ async def test_stored_events_hold_no_personal_data_and_mail_still_goes_out_reada
         assert all(app.keys.is_erased(f"email:{row['id']}") for row in sent)
     # and only the support read model keeps an address; no table holds a name, a subject line or a body text
     markers = (journey.applicant.name, journey.rater.name, applicant.partition("@")[0], rater.partition("@")[0])
-    texts = schema_text(settings.database_url)
+    texts = stored_texts(settings.database_url, SCHEMA)
     assert set(hits(texts, *markers)) == {"emails"}  # the control: the search sees what the read model keeps
     assert hits(texts, journey.applicant.name, journey.rater.name) == {}
     assert hits(texts, "complete a reference", "We received your", "token=secret-1-", "Dear ") == {}
@@ -189,7 +160,7 @@ async def test_an_erasure_fails_queued_mail_scrubs_the_read_model_and_is_answere
         await wait(lambda: pool.fetchval("SELECT status = 'sent' FROM emails WHERE recipient = $1",
                                          other.applicant.email))
     # and no table holds anything of the erased person any more
-    assert hits(schema_text(settings.database_url), journey.applicant.name, applicant.partition("@")[0]) == {}
+    assert hits(stored_texts(settings.database_url, SCHEMA), journey.applicant.name, applicant.partition("@")[0]) == {}
 
 
 async def dead_lettered_ids(bootstrap: str) -> set[str]:

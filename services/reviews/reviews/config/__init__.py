@@ -3,10 +3,12 @@ tenant files (`tenants.py`) with their review data (`review_data.py`, exam rules
 Guidelines® ids (`competencies.py`), and the keys of the service's pseudonyms (`pseudonym_keys.py`). Every file is
 read and validated at start-up: bad data stops the service."""
 
+from servicekit.settings import MissingRaterIndexKeyError
+
 from .competencies import CompetencyDataError, competencies_path, load_competencies
 from .pseudonym_keys import MissingPseudonymKeys, PseudonymKeys
 from .review_data import ReviewData, ReviewDataError, load_review_data
-from .settings import CONSUMER_GROUP, EVENT_SOURCE, SCHEMA, SERVICE_NAME, MissingRaterIndexKey, ReviewsSettings
+from .settings import CONSUMER_GROUP, EVENT_SOURCE, SCHEMA, SERVICE_NAME, ReviewsSettings
 from .tenants import Tenant, TenantCatalog, TenantDataError, load_tenants
 
 __all__ = [
@@ -16,7 +18,7 @@ __all__ = [
     "SERVICE_NAME",
     "CompetencyDataError",
     "MissingPseudonymKeys",
-    "MissingRaterIndexKey",
+    "MissingRaterIndexKeyError",
     "PseudonymKeys",
     "ReviewData",
     "ReviewDataError",

@@ -6,7 +6,7 @@ from typing import Self
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from servicekit.clock import MOVABLE_ENVIRONMENTS
-from servicekit.settings import ServiceSettings
+from servicekit.settings import MissingRaterIndexKeyError, ServiceSettings
 from servicekit.subjects import DEVELOPMENT_RATER_INDEX_KEY, parse_rater_index_key
 
 from .pseudonym_keys import (
@@ -21,10 +21,6 @@ SERVICE_NAME = "reviews"
 SCHEMA = "reviews"
 EVENT_SOURCE = "/services/reviews"
 CONSUMER_GROUP = "reviews"
-
-
-class MissingRaterIndexKey(RuntimeError):
-    """RATER_INDEX_KEY is unset where no development key may stand in for it."""
 
 
 class ReviewsSettings(ServiceSettings):
@@ -70,7 +66,7 @@ class ReviewsSettings(ServiceSettings):
         if self.rater_index_key is not None:
             return parse_rater_index_key(self.rater_index_key.get_secret_value())
         if self.environment.strip().lower() not in MOVABLE_ENVIRONMENTS:
-            raise MissingRaterIndexKey(
+            raise MissingRaterIndexKeyError(
                 f"RATER_INDEX_KEY is required with ENVIRONMENT {self.environment!r}: the same 32 bytes in base64 as "
                 "the gateway's, the applications' and the notifications service's")
         return DEVELOPMENT_RATER_INDEX_KEY

@@ -51,6 +51,12 @@ class CaseStatusConflict(StateConflict):
     code = "CASE_STATUS_CONFLICT"
 
 
+class ConcurrentChange(StateConflict):
+    """Other writers saved the same case (or endorsement, examination) first, every time the command ran."""
+
+    code = "CONCURRENT_CHANGE"
+
+
 class ExamRequired(StateConflict):
     code = "EXAM_REQUIRED"
 

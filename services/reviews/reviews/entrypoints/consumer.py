@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from typing import Any, cast
+from typing import Any
 from uuid import UUID
 
 from endorsement_contracts import ApplicationSubmitted, Envelope, IntegrationEvent
@@ -35,6 +35,7 @@ from endorsement_contracts.events.applications import (
     RenewalSubmitted,
 )
 from servicekit.consumer import Handler, RejectedMessage
+from servicekit.handlers import EventHandlers
 from servicekit.sealed_twins import opened_handlers
 
 from ..application import Reviews, Submission
@@ -47,6 +48,9 @@ RELATED_PEOPLE_KEYS = ("supervisor_email", "rsc_provider_email", "rater_emails")
 """Summary fields (`details`) naming people close to the applicant; `rater_emails` may list several."""
 
 Submitted = ApplicationSubmitted | RenewalSubmitted | ReinstatementSubmitted
+Opening = Callable[[Submitted, Envelope], list[ReviewCase]]
+"""A submission's handler: the case it opens (or resumes), none when already handled."""
+Table = dict[type[IntegrationEvent], Handler]
 Holdings = Callable[[str, UUID], list[UUID]]
 """The endorsements of a tenant's holder (by account) not revoked yet: the register read model's answer."""
 
@@ -58,8 +62,7 @@ def related_emails(details: Mapping[str, str | None]) -> tuple[str, ...]:
     return tuple(sorted({email.lower() for email in found if "@" in email}))
 
 
-def consumed_handlers(reviews: Reviews, tenants: TenantCatalog, *,
-                      holdings: Holdings) -> dict[type[IntegrationEvent], Handler]:
+def consumed_handlers(reviews: Reviews, tenants: TenantCatalog, *, holdings: Holdings) -> Table:
     """What the consumer subscribes to: the applications events' sealed v2 twins (`endorsement.applications.v2`),
     each opened into its v1 shape for `handlers`, and `PersonErased` (`endorsement.erasures.v1`, not sealed)."""
     by_v1 = handlers(reviews, tenants, holdings=holdings)
@@ -67,27 +70,28 @@ def consumed_handlers(reviews: Reviews, tenants: TenantCatalog, *,
     return {**opened_handlers(by_v1), PersonErased: erasure}
 
 
-def handlers(reviews: Reviews, tenants: TenantCatalog, *, holdings: Holdings) -> dict[type[IntegrationEvent], Handler]:
+def handlers(reviews: Reviews, tenants: TenantCatalog, *, holdings: Holdings) -> Table:
     """Every event this service handles, in its v1 shape, with its handler (`consumed_handlers` feeds the
-    applications events from their v2 twins). The consumer routes by exact type, so each handler knows the type of
-    the event it gets."""
+    applications events from their v2 twins). Each is registered with `servicekit.handlers.EventHandlers`, which
+    dead-letters a record of an association this deployment does not serve (`unknown tenant '<slug>'`) before the
+    handler runs; `PersonErased` is registered for any tenant."""
+    registry = EventHandlers(serves_tenant=lambda slug: tenants.get(slug) is not None)
     application = on_application_submitted(reviews, tenants)
-    return {
-        ApplicationSubmitted: application,
-        ApplicationResubmitted: application,
-        RenewalSubmitted: on_renewal_submitted(reviews, tenants),
-        ReinstatementSubmitted: on_reinstatement_submitted(reviews, tenants),
-        ApplicationWithdrawn: on_application_withdrawn(reviews, tenants),
-        PersonErased: on_person_erased(reviews, tenants, holdings),
-    }
+    registry.on(ApplicationSubmitted)(application)
+    registry.on(ApplicationResubmitted)(application)
+    registry.on(RenewalSubmitted)(on_renewal_submitted(reviews, tenants))
+    registry.on(ReinstatementSubmitted)(on_reinstatement_submitted(reviews, tenants))
+    registry.on(ApplicationWithdrawn)(on_application_withdrawn(reviews))
+    registry.on(PersonErased, any_tenant=True)(on_person_erased(reviews, tenants, holdings))
+    return registry.table()
 
 
-def on_person_erased(reviews: Reviews, tenants: TenantCatalog, holdings: Holdings) -> Handler:
+def on_person_erased(reviews: Reviews, tenants: TenantCatalog,
+                     holdings: Holdings) -> Callable[[PersonErased, Envelope], list[Any]]:
     """`PersonErased`: the surrendered endorsements and the erasure's record, or nothing when already recorded.
     Business time is the request's (`occurred_at`), so a replay decides the same."""
 
-    def handle(envelope: Envelope) -> list[Any]:
-        event = cast(PersonErased, envelope.event)
+    def handle(event: PersonErased, envelope: Envelope) -> list[Any]:
         tenant = tenants.get(event.tenant)
         account_id = account_of_subject(event.subject)
         endorsement_ids = [] if account_id is None else holdings(event.tenant, account_id)
@@ -98,29 +102,28 @@ def on_person_erased(reviews: Reviews, tenants: TenantCatalog, holdings: Holding
     return handle
 
 
-def on_application_submitted(reviews: Reviews, tenants: TenantCatalog) -> Handler:
+def on_application_submitted(reviews: Reviews, tenants: TenantCatalog) -> Opening:
     """`ApplicationSubmitted` or `ApplicationResubmitted`: the case to save, or none when already handled."""
-    return _handler(reviews, tenants, CaseKind.INITIAL)
+    return _opening(reviews, tenants, CaseKind.INITIAL)
 
 
-def on_renewal_submitted(reviews: Reviews, tenants: TenantCatalog) -> Handler:
+def on_renewal_submitted(reviews: Reviews, tenants: TenantCatalog) -> Opening:
     """`RenewalSubmitted`: a renewal case about the holder's endorsement."""
-    return _handler(reviews, tenants, CaseKind.RENEWAL)
+    return _opening(reviews, tenants, CaseKind.RENEWAL)
 
 
-def on_reinstatement_submitted(reviews: Reviews, tenants: TenantCatalog) -> Handler:
+def on_reinstatement_submitted(reviews: Reviews, tenants: TenantCatalog) -> Opening:
     """`ReinstatementSubmitted`: a reinstatement case about the lapsed endorsement."""
-    return _handler(reviews, tenants, CaseKind.REINSTATEMENT)
+    return _opening(reviews, tenants, CaseKind.REINSTATEMENT)
 
 
-def on_application_withdrawn(reviews: Reviews, tenants: TenantCatalog) -> Handler:
+def on_application_withdrawn(
+    reviews: Reviews,
+) -> Callable[[ApplicationWithdrawn, Envelope], list[ReviewCase | Examination]]:
     """`ApplicationWithdrawn`: the case closed as withdrawn (and its examination cancelled), or nothing when there is
     no undecided case (never submitted here, already decided, or already withdrawn)."""
 
-    def handle(envelope: Envelope) -> list[ReviewCase | Examination]:
-        event = cast(ApplicationWithdrawn, envelope.event)
-        if tenants.get(event.tenant) is None:
-            raise RejectedMessage(f"unknown tenant {event.tenant!r}")
+    def handle(event: ApplicationWithdrawn, envelope: Envelope) -> list[ReviewCase | Examination]:
         erased = reviews.is_erased(account_subject(event.applicant.account_id))
         return reviews.intake.withdrawal(tenant=event.tenant, application_id=event.application_id,
                                          submission_number=event.submission_number,
@@ -130,12 +133,10 @@ def on_application_withdrawn(reviews: Reviews, tenants: TenantCatalog) -> Handle
     return handle
 
 
-def _handler(reviews: Reviews, tenants: TenantCatalog, kind: CaseKind) -> Handler:
-    def handle(envelope: Envelope) -> list[ReviewCase]:
-        event = cast(Submitted, envelope.event)
+def _opening(reviews: Reviews, tenants: TenantCatalog, kind: CaseKind) -> Opening:
+    def handle(event: Submitted, envelope: Envelope) -> list[ReviewCase]:
         tenant = tenants.get(event.tenant)
-        if tenant is None:
-            raise RejectedMessage(f"unknown tenant {event.tenant!r}")
+        assert tenant is not None  # EventHandlers refused the associations this deployment does not serve
         if event.category not in tenant.categories:
             raise RejectedMessage(f"tenant {event.tenant!r} does not award category {event.category!r}")
         submission = _submission(event, kind)

@@ -15,16 +15,14 @@ from uuid import UUID, uuid4
 import httpx
 import pytest
 from devstack.postgres import fresh_database
-from endorsement_contracts import partition_counts
 from kafka import KafkaConsumer
-from kafka.admin import KafkaAdminClient, NewTopic
-from kafka.errors import TopicAlreadyExistsError
 from reviews.application import Reviews
 from reviews.bootstrap import build, open_reviews
 from reviews.config import ReviewsSettings, TenantCatalog, load_tenants
 from servicekit.identity import Identity, issue_token
 from servicekit.runtime import Service, attach
 from servicekit.shredding import SubjectKeys
+from servicekit.topics import ensure_topics
 
 from .applications_twins import producer_keys, unsealer
 
@@ -34,11 +32,7 @@ TENANTS_DIR = Path(__file__).resolve().parents[4] / "config" / "tenants"
 @pytest.fixture(scope="session")
 def topics(kafka_bootstrap: str) -> str:
     """Every contract topic, created with its partition count (tansu would auto-create them with 4)."""
-    admin = KafkaAdminClient(bootstrap_servers=kafka_bootstrap)
-    for name, partitions in partition_counts().items():
-        with contextlib.suppress(TopicAlreadyExistsError):
-            admin.create_topics([NewTopic(name, partitions, 1)])
-    admin.close()
+    ensure_topics(kafka_bootstrap)
     return kafka_bootstrap
 
 

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
-import psycopg
+from devstack.testing import hits, stored_texts
 from endorsement_contracts import ERASURES, REVIEWS, REVIEWS_V2, ApplicationSubmitted, Person, decode, encode
 from endorsement_contracts.events import EndorsementRevoked, ErasureCompleted, PersonErased, reviews_v2
 from kafka import KafkaProducer
@@ -43,32 +43,6 @@ def send(bootstrap: str, topic: str, key: bytes, *events: Any) -> None:
         record = encode(event, event_id=uuid4(), source="/tests")
         producer.send(topic, key=key, value=record.value, headers=record.headers).get(timeout=10)
     producer.close()
-
-
-def stored_events(conn: psycopg.Connection[Any]) -> list[str]:
-    """The state of every stored event (the event store's tables: those with a bytea `state`), as text."""
-    tables = [name for (name,) in conn.execute(
-        "SELECT table_name FROM information_schema.columns WHERE table_schema = %s AND column_name = 'state' "
-        "AND data_type = 'bytea'", (SCHEMA,)).fetchall()]
-    assert tables, "no event store table found"
-    return [bytes(state).decode("utf-8") for table in tables
-            for (state,) in conn.execute(f'SELECT state FROM {SCHEMA}."{table}"').fetchall()]
-
-
-def stored_texts(database_url: str) -> list[str]:
-    """Every stored event's state and every row of the reviews schema's tables, as text."""
-    with psycopg.connect(database_url) as conn:
-        texts = stored_events(conn)
-        tables = [name for (name,) in conn.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = %s AND table_type = 'BASE TABLE'",
-            (SCHEMA,)).fetchall()]
-        for table in tables:
-            texts.extend(row for (row,) in conn.execute(f'SELECT t::text FROM {SCHEMA}."{table}" t').fetchall())
-    return texts
-
-
-def found(texts: list[str], values: dict[str, str]) -> set[str]:
-    return {what for what, value in values.items() for text in texts if value.casefold() in text.casefold()}
 
 
 async def test_a_person_is_stored_sealed_and_erased_once_however_often_asked(
@@ -114,8 +88,9 @@ async def test_a_person_is_stored_sealed_and_erased_once_however_often_asked(
     assert entry["holder"]["name"] == mark["name"]  # readable while the person is not erased
 
     # then nothing personal is readable in the event store (the read models do hold the name until erasure)
-    with psycopg.connect(database_url) as conn:
-        assert found(stored_events(conn), mark) == set()
+    events = stored_texts(database_url, SCHEMA, events_only=True)
+    assert events, "no event store table found"
+    assert hits(events, *mark.values()) == {}
     await wait_for(lambda: _marked(database_url, mark), within=30)  # the control: the grep sees the read models
 
     # when the person is erased, the request delivered twice, then another person's erasure on the same partition
@@ -182,8 +157,8 @@ async def _ok(call: Awaitable[Any]) -> Any:
 
 
 async def _marked(database_url: str, mark: dict[str, str]) -> bool:
-    return "name" in found(stored_texts(database_url), mark)
+    return bool(hits(stored_texts(database_url, SCHEMA), mark["name"]))
 
 
 async def _no_marker(database_url: str, mark: dict[str, str]) -> bool:
-    return found(stored_texts(database_url), mark) == set()
+    return hits(stored_texts(database_url, SCHEMA), *mark.values()) == {}

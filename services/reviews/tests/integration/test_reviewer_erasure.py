@@ -22,6 +22,7 @@ from uuid import UUID, uuid4
 
 import asyncpg
 import psycopg
+from devstack.testing import hits, stored_texts
 from endorsement_contracts import ERASURES, REVIEWS_V2, decode
 from endorsement_contracts.events import ErasureCompleted, PersonErased, reviews_v2
 from reviews.application import Reviews, Submission
@@ -35,7 +36,7 @@ from servicekit.projection import ProjectionRunner
 from servicekit.shredding import SubjectKeys
 from servicekit.subjects import DEVELOPMENT_RATER_INDEX_KEY, rater_subject
 
-from .test_erasure import found, send, stored_texts
+from .test_erasure import send
 
 Auth = Callable[..., dict[str, str]]
 WaitFor = Callable[..., Awaitable[Any]]
@@ -138,7 +139,7 @@ async def test_an_erasure_of_a_reviewers_address_leaves_their_name_and_address_u
         assert keys is not None
         assert (keys.open(twin.reviewer_email), keys.open(twin.reviewer_name)) == (mark["email"], mark["name"])
         # and no stored event or table holds their address or name readable: only tokens and the keyed subject
-        assert found(stored_texts(database_url), mark) == set()
+        assert hits(stored_texts(database_url, SCHEMA), *mark.values()) == {}
         with psycopg.connect(database_url) as conn:
             rows = conn.execute(f"SELECT reviewer_subject FROM {SCHEMA}.review_assignments WHERE case_id = %s",
                                 (case_id,)).fetchall()
@@ -161,7 +162,7 @@ async def test_an_erasure_of_a_reviewers_address_leaves_their_name_and_address_u
             None, None, "endorse")
         assert (keys.open(twin.reviewer_email), keys.open(twin.reviewer_name)) == (None, None)
         # and no table of the schema holds anything of theirs
-        assert found(stored_texts(database_url), mark) == set()
+        assert hits(stored_texts(database_url, SCHEMA), *mark.values()) == {}
 
 
 def as_stored_by_the_older_version(store: Reviews, database_url: str, case_id: UUID, email: str, name: str) -> None:

@@ -11,8 +11,9 @@ import pytest
 from reviews.application import Reviews, Submission
 from reviews.config import Tenant, TenantCatalog, load_tenants
 from reviews.domain import Applicant
+from servicekit.testing_keys import MemoryKeys
 
-from .personal_data import FINGERPRINT, MemoryKeys
+from .personal_data import FINGERPRINT
 
 TENANTS_DIR = Path(__file__).resolve().parents[4] / "config" / "tenants"
 

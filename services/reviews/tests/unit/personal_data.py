@@ -1,20 +1,13 @@
-"""In-memory stand-ins for the personal-data parts of the reviews store, for the tests that run without engines.
-
-`MemoryKeys` stands in for `servicekit.shredding.SubjectKeys`: tokens have the real `pd1.<subject>.<bytes>` shape
-(the sealed transcoding reads their subject), but the text stays in a dict here; `destroy` forgets a subject's
-texts and keeps a tombstone, as the real store does. The integration tests use the real store on PostgreSQL.
-"""
+"""The personal-data parts of the reviews store for the tests that run without engines: roster entries with their
+subjects, the fingerprint key. The in-memory key store is servicekit's (`servicekit.testing_keys.MemoryKeys`)."""
 
 from __future__ import annotations
 
-import base64
-import os
 from dataclasses import replace
 from uuid import UUID
 
 from reviews.domain import Reviewer
 from reviews.domain.personal import keyed_fingerprint
-from servicekit.shredding import SubjectErased, subject_of
 from servicekit.subjects import DEVELOPMENT_RATER_INDEX_KEY, rater_subject
 
 FINGERPRINT = keyed_fingerprint(b"reviews unit tests fingerprints!")
@@ -36,33 +29,3 @@ def subject(reviewer: Reviewer) -> str:
 def NO_HOLDINGS(tenant: str, account_id: UUID) -> list[UUID]:
     """The consumer's register look-up where no test holds an endorsement."""
     return []
-
-
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
-class MemoryKeys:
-    def __init__(self) -> None:
-        self.texts: dict[str, str] = {}
-        self.erased: set[str] = set()
-
-    def seal(self, subject: str, plaintext: str) -> str:
-        if subject in self.erased:
-            raise SubjectErased(subject)
-        token = f"pd1.{_b64(subject.encode())}.{_b64(os.urandom(32))}"
-        self.texts[token] = plaintext
-        return token
-
-    def open(self, token: str) -> str | None:
-        return None if subject_of(token) in self.erased else self.texts[token]
-
-    def destroy(self, subject: str) -> None:
-        self.erased.add(subject)
-        self.texts = {token: text for token, text in self.texts.items() if subject_of(token) != subject}
-
-    def is_erased(self, subject: str) -> bool:
-        return subject in self.erased
-
-    def close(self) -> None:
-        pass

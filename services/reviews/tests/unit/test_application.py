@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, date, datetime
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import pytest
 from reviews.application import Reviews, Submission
@@ -22,7 +22,18 @@ from reviews.domain import (
     Status,
     endorsement_id_for,
 )
-from reviews.domain.errors import ExamRequired
+from reviews.domain.errors import (
+    CaseStatusConflict,
+    ConcurrentChange,
+    DomainError,
+    ExamRequired,
+    InvalidRequest,
+    NotFound,
+    StateConflict,
+)
+from reviews.entrypoints.api import REFUSALS, domain_problem
+from reviews.store import ON_CONFLICT
+from servicekit.refusals import subclasses
 
 from .personal_data import FINGERPRINT
 
@@ -206,3 +217,48 @@ def test_a_version_1_opening_is_read_with_no_employer_and_no_related_people(revi
     rebuilt = event.mutate(None)
     assert isinstance(rebuilt, ReviewCase)
     assert rebuilt.relations.fingerprinted_with(FINGERPRINT) == Relations.of(FINGERPRINT, submission.applicant.email)
+
+
+def test_a_command_that_met_another_writer_decides_again_on_the_state_it_left(
+        reviews: Reviews, submission: Submission, itmhca: Tenant, monkeypatch: pytest.MonkeyPatch) -> None:
+    # given a coordinator who read the case before another passed its completeness check
+    case = opened(reviews, submission)
+    read_before = case.version
+    reviews.intake.pass_completeness(case.id, tenant=itmhca, by=COORDINATOR)
+    fresh_case = reviews.get_case
+    reads = iter([reviews.repository.get(case.id, version=read_before)])
+    monkeypatch.setattr(reviews, "get_case", lambda case_id, tenant: next(reads, None) or fresh_case(case_id, tenant))
+
+    # when they pass it too, then their save meets the other and the command runs again, refused by the case itself
+    with pytest.raises(CaseStatusConflict):
+        reviews.intake.pass_completeness(case.id, tenant=itmhca, by=COORDINATOR)
+    assert reviews.repository.get(case.id).version == read_before + 1
+
+
+def test_a_command_that_meets_another_writer_every_time_is_refused_with_409(
+        reviews: Reviews, submission: Submission, itmhca: Tenant, monkeypatch: pytest.MonkeyPatch) -> None:
+    case = opened(reviews, submission)
+    read_before = case.version
+    reviews.intake.pass_completeness(case.id, tenant=itmhca, by=COORDINATOR)
+    loads: list[int] = []
+
+    def stale(case_id: UUID, tenant: str) -> ReviewCase:
+        loads.append(read_before)
+        old: ReviewCase = reviews.repository.get(case_id, version=read_before)
+        return old
+
+    monkeypatch.setattr(reviews, "get_case", stale)
+    with pytest.raises(ConcurrentChange) as refused:
+        reviews.intake.pass_completeness(case.id, tenant=itmhca, by=COORDINATOR)
+
+    assert (len(loads), refused.value.code) == (ON_CONFLICT.attempts, "CONCURRENT_CHANGE")
+    assert reviews.repository.get(case.id).version == read_before + 1
+    problem = domain_problem(refused.value)
+    assert (problem.status, problem.code) == (409, "CONCURRENT_CHANGE")
+
+
+def test_every_refusal_has_a_family_so_none_gets_the_default() -> None:
+    declared = subclasses(DomainError)
+
+    assert {NotFound, StateConflict, InvalidRequest, ConcurrentChange, CaseNotFound} <= set(declared)
+    assert REFUSALS.unmapped(declared) == []

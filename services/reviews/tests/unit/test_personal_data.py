@@ -21,7 +21,7 @@ import pytest
 from eventsourcing.persistence import StoredEvent
 from reviews.application import Reviews, Submission
 from reviews.bootstrap import open_reviews
-from reviews.config import MissingRaterIndexKey, ReviewsSettings, Tenant
+from reviews.config import MissingRaterIndexKeyError, ReviewsSettings, Tenant
 from reviews.domain import (
     Actor,
     EndorsementStatus,
@@ -35,8 +35,9 @@ from reviews.domain.errors import ReviewerConflicted, ReviewerNotEligible
 from reviews.translation import Translator
 from servicekit.settings import MissingMasterKey
 from servicekit.subjects import DEVELOPMENT_RATER_INDEX_KEY, rater_subject
+from servicekit.testing_keys import MemoryKeys
 
-from .personal_data import FINGERPRINT, MemoryKeys
+from .personal_data import FINGERPRINT
 
 COORDINATOR = Actor(uuid4(), "Cora Coordinator")
 MENTOR = "reviewer.mentor@itmhca.example"
@@ -270,7 +271,7 @@ def test_the_service_does_not_start_without_the_rater_index_key_outside_developm
     settings = ReviewsSettings(database_url="postgresql://nowhere.invalid/reviews", kafka_bootstrap_servers="x:9092",
                                gateway_public_key="unused", personal_data_master_key=_b64(bytes(32)),
                                fingerprint_key=_b64(bytes(32)), reviewer_subject_key=_b64(bytes(32)))
-    with pytest.raises(MissingRaterIndexKey):
+    with pytest.raises(MissingRaterIndexKeyError):
         open_reviews(settings)  # before touching the database
 
 
