@@ -48,9 +48,9 @@ SERVICE_STOP_SECONDS = 15
 UP_FETCH_MAX_WAIT_MS = 50
 """`make up` (and the bench scripts' stacks in that mode): events cross a hop in ~25 ms on tansu."""
 TEST_FETCH_MAX_WAIT_MS = 250
-"""Test stacks: every consumer of an idle stack fetched 20 times a second on 50 ms, and an idle stack's processes
-used 0.37 of a core (tansu 0.17); at 250 ms 0.20 (tansu 0.06), for ~100 ms more per hop. The suite runs three
-stacks at once on two cores, so the cores are worth more than the latency."""
+"""Test stacks: every consumer of an idle stack fetched 20 times a second on 50 ms, and an idle stack used 0.48 of a
+core (tansu 0.20); at 250 ms 0.25 (tansu 0.07; `bench/idle_cpu.py`), for ~100 ms more per hop. The suite runs
+three stacks at once on two cores, so the cores are worth more than the latency."""
 STARTUP_READY_SECONDS = 90
 
 
